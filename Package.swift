@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Kurasi",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kurasi", targets: ["kurasi"]),
+        .library(name: "KurasiCore", targets: ["KurasiCore"]),
+        .library(name: "KurasiStore", targets: ["KurasiStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .target(name: "KurasiCore"),
+        .target(
+            name: "KurasiStore",
+            dependencies: ["KurasiCore", .product(name: "CSV", package: "CSV.swift")]
+        ),
+        .executableTarget(
+            name: "kurasi",
+            dependencies: [
+                "KurasiCore", "KurasiStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Resources/madiun-2020.json")]
+        ),
+        .testTarget(name: "KurasiCoreTests", dependencies: ["KurasiCore"]),
+        .testTarget(name: "KurasiStoreTests", dependencies: ["KurasiStore", "KurasiCore"]),
+        .testTarget(name: "KurasiCLITests", dependencies: ["KurasiStore", "KurasiCore"]),
+        .testTarget(name: "CNcurseswTests", dependencies: ["CNcursesw"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

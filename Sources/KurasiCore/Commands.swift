@@ -1,0 +1,245 @@
+/// What a curator can ask of a round. `plan` checks the rules and turns a command into a
+/// change; `apply` makes a change, checking that what it replaces is still there.
+public enum Command: Hashable, Sendable {
+    /// Set (or with nil, clear) one or more criteria of the curator's sheet for a product.
+    case score(product: String, points: [String: Int?])
+    case pin(product: String, slot: Int?, reason: String?)
+    case unpin(product: String)
+    case validate(producer: String, status: ValidationStatus, reason: String?)
+    case finalize
+    case reopen(reason: String)
+    case addCurator(Curator)
+    case addConflict(curator: String, Conflict)
+    /// Add producers and products in one edit (a registry import).
+    case add(producers: [Producer], products: [Product])
+    /// Revert the curator's own last change that is not yet undone.
+    case undo
+}
+
+extension Round {
+    /// Check a command against the rules on the current state. Returns the change it makes,
+    /// or nil when it would change nothing. `by` is the acting curator's id; `at` the time.
+    public func plan(_ command: Command, by: String, at: String) throws(Refusal) -> (Change, undoOf: Int?)? {
+        // Adding the first curators needs no acting curator: a new round has none.
+        if case .addCurator = command {} else if case .add = command {} else {
+            guard curator(by) != nil else { throw .unknownCurator(by) }
+        }
+        if isFinal {
+            if case .reopen = command {} else { throw .roundFinal(by: round.status.by) }
+        }
+        switch command {
+        case let .score(productID, points):
+            guard let product = product(productID) else { throw .unknownProduct(productID) }
+            if let c = curator(by), let conflict = c.conflicts.first(where: { $0.producer == product.producer }) {
+                throw .recused(curator: by, producer: product.producer, reason: conflict.reason)
+            }
+            let sheet = sheet(product: productID, curator: by)
+            var changes: [Change] = []
+            for (criterion, value) in points.sorted(by: { $0.key < $1.key }) {
+                guard rubric.criterion(criterion) != nil else {
+                    throw .unknownCriterion(criterion, known: rubric.criteria.map(\.id))
+                }
+                if let value, !rubric.scale.contains(value) {
+                    throw .outOfScale(criterion: criterion, value: value, scale: rubric.scale)
+                }
+                if sheet[criterion] != value {
+                    changes.append(.score(product: productID, curator: by, criterion: criterion,
+                                          from: sheet[criterion], to: value))
+                }
+            }
+            return changes.isEmpty ? nil : (changes.count == 1 ? changes[0] : .batch(changes), nil)
+
+        case let .pin(productID, slot, reason):
+            guard let product = product(productID) else { throw .unknownProduct(productID) }
+            let cluster = product.cluster
+            let reasons = ineligibility(product)
+            guard reasons.isEmpty else { throw .notEligible(product: productID, reasons: reasons) }
+            if let (c, p) = pin(of: productID) { throw .alreadyPinned(product: productID, cluster: c, slot: p.slot) }
+            let taken = pins(in: cluster)
+            if round.settings.onePinPerProducer,
+               let other = taken.first(where: { self.product($0.product)?.producer == product.producer }) {
+                throw .producerAlreadyPinned(producer: product.producer, product: other.product, slot: other.slot)
+            }
+            let chosen: Int
+            if let slot {
+                guard (1...Round.pinSlots).contains(slot) else { throw .slotOutOfRange(slot) }
+                if let p = taken.first(where: { $0.slot == slot }) {
+                    throw .slotTaken(cluster: cluster, slot: slot, product: p.product)
+                }
+                chosen = slot
+            } else {
+                guard let free = (1...Round.pinSlots).first(where: { s in !taken.contains { $0.slot == s } })
+                else { throw .clusterFull(cluster) }
+                chosen = free
+            }
+            let trimmed = reason?.trimmingSpaces
+            let ranking = ranking(cluster)
+            let rank = ranking.first { $0.product.id == productID }?.rank
+            let inTopFive = rank.map { $0 <= Round.pinSlots } ?? false
+            if !inTopFive, (trimmed ?? "").isEmpty { throw .reasonRequired(product: productID, rank: rank) }
+            let pin = Pin(slot: chosen, product: productID,
+                          reason: (trimmed?.isEmpty ?? true) ? nil : trimmed, by: by, at: at)
+            return (.pin(cluster: cluster, slot: chosen, from: nil, to: pin), nil)
+
+        case let .unpin(productID):
+            guard product(productID) != nil else { throw .unknownProduct(productID) }
+            guard let (cluster, pin) = pin(of: productID) else { throw .notPinned(productID) }
+            return (.pin(cluster: cluster, slot: pin.slot, from: pin, to: nil), nil)
+
+        case let .validate(producerID, status, reason):
+            guard let producer = producer(producerID) else { throw .unknownProducer(producerID) }
+            let r = reason?.trimmingSpaces
+            if status == .rejected {
+                guard let r, !r.isEmpty else { throw .reasonMissing }
+                if let pinned = products.first(where: { $0.producer == producerID && pin(of: $0.id) != nil }) {
+                    throw .producerHasPins(producer: producerID, product: pinned.id)
+                }
+            }
+            let to = Validation(status: status, reason: (r?.isEmpty ?? true) ? nil : r, by: by, at: at)
+            if producer.validation.status == status, producer.validation.reason == to.reason { return nil }
+            return (.validation(producer: producerID, from: producer.validation, to: to), nil)
+
+        case .finalize:
+            guard curator(by)?.role == .chair else { throw .chairOnly(curator: by) }
+            let m = pins(in: .mamin).count, n = pins(in: .nonMamin).count
+            guard m == Round.pinSlots, n == Round.pinSlots else { throw .finalizeNeedsPins(mamin: m, nonMamin: n) }
+            return (.status(from: round.status, to: RoundStatus(state: .final, by: by, at: at)), nil)
+
+        case let .reopen(reason):
+            guard curator(by)?.role == .chair else { throw .chairOnly(curator: by) }
+            guard isFinal else { throw .notFinal }
+            let r = reason.trimmingSpaces
+            guard !r.isEmpty else { throw .reasonMissing }
+            return (.status(from: round.status, to: RoundStatus(state: .open, by: by, at: at, reason: r)), nil)
+
+        case let .addCurator(c):
+            guard !c.id.trimmingSpaces.isEmpty else { throw .emptyField("id") }
+            guard !c.name.trimmingSpaces.isEmpty else { throw .emptyField("name") }
+            guard curator(c.id) == nil else { throw .curatorExists(c.id) }
+            return (.curator(id: c.id, from: nil, to: c), nil)
+
+        case let .addConflict(curatorID, conflict):
+            guard var c = curator(curatorID) else { throw .unknownCurator(curatorID) }
+            guard producer(conflict.producer) != nil else { throw .unknownProducer(conflict.producer) }
+            guard !c.isRecused(from: conflict.producer) else {
+                throw .conflictExists(curator: curatorID, producer: conflict.producer)
+            }
+            guard !conflict.reason.trimmingSpaces.isEmpty else { throw .reasonMissing }
+            let before = c
+            c.conflicts.append(conflict)
+            return (.curator(id: curatorID, from: before, to: c), nil)
+
+        case let .add(newProducers, newProducts):
+            var seen = Set<String>()
+            for p in newProducers {
+                guard producer(p.id) == nil, seen.insert(p.id).inserted else { throw .duplicateID(p.id) }
+            }
+            for p in newProducts {
+                guard product(p.id) == nil, seen.insert(p.id).inserted else { throw .duplicateID(p.id) }
+                guard producer(p.producer) != nil || newProducers.contains(where: { $0.id == p.producer })
+                else { throw .unknownProducer(p.producer) }
+            }
+            let changes = newProducers.map { Change.producer(id: $0.id, from: nil, to: $0) }
+                + newProducts.map { Change.product(id: $0.id, from: nil, to: $0) }
+            return changes.isEmpty ? nil : (.batch(changes), nil)
+
+        case .undo:
+            let undone = Set(events.compactMap(\.undoOf))
+            guard let last = events.last(where: { $0.by == by && $0.undoOf == nil && !undone.contains($0.revision) })
+            else { throw .nothingToUndo(curator: by) }
+            if case .status = last.change { throw .undoStatus }
+            let inverse = last.change.inverse
+            var probe = self
+            do { try probe.applyChecked(inverse) } catch let refusal { throw refusal }
+            return (inverse, last.revision)
+        }
+    }
+
+    /// Plan and apply a command as one event. Returns nil when nothing changed.
+    @discardableResult
+    public mutating func perform(_ command: Command, by: String, at: String) throws(Refusal) -> Event? {
+        guard let (change, undoOf) = try plan(command, by: by, at: at) else { return nil }
+        let event = Event(revision: revision + 1, at: at, by: by, change: change, undoOf: undoOf)
+        try apply(event)
+        return event
+    }
+
+    /// Apply an event (one just planned, or one replayed from a journal): its change must find
+    /// the values it replaces, else nothing is changed and the refusal says what moved.
+    public mutating func apply(_ event: Event) throws(Refusal) {
+        var next = self
+        try next.applyChecked(event.change)
+        next.revision = event.revision
+        next.events.append(event)
+        self = next
+    }
+
+    /// The latest event that touched a product (for "changed since" messages).
+    func lastEvent(touching product: String) -> Event? {
+        events.last { $0.change.products.contains(product) }
+    }
+
+    mutating func applyChecked(_ change: Change) throws(Refusal) {
+        switch change {
+        case let .score(p, c, k, from, to):
+            guard product(p) != nil else { throw .unknownProduct(p) }
+            guard sheet(product: p, curator: c)[k] == from else {
+                let e = lastEvent(touching: p)
+                throw .changedSince(what: "\(p) \(c) \(k)", revision: e?.revision, by: e?.by)
+            }
+            var sheets = scores[p] ?? [:]
+            var sheet = sheets[c] ?? [:]
+            sheet[k] = to
+            sheets[c] = sheet.isEmpty ? nil : sheet
+            scores[p] = sheets.isEmpty ? nil : sheets
+        case let .pin(cluster, slot, from, to):
+            var list = pins[cluster] ?? []
+            guard list.first(where: { $0.slot == slot }) == from else {
+                let e = events.last { if case .pin(cluster, slot, _, _) = $0.change { true } else { false } }
+                throw .changedSince(what: "\(cluster.label(.en)) ★\(slot)", revision: e?.revision, by: e?.by)
+            }
+            list.removeAll { $0.slot == slot }
+            if let to { list.append(to); list.sort { $0.slot < $1.slot } }
+            pins[cluster] = list
+        case let .validation(p, from, to):
+            guard var producer = producer(p) else { throw .unknownProducer(p) }
+            guard producer.validation == from else {
+                throw .changedSince(what: p, revision: nil, by: producer.validation.by)
+            }
+            producer.validation = to
+            setProducer(producer, id: p)
+        case let .status(from, to):
+            guard round.status == from else { throw .changedSince(what: "status", revision: nil, by: round.status.by) }
+            round.status = to
+        case let .curator(id, from, to):
+            guard curator(id) == from else { throw .changedSince(what: id, revision: nil, by: nil) }
+            if let i = curators.firstIndex(where: { $0.id == id }) {
+                if let to { curators[i] = to } else { curators.remove(at: i) }
+            } else if let to { curators.append(to) }
+        case let .producer(id, from, to):
+            guard producer(id) == from else { throw .changedSince(what: id, revision: nil, by: nil) }
+            if to == nil, products.contains(where: { $0.producer == id }) { throw .productInUse(id) }
+            setProducer(to, id: id)
+        case let .product(id, from, to):
+            guard product(id) == from else { throw .changedSince(what: id, revision: nil, by: nil) }
+            if to == nil, scores[id] != nil || pin(of: id) != nil { throw .productInUse(id) }
+            setProduct(to, id: id)
+        case let .batch(list):
+            for c in list { try applyChecked(c) }
+        }
+    }
+
+    /// The events that touched a product (its scores, pins and record), oldest first.
+    public func history(product: String) -> [Event] {
+        events.filter { $0.change.products.contains(product) }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

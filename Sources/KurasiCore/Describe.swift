@@ -1,0 +1,60 @@
+/// One-line descriptions of changes, for the history and the status line.
+extension Change {
+    public func summary(_ lang: Language) -> String {
+        let id = lang == .id
+        func v(_ x: Int?) -> String { x.map(String.init) ?? "–" }
+        switch self {
+        case let .score(p, c, k, from, to):
+            return "\(p) \(c) \(k): \(v(from)) → \(v(to))"
+        case let .pin(cluster, slot, from, to):
+            if let to {
+                let why = to.reason.map { id ? " (alasan: \($0))" : " (reason: \($0))" } ?? ""
+                return (id ? "pin \(to.product) di \(cluster.label(lang)) ★\(slot)" : "pinned \(to.product) to \(cluster.label(lang)) ★\(slot)") + why
+            }
+            return id ? "lepas pin \(from?.product ?? "–") dari \(cluster.label(lang)) ★\(slot)"
+                : "unpinned \(from?.product ?? "–") from \(cluster.label(lang)) ★\(slot)"
+        case let .validation(p, from, to):
+            let r = to.reason.map { " (\($0))" } ?? ""
+            return id ? "validasi \(p): \(from.status.rawValue) → \(to.status.rawValue)\(r)"
+                : "validation of \(p): \(from.status.rawValue) → \(to.status.rawValue)\(r)"
+        case let .status(_, to):
+            if to.state == .final { return id ? "ronde difinalisasi" : "round finalised" }
+            let r = to.reason.map { ": \($0)" } ?? ""
+            return (id ? "ronde dibuka kembali" : "round reopened") + r
+        case let .curator(cid, from, to):
+            if from == nil, let to { return id ? "kurator \(cid) (\(to.name)) ditambahkan" : "curator \(cid) (\(to.name)) added" }
+            if let to, let from, to.conflicts.count > from.conflicts.count, let c = to.conflicts.last {
+                return id ? "\(cid) menyatakan konflik dengan \(c.producer): \(c.reason)" : "\(cid) declared a conflict with \(c.producer): \(c.reason)"
+            }
+            if to == nil { return id ? "kurator \(cid) dihapus" : "curator \(cid) removed" }
+            return id ? "kurator \(cid) diubah" : "curator \(cid) changed"
+        case let .producer(pid, from, to):
+            return to == nil ? (id ? "pelaku \(pid) dihapus" : "producer \(pid) removed")
+                : from == nil ? (id ? "pelaku \(pid) ditambahkan" : "producer \(pid) added") : (id ? "pelaku \(pid) diubah" : "producer \(pid) changed")
+        case let .product(pid, from, to):
+            return to == nil ? (id ? "produk \(pid) dihapus" : "product \(pid) removed")
+                : from == nil ? (id ? "produk \(pid) ditambahkan" : "product \(pid) added") : (id ? "produk \(pid) diubah" : "product \(pid) changed")
+        case let .batch(list):
+            let scores = list.filter { if case .score = $0 { true } else { false } }
+            if scores.count == list.count, case let .score(p, c, _, _, _)? = list.first {
+                let parts = list.compactMap { ch -> String? in
+                    if case let .score(_, _, k, from, to) = ch { return "\(k) \(v(from))→\(v(to))" } else { return nil }
+                }
+                return "\(p) \(c): " + parts.joined(separator: ", ")
+            }
+            let producers = list.filter { if case .producer = $0 { true } else { false } }.count
+            let products = list.filter { if case .product = $0 { true } else { false } }.count
+            if producers + products == list.count {
+                return id ? "impor: \(producers) pelaku, \(products) produk" : "import: \(producers) producers, \(products) products"
+            }
+            return list.map { $0.summary(lang) }.joined(separator: "; ")
+        }
+    }
+}
+
+extension Event {
+    public func summary(_ lang: Language) -> String {
+        let undo = undoOf.map { lang == .id ? "batal rev \($0): " : "undo rev \($0): " } ?? ""
+        return undo + change.summary(lang)
+    }
+}

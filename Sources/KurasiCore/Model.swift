@@ -1,0 +1,262 @@
+/// The values a curation round is made of. Everything here is plain data: no I/O, no clocks.
+/// Field names are the JSON store's field names (see README "The store").
+
+/// The two clusters a round pins products for.
+public enum Cluster: String, Codable, CaseIterable, Sendable, Comparable, CodingKeyRepresentable {
+    /// makanan dan minuman: food and drink
+    case mamin
+    /// kerajinan tangan dan fashion: handicraft and fashion
+    case nonMamin = "non-mamin"
+
+    public static func < (a: Cluster, b: Cluster) -> Bool { a.order < b.order }
+    private var order: Int { self == .mamin ? 0 : 1 }
+}
+
+/// The interface languages. Bahasa Indonesia is the committee's language; English is the fallback.
+public enum Language: String, Codable, CaseIterable, Sendable {
+    case id, en
+}
+
+/// A text in both interface languages.
+public struct Localized: Codable, Hashable, Sendable {
+    public var id: String
+    public var en: String
+    public init(id: String, en: String) { self.id = id; self.en = en }
+    public func text(_ lang: Language) -> String { lang == .id ? id : en }
+}
+
+public enum ValidationStatus: String, Codable, CaseIterable, Sendable {
+    case pending, valid, rejected
+}
+
+/// Whether the producer was found to be a real, operating UMKM; who decided, when and why.
+public struct Validation: Codable, Hashable, Sendable {
+    public var status: ValidationStatus
+    public var reason: String?
+    public var by: String?
+    public var at: String?
+    public init(status: ValidationStatus, reason: String? = nil, by: String? = nil, at: String? = nil) {
+        self.status = status; self.reason = reason; self.by = by; self.at = at
+    }
+    public static let pending = Validation(status: .pending)
+}
+
+/// A pelaku UMKM: one business in the city's registry.
+public struct Producer: Codable, Hashable, Sendable, Identifiable {
+    public var id: String
+    public var name: String
+    public var owner: String
+    public var address: String
+    public var kelurahan: String
+    public var kecamatan: String
+    public var phone: String?
+    public var nib: String?
+    /// The stable key of the registry entry this producer came from; importing the same
+    /// registry again finds the producer by it and changes nothing.
+    public var registryKey: String?
+    public var validation: Validation
+
+    public init(id: String, name: String, owner: String, address: String, kelurahan: String,
+                kecamatan: String, phone: String? = nil, nib: String? = nil,
+                registryKey: String? = nil, validation: Validation = .pending) {
+        self.id = id; self.name = name; self.owner = owner; self.address = address
+        self.kelurahan = kelurahan; self.kecamatan = kecamatan; self.phone = phone; self.nib = nib
+        self.registryKey = registryKey; self.validation = validation
+    }
+}
+
+public enum PermitKind: String, Codable, CaseIterable, Sendable {
+    case nib = "NIB"
+    case pirt = "P-IRT"
+    case bpomMD = "BPOM MD"
+    case halal = "halal"
+    case hki = "HKI"
+    case sni = "SNI"
+}
+
+/// A permit or certificate a product holds. `expires` is an ISO date (YYYY-MM-DD) or nil when
+/// the permit does not expire.
+public struct Permit: Codable, Hashable, Sendable {
+    public var kind: PermitKind
+    public var number: String
+    public var expires: String?
+    public init(kind: PermitKind, number: String, expires: String? = nil) {
+        self.kind = kind; self.number = number; self.expires = expires
+    }
+    /// Valid on `date` (ISO YYYY-MM-DD): no expiry, or expiring on or after that day.
+    public func isValid(on date: String) -> Bool { expires.map { $0 >= date } ?? true }
+}
+
+/// How much a producer can make in a month, e.g. 1,200 bungkus.
+public struct Capacity: Codable, Hashable, Sendable {
+    public var amount: Int
+    public var unit: String
+    public init(amount: Int, unit: String) { self.amount = amount; self.unit = unit }
+}
+
+public struct Product: Codable, Hashable, Sendable, Identifiable {
+    public var id: String
+    public var producer: String
+    public var name: String
+    public var cluster: Cluster
+    public var category: String
+    public var description: String
+    /// Price in whole rupiah.
+    public var price: Int?
+    public var capacity: Capacity?
+    public var permits: [Permit]
+
+    public init(id: String, producer: String, name: String, cluster: Cluster, category: String,
+                description: String = "", price: Int? = nil, capacity: Capacity? = nil,
+                permits: [Permit] = []) {
+        self.id = id; self.producer = producer; self.name = name; self.cluster = cluster
+        self.category = category; self.description = description; self.price = price
+        self.capacity = capacity; self.permits = permits
+    }
+}
+
+public enum CuratorRole: String, Codable, Sendable {
+    case chair, curator
+}
+
+public enum ConflictKind: String, Codable, CaseIterable, Sendable {
+    /// keluarga: a relative of the owner
+    case family
+    /// usaha: a business tie (partner, investor, customer)
+    case business
+    /// pekerjaan: works or worked for the producer
+    case employment
+    /// lainnya
+    case other
+}
+
+/// A declared conflict of interest: the curator does not score this producer's products.
+public struct Conflict: Codable, Hashable, Sendable {
+    public var producer: String
+    public var kind: ConflictKind
+    public var reason: String
+    public init(producer: String, kind: ConflictKind, reason: String) {
+        self.producer = producer; self.kind = kind; self.reason = reason
+    }
+}
+
+public struct Curator: Codable, Hashable, Sendable, Identifiable {
+    public var id: String
+    public var name: String
+    public var role: CuratorRole
+    public var conflicts: [Conflict]
+    public init(id: String, name: String, role: CuratorRole = .curator, conflicts: [Conflict] = []) {
+        self.id = id; self.name = name; self.role = role; self.conflicts = conflicts
+    }
+    public func isRecused(from producer: String) -> Bool {
+        conflicts.contains { $0.producer == producer }
+    }
+}
+
+/// One criterion of the rubric. `anchors` holds one label per point of the scale, lowest first.
+public struct Criterion: Codable, Hashable, Sendable, Identifiable {
+    public var id: String
+    public var name: Localized
+    public var weight: Int
+    public var anchors: [Localized]
+    public init(id: String, name: Localized, weight: Int, anchors: [Localized]) {
+        self.id = id; self.name = name; self.weight = weight; self.anchors = anchors
+    }
+}
+
+public struct Rubric: Codable, Hashable, Sendable {
+    public var scaleMin: Int
+    public var scaleMax: Int
+    public var criteria: [Criterion]
+    /// Per-cluster weights that replace a criterion's default weight, by criterion id.
+    public var clusterWeights: [Cluster: [String: Int]]
+
+    public init(scaleMin: Int = 1, scaleMax: Int = 5, criteria: [Criterion],
+                clusterWeights: [Cluster: [String: Int]] = [:]) {
+        self.scaleMin = scaleMin; self.scaleMax = scaleMax; self.criteria = criteria
+        self.clusterWeights = clusterWeights
+    }
+
+    public func weight(of criterion: Criterion, in cluster: Cluster) -> Int {
+        clusterWeights[cluster]?[criterion.id] ?? criterion.weight
+    }
+    public func criterion(_ id: String) -> Criterion? { criteria.first { $0.id == id } }
+    public var scale: ClosedRange<Int> { scaleMin...scaleMax }
+}
+
+public enum Aggregation: String, Codable, CaseIterable, Sendable {
+    case mean, median
+}
+
+/// Round options the committee may change before it starts scoring.
+public struct Settings: Codable, Hashable, Sendable {
+    /// How a product's score is formed from its curators' sheet scores.
+    public var aggregation: Aggregation
+    /// Other curators' scores stay hidden until one's own sheet is complete (the console).
+    public var blindScoring: Bool
+    /// At most one pinned product per producer in each cluster.
+    public var onePinPerProducer: Bool
+    /// max − min of a product's sheet scores (0–100) at or above which it is marked as disputed.
+    public var disagreementThreshold: Double
+    /// The criterion whose mean breaks ties after score, curator count and median.
+    public var tieBreakCriterion: String
+    /// Per cluster, the permit gates: a product is eligible when it holds a valid permit of at
+    /// least one kind listed. No entry, or an empty list, means no permit is required.
+    public var permitGates: [Cluster: [PermitKind]]
+
+    public init(aggregation: Aggregation = .mean, blindScoring: Bool = true,
+                onePinPerProducer: Bool = true, disagreementThreshold: Double = 25,
+                tieBreakCriterion: String = "kualitas",
+                permitGates: [Cluster: [PermitKind]] = [.mamin: [.pirt, .bpomMD]]) {
+        self.aggregation = aggregation; self.blindScoring = blindScoring
+        self.onePinPerProducer = onePinPerProducer; self.disagreementThreshold = disagreementThreshold
+        self.tieBreakCriterion = tieBreakCriterion; self.permitGates = permitGates
+    }
+}
+
+public enum RoundState: String, Codable, Sendable {
+    case open, final
+}
+
+/// Whether the round is open for edits, and who last finalised or reopened it and why.
+public struct RoundStatus: Codable, Hashable, Sendable {
+    public var state: RoundState
+    public var by: String?
+    public var at: String?
+    public var reason: String?
+    public init(state: RoundState, by: String? = nil, at: String? = nil, reason: String? = nil) {
+        self.state = state; self.by = by; self.at = at; self.reason = reason
+    }
+    public static let open = RoundStatus(state: .open)
+}
+
+/// What the round is: its title, organiser and the day it is held. `date` (YYYY-MM-DD) is the
+/// day permits must still be valid on.
+public struct RoundInfo: Codable, Hashable, Sendable {
+    public var title: String
+    public var organizer: String
+    public var date: String
+    public var settings: Settings
+    public var status: RoundStatus
+    public init(title: String, organizer: String = "", date: String,
+                settings: Settings = Settings(), status: RoundStatus = .open) {
+        self.title = title; self.organizer = organizer; self.date = date
+        self.settings = settings; self.status = status
+    }
+}
+
+/// A pinned product in one of a cluster's five slots. `reason` is set when the product was
+/// outside the computed top five when it was pinned.
+public struct Pin: Codable, Hashable, Sendable {
+    public var slot: Int
+    public var product: String
+    public var reason: String?
+    public var by: String
+    public var at: String
+    public init(slot: Int, product: String, reason: String? = nil, by: String, at: String) {
+        self.slot = slot; self.product = product; self.reason = reason; self.by = by; self.at = at
+    }
+}
+
+/// One curator's scores for one product, by criterion id.
+public typealias Sheet = [String: Int]

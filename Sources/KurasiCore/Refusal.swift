@@ -1,0 +1,117 @@
+/// Why a rule refused an edit, and what would satisfy it. Every refusal the committee can meet
+/// is here, worded in both interface languages.
+public enum Refusal: Error, Hashable, Sendable {
+    case roundFinal(by: String?)
+    case unknownProduct(String)
+    case unknownProducer(String)
+    case unknownCurator(String)
+    case unknownCriterion(String, known: [String])
+    case outOfScale(criterion: String, value: Int, scale: ClosedRange<Int>)
+    case recused(curator: String, producer: String, reason: String)
+    case notEligible(product: String, reasons: [Ineligibility])
+    case alreadyPinned(product: String, cluster: Cluster, slot: Int)
+    case clusterFull(Cluster)
+    case slotTaken(cluster: Cluster, slot: Int, product: String)
+    case slotOutOfRange(Int)
+    case producerAlreadyPinned(producer: String, product: String, slot: Int)
+    case reasonRequired(product: String, rank: Int?)
+    case notPinned(String)
+    case finalizeNeedsPins(mamin: Int, nonMamin: Int)
+    case chairOnly(curator: String)
+    case reasonMissing
+    case notFinal
+    case curatorExists(String)
+    case conflictExists(curator: String, producer: String)
+    case producerHasPins(producer: String, product: String)
+    case nothingToUndo(curator: String)
+    case undoStatus
+    /// The value an edit expected to replace has changed since (by someone else, or by undo).
+    case changedSince(what: String, revision: Int?, by: String?)
+    case productInUse(String)
+    case emptyField(String)
+    case duplicateID(String)
+
+    public func text(_ lang: Language) -> String {
+        let id = lang == .id
+        switch self {
+        case let .roundFinal(by):
+            let who = by.map { " (\($0))" } ?? ""
+            return id ? "Ronde sudah final\(who); semua perubahan ditolak. Ketua dapat membukanya kembali dengan alasan (kurasi reopen --reason ...)."
+                : "The round is final\(who); every edit is refused. The chair can reopen it with a reason (kurasi reopen --reason ...)."
+        case let .unknownProduct(p):
+            return id ? "Produk \(p) tidak ada. Lihat daftar dengan kurasi rank." : "There is no product \(p). See the list with kurasi rank."
+        case let .unknownProducer(p):
+            return id ? "Pelaku UMKM \(p) tidak ada." : "There is no producer \(p)."
+        case let .unknownCurator(c):
+            return id ? "Kurator \(c) tidak ada. Lihat kurasi curator list, atau tambahkan dengan kurasi curator add."
+                : "There is no curator \(c). See kurasi curator list, or add one with kurasi curator add."
+        case let .unknownCriterion(k, known):
+            return id ? "Kriteria \(k) tidak ada dalam rubrik; pilih salah satu: \(known.joined(separator: ", "))."
+                : "The rubric has no criterion \(k); use one of: \(known.joined(separator: ", "))."
+        case let .outOfScale(k, v, scale):
+            return id ? "Nilai \(v) untuk \(k) di luar skala; beri nilai \(scale.lowerBound)–\(scale.upperBound)."
+                : "Score \(v) for \(k) is off the scale; give \(scale.lowerBound)–\(scale.upperBound)."
+        case let .recused(c, p, reason):
+            return id ? "Kurator \(c) menyatakan konflik kepentingan dengan pelaku \(p) (\(reason)) dan tidak menilai produknya; kurator lain yang menilai."
+                : "Curator \(c) declared a conflict of interest with producer \(p) (\(reason)) and does not score its products; another curator must."
+        case let .notEligible(p, reasons):
+            let why = reasons.map { $0.text(lang) }.joined(separator: "; ")
+            return id ? "Produk \(p) tidak memenuhi syarat: \(why). Hanya produk yang memenuhi syarat dapat dipin."
+                : "Product \(p) is not eligible: \(why). Only eligible products can be pinned."
+        case let .alreadyPinned(p, cluster, slot):
+            return id ? "Produk \(p) sudah dipin di \(cluster.label(lang)) ★\(slot)." : "Product \(p) is already pinned in \(cluster.label(lang)) ★\(slot)."
+        case let .clusterFull(cluster):
+            return id ? "Kelima slot \(cluster.label(lang)) sudah terisi; lepas satu pin dulu (kurasi unpin PRODUK)."
+                : "All five \(cluster.label(lang)) slots are taken; unpin one first (kurasi unpin PRODUCT)."
+        case let .slotTaken(cluster, slot, p):
+            return id ? "Slot ★\(slot) \(cluster.label(lang)) sudah berisi \(p); pilih slot lain atau lepas pin itu dulu."
+                : "Slot ★\(slot) of \(cluster.label(lang)) holds \(p); choose another slot or unpin it first."
+        case let .slotOutOfRange(s):
+            return id ? "Slot \(s) tidak ada; slot bernomor 1–\(Round.pinSlots)." : "There is no slot \(s); slots are 1–\(Round.pinSlots)."
+        case let .producerAlreadyPinned(producer, p, slot):
+            return id ? "Pelaku \(producer) sudah punya produk terpin (\(p), ★\(slot)); satu pelaku satu pin per klaster. Lepas pin itu dulu."
+                : "Producer \(producer) already has a pinned product (\(p), ★\(slot)); one pin per producer per cluster. Unpin it first."
+        case let .reasonRequired(p, rank):
+            let at = rank.map { id ? "peringkat \($0)" : "ranked \($0)" } ?? (id ? "belum berperingkat" : "unranked")
+            return id ? "Produk \(p) di luar 5 teratas (\(at)); pin ini perlu alasan (--reason \"...\")."
+                : "Product \(p) is outside the top five (\(at)); pinning it needs a reason (--reason \"...\")."
+        case let .notPinned(p):
+            return id ? "Produk \(p) tidak sedang dipin." : "Product \(p) is not pinned."
+        case let .finalizeNeedsPins(m, n):
+            return id ? "Finalisasi perlu 5 pin di tiap klaster; sekarang MAMIN \(m)/5, NON-MAMIN \(n)/5."
+                : "Finalising needs 5 pins in each cluster; now MAMIN \(m)/5, NON-MAMIN \(n)/5."
+        case let .chairOnly(c):
+            return id ? "Hanya ketua yang dapat melakukannya; \(c) bukan ketua." : "Only the chair can do this; \(c) is not the chair."
+        case .reasonMissing:
+            return id ? "Perlu alasan (--reason \"...\")." : "A reason is needed (--reason \"...\")."
+        case .notFinal:
+            return id ? "Ronde belum final; tidak ada yang perlu dibuka kembali." : "The round is not final; there is nothing to reopen."
+        case let .curatorExists(c):
+            return id ? "Kurator \(c) sudah ada." : "Curator \(c) already exists."
+        case let .conflictExists(c, p):
+            return id ? "Konflik \(c) dengan \(p) sudah tercatat." : "The conflict of \(c) with \(p) is already declared."
+        case let .producerHasPins(producer, p):
+            return id ? "Produk \(p) dari pelaku \(producer) sedang dipin; lepas pinnya dulu sebelum menolak pelaku ini."
+                : "Product \(p) of producer \(producer) is pinned; unpin it before rejecting this producer."
+        case let .nothingToUndo(c):
+            return id ? "Tidak ada perubahan \(c) yang dapat dibatalkan." : "\(c) has no change left to undo."
+        case .undoStatus:
+            return id ? "Finalisasi dan buka kembali tidak dibatalkan dengan undo; gunakan kurasi finalize atau kurasi reopen."
+                : "Finalising and reopening are not undone with undo; use kurasi finalize or kurasi reopen."
+        case let .changedSince(what, rev, by):
+            let since = [rev.map { "rev \($0)" }, by].compactMap { $0 }.joined(separator: ", ")
+            return id ? "\(what) sudah diubah sejak itu (\(since)); lihat kurasi history, lalu ubah langsung."
+                : "\(what) has changed since (\(since)); see kurasi history and edit it directly."
+        case let .productInUse(p):
+            return id ? "Produk \(p) sudah dinilai atau dipin; tidak dapat dihapus." : "Product \(p) has scores or a pin; it cannot be removed."
+        case let .emptyField(f):
+            return id ? "\(f) tidak boleh kosong." : "\(f) must not be empty."
+        case let .duplicateID(i):
+            return id ? "ID \(i) sudah dipakai." : "The id \(i) is already in use."
+        }
+    }
+}
+
+extension Cluster {
+    public func label(_ lang: Language) -> String { self == .mamin ? "MAMIN" : "NON-MAMIN" }
+}

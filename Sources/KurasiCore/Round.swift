@@ -1,0 +1,106 @@
+/// A whole curation round: the document the store keeps. The store adds `schemaVersion`.
+public struct Round: Codable, Hashable, Sendable {
+    public static let pinSlots = 5
+
+    public var revision: Int
+    public var round: RoundInfo
+    public var rubric: Rubric
+    public var curators: [Curator]
+    public var producers: [Producer]
+    public var products: [Product]
+    /// scores[product][curator][criterion] = point on the rubric's scale.
+    public var scores: [String: [String: Sheet]]
+    /// pins[cluster], ordered by slot.
+    public var pins: [Cluster: [Pin]]
+    /// Every change ever made, oldest first; the round's audit trail.
+    public var events: [Event]
+
+    public init(revision: Int = 0, round: RoundInfo, rubric: Rubric = .default,
+                curators: [Curator] = [], producers: [Producer] = [], products: [Product] = [],
+                scores: [String: [String: Sheet]] = [:], pins: [Cluster: [Pin]] = [:],
+                events: [Event] = []) {
+        self.revision = revision; self.round = round; self.rubric = rubric; self.curators = curators
+        self.producers = producers; self.products = products; self.scores = scores; self.pins = pins
+        self.events = events
+        rebuildIndex()
+    }
+
+    // MARK: Lookup
+
+    /// Positions by id, rebuilt on decode and kept current by `apply`; not stored.
+    private var productIndex: [String: Int] = [:]
+    private var producerIndex: [String: Int] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case revision, round, rubric, curators, producers, products, scores, pins, events
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        revision = try c.decode(Int.self, forKey: .revision)
+        round = try c.decode(RoundInfo.self, forKey: .round)
+        rubric = try c.decode(Rubric.self, forKey: .rubric)
+        curators = try c.decode([Curator].self, forKey: .curators)
+        producers = try c.decode([Producer].self, forKey: .producers)
+        products = try c.decode([Product].self, forKey: .products)
+        scores = try c.decodeIfPresent([String: [String: Sheet]].self, forKey: .scores) ?? [:]
+        pins = try c.decodeIfPresent([Cluster: [Pin]].self, forKey: .pins) ?? [:]
+        events = try c.decodeIfPresent([Event].self, forKey: .events) ?? []
+        rebuildIndex()
+    }
+
+    mutating func rebuildIndex() {
+        productIndex = Dictionary(products.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        producerIndex = Dictionary(producers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// `revision` is not written here: the store writes it, with `schemaVersion`, at the top.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(round, forKey: .round); try c.encode(rubric, forKey: .rubric)
+        try c.encode(curators, forKey: .curators); try c.encode(producers, forKey: .producers)
+        try c.encode(products, forKey: .products); try c.encode(scores, forKey: .scores)
+        try c.encode(pins, forKey: .pins); try c.encode(events, forKey: .events)
+    }
+
+    public static func == (a: Round, b: Round) -> Bool {
+        a.revision == b.revision && a.round == b.round && a.rubric == b.rubric
+            && a.curators == b.curators && a.producers == b.producers && a.products == b.products
+            && a.scores == b.scores && a.pins == b.pins && a.events == b.events
+    }
+    public func hash(into h: inout Hasher) { h.combine(revision); h.combine(products.count) }
+
+    public func product(_ id: String) -> Product? { productIndex[id].map { products[$0] } }
+    public func producer(_ id: String) -> Producer? { producerIndex[id].map { producers[$0] } }
+    public func curator(_ id: String) -> Curator? { curators.first { $0.id == id } }
+    public var isFinal: Bool { round.status.state == .final }
+
+    public func products(in cluster: Cluster) -> [Product] { products.filter { $0.cluster == cluster } }
+    public func sheet(product: String, curator: String) -> Sheet { scores[product]?[curator] ?? [:] }
+    public func pins(in cluster: Cluster) -> [Pin] { pins[cluster] ?? [] }
+    public func pin(of product: String) -> (Cluster, Pin)? {
+        for (cluster, list) in pins { if let p = list.first(where: { $0.product == product }) { return (cluster, p) } }
+        return nil
+    }
+    /// Curators who declared a conflict with the product's producer.
+    public func recusedCurators(for product: Product) -> [Curator] {
+        curators.filter { $0.isRecused(from: product.producer) }
+    }
+
+    // MARK: Mutation (only through changes)
+
+    mutating func setProduct(_ p: Product?, id: String) {
+        if let i = productIndex[id] {
+            if let p { products[i] = p } else { products.remove(at: i); rebuildIndex() }
+        } else if let p {
+            productIndex[p.id] = products.count; products.append(p)
+        }
+    }
+    mutating func setProducer(_ p: Producer?, id: String) {
+        if let i = producerIndex[id] {
+            if let p { producers[i] = p } else { producers.remove(at: i); rebuildIndex() }
+        } else if let p {
+            producerIndex[p.id] = producers.count; producers.append(p)
+        }
+    }
+}

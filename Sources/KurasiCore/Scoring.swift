@@ -1,0 +1,69 @@
+/// How sheets become scores. A sheet counts only when every criterion is scored; each counted
+/// sheet becomes a weighted score on 0–100; the product's score is the mean (or median) of them.
+
+public struct Aggregate: Hashable, Sendable {
+    /// Weighted 0–100 score of each counted (complete) sheet, by curator id.
+    public var sheetScores: [String: Double]
+    /// The product's score under the round's aggregation, nil when no sheet counts yet.
+    public var score: Double?
+    public var mean: Double?
+    public var median: Double?
+    public var min: Double?
+    public var max: Double?
+    /// Population standard deviation of the counted sheets' scores.
+    public var standardDeviation: Double?
+    /// Per criterion, the mean point over counted sheets (for the tie-break).
+    public var criterionMeans: [String: Double]
+
+    public var count: Int { sheetScores.count }
+    /// max − min, 0 with fewer than two sheets.
+    public var spread: Double { (max ?? 0) - (min ?? 0) }
+}
+
+extension Round {
+    public func isComplete(_ sheet: Sheet) -> Bool {
+        rubric.criteria.allSatisfy { sheet[$0.id] != nil }
+    }
+
+    /// The weighted 0–100 score of a sheet, or nil when it is incomplete.
+    public func weightedScore(_ sheet: Sheet, cluster: Cluster) -> Double? {
+        guard isComplete(sheet), rubric.scaleMax > rubric.scaleMin else { return nil }
+        var total = 0.0, weights = 0.0
+        let span = Double(rubric.scaleMax - rubric.scaleMin)
+        for c in rubric.criteria {
+            let w = Double(rubric.weight(of: c, in: cluster))
+            total += w * Double(sheet[c.id]! - rubric.scaleMin) / span
+            weights += w
+        }
+        return weights > 0 ? total / weights * 100 : nil
+    }
+
+    public func aggregate(_ product: Product) -> Aggregate {
+        var sheetScores: [String: Double] = [:]
+        var points: [String: [Int]] = [:]
+        for (curator, sheet) in scores[product.id] ?? [:] {
+            guard let s = weightedScore(sheet, cluster: product.cluster) else { continue }
+            sheetScores[curator] = s
+            for (k, v) in sheet { points[k, default: []].append(v) }
+        }
+        let values = sheetScores.values.sorted()
+        var a = Aggregate(sheetScores: sheetScores, criterionMeans: [:])
+        guard !values.isEmpty else { return a }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let mid = values.count / 2
+        let median = values.count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        a.mean = mean; a.median = median; a.min = values.first; a.max = values.last
+        a.standardDeviation = variance.squareRoot()
+        a.score = round.settings.aggregation == .mean ? mean : median
+        a.criterionMeans = points.mapValues { Double($0.reduce(0, +)) / Double($0.count) }
+        return a
+    }
+
+    /// Curators who may score the product (not recused), and how many of them have a counted sheet.
+    public func coverage(_ product: Product) -> (scored: Int, possible: Int) {
+        let eligible = curators.filter { !$0.isRecused(from: product.producer) }
+        let scored = eligible.filter { isComplete(sheet(product: product.id, curator: $0.id)) }.count
+        return (scored, eligible.count)
+    }
+}

@@ -1,0 +1,25 @@
+/// Text from data (names typed into a registry, a store edited by hand) may carry control
+/// characters, terminal escape sequences and bidirectional overrides. Drawn raw, `ESC ]2;…BEL`
+/// retitles the terminal and U+202E reverses what follows. Everything shown passes through here.
+extension String {
+    /// The text with every control, escape and bidi-control character replaced by U+FFFD, and an
+    /// escape sequence's introducer replaced so the rest of it shows as plain, harmless text.
+    public var displaySafe: String {
+        var out = String.UnicodeScalarView()
+        var changed = false
+        for scalar in unicodeScalars {
+            if Self.isUnsafe(scalar) { out.append("\u{FFFD}"); changed = true } else { out.append(scalar) }
+        }
+        return changed ? String(out) : self
+    }
+
+    static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x00...0x1F, 0x7F...0x9F: true  // C0 (incl. ESC, BEL, tab, newline), DEL, C1 (incl. CSI)
+        case 0x200E, 0x200F, 0x061C: true    // LRM, RLM, ALM
+        case 0x202A...0x202E: true           // LRE, RLE, PDF, LRO, RLO
+        case 0x2066...0x2069: true           // LRI, RLI, FSI, PDI
+        default: false
+        }
+    }
+}

@@ -1,0 +1,806 @@
+// RegistryCSV.swift
+//
+// Reads the UMKM registry as a city office sends it (a spreadsheet exported to
+// CSV, usually from an Indonesian-locale Excel) into plain `RegistryEntry`
+// records. Every row that cannot be read is reported as a `RegistryRowIssue`
+// with its physical line number and an English sentence saying what to fix;
+// the remaining rows are still read. Whole-file problems throw
+// `RegistryFileError`.
+//
+// This file deliberately knows nothing about the store or the domain model:
+// mapping entries to producers happens elsewhere.
+//
+// How the work is split between this file and CSV.swift
+// -----------------------------------------------------
+// CSV.swift (yaslab, 2.5.2) parses fields well, but it cannot tell us where a
+// row starts in the file, it silently reads to the end of the file when a
+// quote is never closed, and its byte-stream reader stops at the first
+// invalid UTF-8 byte. We need all three (line numbers for every issue, the
+// line where an unterminated quote opened, and "report this row, keep reading
+// the others" for bad bytes). So:
+//
+//  1. `RecordSplitter` walks the raw bytes once and cuts them into records
+//     (one CSV row each, possibly spanning several physical lines when a
+//     quoted field contains line breaks). It counts CR, LF and CRLF line
+//     breaks as it goes, so every record knows its first physical line. Only
+//     ASCII bytes (`"`, the delimiter, CR, LF, space, tab) are structural, and
+//     those never occur inside a multi-byte UTF-8 sequence, so splitting bytes
+//     before decoding is safe even when the file contains invalid UTF-8.
+//  2. Each record's bytes are validated and decoded as UTF-8 on their own.
+//  3. The decoded record is handed to CSV.swift's `CSVReader`, configured with
+//     the detected delimiter, which splits and unescapes the fields.
+//
+// The splitter follows the same quoting rules as CSVReader (a quote opens a
+// field only at its start, optionally after spaces/tabs; `""` is an escaped
+// quote; after the closing quote only spaces/tabs may come before the
+// delimiter or the line end), so for every record it accepts, CSVReader sees
+// exactly one row. Records the splitter rejects (text after a closing quote,
+// a quote never closed) are reported and never reach CSVReader.
+
+import CSV
+import Foundation
+
+// MARK: - Public API
+
+/// One data row of the registry, as read from the file. Text fields are
+/// trimmed; empty cells are `nil`.
+public struct RegistryEntry: Hashable, Sendable {
+    /// 1-based physical line where the row starts in the file.
+    public var line: Int
+    /// "No"
+    public var number: String?
+    /// "NIB" (Nomor Induk Berusaha)
+    public var nib: String?
+    /// "Nama Usaha" (required, non-empty)
+    public var businessName: String
+    /// "Nama Pemilik"
+    public var owner: String?
+    /// "Alamat"
+    public var address: String?
+    /// "Kelurahan"
+    public var kelurahan: String?
+    /// "Kecamatan"
+    public var kecamatan: String?
+    /// "No. HP" / "No HP" / "Telepon" / "HP"
+    public var phone: String?
+    /// "Sektor"
+    public var sector: String?
+    /// "Jenis Usaha"
+    public var businessType: String?
+    /// "Produk Utama" / "Produk"
+    public var product: String?
+    /// "Harga", in whole rupiah
+    public var price: Int?
+    /// "Kapasitas per Bulan" / "Kapasitas"
+    public var capacity: Int?
+    /// "Satuan"
+    public var unit: String?
+    /// "Status" / "Status Usaha"
+    public var status: String?
+    /// "Keterangan"
+    public var note: String?
+
+    public init(
+        line: Int, number: String? = nil, nib: String? = nil, businessName: String,
+        owner: String? = nil, address: String? = nil, kelurahan: String? = nil,
+        kecamatan: String? = nil, phone: String? = nil, sector: String? = nil,
+        businessType: String? = nil, product: String? = nil, price: Int? = nil,
+        capacity: Int? = nil, unit: String? = nil, status: String? = nil, note: String? = nil
+    ) {
+        self.line = line
+        self.number = number
+        self.nib = nib
+        self.businessName = businessName
+        self.owner = owner
+        self.address = address
+        self.kelurahan = kelurahan
+        self.kecamatan = kecamatan
+        self.phone = phone
+        self.sector = sector
+        self.businessType = businessType
+        self.product = product
+        self.price = price
+        self.capacity = capacity
+        self.unit = unit
+        self.status = status
+        self.note = note
+    }
+}
+
+/// A row that could not be read. `reason` is a full English sentence that
+/// starts with "line N:" and says what is wrong and what to fix.
+public struct RegistryRowIssue: Hashable, Sendable {
+    /// 1-based physical line of the row (for an unterminated quote: the line
+    /// where the quote opened).
+    public var line: Int
+    public var reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+}
+
+/// The result of reading a registry file. A row produces either an entry or
+/// one or more issues, never both.
+public struct RegistryFile: Sendable {
+    public var entries: [RegistryEntry]
+    public var issues: [RegistryRowIssue]
+    /// The detected delimiter: `;`, `,` or tab.
+    public var delimiter: Character
+    /// Column names as written in the file (trimmed).
+    public var header: [String]
+
+    public init(entries: [RegistryEntry], issues: [RegistryRowIssue], delimiter: Character, header: [String]) {
+        self.entries = entries
+        self.issues = issues
+        self.delimiter = delimiter
+        self.header = header
+    }
+}
+
+/// A problem with the file as a whole: it is empty, unreadable, has no
+/// header, or lacks the required "Nama Usaha" column.
+public struct RegistryFileError: Error, CustomStringConvertible, Sendable {
+    /// The file name or path as given by the caller.
+    public var file: String
+    /// 1-based line the problem is on, when there is one.
+    public var line: Int?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    /// "registry.csv:1: message" or "registry.csv: message".
+    public var description: String {
+        if let line { return "\(file):\(line): \(message)" }
+        return "\(file): \(message)"
+    }
+}
+
+public enum RegistryCSV {
+
+    /// Reads a registry file from memory. `file` is only used in errors.
+    public static func read(_ data: Data, file: String) throws(RegistryFileError) -> RegistryFile {
+        try Reader(bytes: [UInt8](data), file: file).read()
+    }
+
+    /// Reads a registry file from disk.
+    public static func read(contentsOf path: String) throws(RegistryFileError) -> RegistryFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = (error as NSError).localizedDescription
+            throw RegistryFileError(
+                file: path,
+                message: "cannot be read (\(reason)); check that the path is right and the file is not open elsewhere.")
+        }
+        return try read(data, file: path)
+    }
+
+    /// Parses a rupiah amount as written in Indonesian spreadsheets:
+    /// "Rp 15.000", "Rp15.000", "Rp. 1.250.000", "15.000", "15000",
+    /// "15.000,00", "Rp 15.000,-", "IDR 15,000". Thousands may be grouped
+    /// with `.`, `,` or a space (groups of three, one separator style per
+    /// number); a decimal part of one or two digits is accepted only when it
+    /// is zero, since rupiah prices have no cents. Returns `nil` for empty
+    /// text, words ("lima belas ribu"), negative or overflowing amounts.
+    public static func parseRupiah(_ s: String) -> Int? {
+        var text = Substring(s.trimmingCharacters(in: .whitespacesAndNewlines))
+        // Currency prefix: "Rp", "Rp.", "RP", "IDR", followed by optional spaces.
+        for prefix in ["rp.", "rp", "idr"] where text.lowercased().hasPrefix(prefix) {
+            text = text.dropFirst(prefix.count)
+            break
+        }
+        text = Substring(text.trimmingCharacters(in: .whitespaces))
+        // Accounting-style suffix "15.000,-" / "15.000.-".
+        if text.hasSuffix(",-") || text.hasSuffix(".-") {
+            text = text.dropLast(2)
+        }
+        return parseGroupedInteger(text)
+    }
+}
+
+// MARK: - Number parsing
+
+/// Parses a non-negative whole number that may use thousands grouping and a
+/// zero decimal part: "1200", "1.200", "1,200", "1 200", "1.200,00",
+/// "1200.0". Returns nil for anything else (including a non-zero decimal part,
+/// mixed grouping styles, or overflow).
+func parseGroupedInteger<S: StringProtocol>(_ input: S) -> Int? {
+    // Work on Unicode scalars; treat a no-break space like a space, as Excel
+    // writes U+00A0 as the thousands separator in some locales.
+    var chars = Array(input.unicodeScalars.map { $0 == "\u{00A0}" || $0 == "\u{202F}" ? " " : Character($0) })
+    while chars.first == " " { chars.removeFirst() }
+    while chars.last == " " { chars.removeLast() }
+    guard !chars.isEmpty else { return nil }
+
+    // Split off a decimal part: a final '.' or ',' followed by 1 or 2 digits.
+    var decimalSeparator: Character?
+    if let sepIndex = chars.lastIndex(where: { $0 == "." || $0 == "," }) {
+        let tail = chars[(sepIndex + 1)...]
+        if (1...2).contains(tail.count) && tail.allSatisfy(\.isASCIIDigit) {
+            guard tail.allSatisfy({ $0 == "0" }) else { return nil }  // no cents in rupiah
+            decimalSeparator = chars[sepIndex]
+            chars.removeSubrange(sepIndex...)
+        }
+    }
+    guard !chars.isEmpty else { return nil }
+
+    // What remains is either plain digits or digit groups of three joined by
+    // one separator style, which must differ from the decimal separator.
+    var groups: [[Character]] = [[]]
+    var groupSeparator: Character?
+    for c in chars {
+        if c.isASCIIDigit {
+            groups[groups.count - 1].append(c)
+        } else if c == "." || c == "," || c == " " {
+            if let groupSeparator, groupSeparator != c { return nil }
+            groupSeparator = c
+            groups.append([])
+        } else {
+            return nil
+        }
+    }
+    if let groupSeparator {
+        if groupSeparator == decimalSeparator { return nil }
+        guard let first = groups.first, (1...3).contains(first.count),
+              groups.dropFirst().allSatisfy({ $0.count == 3 })
+        else { return nil }
+    }
+    var value = 0
+    for c in groups.joined() {
+        guard let digit = c.wholeNumberValue else { return nil }
+        let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+        let (sum, o2) = times10.addingReportingOverflow(digit)
+        if o1 || o2 { return nil }
+        value = sum
+    }
+    return value
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { isASCII && isWholeNumber }
+}
+
+// MARK: - Columns
+
+/// The fields a registry column can fill.
+enum RegistryColumn: CaseIterable {
+    case number, nib, businessName, owner, address, kelurahan, kecamatan, phone
+    case sector, businessType, product, price, capacity, unit, status, note
+
+    /// Accepted header spellings, already normalised (see `normaliseHeader`).
+    var aliases: [String] {
+        switch self {
+        case .number: ["no", "nomor", "no urut", "nomor urut"]
+        case .nib: ["nib", "no nib", "nomor nib", "nomor induk berusaha"]
+        case .businessName: ["nama usaha", "nama usaha merek", "nama usaha merk", "nama umkm", "nama ukm"]
+        case .owner: ["nama pemilik", "pemilik", "nama pelaku usaha", "pelaku usaha"]
+        case .address: ["alamat", "alamat usaha"]
+        case .kelurahan: ["kelurahan", "kel", "kelurahan desa", "desa kelurahan"]
+        case .kecamatan: ["kecamatan", "kec"]
+        case .phone: [
+            "no hp", "nomor hp", "hp", "telepon", "telp", "no telp", "no telepon", "nomor telepon",
+            "no hp wa", "no wa", "nomor wa", "whatsapp", "no whatsapp",
+        ]
+        case .sector: ["sektor", "sektor usaha"]
+        case .businessType: ["jenis usaha"]
+        case .product: ["produk utama", "produk", "nama produk"]
+        case .price: ["harga", "harga rp", "harga satuan", "harga jual", "harga satuan rp", "harga jual rp"]
+        case .capacity: [
+            "kapasitas per bulan", "kapasitas", "kapasitas produksi", "kapasitas bulan",
+            "kapasitas produksi per bulan",
+        ]
+        case .unit: ["satuan"]
+        case .status: ["status", "status usaha"]
+        case .note: ["keterangan", "ket", "catatan"]
+        }
+    }
+
+    /// Finds the column a header name refers to, if any.
+    static func match(_ rawName: String) -> RegistryColumn? {
+        let name = normaliseHeader(rawName)
+        if let column = allCases.first(where: { $0.aliases.contains(name) }) { return column }
+        // "Nama Usaha (sesuai NIB)", "Nama Usaha / Merek Dagang", ...
+        if name.hasPrefix("nama usaha ") { return .businessName }
+        return nil
+    }
+}
+
+/// Trim, lowercase, turn `_ . - / ( ) :` into spaces, collapse runs of spaces.
+/// "Nama_Usaha", "NAMA USAHA", " Nama Usaha/Merek " -> "nama usaha", "nama usaha merek".
+func normaliseHeader(_ name: String) -> String {
+    let separators: Set<Character> = ["_", ".", "-", "/", "(", ")", ":"]
+    let spaced = String(name.lowercased().map { separators.contains($0) ? " " : $0 })
+    return spaced
+        .split(whereSeparator: { $0.isWhitespace })
+        .joined(separator: " ")
+}
+
+// MARK: - Byte-level record splitting
+
+private let byteQuote = UInt8(ascii: "\"")
+private let byteCR = UInt8(ascii: "\r")
+private let byteLF = UInt8(ascii: "\n")
+private let byteSpace = UInt8(ascii: " ")
+private let byteTab = UInt8(ascii: "\t")
+
+/// One CSV record (row) located in the raw bytes.
+struct RawRecord {
+    /// 1-based physical line of the record's first byte.
+    var startLine: Int
+    /// 1-based physical line of the record's last byte.
+    var endLine: Int
+    /// The record's bytes, without its line terminator.
+    var range: Range<Int>
+    var problem: Problem?
+
+    enum Problem {
+        /// A quoted field opened on `openLine` and the file ended inside it.
+        case unterminatedQuote(openLine: Int)
+        /// Field number `field` (1-based) has text after its closing quote.
+        case textAfterClosingQuote(line: Int, field: Int)
+    }
+}
+
+/// Cuts the bytes into records, tracking physical line numbers (CR, LF and
+/// CRLF each end one line). See the comment at the top of the file for why
+/// this is done here rather than by CSV.swift.
+struct RecordSplitter {
+    let bytes: [UInt8]
+    let delimiter: UInt8
+
+    /// After this many unterminated-quote recoveries, the rest of the file is
+    /// reported as one record. Each recovery rescans to the end of the file,
+    /// so this bounds the work on pathological input.
+    static let maxRecoveries = 50
+
+    /// Space or tab (unless tab is the delimiter): what CSVReader trims.
+    private func isBlank(_ b: UInt8) -> Bool {
+        (b == byteSpace || b == byteTab) && b != delimiter
+    }
+
+    func split(from start: Int) -> [RawRecord] {
+        let n = bytes.count
+        var records: [RawRecord] = []
+        var i = start
+        var line = 1
+        var recoveries = 0
+
+        while i < n {
+            let recordStart = i
+            let recordLine = line
+            var field = 1
+            var atFieldStart = true
+            var inQuotes = false
+            var quoteOpenLine = line
+            // Where to resume if the open quote turns out never to close: the
+            // first line after the one the quote opened on, and the end of
+            // the content on the opening line.
+            var resumeAt: (index: Int, contentEnd: Int, line: Int)?
+            var problem: RawRecord.Problem?
+            var contentEnd = n
+            var nextStart = n
+            var endedByNewline = false
+
+            while i < n {
+                let b = bytes[i]
+                if inQuotes {
+                    if b == byteQuote {
+                        if i + 1 < n && bytes[i + 1] == byteQuote {  // "" is an escaped quote
+                            i += 2
+                            continue
+                        }
+                        // Closing quote: only blanks may follow before the
+                        // delimiter or the end of the line.
+                        inQuotes = false
+                        atFieldStart = false
+                        i += 1
+                        while i < n && isBlank(bytes[i]) { i += 1 }
+                        if i < n, bytes[i] != delimiter, bytes[i] != byteCR, bytes[i] != byteLF, problem == nil {
+                            problem = .textAfterClosingQuote(line: line, field: field)
+                        }
+                    } else if b == byteCR || b == byteLF {
+                        let lineBreakAt = i
+                        i += (b == byteCR && i + 1 < n && bytes[i + 1] == byteLF) ? 2 : 1
+                        line += 1
+                        if resumeAt == nil { resumeAt = (i, lineBreakAt, line) }
+                    } else {
+                        i += 1
+                    }
+                    continue
+                }
+                if b == byteCR || b == byteLF {
+                    contentEnd = i
+                    i += (b == byteCR && i + 1 < n && bytes[i + 1] == byteLF) ? 2 : 1
+                    nextStart = i
+                    endedByNewline = true
+                    break
+                }
+                if b == delimiter {
+                    field += 1
+                    atFieldStart = true
+                } else if atFieldStart && b == byteQuote {
+                    inQuotes = true
+                    atFieldStart = false
+                    quoteOpenLine = line
+                    resumeAt = nil
+                } else if !(atFieldStart && isBlank(b)) {
+                    atFieldStart = false
+                }
+                i += 1
+            }
+
+            let endLine = line
+            if endedByNewline {
+                line += 1
+            } else if inQuotes {
+                problem = .unterminatedQuote(openLine: quoteOpenLine)
+                // Recover: give up on this record at the end of the line the
+                // quote opened on, and read the following lines as new rows.
+                if let resume = resumeAt, recoveries < Self.maxRecoveries {
+                    recoveries += 1
+                    records.append(RawRecord(
+                        startLine: recordLine, endLine: resume.line - 1,
+                        range: recordStart..<resume.contentEnd, problem: problem))
+                    i = resume.index
+                    line = resume.line
+                    continue
+                }
+            }
+            records.append(RawRecord(
+                startLine: recordLine, endLine: endLine,
+                range: recordStart..<max(recordStart, contentEnd), problem: problem))
+            i = nextStart
+        }
+        return records
+    }
+}
+
+// MARK: - UTF-8 validation
+
+/// Where the first invalid UTF-8 byte of a record is.
+struct InvalidUTF8: Error {
+    var byte: UInt8
+    /// 1-based physical line, and 1-based column (in characters) on it.
+    var line: Int
+    var column: Int
+}
+
+/// Decodes `bytes` strictly as UTF-8, or reports the first invalid byte.
+/// `firstLine` is the physical line of `bytes.first`.
+func decodeUTF8(_ bytes: ArraySlice<UInt8>, firstLine: Int) -> Result<String, InvalidUTF8> {
+    var iterator = bytes.makeIterator()
+    var parser = Unicode.UTF8.ForwardParser()
+    var offset = bytes.startIndex
+    var line = firstLine
+    var column = 1
+    var previousWasCR = false
+    var scalars = String.UnicodeScalarView()
+    while true {
+        switch parser.parseScalar(from: &iterator) {
+        case .valid(let encoded):
+            let scalar = Unicode.UTF8.decode(encoded)
+            scalars.append(scalar)
+            offset += encoded.count
+            // Track the physical line/column for error messages.
+            if scalar == "\n" {
+                if !previousWasCR { line += 1 }
+                column = 1
+            } else if scalar == "\r" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            previousWasCR = scalar == "\r"
+        case .emptyInput:
+            return .success(String(scalars))
+        case .error:
+            let byte = bytes.indices.contains(offset) ? bytes[offset] : 0
+            return .failure(InvalidUTF8(byte: byte, line: line, column: column))
+        }
+    }
+}
+
+// MARK: - Reader
+
+private struct Reader {
+    let bytes: [UInt8]
+    let file: String
+
+    init(bytes: [UInt8], file: String) {
+        self.bytes = bytes
+        self.file = file
+    }
+
+    func fail(_ message: String, line: Int? = nil) -> RegistryFileError {
+        RegistryFileError(file: file, line: line, message: message)
+    }
+
+    func read() throws(RegistryFileError) -> RegistryFile {
+        try rejectOtherFormats()
+        let bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        guard let delimiterByte = detectDelimiter(from: bomLength) else {
+            throw fail("is empty; export the registry sheet from the spreadsheet as \"CSV UTF-8\" and import that file.")
+        }
+        let delimiter = Character(Unicode.Scalar(delimiterByte))
+        let records = RecordSplitter(bytes: bytes, delimiter: delimiterByte).split(from: bomLength)
+
+        // The header is the first record with any non-empty cell.
+        var headerFields: [String]?
+        var headerLine = 1
+        var rest = records[...]
+        while let record = rest.first, headerFields == nil {
+            rest = rest.dropFirst()
+            if record.range.isEmpty { continue }
+            headerLine = record.startLine
+            if let problem = record.problem {
+                throw fail(
+                    "the header line cannot be read: \(describe(problem, record: record, isHeader: true))",
+                    line: record.startLine)
+            }
+            let text: String
+            switch decodeUTF8(bytes[record.range], firstLine: record.startLine) {
+            case .success(let decoded): text = decoded
+            case .failure(let failure):
+                throw fail(
+                    "the header line is not valid UTF-8 (\(describe(failure, startLine: record.startLine))); "
+                        + "save the file as UTF-8 (\"CSV UTF-8\" in Excel) and import again.",
+                    line: record.startLine)
+            }
+            if let fields = parseFields(text, delimiter: delimiterByte), !fields.allSatisfy(\.isEmpty) {
+                headerFields = fields
+            }
+        }
+        guard let header = headerFields else {
+            throw fail("is empty; export the registry sheet from the spreadsheet as \"CSV UTF-8\" and import that file.")
+        }
+
+        let columns = header.map(RegistryColumn.match)
+        guard columns.contains(.businessName) else {
+            throw missingNameColumn(header: header, columns: columns, line: headerLine)
+        }
+        // The first column with a given meaning wins; later duplicates are ignored.
+        var index: [RegistryColumn: Int] = [:]
+        for (i, column) in columns.enumerated() {
+            if let column, index[column] == nil { index[column] = i }
+        }
+
+        var entries: [RegistryEntry] = []
+        var issues: [RegistryRowIssue] = []
+        let normalisedHeader = header.map(normaliseHeader)
+        for record in rest {
+            if record.range.isEmpty { continue }  // a fully empty line
+            switch readRow(record, header: header, normalisedHeader: normalisedHeader,
+                           index: index, delimiter: delimiterByte) {
+            case .entry(let entry): entries.append(entry)
+            case .issues(let found): issues.append(contentsOf: found)
+            case .skip: break
+            }
+        }
+        return RegistryFile(entries: entries, issues: issues, delimiter: delimiter, header: header)
+    }
+
+    // MARK: Whole-file checks
+
+    /// Recognise files that are clearly not CSV UTF-8 and say what to do.
+    private func rejectOtherFormats() throws(RegistryFileError) {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            throw fail("is saved as UTF-16 (Excel's \"Unicode Text\"); save it as \"CSV UTF-8\" instead and import again.")
+        }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            throw fail("is an Excel workbook (.xlsx), not a CSV file; open it in Excel and use Save As > \"CSV UTF-8\".")
+        }
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            throw fail("is an old Excel workbook (.xls), not a CSV file; open it in Excel and use Save As > \"CSV UTF-8\".")
+        }
+    }
+
+    /// Picks `;`, `,` or tab: whichever occurs most often outside quotes on
+    /// the header line, i.e. the first line with any content (lines holding
+    /// only delimiters and blanks, as Excel writes for empty rows, are
+    /// skipped). Ties prefer `;` (the Indonesian Excel list separator), then
+    /// `,`, then tab. Returns nil when the file has no content at all.
+    private func detectDelimiter(from start: Int) -> UInt8? {
+        let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: ","), byteTab]
+        let filler: Set<UInt8> = Set(candidates + [byteSpace, byteCR, byteLF])
+        guard let first = bytes[start...].firstIndex(where: { !filler.contains($0) }) else { return nil }
+        // Back up to the start of that line.
+        var lineStart = first
+        while lineStart > start && bytes[lineStart - 1] != byteLF && bytes[lineStart - 1] != byteCR {
+            lineStart -= 1
+        }
+        var counts: [UInt8: Int] = [:]
+        var inQuotes = false
+        var i = lineStart
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == byteQuote {
+                inQuotes.toggle()
+            } else if !inQuotes && (b == byteCR || b == byteLF) {
+                break
+            } else if !inQuotes && candidates.contains(b) {
+                counts[b, default: 0] += 1
+            }
+            i += 1
+        }
+        var best = candidates[0]
+        for candidate in candidates where counts[candidate, default: 0] > counts[best, default: 0] {
+            best = candidate
+        }
+        return best
+    }
+
+    private func missingNameColumn(header: [String], columns: [RegistryColumn?], line: Int) -> RegistryFileError {
+        let found = header.filter { !$0.isEmpty }.map { "\"\($0)\"" }.joined(separator: ", ")
+        let accepted = "\"Nama Usaha\", \"Nama Usaha/Merek\", \"nama_usaha\", \"NAMA USAHA\", \"Nama UMKM\""
+        if columns.allSatisfy({ $0 == nil }) {
+            return fail(
+                "has no header line: the first line (\(found)) contains none of the known column names; "
+                    + "the first non-empty line must hold the column names, including a business name column "
+                    + "(accepted spellings: \(accepted)). Remove any title rows above it.",
+                line: line)
+        }
+        return fail(
+            "has no \"Nama Usaha\" column; the header has \(found). Add or rename the business name column "
+                + "(accepted spellings: \(accepted); case, spaces and _ . - / are ignored).",
+            line: line)
+    }
+
+    // MARK: Rows
+
+    enum RowResult {
+        case entry(RegistryEntry)
+        case issues([RegistryRowIssue])
+        /// Blank rows (only delimiters and whitespace).
+        case skip
+    }
+
+    private func readRow(
+        _ record: RawRecord, header: [String], normalisedHeader: [String],
+        index: [RegistryColumn: Int], delimiter: UInt8
+    ) -> RowResult {
+        let line = record.startLine
+        func issue(_ text: String, at issueLine: Int? = nil) -> RowResult {
+            let l = issueLine ?? line
+            return .issues([RegistryRowIssue(line: l, reason: "line \(l): \(text)")])
+        }
+
+        if let problem = record.problem {
+            if case .unterminatedQuote(let openLine) = problem {
+                return issue(describe(problem, record: record, isHeader: false), at: openLine)
+            }
+            return issue(describe(problem, record: record, isHeader: false))
+        }
+
+        let text: String
+        switch decodeUTF8(bytes[record.range], firstLine: line) {
+        case .success(let decoded): text = decoded
+        case .failure(let failure):
+            return issue(
+                "is not valid UTF-8 (\(describe(failure, startLine: line))); "
+                    + "save the file as UTF-8 (\"CSV UTF-8\" in Excel) and import again.")
+        }
+
+        guard let fields = parseFields(text, delimiter: delimiter) else {
+            return issue("cannot be split into fields; check the quotes on this row.")
+        }
+        if fields.allSatisfy(\.isEmpty) { return .skip }
+
+        if fields.count != header.count {
+            let span = record.endLine > line ? " (the row runs to line \(record.endLine))" : ""
+            let d = delimiterName(delimiter)
+            let hint = fields.count > header.count
+                ? "check for an unquoted \(d) inside a field such as the address; a field containing \(d) must be in double quotes."
+                : "check for a missing \(d) or a line break inside a field that is not in double quotes."
+            return issue("has \(fields.count) fields, the header has \(header.count)\(span); \(hint)")
+        }
+
+        if fields.map(normaliseHeader) == normalisedHeader {
+            return issue("repeats the header line; delete this row.")
+        }
+
+        func value(_ column: RegistryColumn) -> String? {
+            guard let i = index[column], fields.indices.contains(i) else { return nil }
+            let field = fields[i]
+            return field.isEmpty ? nil : field
+        }
+        func columnName(_ column: RegistryColumn) -> String {
+            guard let i = index[column], header.indices.contains(i) else { return "?" }
+            return header[i]
+        }
+
+        var problems: [String] = []
+        let name = value(.businessName)
+        if name == nil {
+            problems.append("\"\(columnName(.businessName))\" is empty; fill in the business name or delete the row.")
+        }
+        var price: Int?
+        if let raw = value(.price) {
+            price = RegistryCSV.parseRupiah(raw)
+            if price == nil {
+                problems.append(
+                    "\"\(columnName(.price))\" is \"\(raw)\", which is not a rupiah amount; "
+                        + "write it in digits, e.g. 15000 or Rp 15.000.")
+            }
+        }
+        var capacity: Int?
+        if let raw = value(.capacity) {
+            capacity = parseGroupedInteger(raw)
+            if capacity == nil {
+                problems.append(
+                    "\"\(columnName(.capacity))\" is \"\(raw)\", which is not a whole number; "
+                        + "write digits only, e.g. 1200 or 1.200, and put the unit in \"Satuan\".")
+            }
+        }
+        if !problems.isEmpty {
+            return .issues(problems.map { RegistryRowIssue(line: line, reason: "line \(line): \($0)") })
+        }
+        guard let name else { return .skip }  // unreachable: an empty name is reported above
+
+        return .entry(RegistryEntry(
+            line: line, number: value(.number), nib: value(.nib), businessName: name,
+            owner: value(.owner), address: value(.address), kelurahan: value(.kelurahan),
+            kecamatan: value(.kecamatan), phone: value(.phone), sector: value(.sector),
+            businessType: value(.businessType), product: value(.product), price: price,
+            capacity: capacity, unit: value(.unit), status: value(.status), note: value(.note)))
+    }
+
+    /// Splits one record into trimmed fields with CSV.swift. Returns nil if
+    /// CSV.swift does not see exactly one row (which the splitter's matching
+    /// quoting rules should rule out).
+    private func parseFields(_ text: String, delimiter: UInt8) -> [String]? {
+        if text.isEmpty { return [""] }
+        guard let reader = try? CSVReader(
+            string: text,
+            hasHeaderRow: false,
+            trimFields: true,
+            delimiter: Unicode.Scalar(delimiter),
+            // Exactly what RecordSplitter treats as blanks around quotes.
+            whitespaces: CharacterSet(charactersIn: " \t"))
+        else { return nil }
+        guard let row = reader.next(), reader.next() == nil else { return nil }
+        return row.map { field in
+            // Line breaks inside quoted fields are kept, as "\n".
+            field.replacingOccurrences(of: "\r\n", with: "\n")
+                .replacingOccurrences(of: "\r", with: "\n")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    // MARK: Messages
+
+    private func delimiterName(_ delimiter: UInt8) -> String {
+        delimiter == byteTab ? "tab" : "'\(Character(Unicode.Scalar(delimiter)))'"
+    }
+
+    private func describe(_ position: InvalidUTF8, startLine: Int) -> String {
+        let byte = "0x" + String(position.byte, radix: 16, uppercase: true).leftPadded(to: 2)
+        let onLine = position.line == startLine ? "" : " on line \(position.line)"
+        return "byte \(byte)\(onLine) at column \(position.column)"
+    }
+
+    private func describe(_ problem: RawRecord.Problem, record: RawRecord, isHeader: Bool) -> String {
+        switch problem {
+        case .unterminatedQuote(let openLine):
+            return "a quoted field opens on line \(openLine) but is never closed (the file ends inside the quotes); "
+                + "add the missing closing '\"' and import again."
+        case .textAfterClosingQuote(let line, let field):
+            let whereText = line == record.startLine ? "" : " (on line \(line))"
+            return "field \(field)\(whereText) has text after its closing quote; a '\"' inside a quoted field "
+                + "must be doubled as '\"\"', so fix the quoting and import again."
+        }
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

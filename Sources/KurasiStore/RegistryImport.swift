@@ -1,0 +1,108 @@
+import Foundation
+import KurasiCore
+
+/// Turns registry entries into new producers (pending validation) and their main products.
+///
+/// Each entry has a stable key: its NIB when it has one, else its business name and kelurahan,
+/// lowercased with spaces collapsed. An entry whose key is already in the store changes nothing,
+/// so importing the same file twice adds nothing the second time. Within a kelurahan, entries whose
+/// names differ only in vowels, case, spacing, punctuation or a legal-form prefix (UD, CV, PT) are
+/// taken as spelling variants of one business: the first is imported, the others reported.
+public struct RegistryImport: Sendable {
+    public struct Duplicate: Sendable, Hashable {
+        public var line: Int
+        public var name: String
+        /// The producer id in the store, or "line N" of this file, that it duplicates.
+        public var of: String
+    }
+
+    public var file: String
+    public var rows: Int
+    public var producers: [Producer] = []
+    public var products: [Product] = []
+    public var unchanged: Int = 0
+    public var duplicates: [Duplicate] = []
+    public var closed: [Int] = []
+    public var services: [Int] = []
+    public var issues: [RegistryRowIssue]
+
+    /// Plan the import of `registry` into `round`; nothing is changed.
+    public init(_ registry: RegistryFile, file: String, into round: Round) {
+        self.file = file
+        rows = registry.entries.count + registry.issues.count
+        issues = registry.issues
+        var byKey: [String: String] = [:]       // stable key -> producer id or "line N"
+        var bySkeleton: [String: String] = [:]  // loose key -> producer id or "line N"
+        for p in round.producers {
+            if let k = p.registryKey { byKey[k] = p.id }
+            bySkeleton[Self.skeleton(p.name, p.kelurahan)] = p.id
+        }
+        var nextProducer = Self.nextNumber(round.producers.map(\.id), prefix: "U-")
+        var nextProduct = Self.nextNumber(round.products.map(\.id), prefix: "P-")
+
+        for e in registry.entries {
+            let status = (e.status ?? "").lowercased()
+            if status.contains("tutup") || status.contains("tidak aktif") || status.contains("nonaktif") {
+                closed.append(e.line); continue
+            }
+            if (e.sector ?? "").lowercased() == "jasa" || (e.businessType ?? "").lowercased() == "jasa" {
+                services.append(e.line); continue
+            }
+            let key = Self.key(e)
+            if byKey[key] != nil, byKey[key]!.hasPrefix("U-"), round.producer(byKey[key]!) != nil {
+                unchanged += 1; continue
+            }
+            let loose = Self.skeleton(e.businessName, e.kelurahan ?? "")
+            if let other = byKey[key] ?? bySkeleton[loose] {
+                duplicates.append(Duplicate(line: e.line, name: e.businessName, of: other)); continue
+            }
+            let id = String(format: "U-%04d", nextProducer); nextProducer += 1
+            producers.append(Producer(
+                id: id, name: e.businessName, owner: e.owner ?? "", address: e.address ?? "",
+                kelurahan: e.kelurahan ?? "", kecamatan: e.kecamatan ?? "", phone: e.phone,
+                nib: e.nib, registryKey: key, validation: .pending))
+            byKey[key] = "line \(e.line)"; bySkeleton[loose] = "line \(e.line)"
+            if let name = e.product, let cluster = Self.cluster(sector: e.sector) {
+                let pid = String(format: "P-%04d", nextProduct); nextProduct += 1
+                products.append(Product(
+                    id: pid, producer: id, name: name, cluster: cluster, category: e.sector ?? "",
+                    description: e.note ?? "", price: e.price,
+                    capacity: e.capacity.map { Capacity(amount: $0, unit: e.unit ?? "") }))
+            }
+        }
+    }
+
+    public var command: Command { .add(producers: producers, products: products) }
+
+    /// The stable key of a registry entry (see the type's documentation).
+    public static func key(_ e: RegistryEntry) -> String {
+        if let nib = e.nib?.filter(\.isNumber), !nib.isEmpty { return nib }
+        return collapse(e.businessName) + "|" + collapse(e.kelurahan ?? "")
+    }
+
+    static func collapse(_ s: String) -> String {
+        s.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// A loose key for spelling variants: name without legal-form prefix, punctuation and vowels.
+    static func skeleton(_ name: String, _ kelurahan: String) -> String {
+        var words = collapse(name).split(separator: " ").map(String.init)
+        if let f = words.first, ["ud", "ud.", "cv", "cv.", "pt", "pt.", "pd", "pd."].contains(f), words.count > 1 {
+            words.removeFirst()
+        }
+        let consonants = words.joined().filter { $0.isLetter || $0.isNumber }.filter { !"aeiou".contains($0) }
+        return consonants + "|" + collapse(kelurahan)
+    }
+
+    static func cluster(sector: String?) -> Cluster? {
+        switch (sector ?? "").lowercased() {
+        case "makanan", "minuman", "makanan dan minuman", "makanan & minuman", "kuliner", "mamin": .mamin
+        case "kerajinan", "fashion", "kerajinan tangan", "busana", "kriya", "non-mamin": .nonMamin
+        default: nil
+        }
+    }
+
+    static func nextNumber(_ ids: [String], prefix: String) -> Int {
+        (ids.compactMap { $0.hasPrefix(prefix) ? Int($0.dropFirst(prefix.count)) : nil }.max() ?? 0) + 1
+    }
+}

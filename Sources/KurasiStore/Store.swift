@@ -1,0 +1,270 @@
+import Foundation
+import KurasiCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The JSON store: one pretty-printed document with sorted keys, `schemaVersion` and `revision`
+/// first, saved by a durable replace and guarded by a lock file.
+///
+/// Saving is done by hand rather than with `Data.write(options: .atomic)`: on Linux that neither
+/// fsyncs the file and its directory nor keeps the file's mode, and it replaces a symlink with a
+/// regular file. Here: temp file in the target's directory (0600, or the old file's mode), write,
+/// fsync, rename over the target, fsync the directory. On any failure the old file is untouched.
+public struct Store: Sendable {
+    public static let schemaVersion = 1
+
+    /// The path as given (may be a symlink).
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// The file that is really written: the symlink's target when `path` is a link, so that the
+    /// link is kept and its target updated.
+    var targetPath: String {
+        guard let dest = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else { return path }
+        if dest.hasPrefix("/") { return dest }
+        return (((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(dest) as NSString)
+            .standardizingPath
+    }
+
+    // MARK: Loading
+
+    public func load() throws(StoreError) -> Round {
+        guard exists else {
+            throw StoreError(.missing, file: path,
+                             "no Kurasi store here. Create one with `kurasi init`, or try the Madiun round with `kurasi demo`.")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw StoreError(.unreadable, file: path, "cannot be read (\(Self.reason(error))). Check the file's permissions.")
+        }
+        return try Self.decode(data, file: path)
+    }
+
+    /// Decode a store document: the header first, so a newer schema is refused before anything
+    /// else is read; then the round, with errors pointing at the line or field.
+    public static func decode(_ data: Data, file: String) throws(StoreError) -> Round {
+        let hint = "Run `kurasi check` for details; earlier copies are in the backups beside the store."
+        struct Header: Decodable { var schemaVersion: Int? }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: data)
+        } catch {
+            let (line, column) = syntaxPosition(data)
+            if line == nil, String(data: data, encoding: .utf8) == nil {
+                throw StoreError(.syntax, file: file, "is not valid UTF-8 text, so it is not a Kurasi store. \(hint)")
+            }
+            if line == nil {
+                throw StoreError(.notAStore, file: file,
+                                 "is JSON but not a Kurasi store (it should be an object starting with \"schemaVersion\"). \(hint)")
+            }
+            throw StoreError(.syntax, file: file, line: line, column: column,
+                             "is not valid JSON here (the file may be cut short or damaged); it was not changed. \(hint)")
+        }
+        guard let version = header.schemaVersion else {
+            throw StoreError(.notAStore, file: file,
+                             "is JSON but not a Kurasi store: it has no \"schemaVersion\". \(hint)")
+        }
+        if version > schemaVersion {
+            throw StoreError(.newerSchema, file: file,
+                             "was written by a newer Kurasi (store schema version \(version)); this Kurasi reads up to version \(schemaVersion). Update Kurasi to open it; the file was not changed.")
+        }
+        if version < 1 {
+            throw StoreError(.olderSchema, file: file,
+                             "has store schema version \(version), which no Kurasi ever wrote; this Kurasi reads versions 1 to \(schemaVersion).")
+        }
+        do {
+            let round = try JSONDecoder().decode(Round.self, from: data)
+            try validate(round, file: file)
+            return round
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DecodingError {
+            throw StoreError(.invalidContent, file: file, "\(describe(error)). The file was not changed. \(hint)")
+        } catch {
+            throw StoreError(.invalidContent, file: file, "\(error). \(hint)")
+        }
+    }
+
+    /// Checks that decoding alone does not make: ids unique, references resolve.
+    static func validate(_ round: Round, file: String) throws(StoreError) {
+        func fail(_ m: String) -> StoreError { StoreError(.invalidContent, file: file, m + " Fix the file by hand or restore a backup; it was not changed.") }
+        var ids = Set<String>()
+        for p in round.producers where !ids.insert(p.id).inserted { throw fail("producer id \(p.id) appears twice.") }
+        for p in round.products {
+            guard ids.insert(p.id).inserted else { throw fail("product id \(p.id) appears twice.") }
+            guard round.producer(p.producer) != nil else { throw fail("product \(p.id) names producer \(p.producer), which is not in \"producers\".") }
+        }
+        for (p, sheets) in round.scores {
+            guard round.product(p) != nil else { throw fail("\"scores\" names product \(p), which is not in \"products\".") }
+            for (c, sheet) in sheets {
+                guard round.curator(c) != nil else { throw fail("\"scores\".\(p) names curator \(c), who is not in \"curators\".") }
+                for (k, v) in sheet {
+                    guard round.rubric.criterion(k) != nil else { throw fail("\"scores\".\(p).\(c) names criterion \(k), which is not in the rubric.") }
+                    guard round.rubric.scale.contains(v) else { throw fail("\"scores\".\(p).\(c).\(k) is \(v), outside the scale \(round.rubric.scaleMin)–\(round.rubric.scaleMax).") }
+                }
+            }
+        }
+        for (cluster, pins) in round.pins {
+            for pin in pins {
+                guard let product = round.product(pin.product) else { throw fail("pin ★\(pin.slot) of \(cluster.rawValue) names product \(pin.product), which is not in \"products\".") }
+                guard product.cluster == cluster else { throw fail("pin ★\(pin.slot) of \(cluster.rawValue) holds \(pin.product), a \(product.cluster.rawValue) product.") }
+                guard (1...Round.pinSlots).contains(pin.slot) else { throw fail("a \(cluster.rawValue) pin has slot \(pin.slot); slots are 1–\(Round.pinSlots).") }
+            }
+        }
+    }
+
+    /// Line and column (1-based) of the first JSON syntax error, or nil when the data parses.
+    static func syntaxPosition(_ data: Data) -> (Int?, Int?) {
+        do { _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]); return (nil, nil) } catch {
+            let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            // Foundation says "... around character N." (a byte offset); without one, the end.
+            var offset = data.count
+            if let r = text.range(of: #"character (\d+)"#, options: .regularExpression),
+               let n = Int(text[r].dropFirst("character ".count)) { offset = min(n, data.count) }
+            var line = 1, column = 1
+            for byte in data.prefix(offset) {
+                if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+            }
+            return (line, column)
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .replacingOccurrences(of: ".[", with: "[").trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case let .keyNotFound(key, ctx):
+            let at = path(ctx.codingPath)
+            return "field \"\(key.stringValue)\" is missing" + (at.isEmpty ? "" : " in \(at)")
+        case let .typeMismatch(type, ctx):
+            return "field \(path(ctx.codingPath)) has the wrong type (expected \(type))"
+        case let .valueNotFound(type, ctx):
+            return "field \(path(ctx.codingPath)) is null (expected \(type))"
+        case let .dataCorrupted(ctx):
+            return "field \(path(ctx.codingPath)) has a value Kurasi does not know: \(ctx.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let e = error as? CocoaError, let u = e.userInfo[NSUnderlyingErrorKey] as? NSError,
+           let code = POSIXErrorCode(rawValue: Int32(u.code)) {
+            return String(cString: strerror(code.rawValue))
+        }
+        return (error as NSError).localizedDescription
+    }
+
+    // MARK: Saving
+
+    /// The document's bytes: `schemaVersion` and `revision` first, the rest with sorted keys.
+    public static func encode(_ round: Round) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var body = try encoder.encode(round)
+        // body is "{\n  ...\n}"; put the header right after the opening brace.
+        let header = "{\n  \"schemaVersion\" : \(schemaVersion),\n  \"revision\" : \(round.revision),\n"
+        body.removeFirst(2)
+        var out = Data(header.utf8)
+        out.append(body)
+        out.append(UInt8(ascii: "\n"))
+        return out
+    }
+
+    /// Durably replace the store with `round`.
+    public func save(_ round: Round) throws(StoreError) {
+        let data: Data
+        do { data = try Self.encode(round) } catch {
+            throw StoreError(.writeFailed, file: path, "could not be encoded (\(error)); the file on disk was not changed.")
+        }
+        try Self.durableWrite(data, to: targetPath, shownAs: path)
+    }
+
+    static func durableWrite(_ data: Data, to target: String, shownAs shown: String) throws(StoreError) {
+        let dir = (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent
+        let base = (target as NSString).lastPathComponent
+        func fail(_ what: String, _ err: Int32 = errno) -> StoreError {
+            StoreError(.writeFailed, file: shown,
+                       "could not be saved: \(what) failed (\(String(cString: strerror(err)))). The store on disk was not changed; check free space and permissions of \(dir).")
+        }
+        var mode: mode_t = 0o600
+        var st = stat()
+        if stat(target, &st) == 0 { mode = st.st_mode & 0o7777 }
+        let tmp = "\(dir)/.\(base).tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw fail("creating \(tmp)") }
+        var ok = false
+        defer { if !ok { unlink(tmp) } }
+        // open() applies the umask; set the mode exactly.
+        guard fchmod(fd, mode) == 0 else { let e = errno; close(fd); throw fail("setting the file mode", e) }
+        let written = data.withUnsafeBytes { buf -> Bool in
+            var offset = 0
+            while offset < buf.count {
+                let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+        guard written else { let e = errno; close(fd); throw fail("writing", e) }
+        guard fsync(fd) == 0 else { let e = errno; close(fd); throw fail("fsync", e) }
+        guard close(fd) == 0 else { throw fail("closing") }
+        guard rename(tmp, target) == 0 else { throw fail("renaming into place") }
+        ok = true
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+    }
+
+    // MARK: Locked update
+
+    /// Take the store's lock, load, let `body` change the round, save when the revision moved.
+    /// Another writer waits for the lock rather than overwriting.
+    public func update<T>(_ body: (inout Round) throws -> T) throws -> T {
+        let lock = try StoreLock(storePath: targetPath, shownAs: path)
+        defer { lock.release() }
+        var round = try load()
+        let before = round.revision
+        let result = try body(&round)
+        if round.revision != before { try save(round) }
+        return result
+    }
+
+    /// Create a new store; refuses to replace an existing file.
+    public func create(_ round: Round) throws(StoreError) {
+        if exists || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+            throw StoreError(.writeFailed, file: path, "already exists; Kurasi does not overwrite a store. Choose another path with --store, or remove this file yourself.")
+        }
+        let lock = try StoreLock(storePath: path, shownAs: path)
+        defer { lock.release() }
+        try save(round)
+    }
+}
+
+/// An exclusive flock on `<store>.lock`, a separate file so that the store itself can be
+/// replaced by rename while the lock is held.
+final class StoreLock {
+    private var fd: Int32
+    init(storePath: String, shownAs: String) throws(StoreError) {
+        let lockPath = storePath + ".lock"
+        fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw StoreError(.locked, file: shownAs, "its lock file \(lockPath) cannot be opened (\(String(cString: strerror(errno)))). Check the directory's permissions.")
+        }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            let e = errno; close(fd)
+            throw StoreError(.locked, file: shownAs, "could not be locked (\(String(cString: strerror(e)))).")
+        }
+    }
+    func release() {
+        guard fd >= 0 else { return }
+        flock(fd, LOCK_UN); close(fd); fd = -1
+    }
+    deinit { release() }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import KurasiCore
+import KurasiStore
+
+/// Options every command takes.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The store file (else $KURASI_STORE, else ./kurasi.json).")
+    var store: String?
+
+    @Option(name: .long, help: "Language of messages and exports: id or en (else from LC_ALL, LC_MESSAGES, LANG).")
+    var lang: Language?
+
+    var storePath: String {
+        store ?? ProcessInfo.processInfo.environment["KURASI_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? "kurasi.json"
+    }
+    var language: Language { lang ?? Self.environmentLanguage() }
+    var kurasiStore: Store { Store(path: storePath) }
+
+    /// Bahasa Indonesia when LC_ALL, LC_MESSAGES or LANG (the first one set) starts with "id".
+    static func environmentLanguage(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Language {
+        for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let v = env[key], !v.isEmpty { return v.lowercased().hasPrefix("id") ? .id : .en }
+        }
+        return .en
+    }
+}
+
+extension Language: ExpressibleByArgument {}
+extension Cluster: ExpressibleByArgument {}
+
+/// The acting curator of an edit.
+struct CuratorOption: ParsableArguments {
+    @Option(name: .long, help: "Your curator id (else $KURASI_CURATOR).")
+    var curator: String?
+
+    func id() throws -> String {
+        if let c = curator ?? ProcessInfo.processInfo.environment["KURASI_CURATOR"], !c.isEmpty { return c }
+        throw ValidationError("Say who makes this change: --curator ID (see `kurasi curator list`).")
+    }
+}
+
+/// The time recorded on events: now, or $KURASI_NOW (ISO 8601) for reproducible scripts and tests.
+func now() -> String {
+    if let fixed = ProcessInfo.processInfo.environment["KURASI_NOW"], !fixed.isEmpty { return fixed }
+    return ISO8601DateFormatter().string(from: Date())
+}
+
+/// A refusal by a rule, shown in the user's language; exits 1.
+struct RuleRefusal: Error, CustomStringConvertible {
+    var refusal: Refusal
+    var lang: Language
+    var description: String { refusal.text(lang) }
+}
+
+/// Perform one command against the store under its lock; prints what changed.
+func edit(_ options: StoreOptions, by: String, _ command: Command) throws {
+    let lang = options.language
+    let event: Event? = try options.kurasiStore.update { round in
+        try perform(command, on: &round, by: by, lang: lang)
+    }
+    if let event {
+        print("rev \(event.revision): \(event.summary(lang).displaySafe)")
+    } else {
+        print(lang == .id ? "Tidak ada yang berubah." : "Nothing changed.")
+    }
+}
+
+/// Perform a command, turning a rule's refusal into an error shown in the user's language.
+@discardableResult
+func perform(_ command: Command, on round: inout Round, by: String, lang: Language) throws(RuleRefusal) -> Event? {
+    do { return try round.perform(command, by: by, at: now()) } catch {
+        throw RuleRefusal(refusal: error, lang: lang)
+    }
+}
+
+func writeStderr(_ s: String) {
+    FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+}
+
+/// Pad or clip to a column width, by characters (the console measures display width properly).
+func col(_ s: String, _ w: Int, right: Bool = false) -> String {
+    let t = s.displaySafe
+    if t.count >= w { return String(t.prefix(w)) }
+    let pad = String(repeating: " ", count: w - t.count)
+    return right ? pad + t : t + pad
+}

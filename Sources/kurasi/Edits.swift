@@ -1,0 +1,181 @@
+import ArgumentParser
+import Foundation
+import KurasiCore
+import KurasiStore
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import the UMKM registry (CSV) as producers awaiting validation.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "The registry CSV as the city office sends it (; or , separated).") var file: String
+    @Flag(name: .long, help: "Show what would change; change nothing.") var dryRun = false
+
+    func run() throws {
+        let lang = options.language, id = lang == .id
+        let registry = try RegistryCSV.read(contentsOf: file)
+        let plan: RegistryImport = try options.kurasiStore.update { round in
+            let plan = RegistryImport(registry, file: file, into: round)
+            if !dryRun, !plan.producers.isEmpty {
+                try perform(plan.command, on: &round, by: "import", lang: lang)
+            }
+            return plan
+        }
+        print(id ? "\(file): \(plan.rows) baris data" : "\(file): \(plan.rows) data rows")
+        let verb = dryRun ? (id ? "akan ditambahkan" : "would be added") : (id ? "ditambahkan" : "added")
+        print(id ? "  \(plan.producers.count) pelaku UMKM dan \(plan.products.count) produk \(verb) (menunggu validasi)"
+                 : "  \(plan.producers.count) producers and \(plan.products.count) products \(verb) (pending validation)")
+        print(id ? "  \(plan.unchanged) sudah ada di data (tidak berubah)" : "  \(plan.unchanged) already in the store (unchanged)")
+        print(id ? "  \(plan.duplicates.count) duplikat dilewati" : "  \(plan.duplicates.count) duplicates skipped")
+        for d in plan.duplicates.prefix(20) {
+            print(id ? "    baris \(d.line): \(d.name.displaySafe) = \(d.of)" : "    line \(d.line): \(d.name.displaySafe) = \(d.of)")
+        }
+        if plan.duplicates.count > 20 { print("    …") }
+        print(id ? "  \(plan.closed.count) usaha tutup dilewati" : "  \(plan.closed.count) closed businesses skipped")
+        print(id ? "  \(plan.services.count) usaha jasa (tanpa produk) dilewati" : "  \(plan.services.count) service businesses (no product) skipped")
+        print(id ? "  \(plan.issues.count) baris tidak terbaca" : "  \(plan.issues.count) unreadable rows")
+        for issue in plan.issues { writeStderr("\(file): \(issue.reason.displaySafe)") }
+        if dryRun { print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.") }
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record whether a producer is a real, operating UMKM.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "Producer id, e.g. U-0012.") var producer: String
+    @Flag(name: .long, help: "The producer is valid.") var valid = false
+    @Flag(name: .long, help: "The producer is rejected (needs --reason).") var reject = false
+    @Flag(name: .long, help: "Back to pending.") var pending = false
+    @Option(name: .long, help: "Why (required with --reject).") var reason: String?
+    @OptionGroup var curator: CuratorOption
+
+    func validate() throws {
+        if [valid, reject, pending].filter({ $0 }).count != 1 {
+            throw ValidationError("Give exactly one of --valid, --reject or --pending.")
+        }
+    }
+    func run() throws {
+        let status: ValidationStatus = valid ? .valid : reject ? .rejected : .pending
+        try edit(options, by: curator.id(), .validate(producer: producer, status: status, reason: reason))
+    }
+}
+
+struct CuratorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "curator", abstract: "Add or list curators.",
+                                                    subcommands: [Add.self, List.self])
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a curator.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "A short id, e.g. K6.") var id: String
+        @Option(name: .long, help: "Full name.") var name: String
+        @Flag(name: .long, help: "The committee's chair (may finalise and reopen).") var chair = false
+        func run() throws {
+            try edit(options, by: "admin", .addCurator(Curator(id: id, name: name, role: chair ? .chair : .curator)))
+        }
+    }
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the curators and their declared conflicts.")
+        @OptionGroup var options: StoreOptions
+        func run() throws {
+            let round = try options.kurasiStore.load()
+            let id = options.language == .id
+            for c in round.curators {
+                let role = c.role == .chair ? (id ? "ketua" : "chair") : (id ? "kurator" : "curator")
+                var line = "\(col(c.id, 6)) \(col(c.name, 28)) \(role)"
+                if !c.conflicts.isEmpty {
+                    line += (id ? "  konflik: " : "  conflicts: ") + c.conflicts.map { "\($0.producer) (\($0.reason.displaySafe))" }.joined(separator: ", ")
+                }
+                print(line)
+            }
+        }
+    }
+}
+
+extension ConflictKind: ExpressibleByArgument {}
+
+struct ConflictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "conflict", abstract: "Declare conflicts of interest.",
+                                                    subcommands: [Add.self])
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Declare that a curator has a conflict with a producer; the curator then does not score its products.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "Curator id.") var curator: String
+        @Argument(help: "Producer id.") var producer: String
+        @Option(name: .long, help: "Why, e.g. \"adik kandung pemilik\".") var reason: String
+        @Option(name: .long, help: "family, business, employment or other.") var kind: ConflictKind = .other
+        func run() throws {
+            try edit(options, by: curator, .addConflict(curator: curator, Conflict(producer: producer, kind: kind, reason: reason)))
+        }
+    }
+}
+
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a product: one or more CRITERION=N (N on the rubric's scale; - clears).",
+        discussion: "Example: kurasi score P-0012 --curator K2 kualitas=4 kemasan=3")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "Product id.") var product: String
+    @OptionGroup var curator: CuratorOption
+    @Argument(help: "CRITERION=N pairs.") var points: [String]
+
+    func parsed() throws -> [String: Int?] {
+        var out: [String: Int?] = [:]
+        for p in points {
+            let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("\(p) is not CRITERION=N, e.g. kualitas=4 (or kualitas=- to clear).")
+            }
+            if parts[1] == "-" { out[parts[0]] = .some(nil); continue }
+            guard let n = Int(parts[1]) else { throw ValidationError("\(p): the score must be a whole number, e.g. \(parts[0])=4.") }
+            out[parts[0]] = n
+        }
+        return out
+    }
+    func validate() throws {
+        if points.isEmpty { throw ValidationError("Give at least one CRITERION=N, e.g. kualitas=4.") }
+        _ = try parsed()
+    }
+    func run() throws {
+        try edit(options, by: curator.id(), .score(product: product, points: parsed()))
+    }
+}
+
+struct PinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pin", abstract: "Pin a product to one of its cluster's five slots.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "Product id.") var product: String
+    @Option(name: .long, help: "Slot 1–5 (default: the first free one).") var slot: Int?
+    @Option(name: .long, help: "Why; required when the product is outside the computed top five.") var reason: String?
+    @OptionGroup var curator: CuratorOption
+    func run() throws {
+        try edit(options, by: curator.id(), .pin(product: product, slot: slot, reason: reason))
+    }
+}
+
+struct Unpin: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove a product's pin.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "Product id.") var product: String
+    @OptionGroup var curator: CuratorOption
+    func run() throws { try edit(options, by: curator.id(), .unpin(product: product)) }
+}
+
+struct Finalize: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Finalise the round (the chair; needs five pins in each cluster).")
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var curator: CuratorOption
+    func run() throws { try edit(options, by: curator.id(), .finalize) }
+}
+
+struct Reopen: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Reopen a final round (the chair, with a reason).")
+    @OptionGroup var options: StoreOptions
+    @Option(name: .long, help: "Why the round is reopened.") var reason: String
+    @OptionGroup var curator: CuratorOption
+    func run() throws { try edit(options, by: curator.id(), .reopen(reason: reason)) }
+}
+
+struct Undo: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Undo your own last change (appends its inverse to the history).")
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var curator: CuratorOption
+    func run() throws { try edit(options, by: curator.id(), .undo) }
+}

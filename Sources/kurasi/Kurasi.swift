@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import KurasiCore
+import KurasiStore
+
+struct Kurasi: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kurasi",
+        abstract: "Curate UMKM products: score them against a rubric and pin the top five of each cluster.",
+        discussion: """
+        The store is --store PATH, else $KURASI_STORE, else ./kurasi.json. Edits name the acting
+        curator with --curator ID (or $KURASI_CURATOR). Every edit is saved at once.
+        """,
+        subcommands: [
+            Demo.self, Init.self, Import.self, Validate.self, CuratorCommand.self, ConflictCommand.self,
+            Score.self, Rank.self, PinCommand.self, Unpin.self, Finalize.self, Reopen.self,
+            History.self, Undo.self, ExportCommand.self, Check.self, Status.self,
+        ])
+
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        try Status.show(options)
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Summarise the round: counts, scoring progress, pins.")
+    @OptionGroup var options: StoreOptions
+    func run() throws { try Self.show(options) }
+
+    static func show(_ options: StoreOptions) throws {
+        let lang = options.language, id = lang == .id
+        let round = try options.kurasiStore.load()
+        let info = round.round
+        print("\(info.title.displaySafe) · rev \(round.revision) · \(info.status.state == .final ? "FINAL" : (id ? "terbuka" : "open"))")
+        print((id ? "Data: " : "Store: ") + options.storePath)
+        let valid = round.producers.filter { $0.validation.status == .valid }.count
+        print(id ? "Pelaku UMKM: \(round.producers.count) (\(valid) tervalidasi) · kurator: \(round.curators.count)"
+                 : "Producers: \(round.producers.count) (\(valid) validated) · curators: \(round.curators.count)")
+        for cluster in Cluster.allCases {
+            let ranking = round.ranking(cluster)
+            let scored = ranking.filter { $0.aggregate.count > 0 }.count
+            let eligible = ranking.filter(\.eligible).count
+            let pins = round.pins(in: cluster).count
+            print(id ? "\(cluster.label(lang)): \(ranking.count) produk, \(eligible) memenuhi syarat, \(scored) dinilai, pin \(pins)/5"
+                     : "\(cluster.label(lang)): \(ranking.count) products, \(eligible) eligible, \(scored) scored, pins \(pins)/5")
+        }
+        print(id ? "Perintah: kurasi rank · kurasi score · kurasi pin · kurasi --help"
+                 : "Commands: kurasi rank · kurasi score · kurasi pin · kurasi --help")
+    }
+}
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Make a fresh copy of the bundled Kadin Kota Madiun 2020 round and open it.")
+    @Option(name: .long, help: "Where to put the copy (default: a new file under ~/.local/share/kurasi/demo).")
+    var store: String?
+    @Option(name: .long, help: "Language: id or en.") var lang: Language?
+
+    func run() throws {
+        guard let url = Bundle.module.url(forResource: "madiun-2020", withExtension: "json"),
+              let data = try? Data(contentsOf: url) else {
+            throw ValidationError("The bundled Madiun round is missing from this build; reinstall Kurasi.")
+        }
+        let round = try Store.decode(data, file: url.path)
+        let path: String
+        if let store { path = store } else {
+            let home = ProcessInfo.processInfo.environment["XDG_DATA_HOME"].map { $0 + "/kurasi" }
+                ?? (NSHomeDirectory() + "/.local/share/kurasi")
+            let dir = home + "/demo"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let stamp = now().replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
+            path = "\(dir)/madiun-2020-\(stamp)-\(getpid()).json"
+        }
+        try Store(path: path).create(round)
+        let options = try StoreOptions.parse(["--store", path] + (lang.map { ["--lang", $0.rawValue] } ?? []))
+        print((options.language == .id ? "Salinan ronde Madiun 2020 disimpan di " : "A copy of the Madiun 2020 round is at ") + path)
+        try Status.show(options)
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a new, empty round with the default rubric.")
+    @OptionGroup var options: StoreOptions
+    @Option(name: .long, help: "The round's title.") var title = "Kurasi Produk Unggulan"
+    @Option(name: .long, help: "The organiser, e.g. Kadin Kota Madiun.") var organizer = ""
+    @Option(name: .long, help: "The round's date (YYYY-MM-DD); permits must be valid on it. Default: today.")
+    var date: String?
+
+    func validate() throws {
+        if let date, date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
+            throw ValidationError("--date must look like 2020-10-15, not \(date).")
+        }
+    }
+
+    func run() throws {
+        let round = Round(round: RoundInfo(title: title, organizer: organizer, date: date ?? String(now().prefix(10))))
+        try options.kurasiStore.create(round)
+        print(options.language == .id ? "Ronde baru dibuat: \(options.storePath). Tambahkan kurator dengan kurasi curator add, lalu impor registri dengan kurasi import."
+                                      : "Created a new round: \(options.storePath). Add curators with kurasi curator add, then import the registry with kurasi import.")
+    }
+}

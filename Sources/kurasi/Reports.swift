@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import KurasiCore
+import KurasiStore
+
+enum RankFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, md }
+
+struct Rank: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the computed ranking of each cluster.")
+    @OptionGroup var options: StoreOptions
+    @Option(name: .long, help: "Only this cluster: mamin or non-mamin.") var cluster: Cluster?
+    @Option(name: .long, help: "table, json or csv.") var format: RankFormat = .table
+
+    func run() throws {
+        let round = try options.kurasiStore.load()
+        let clusters = cluster.map { [$0] } ?? Cluster.allCases
+        let lang = options.language
+        switch format {
+        case .json: FileHandle.standardOutput.write(try Export.rankJSON(round, clusters: clusters, lang: lang))
+        case .csv: FileHandle.standardOutput.write(try Export.rankCSV(round, clusters: clusters, lang: lang))
+        case .table: Self.table(round, clusters: clusters, lang: lang)
+        }
+    }
+
+    static func table(_ round: Round, clusters: [Cluster], lang: Language) {
+        let id = lang == .id
+        for cluster in clusters {
+            let ranking = round.ranking(cluster)
+            print("\(cluster.label(lang)) (\(ranking.count))")
+            print("  \(col("#", 3, right: true))  \(col("ID", 7)) \(col(id ? "Produk" : "Product", 30)) \(col(id ? "Pelaku UMKM" : "Producer", 24)) \(col(id ? "Skor" : "Score", 5, right: true))  n  \("Pin")")
+            let threshold = round.round.settings.disagreementThreshold
+            for r in ranking {
+                let a = r.aggregate
+                let score = a.score.map { String(format: "%.1f", $0) } ?? "–"
+                let disputed = a.count > 1 && a.spread >= threshold ? "⚑" : " "
+                let mark = r.pinnedSlot.map { "★\($0)" } ?? (r.eligible ? "" : "⊘ " + (r.ineligibility.first?.text(lang) ?? ""))
+                print("  \(col(r.rank.map(String.init) ?? "–", 3, right: true))  \(col(r.product.id, 7)) \(col(r.product.name, 30)) \(col(round.producer(r.product.producer)?.name ?? "", 24)) \(col(score, 5, right: true))\(disputed)\(col(String(a.count), 2, right: true))  \(mark)")
+            }
+            print("")
+        }
+    }
+}
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the history of the round, or of one product.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "Product id (default: every change).") var product: String?
+    func run() throws {
+        let round = try options.kurasiStore.load()
+        if let product, round.product(product) == nil {
+            throw RuleRefusal(refusal: .unknownProduct(product), lang: options.language)
+        }
+        let events = product.map { round.history(product: $0) } ?? round.events
+        if events.isEmpty { print(options.language == .id ? "Belum ada perubahan." : "No changes yet.") }
+        for e in events {
+            print("rev \(col(String(e.revision), 5)) \(e.at)  \(col(e.by, 6)) \(e.summary(options.language).displaySafe)")
+        }
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export the shortlist and ranking: csv, json, or md (the minutes, berita acara).")
+    @OptionGroup var options: StoreOptions
+    @Option(name: .long, help: "csv, json or md.") var format: ExportFormat
+    @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
+
+    func run() throws {
+        let round = try options.kurasiStore.load()
+        let lang = options.language
+        let data: Data = switch format {
+        case .csv: try Export.rankCSV(round, lang: lang)
+        case .json: try Export.rankJSON(round, lang: lang)
+        case .md: Data(Export.minutes(round, lang: lang).utf8)
+        }
+        if let output {
+            if output == options.storePath || Store(path: output).exists && (try? Store.decode(Data(contentsOf: URL(fileURLWithPath: output)), file: output)) != nil {
+                throw ValidationError("\(output) is a Kurasi store; export to another file.")
+            }
+            do { try data.write(to: URL(fileURLWithPath: output)) } catch {
+                throw ValidationError("Cannot write \(output): \(error.localizedDescription)")
+            }
+            print(lang == .id ? "Ditulis: \(output)" : "Written: \(output)")
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Verify the store; exits non-zero on any problem.")
+    @OptionGroup var options: StoreOptions
+    func run() throws {
+        let round = try options.kurasiStore.load()
+        var problems: [String] = []
+        var last = 0
+        for e in round.events {
+            if e.revision <= last { problems.append("event rev \(e.revision) does not follow rev \(last)") }
+            last = e.revision
+        }
+        if last > round.revision { problems.append("the last event has rev \(last), above the store's revision \(round.revision)") }
+        for cluster in Cluster.allCases {
+            let pins = round.pins(in: cluster)
+            if Set(pins.map(\.slot)).count != pins.count { problems.append("\(cluster.rawValue) has two pins in one slot") }
+            if Set(pins.map(\.product)).count != pins.count { problems.append("\(cluster.rawValue) pins one product twice") }
+        }
+        for c in round.curators {
+            for conflict in c.conflicts {
+                for p in round.products where p.producer == conflict.producer && !round.sheet(product: p.id, curator: c.id).isEmpty {
+                    problems.append("curator \(c.id) has scores for \(p.id) despite a declared conflict with \(p.producer)")
+                }
+            }
+        }
+        if problems.isEmpty {
+            print("\(options.storePath): OK · rev \(round.revision) · \(round.producers.count) producers · \(round.products.count) products · \(round.events.count) events")
+        } else {
+            for p in problems { writeStderr("\(options.storePath): \(p)") }
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import KurasiCore
+import KurasiStore
+
+// Usage errors exit 2; a store error or a rule's refusal exits 1 with its message on stderr.
+do {
+    var command = try Kurasi.parseAsRoot()
+    try command.run()
+} catch let error as StoreError {
+    writeStderr("kurasi: \(error.description.displaySafe)")
+    exit(1)
+} catch let error as RegistryFileError {
+    writeStderr("kurasi: \(error.description.displaySafe)")
+    exit(1)
+} catch let error as RuleRefusal {
+    writeStderr("kurasi: \(error.description.displaySafe)")
+    exit(1)
+} catch {
+    let code = Kurasi.exitCode(for: error)
+    let message = Kurasi.fullMessage(for: error)
+    if code == .success {
+        if !message.isEmpty { print(message) }
+        exit(0)
+    }
+    writeStderr(message)
+    exit(code == .validationFailure ? 2 : code.rawValue)
+}
