@@ -21,8 +21,9 @@
 //
 //  1. `RecordSplitter` walks the raw bytes once and cuts them into records
 //     (one CSV row each, possibly spanning several physical lines when a
-//     quoted field contains line breaks). It counts CR, LF and CRLF line
-//     breaks as it goes, so every record knows its first physical line. Only
+//     quoted field contains line breaks). It counts line breaks as it goes,
+//     so every record knows its first physical line (see `LineBreaks` for
+//     what counts as one). Only
 //     ASCII bytes (`"`, the delimiter, CR, LF, space, tab) are structural, and
 //     those never occur inside a multi-byte UTF-8 sequence, so splitting bytes
 //     before decoding is safe even when the file contains invalid UTF-8.
@@ -343,17 +344,48 @@ struct RawRecord {
     enum Problem {
         /// A quoted field opened on `openLine` and the file ended inside it.
         case unterminatedQuote(openLine: Int)
-        /// Field number `field` (1-based) has text after its closing quote.
-        case textAfterClosingQuote(line: Int, field: Int)
+        /// Field number `field` (1-based), whose quote opened on `openLine`,
+        /// has text after its closing quote on `line`.
+        case textAfterClosingQuote(openLine: Int, line: Int, field: Int)
     }
 }
 
-/// Cuts the bytes into records, tracking physical line numbers (CR, LF and
-/// CRLF each end one line). See the comment at the top of the file for why
-/// this is done here rather than by CSV.swift.
+/// What ends a physical line. LF and CRLF always do. A lone CR does only in
+/// files without any LF (classic Mac "CSV (Macintosh)" exports); in LF or
+/// CRLF files a lone CR is a stray character inside a line, which is how
+/// editors like vim and tools like grep -n number the lines.
+struct LineBreaks {
+    let loneCRBreaksLine: Bool
+
+    init(_ bytes: some Collection<UInt8>) {
+        loneCRBreaksLine = !bytes.contains(byteLF)
+    }
+
+    /// If a line break starts at `i`, returns its length (1 or 2) and whether
+    /// it counts as a new physical line. Lone CRs are reported even when they
+    /// don't count, because CSV.swift ends an unquoted row at any CR.
+    func breakAt(_ i: Int, in bytes: [UInt8]) -> (length: Int, newLine: Bool)? {
+        guard bytes.indices.contains(i) else { return nil }
+        if bytes[i] == byteLF { return (1, true) }
+        guard bytes[i] == byteCR else { return nil }
+        if i + 1 < bytes.count && bytes[i + 1] == byteLF { return (2, true) }
+        return (1, loneCRBreaksLine)
+    }
+}
+
+/// Cuts the bytes into records, tracking physical line numbers. See the
+/// comment at the top of the file for why this is done here rather than by
+/// CSV.swift.
 struct RecordSplitter {
     let bytes: [UInt8]
     let delimiter: UInt8
+    let lineBreaks: LineBreaks
+
+    init(bytes: [UInt8], delimiter: UInt8) {
+        self.bytes = bytes
+        self.delimiter = delimiter
+        self.lineBreaks = LineBreaks(bytes)
+    }
 
     /// After this many unterminated-quote recoveries, the rest of the file is
     /// reported as one record. Each recovery rescans to the end of the file,
@@ -387,6 +419,7 @@ struct RecordSplitter {
             var contentEnd = n
             var nextStart = n
             var endedByNewline = false
+            var endsLine = false
 
             while i < n {
                 let b = bytes[i]
@@ -403,22 +436,25 @@ struct RecordSplitter {
                         i += 1
                         while i < n && isBlank(bytes[i]) { i += 1 }
                         if i < n, bytes[i] != delimiter, bytes[i] != byteCR, bytes[i] != byteLF, problem == nil {
-                            problem = .textAfterClosingQuote(line: line, field: field)
+                            problem = .textAfterClosingQuote(openLine: quoteOpenLine, line: line, field: field)
                         }
-                    } else if b == byteCR || b == byteLF {
+                    } else if let lineBreak = lineBreaks.breakAt(i, in: bytes) {
                         let lineBreakAt = i
-                        i += (b == byteCR && i + 1 < n && bytes[i + 1] == byteLF) ? 2 : 1
-                        line += 1
-                        if resumeAt == nil { resumeAt = (i, lineBreakAt, line) }
+                        i += lineBreak.length
+                        if lineBreak.newLine {
+                            line += 1
+                            if resumeAt == nil { resumeAt = (i, lineBreakAt, line) }
+                        }
                     } else {
                         i += 1
                     }
                     continue
                 }
-                if b == byteCR || b == byteLF {
+                if let lineBreak = lineBreaks.breakAt(i, in: bytes) {
                     contentEnd = i
-                    i += (b == byteCR && i + 1 < n && bytes[i + 1] == byteLF) ? 2 : 1
+                    i += lineBreak.length
                     nextStart = i
+                    endsLine = lineBreak.newLine
                     endedByNewline = true
                     break
                 }
@@ -438,7 +474,7 @@ struct RecordSplitter {
 
             let endLine = line
             if endedByNewline {
-                line += 1
+                if endsLine { line += 1 }
             } else if inQuotes {
                 problem = .unterminatedQuote(openLine: quoteOpenLine)
                 // Recover: give up on this record at the end of the line the
@@ -473,8 +509,9 @@ struct InvalidUTF8: Error {
 }
 
 /// Decodes `bytes` strictly as UTF-8, or reports the first invalid byte.
-/// `firstLine` is the physical line of `bytes.first`.
-func decodeUTF8(_ bytes: ArraySlice<UInt8>, firstLine: Int) -> Result<String, InvalidUTF8> {
+/// `firstLine` is the physical line of `bytes.first`; `lineBreaks` says
+/// whether a lone CR starts a new line.
+func decodeUTF8(_ bytes: ArraySlice<UInt8>, firstLine: Int, lineBreaks: LineBreaks) -> Result<String, InvalidUTF8> {
     var iterator = bytes.makeIterator()
     var parser = Unicode.UTF8.ForwardParser()
     var offset = bytes.startIndex
@@ -492,7 +529,7 @@ func decodeUTF8(_ bytes: ArraySlice<UInt8>, firstLine: Int) -> Result<String, In
             if scalar == "\n" {
                 if !previousWasCR { line += 1 }
                 column = 1
-            } else if scalar == "\r" {
+            } else if scalar == "\r" && lineBreaks.loneCRBreaksLine {
                 line += 1
                 column = 1
             } else {
@@ -513,10 +550,12 @@ func decodeUTF8(_ bytes: ArraySlice<UInt8>, firstLine: Int) -> Result<String, In
 private struct Reader {
     let bytes: [UInt8]
     let file: String
+    let lineBreaks: LineBreaks
 
     init(bytes: [UInt8], file: String) {
         self.bytes = bytes
         self.file = file
+        self.lineBreaks = LineBreaks(bytes)
     }
 
     func fail(_ message: String, line: Int? = nil) -> RegistryFileError {
@@ -542,11 +581,11 @@ private struct Reader {
             headerLine = record.startLine
             if let problem = record.problem {
                 throw fail(
-                    "the header line cannot be read: \(describe(problem, record: record, isHeader: true))",
+                    "the header line cannot be read: \(describe(problem, record: record))",
                     line: record.startLine)
             }
             let text: String
-            switch decodeUTF8(bytes[record.range], firstLine: record.startLine) {
+            switch decodeUTF8(bytes[record.range], firstLine: record.startLine, lineBreaks: lineBreaks) {
             case .success(let decoded): text = decoded
             case .failure(let failure):
                 throw fail(
@@ -554,9 +593,10 @@ private struct Reader {
                         + "save the file as UTF-8 (\"CSV UTF-8\" in Excel) and import again.",
                     line: record.startLine)
             }
-            if let fields = parseFields(text, delimiter: delimiterByte), !fields.allSatisfy(\.isEmpty) {
-                headerFields = fields
+            guard let fields = parseFields(text, delimiter: delimiterByte) else {
+                throw fail("the header line cannot be split into fields; check its quotes.", line: record.startLine)
             }
+            if !fields.allSatisfy(\.isEmpty) { headerFields = fields }
         }
         guard let header = headerFields else {
             throw fail("is empty; export the registry sheet from the spreadsheet as \"CSV UTF-8\" and import that file.")
@@ -674,13 +714,13 @@ private struct Reader {
 
         if let problem = record.problem {
             if case .unterminatedQuote(let openLine) = problem {
-                return issue(describe(problem, record: record, isHeader: false), at: openLine)
+                return issue(describe(problem, record: record), at: openLine)
             }
-            return issue(describe(problem, record: record, isHeader: false))
+            return issue(describe(problem, record: record))
         }
 
         let text: String
-        switch decodeUTF8(bytes[record.range], firstLine: line) {
+        switch decodeUTF8(bytes[record.range], firstLine: line, lineBreaks: lineBreaks) {
         case .success(let decoded): text = decoded
         case .failure(let failure):
             return issue(
@@ -767,9 +807,9 @@ private struct Reader {
         else { return nil }
         guard let row = reader.next(), reader.next() == nil else { return nil }
         return row.map { field in
-            // Line breaks inside quoted fields are kept, as "\n".
+            // Line breaks inside quoted fields are kept, CRLF as "\n"; other
+            // characters (a lone CR, control characters) are kept as data.
             field.replacingOccurrences(of: "\r\n", with: "\n")
-                .replacingOccurrences(of: "\r", with: "\n")
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
@@ -786,14 +826,20 @@ private struct Reader {
         return "byte \(byte)\(onLine) at column \(position.column)"
     }
 
-    private func describe(_ problem: RawRecord.Problem, record: RawRecord, isHeader: Bool) -> String {
+    private func describe(_ problem: RawRecord.Problem, record: RawRecord) -> String {
         switch problem {
         case .unterminatedQuote(let openLine):
             return "a quoted field opens on line \(openLine) but is never closed (the file ends inside the quotes); "
                 + "add the missing closing '\"' and import again."
-        case .textAfterClosingQuote(let line, let field):
-            let whereText = line == record.startLine ? "" : " (on line \(line))"
-            return "field \(field)\(whereText) has text after its closing quote; a '\"' inside a quoted field "
+        case .textAfterClosingQuote(let openLine, let line, let field):
+            if openLine != line {
+                // Most likely a closing quote is missing on `openLine` and a
+                // quote on a later line was taken as the closing one.
+                return "field \(field) opens a quote on line \(openLine) that is only closed by a '\"' on line \(line), "
+                    + "followed by more text; add the missing closing quote on line \(openLine) "
+                    + "(a '\"' inside a quoted field must be doubled as '\"\"') and import again."
+            }
+            return "field \(field) has text after its closing quote; a '\"' inside a quoted field "
                 + "must be doubled as '\"\"', so fix the quoting and import again."
         }
     }
