@@ -30,7 +30,7 @@ let package = Package(
         ),
         .testTarget(name: "KurasiCoreTests", dependencies: ["KurasiCore"]),
         .testTarget(name: "KurasiStoreTests", dependencies: ["KurasiStore", "KurasiCore"]),
-        .testTarget(name: "KurasiCLITests", dependencies: ["KurasiStore", "KurasiCore"]),
+        .testTarget(name: "KurasiCLITests", dependencies: ["kurasi", "KurasiStore", "KurasiCore"]),
         .testTarget(name: "CNcurseswTests", dependencies: ["CNcursesw"]),
     ],
     swiftLanguageModes: [.v6]

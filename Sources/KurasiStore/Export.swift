@@ -93,7 +93,9 @@ public enum Export {
             }
         }
         csv.stream.close()
-        return stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+        var data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+        data.append(UInt8(ascii: "\n"))  // end the last row like every other
+        return data
     }
 
     // MARK: Minutes

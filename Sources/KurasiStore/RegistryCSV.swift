@@ -212,7 +212,7 @@ public enum RegistryCSV {
 /// zero decimal part: "1200", "1.200", "1,200", "1 200", "1.200,00",
 /// "1200.0". Returns nil for anything else (including a non-zero decimal part,
 /// mixed grouping styles, or overflow).
-func parseGroupedInteger<S: StringProtocol>(_ input: S) -> Int? {
+private func parseGroupedInteger<S: StringProtocol>(_ input: S) -> Int? {
     // Work on Unicode scalars; treat a no-break space like a space, as Excel
     // writes U+00A0 as the thousands separator in some locales.
     var chars = Array(input.unicodeScalars.map { $0 == "\u{00A0}" || $0 == "\u{202F}" ? " " : Character($0) })
@@ -270,57 +270,59 @@ private extension Character {
 
 // MARK: - Columns
 
-/// The fields a registry column can fill.
-enum RegistryColumn: CaseIterable {
-    case number, nib, businessName, owner, address, kelurahan, kecamatan, phone
-    case sector, businessType, product, price, capacity, unit, status, note
+extension RegistryCSV {
+    /// The fields a registry column can fill.
+    enum Column: CaseIterable {
+        case number, nib, businessName, owner, address, kelurahan, kecamatan, phone
+        case sector, businessType, product, price, capacity, unit, status, note
 
-    /// Accepted header spellings, already normalised (see `normaliseHeader`).
-    var aliases: [String] {
-        switch self {
-        case .number: ["no", "nomor", "no urut", "nomor urut"]
-        case .nib: ["nib", "no nib", "nomor nib", "nomor induk berusaha"]
-        case .businessName: ["nama usaha", "nama usaha merek", "nama usaha merk", "nama umkm", "nama ukm"]
-        case .owner: ["nama pemilik", "pemilik", "nama pelaku usaha", "pelaku usaha"]
-        case .address: ["alamat", "alamat usaha"]
-        case .kelurahan: ["kelurahan", "kel", "kelurahan desa", "desa kelurahan"]
-        case .kecamatan: ["kecamatan", "kec"]
-        case .phone: [
-            "no hp", "nomor hp", "hp", "telepon", "telp", "no telp", "no telepon", "nomor telepon",
-            "no hp wa", "no wa", "nomor wa", "whatsapp", "no whatsapp",
-        ]
-        case .sector: ["sektor", "sektor usaha"]
-        case .businessType: ["jenis usaha"]
-        case .product: ["produk utama", "produk", "nama produk"]
-        case .price: ["harga", "harga rp", "harga satuan", "harga jual", "harga satuan rp", "harga jual rp"]
-        case .capacity: [
-            "kapasitas per bulan", "kapasitas", "kapasitas produksi", "kapasitas bulan",
-            "kapasitas produksi per bulan",
-        ]
-        case .unit: ["satuan"]
-        case .status: ["status", "status usaha"]
-        case .note: ["keterangan", "ket", "catatan"]
+        /// Accepted header spellings, already normalised (see `normaliseHeader`).
+        var aliases: [String] {
+            switch self {
+            case .number: ["no", "nomor", "no urut", "nomor urut"]
+            case .nib: ["nib", "no nib", "nomor nib", "nomor induk berusaha"]
+            case .businessName: ["nama usaha", "nama usaha merek", "nama usaha merk", "nama umkm", "nama ukm"]
+            case .owner: ["nama pemilik", "pemilik", "nama pelaku usaha", "pelaku usaha"]
+            case .address: ["alamat", "alamat usaha"]
+            case .kelurahan: ["kelurahan", "kel", "kelurahan desa", "desa kelurahan"]
+            case .kecamatan: ["kecamatan", "kec"]
+            case .phone: [
+                "no hp", "nomor hp", "hp", "telepon", "telp", "no telp", "no telepon", "nomor telepon",
+                "no hp wa", "no wa", "nomor wa", "whatsapp", "no whatsapp",
+            ]
+            case .sector: ["sektor", "sektor usaha"]
+            case .businessType: ["jenis usaha"]
+            case .product: ["produk utama", "produk", "nama produk"]
+            case .price: ["harga", "harga rp", "harga satuan", "harga jual", "harga satuan rp", "harga jual rp"]
+            case .capacity: [
+                "kapasitas per bulan", "kapasitas", "kapasitas produksi", "kapasitas bulan",
+                "kapasitas produksi per bulan",
+            ]
+            case .unit: ["satuan"]
+            case .status: ["status", "status usaha"]
+            case .note: ["keterangan", "ket", "catatan"]
+            }
+        }
+
+        /// Finds the column a header name refers to, if any.
+        static func match(_ rawName: String) -> Column? {
+            let name = RegistryCSV.normaliseHeader(rawName)
+            if let column = allCases.first(where: { $0.aliases.contains(name) }) { return column }
+            // "Nama Usaha (sesuai NIB)", "Nama Usaha / Merek Dagang", ...
+            if name.hasPrefix("nama usaha ") { return .businessName }
+            return nil
         }
     }
 
-    /// Finds the column a header name refers to, if any.
-    static func match(_ rawName: String) -> RegistryColumn? {
-        let name = normaliseHeader(rawName)
-        if let column = allCases.first(where: { $0.aliases.contains(name) }) { return column }
-        // "Nama Usaha (sesuai NIB)", "Nama Usaha / Merek Dagang", ...
-        if name.hasPrefix("nama usaha ") { return .businessName }
-        return nil
+    /// Trim, lowercase, turn `_ . - / ( ) :` into spaces, collapse runs of spaces.
+    /// "Nama_Usaha", "NAMA USAHA", " Nama Usaha/Merek " -> "nama usaha", "nama usaha merek".
+    static func normaliseHeader(_ name: String) -> String {
+        let separators: Set<Character> = ["_", ".", "-", "/", "(", ")", ":"]
+        let spaced = String(name.lowercased().map { separators.contains($0) ? " " : $0 })
+        return spaced
+            .split(whereSeparator: { $0.isWhitespace })
+            .joined(separator: " ")
     }
-}
-
-/// Trim, lowercase, turn `_ . - / ( ) :` into spaces, collapse runs of spaces.
-/// "Nama_Usaha", "NAMA USAHA", " Nama Usaha/Merek " -> "nama usaha", "nama usaha merek".
-func normaliseHeader(_ name: String) -> String {
-    let separators: Set<Character> = ["_", ".", "-", "/", "(", ")", ":"]
-    let spaced = String(name.lowercased().map { separators.contains($0) ? " " : $0 })
-    return spaced
-        .split(whereSeparator: { $0.isWhitespace })
-        .joined(separator: " ")
 }
 
 // MARK: - Byte-level record splitting
@@ -332,7 +334,7 @@ private let byteSpace = UInt8(ascii: " ")
 private let byteTab = UInt8(ascii: "\t")
 
 /// One CSV record (row) located in the raw bytes.
-struct RawRecord {
+private struct RawRecord {
     /// 1-based physical line of the record's first byte.
     var startLine: Int
     /// 1-based physical line of the record's last byte.
@@ -354,7 +356,7 @@ struct RawRecord {
 /// files without any LF (classic Mac "CSV (Macintosh)" exports); in LF or
 /// CRLF files a lone CR is a stray character inside a line, which is how
 /// editors like vim and tools like grep -n number the lines.
-struct LineBreaks {
+private struct LineBreaks {
     let loneCRBreaksLine: Bool
 
     init(_ bytes: some Collection<UInt8>) {
@@ -376,7 +378,7 @@ struct LineBreaks {
 /// Cuts the bytes into records, tracking physical line numbers. See the
 /// comment at the top of the file for why this is done here rather than by
 /// CSV.swift.
-struct RecordSplitter {
+private struct RecordSplitter {
     let bytes: [UInt8]
     let delimiter: UInt8
     let lineBreaks: LineBreaks
@@ -501,7 +503,7 @@ struct RecordSplitter {
 // MARK: - UTF-8 validation
 
 /// Where the first invalid UTF-8 byte of a record is.
-struct InvalidUTF8: Error {
+private struct InvalidUTF8: Error {
     var byte: UInt8
     /// 1-based physical line, and 1-based column (in characters) on it.
     var line: Int
@@ -511,7 +513,7 @@ struct InvalidUTF8: Error {
 /// Decodes `bytes` strictly as UTF-8, or reports the first invalid byte.
 /// `firstLine` is the physical line of `bytes.first`; `lineBreaks` says
 /// whether a lone CR starts a new line.
-func decodeUTF8(_ bytes: ArraySlice<UInt8>, firstLine: Int, lineBreaks: LineBreaks) -> Result<String, InvalidUTF8> {
+private func decodeUTF8(_ bytes: ArraySlice<UInt8>, firstLine: Int, lineBreaks: LineBreaks) -> Result<String, InvalidUTF8> {
     var iterator = bytes.makeIterator()
     var parser = Unicode.UTF8.ForwardParser()
     var offset = bytes.startIndex
@@ -602,19 +604,19 @@ private struct Reader {
             throw fail("is empty; export the registry sheet from the spreadsheet as \"CSV UTF-8\" and import that file.")
         }
 
-        let columns = header.map(RegistryColumn.match)
+        let columns = header.map(RegistryCSV.Column.match)
         guard columns.contains(.businessName) else {
             throw missingNameColumn(header: header, columns: columns, line: headerLine)
         }
         // The first column with a given meaning wins; later duplicates are ignored.
-        var index: [RegistryColumn: Int] = [:]
+        var index: [RegistryCSV.Column: Int] = [:]
         for (i, column) in columns.enumerated() {
             if let column, index[column] == nil { index[column] = i }
         }
 
         var entries: [RegistryEntry] = []
         var issues: [RegistryRowIssue] = []
-        let normalisedHeader = header.map(normaliseHeader)
+        let normalisedHeader = header.map(RegistryCSV.normaliseHeader)
         for record in rest {
             if record.range.isEmpty { continue }  // a fully empty line
             switch readRow(record, header: header, normalisedHeader: normalisedHeader,
@@ -677,7 +679,7 @@ private struct Reader {
         return best
     }
 
-    private func missingNameColumn(header: [String], columns: [RegistryColumn?], line: Int) -> RegistryFileError {
+    private func missingNameColumn(header: [String], columns: [RegistryCSV.Column?], line: Int) -> RegistryFileError {
         let found = header.filter { !$0.isEmpty }.map { "\"\($0)\"" }.joined(separator: ", ")
         let accepted = "\"Nama Usaha\", \"Nama Usaha/Merek\", \"nama_usaha\", \"NAMA USAHA\", \"Nama UMKM\""
         if columns.allSatisfy({ $0 == nil }) {
@@ -704,7 +706,7 @@ private struct Reader {
 
     private func readRow(
         _ record: RawRecord, header: [String], normalisedHeader: [String],
-        index: [RegistryColumn: Int], delimiter: UInt8
+        index: [RegistryCSV.Column: Int], delimiter: UInt8
     ) -> RowResult {
         let line = record.startLine
         func issue(_ text: String, at issueLine: Int? = nil) -> RowResult {
@@ -742,16 +744,16 @@ private struct Reader {
             return issue("has \(fields.count) fields, the header has \(header.count)\(span); \(hint)")
         }
 
-        if fields.map(normaliseHeader) == normalisedHeader {
+        if fields.map(RegistryCSV.normaliseHeader) == normalisedHeader {
             return issue("repeats the header line; delete this row.")
         }
 
-        func value(_ column: RegistryColumn) -> String? {
+        func value(_ column: RegistryCSV.Column) -> String? {
             guard let i = index[column], fields.indices.contains(i) else { return nil }
             let field = fields[i]
             return field.isEmpty ? nil : field
         }
-        func columnName(_ column: RegistryColumn) -> String {
+        func columnName(_ column: RegistryCSV.Column) -> String {
             guard let i = index[column], header.indices.contains(i) else { return "?" }
             return header[i]
         }

@@ -65,8 +65,9 @@ struct Demo: ParsableCommand {
         let round = try Store.decode(data, file: url.path)
         let path: String
         if let store { path = store } else {
-            let home = ProcessInfo.processInfo.environment["XDG_DATA_HOME"].map { $0 + "/kurasi" }
-                ?? (NSHomeDirectory() + "/.local/share/kurasi")
+            let env = ProcessInfo.processInfo.environment
+            let home = env["XDG_DATA_HOME"].map { $0 + "/kurasi" }
+                ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.local/share/kurasi")
             let dir = home + "/demo"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let stamp = now().replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")

@@ -14,8 +14,6 @@ final class TempDir {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-func fixture(_ relative: String) -> String { repoRoot.appendingPathComponent("fixtures/" + relative).path }
 
 func tinyRound() -> Round {
     var r = Round(round: RoundInfo(title: "Uji · Kurasi", organizer: "Kadin", date: "2020-10-15"),

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// Bad input gets a clear error naming the file and what to do, a non-zero exit, and nothing
+/// on disk changes.
+@Suite struct ErrorTests {
+    static let badStores = ["truncated.json", "corrupt.json", "newer-schema.json", "not-a-store.json", "random-bytes.json"]
+
+    @Test(arguments: badStores)
+    func everyBadStoreIsRefusedAndLeftUnchanged(_ name: String) throws {
+        let cli = try CLI(copying: "bad/" + name)
+        defer { cli.cleanUp() }
+        let before = try cli.storeBytes()
+        for args in [["check"], ["rank"], ["score", "P-0001", "--curator", "K1", "kualitas=3"],
+                     ["import", CLI.fixture("madiun-2020/registry.csv")], ["pin", "P-0001", "--curator", "K1"]] {
+            let r = try cli.run(args)
+            #expect(r.status == 1, "kurasi \(args) on \(name): \(r.stdout)")
+            #expect(r.stderr.hasPrefix("kurasi: kurasi.json"), "\(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+        #expect(try cli.storeBytes() == before)
+        let check = try cli.run(["check"]).stderr
+        switch name {
+        case "newer-schema.json": #expect(check.contains("version 99") && check.contains("version 1"))
+        case "corrupt.json", "truncated.json": #expect(check.firstMatch(of: #/kurasi\.json:\d+:\d+: /#) != nil, "\(check)")
+        default: #expect(check.contains("not"))
+        }
+    }
+
+    @Test func escapesInDataNeverReachTheTerminal() throws {
+        let cli = try CLI(copying: "bad/escapes.json")
+        defer { cli.cleanUp() }
+        for args in [["rank"], ["curator", "list"], ["export", "--format", "md"], ["history"]] {
+            let out = try cli.ok(args)
+            #expect(!out.contains("\u{1B}") && !out.contains("\u{07}") && !out.contains("\u{202E}") && !out.contains("\u{9B}"),
+                    "kurasi \(args) printed a control character")
+        }
+        try cli.ok(["import", CLI.fixture("bad/escapes.csv")])
+        let out = try cli.ok(["rank"])
+        #expect(!out.contains("\u{1B}") && !out.contains("\u{202E}"))
+        #expect(out.contains("\u{FFFD}"))
+    }
+
+    @Test func invalidUTF8RowsAreReportedByLine() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["init", "--date", "2020-10-15"])
+        let r = try cli.run(["import", CLI.fixture("bad/invalid-utf8.csv")])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("2 unreadable rows"))
+        #expect(r.stderr.contains("UTF-8"))
+    }
+
+    @Test func missingStoreNamesInitAndDemo() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let r = try cli.run(["rank"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("kurasi.json") && r.stderr.contains("kurasi init") && r.stderr.contains("kurasi demo"))
+        #expect(!FileManager.default.fileExists(atPath: cli.store))
+        // $KURASI_STORE is honoured, and --store wins over it.
+        let viaEnv = try cli.run(["rank"], env: ["KURASI_STORE": cli.dir + "/env.json"])
+        #expect(viaEnv.stderr.contains("env.json"))
+        let viaFlag = try cli.run(["rank", "--store", cli.dir + "/flag.json"], env: ["KURASI_STORE": cli.dir + "/env.json"])
+        #expect(viaFlag.stderr.contains("flag.json"))
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        for args in [["bogus"], ["score", "P-0001", "kualitas=3"], ["score", "P-0001", "--curator", "K2", "kualitas"],
+                     ["score", "P-0001", "--curator", "K2", "kualitas=empat"], ["rank", "--format", "xml"],
+                     ["validate", "U-0001", "--curator", "K1"], ["pin", "P-0001", "--slot", "x", "--curator", "K1"]] {
+            let r = try cli.run(args)
+            #expect(r.status == 2, "kurasi \(args) exited \(r.status): \(r.stderr)")
+            #expect(!r.stderr.isEmpty)
+        }
+        #expect(try cli.run(["--help"]).status == 0)
+    }
+
+    @Test func initRefusesToOverwriteAStore() throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        let before = try cli.storeBytes()
+        let r = try cli.run(["init"])
+        #expect(r.status == 1 && r.stderr.contains("already exists"))
+        let e = try cli.run(["export", "--format", "md", "-o", cli.store])
+        #expect(e.status != 0)
+        #expect(try cli.storeBytes() == before)
+    }
+
+    @Test func demoWorksFromAnyDirectoryAndSaysWhere() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let r = try cli.run(["demo"], cwd: "/")
+        #expect(r.status == 0, "\(r.stderr)")
+        let path = try #require(r.stdout.firstMatch(of: /is at (\S+\.json)/)).1
+        #expect(path.hasPrefix(cli.dir))  // under $HOME/.local/share/kurasi/demo
+        #expect(FileManager.default.fileExists(atPath: String(path)))
+        #expect(try cli.run(["check", "--store", String(path)]).status == 0)
+    }
+}
