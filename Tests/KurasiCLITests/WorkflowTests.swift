@@ -175,3 +175,13 @@ import Testing
         #expect(scores["P-0004"]?["K4"]?["kualitas"] == 4)
     }
 }
+
+@Suite struct BundledRoundTests {
+    /// `kurasi demo` ships the fixture; the two copies must not drift apart.
+    @Test func bundledRoundIsTheFixture() throws {
+        let bundled = CLI.repoRoot.appendingPathComponent("Sources/kurasi/Resources/madiun-2020.json")
+        let fixture = CLI.repoRoot.appendingPathComponent("fixtures/madiun-2020/kurasi.json")
+        #expect(try Data(contentsOf: bundled) == Data(contentsOf: fixture),
+                "run python3 fixtures/generate.py, which writes both")
+    }
+}
