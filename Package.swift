@@ -20,10 +20,12 @@ let package = Package(
             name: "KurasiStore",
             dependencies: ["KurasiCore", .product(name: "CSV", package: "CSV.swift")]
         ),
+        .target(name: "KurasiConsole", dependencies: ["KurasiCore", "KurasiStore"]),
+        .target(name: "KurasiTerminal", dependencies: ["CNcursesw", "KurasiConsole"]),
         .executableTarget(
             name: "kurasi",
             dependencies: [
-                "KurasiCore", "KurasiStore",
+                "KurasiCore", "KurasiStore", "KurasiConsole", "KurasiTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources/madiun-2020.json")]
@@ -31,6 +33,7 @@ let package = Package(
         .testTarget(name: "KurasiCoreTests", dependencies: ["KurasiCore"]),
         .testTarget(name: "KurasiStoreTests", dependencies: ["KurasiStore", "KurasiCore"]),
         .testTarget(name: "KurasiCLITests", dependencies: ["kurasi", "KurasiStore", "KurasiCore"]),
+        .testTarget(name: "KurasiConsoleTests", dependencies: ["KurasiConsole", "KurasiCore", "KurasiStore"]),
         .testTarget(name: "CNcurseswTests", dependencies: ["CNcursesw"]),
     ],
     swiftLanguageModes: [.v6]

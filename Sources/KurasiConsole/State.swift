@@ -1,0 +1,139 @@
+import KurasiCore
+
+public enum Sort: CaseIterable, Sendable {
+    case rank, name, producer, kelurahan, id
+    var label: T {
+        switch self {
+        case .rank: .sortRank
+        case .name: .sortName
+        case .producer: .sortProducer
+        case .kelurahan: .sortKelurahan
+        case .id: .sortID
+        }
+    }
+}
+
+/// A one-line text prompt at the bottom of the screen.
+public struct Prompt: Hashable, Sendable {
+    public enum Purpose: Hashable, Sendable {
+        case pinReason(product: String)
+        case reopenReason
+    }
+    public var purpose: Purpose
+    public var text: String = ""
+}
+
+public struct Message: Hashable, Sendable {
+    public var text: String
+    public var isWarning: Bool
+}
+
+/// Everything the console shows, as a value. Keys change it only through `reduce`.
+public struct State: Sendable {
+    public static let minWidth = 60, minHeight = 16
+
+    public private(set) var round: Round
+    public var lang: Language
+    public var curator: String?
+    public var screen: Screen = .list
+    /// Where Esc from the board or the picker goes back to.
+    public var returnScreen: Screen = .list
+    public var showHelp = false
+    public var cluster: Cluster = .mamin
+    public var cursor: [Cluster: Int] = [:]
+    public var top: [Cluster: Int] = [:]
+    public var filter = ""
+    public var editingFilter = false
+    public var sort: Sort = .rank
+    public var criterion = 0
+    public var detailProduct: String?
+    public var pickerCursor = 0
+    public var prompt: Prompt?
+    public var message: Message?
+    public var saveFailed = false
+    public var width = 80, height = 24
+    public var finished = false
+    /// Set by Ctrl-L; the backend clears the terminal and draws everything again.
+    public var redrawRequested = false
+
+    /// Rankings of the current round (recomputed when the round changes).
+    public private(set) var rankings: [Cluster: [RankedProduct]] = [:]
+    /// The rows the list shows: ranking, filtered and sorted.
+    public private(set) var rows: [Cluster: [RankedProduct]] = [:]
+    private var haystacks: [String: String] = [:]
+
+    public init(round: Round, lang: Language, curator: String? = nil) {
+        self.round = round
+        self.lang = lang
+        if let curator, round.curator(curator) != nil { self.curator = curator } else { screen = .curators }
+        setRound(round)
+    }
+
+    // MARK: Derived data
+
+    public mutating func setRound(_ new: Round) {
+        round = new
+        rankings = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, new.ranking($0)) })
+        haystacks = [:]
+        for p in new.products {
+            let producer = new.producer(p.producer)
+            haystacks[p.id] = [p.name, p.id, producer?.name ?? "", producer?.kelurahan ?? ""].joined(separator: "\u{1F}").lowercased()
+        }
+        refilter()
+    }
+
+    public mutating func refilter() {
+        let needle = filter.lowercased()
+        for cluster in Cluster.allCases {
+            var list = rankings[cluster] ?? []
+            if !needle.isEmpty { list = list.filter { haystacks[$0.product.id]?.contains(needle) ?? false } }
+            switch sort {
+            case .rank: break
+            case .name: list.sort { ($0.product.name.lowercased(), $0.product.id) < ($1.product.name.lowercased(), $1.product.id) }
+            case .producer: list.sort { (producerName($0), $0.product.id) < (producerName($1), $1.product.id) }
+            case .kelurahan: list.sort { (kelurahan($0), $0.product.id) < (kelurahan($1), $1.product.id) }
+            case .id: list.sort { $0.product.id < $1.product.id }
+            }
+            rows[cluster] = list
+            let c = cursor[cluster] ?? 0
+            cursor[cluster] = max(0, min(c, list.count - 1))
+        }
+    }
+
+    func producerName(_ r: RankedProduct) -> String { round.producer(r.product.producer)?.name.lowercased() ?? "" }
+    func kelurahan(_ r: RankedProduct) -> String { round.producer(r.product.producer)?.kelurahan.lowercased() ?? "" }
+
+    // MARK: Convenience
+
+    public var visibleRows: [RankedProduct] { rows[cluster] ?? [] }
+    public var selectedIndex: Int { cursor[cluster] ?? 0 }
+    public var selected: RankedProduct? {
+        let rows = visibleRows
+        return rows.indices.contains(selectedIndex) ? rows[selectedIndex] : nil
+    }
+    /// The product the detail screen shows.
+    public var detail: RankedProduct? {
+        guard let id = detailProduct, let p = round.product(id) else { return nil }
+        return rankings[p.cluster]?.first { $0.product.id == id }
+    }
+    public var activeCurator: Curator? { curator.flatMap { round.curator($0) } }
+
+    /// Whether the active curator may see other curators' scores of a product: blind scoring is
+    /// off, nobody is active (an observer at the projector), the curator is recused, or their own
+    /// sheet is complete.
+    public func revealsScores(of product: Product) -> Bool {
+        guard round.round.settings.blindScoring, let c = activeCurator else { return true }
+        if c.isRecused(from: product.producer) { return true }
+        return round.isComplete(round.sheet(product: product.id, curator: c.id))
+    }
+
+    public var isTooSmall: Bool { width < Self.minWidth || height < Self.minHeight }
+}
+
+extension State {
+    /// Rows of the product list at the current size: below the title, tabs and column header,
+    /// above the detail strip (on terminals narrower than 120 columns), the hint and status lines.
+    public var listHeight: Int { max(1, height - 3 - 2 - (hasSidePane ? 0 : 3)) }
+    /// At 120 columns and more the detail sits beside the list.
+    public var hasSidePane: Bool { width >= 120 }
+}

@@ -1,0 +1,35 @@
+/// Display width of a grapheme in terminal columns: 2 for East Asian wide and fullwidth
+/// characters and for emoji shown as emoji, 0 for what takes no column, 1 otherwise.
+///
+/// Written here because Swift exposes no East Asian Width property and the C library's
+/// wcwidth depends on the process locale (and is -1 for everything before setlocale); the
+/// console is rendered and tested without a terminal, so it measures text itself. The ranges are
+/// Unicode's East Asian Width W and F blocks, grouped.
+extension Character {
+    public var columns: Int {
+        guard let first = unicodeScalars.first else { return 0 }
+        if unicodeScalars.contains("\u{FE0F}") { return 2 }  // emoji presentation selector
+        let v = first.value
+        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+        if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark
+            || first.properties.generalCategory == .format || v == 0x200B {
+            return 0
+        }
+        if first.properties.isEmojiPresentation { return 2 }
+        return Self.isWide(v) ? 2 : 1
+    }
+
+    static func isWide(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF,
+             0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3,
+             0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x16FE0...0x16FE4, 0x17000...0x18AFF, 0x1B000...0x1B2FF, 0x1F200...0x1F2FF,
+             0x1F300...0x1F64F, 0x1F680...0x1F6FF, 0x1F900...0x1F9FF, 0x1FA70...0x1FAFF,
+             0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            true
+        default:
+            false
+        }
+    }
+}

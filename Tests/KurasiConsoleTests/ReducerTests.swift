@@ -1,0 +1,229 @@
+import KurasiConsole
+import KurasiCore
+import Testing
+
+/// Key sequences in, State out.
+@Suite struct ReducerTests {
+    @Test func withoutACuratorThePickerComesFirst() {
+        let (app, _) = console(curator: nil)
+        #expect(app.state.screen == .curators)
+        app.type(.down, .enter)
+        #expect(app.state.curator == madiun.curators[1].id)
+        #expect(app.state.screen == .list)
+        #expect(app.state.message?.text.contains(madiun.curators[1].name) == true)
+    }
+
+    @Test func movingAndPaging() {
+        let (app, _) = console()
+        let count = app.state.visibleRows.count
+        app.type(.char("j"), .down)
+        #expect(app.state.selectedIndex == 2)
+        app.type(.char("k"))
+        #expect(app.state.selectedIndex == 1)
+        app.type(.char("G"))
+        #expect(app.state.selectedIndex == count - 1)
+        #expect(app.state.top[.mamin]! == count - app.state.listHeight)
+        app.type(.char("g"))
+        #expect(app.state.selectedIndex == 0 && app.state.top[.mamin] == 0)
+        app.type(.pageDown)
+        #expect(app.state.selectedIndex == app.state.listHeight - 1)
+        app.type(.up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up)
+        #expect(app.state.selectedIndex == 0)
+    }
+
+    @Test func tabSwitchesClustersAndKeepsEachCursor() {
+        let (app, _) = console()
+        app.type(.down, .down)
+        app.type(.tab)
+        #expect(app.state.cluster == .nonMamin)
+        #expect(app.state.selectedIndex == 0)
+        app.type(.backTab)
+        #expect(app.state.cluster == .mamin && app.state.selectedIndex == 2)
+    }
+
+    @Test func filterAsYouTypeOverNameProducerIDAndKelurahan() {
+        let (app, _) = console()
+        app.type(.char("/"))
+        app.type("pecel")
+        #expect(app.state.editingFilter)
+        #expect(!app.state.visibleRows.isEmpty)
+        for r in app.state.visibleRows {
+            let producer = madiun.producer(r.product.producer)!
+            let hay = (r.product.name + r.product.id + producer.name + producer.kelurahan).lowercased()
+            #expect(hay.contains("pecel"))
+        }
+        app.type(.enter)
+        #expect(!app.state.editingFilter && app.state.filter == "pecel")
+        // By kelurahan and by id too.
+        app.type(.char("/"), .escape)
+        #expect(app.state.filter.isEmpty)
+        app.type(.char("/")); app.type("kuncen"); app.type(.enter)
+        #expect(app.state.visibleRows.allSatisfy { madiun.producer($0.product.producer)!.kelurahan == "Kuncen" })
+        app.type(.escape)  // Esc on the list clears a kept filter
+        let cleared = app.state.filter.isEmpty
+        #expect(cleared)
+        app.type(.char("/")); app.type("P-0003"); app.type(.enter)
+        let ids = app.state.visibleRows.map(\.product.id)
+        #expect(ids == ["P-0003"])
+    }
+
+    @Test func sortCycles() {
+        let (app, _) = console()
+        app.type(.char("s"))
+        #expect(app.state.sort == .name)
+        let names = app.state.visibleRows.map { $0.product.name.lowercased() }
+        #expect(names == names.sorted())
+        app.type(.char("s"), .char("s"), .char("s"), .char("s"))
+        #expect(app.state.sort == .rank)
+    }
+
+    @Test func scoringMovesToTheNextCriterionAndCommits() throws {
+        let (app, source) = console()
+        // Pick a product K2 has not scored and may score.
+        let target = madiun.products.first { p in
+            p.cluster == .mamin && madiun.sheet(product: p.id, curator: "K2").isEmpty && !madiun.curator("K2")!.isRecused(from: p.producer)
+        }!
+        app.type(.char("/")); app.type(target.id); app.type(.enter, .enter)
+        #expect(app.state.screen == .detail && app.state.detailProduct == target.id)
+        #expect(app.state.criterion == 0)
+        app.type(.char("4"), .char("3"), .char("5"))
+        #expect(app.state.criterion == 3)
+        #expect(source.round.sheet(product: target.id, curator: "K2") == ["kualitas": 4, "kemasan": 3, "keunikan": 5])
+        app.type(.up, .char("0"))
+        #expect(source.round.sheet(product: target.id, curator: "K2")["keunikan"] == nil)
+        app.type(.backspace)  // clearing an empty criterion changes nothing
+        #expect(source.round.sheet(product: target.id, curator: "K2").count == 2)
+        app.type(.escape)
+        #expect(app.state.screen == .list)
+    }
+
+    @Test func aRecusedCuratorIsRefusedOnScreen() throws {
+        let k3 = madiun.curator("K3")!
+        let product = madiun.products.first { $0.producer == k3.conflicts[0].producer }!
+        let (app, source) = console(curator: "K3")
+        app.type(.char("/")); app.type(product.id); app.type(.enter, .enter)
+        app.type(.char("5"))
+        #expect(source.round.sheet(product: product.id, curator: "K3").isEmpty)
+        #expect(app.state.message?.isWarning == true)
+        #expect(app.state.message?.text.contains("konflik kepentingan") == true)
+    }
+
+    @Test func blindScoringHidesOthersUntilMySheetIsComplete() throws {
+        let product = madiun.products.first { p in
+            p.cluster == .mamin && madiun.aggregate(p).count >= 2 && madiun.sheet(product: p.id, curator: "K2").isEmpty
+                && !madiun.curator("K2")!.isRecused(from: p.producer)
+        }!
+        let (app, _) = console()
+        app.type(.char("/")); app.type(product.id); app.type(.enter)
+        let hidden = !app.state.revealsScores(of: product)
+        #expect(hidden)
+        let list = app.screenText
+        #expect(list.contains(" ? "))
+        app.type(.enter)
+        #expect(app.screenText.contains("Skor kurator lain tampil setelah lembar Anda lengkap."))
+        for _ in 0..<6 { app.type(.char("4")) }
+        let revealed = app.state.revealsScores(of: product)
+        #expect(revealed)
+        let detail = app.screenText
+        #expect(detail.contains(" · n "))
+    }
+
+    @Test func leftAndRightWalkTheList() {
+        let (app, _) = console()
+        app.type(.enter)
+        let first = app.state.detailProduct
+        app.type(.right)
+        #expect(app.state.detailProduct == app.state.visibleRows[1].product.id)
+        app.type(.left)
+        #expect(app.state.detailProduct == first)
+    }
+
+    @Test func nextUnscoredSkipsScoredAndRecusedProducts() {
+        let (app, _) = console(curator: "K3")
+        app.type(.char("n"))
+        let r = app.state.selected!
+        #expect(!madiun.isComplete(madiun.sheet(product: r.product.id, curator: "K3")))
+        #expect(!madiun.curator("K3")!.isRecused(from: r.product.producer))
+    }
+
+    @Test func pinningInsideTheTopFiveIsOneKeyAndOutsideAsksForAReason() {
+        let (app, source) = console(curator: "K1")
+        app.type(.char("p"))  // rank 1
+        let first = app.state.visibleRows[0].product.id
+        #expect(source.round.pin(of: first)?.1.slot == 1)
+        #expect(app.state.message?.text.contains("★1") == true)
+        // Rank 20 is outside the top five: a prompt asks why.
+        app.type(.char("g"))
+        for _ in 0..<19 { app.type(.down) }
+        let outsider = app.state.selected!.product.id
+        app.type(.char("p"))
+        #expect(app.state.prompt?.purpose == .pinReason(product: outsider))
+        app.type("ikon kota")
+        app.type(.enter)
+        #expect(source.round.pin(of: outsider)?.1.reason == "ikon kota")
+        // p again unpins.
+        app.type(.char("p"))
+        #expect(source.round.pin(of: outsider) == nil)
+        // Esc cancels a prompt without pinning.
+        app.type(.char("p"), .escape)
+        #expect(source.round.pin(of: outsider) == nil && app.state.prompt == nil)
+    }
+
+    @Test func boardFinaliseNeedsFiveAndFive() {
+        let (app, source) = console(curator: "K1")
+        app.type(.char("b"))
+        #expect(app.state.screen == .board)
+        app.type(.char("f"))
+        #expect(app.state.message?.isWarning == true)
+        #expect(app.state.message?.text.contains("5 pin") == true)
+        #expect(!source.round.isFinal)
+        app.type(.escape)
+        #expect(app.state.screen == .list)
+    }
+
+    @Test func undoRevertsMyLastChange() {
+        let (app, source) = console()
+        app.type(.enter, .char("2"))
+        let product = app.state.detailProduct!
+        let before = madiun.sheet(product: product, curator: "K2")
+        #expect(source.round.sheet(product: product, curator: "K2") != before)
+        app.type(.char("u"))
+        #expect(source.round.sheet(product: product, curator: "K2") == before)
+    }
+
+    @Test func helpOverlayOpensAndAnyKeyClosesIt() {
+        let (app, _) = console()
+        app.type(.char("?"))
+        #expect(app.state.showHelp)
+        #expect(app.screenText.contains("saring sambil mengetik"))
+        app.type(.char("x"))
+        #expect(!app.state.showHelp)
+    }
+
+    @Test func anotherTerminalsEditShowsOnTick() throws {
+        let (app, source) = console()
+        var other = source.round
+        try other.perform(.score(product: "P-0003", points: ["kualitas": 2]), by: "K4", at: "t")
+        source.replace(other)
+        // MemorySource does not poll; a StoreSource does (see StoreSourceTests).
+        app.tick()
+        #expect(app.state.round.revision == 0)
+    }
+
+    @Test func quitKeys() {
+        let (app, _) = console()
+        app.type(.char("q"))
+        #expect(app.isFinished)
+        let (app2, _) = console()
+        app2.type(.ctrl("c"))
+        #expect(app2.isFinished)
+    }
+
+    @Test func tooSmallAndRecovery() {
+        let (app, _) = console()
+        app.handle(.resize(width: 40, height: 10))
+        #expect(app.screenText.contains("Terminal terlalu kecil (40×10)"))
+        app.handle(.resize(width: 80, height: 24))
+        #expect(app.screenText.contains("MAMIN"))
+    }
+}
