@@ -42,8 +42,10 @@ public struct Canvas: Hashable, Sendable {
     public mutating func put(_ text: String, x: Int, y: Int, limit: Int? = nil, style: Style = []) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let end = min(width, limit.map { x + max(0, $0) } ?? width)
+        // Text that does not fit ends in "…" rather than being cut silently.
+        let shown = text.columns > end - x ? text.clipped(to: end - x) : text
         var col = x
-        for ch in text.displaySafeCharacters {
+        for ch in shown.displaySafeCharacters {
             let w = ch.columns
             if w == 0 { continue }
             if col + w > end { break }
@@ -110,6 +112,19 @@ extension String {
             out.append(ch); used += w
         }
         return out + "…"
+    }
+
+    /// Words wrapped into lines of at most `width` columns (a word longer than a line is clipped).
+    public func wrapped(to width: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in displaySafe.split(separator: " ") {
+            let w = String(word)
+            if line.isEmpty { line = w } else if (line + " " + w).columns <= width { line += " " + w } else {
+                lines.append(line.clipped(to: width)); line = w
+            }
+        }
+        if !line.isEmpty { lines.append(line.clipped(to: width)) }
+        return lines
     }
 
     /// Pad with spaces (or clip) to exactly `width` columns; `right` aligns to the right.

@@ -49,6 +49,16 @@ public enum View {
             c.put(" " + tr(.promptHint, s.lang), x: 0, y: statusRow, style: .dim)
             return
         }
+        let saved = s.saveFailed ? tr(.notSaved, s.lang) : tr(.saved, s.lang)
+        let status = s.round.isFinal ? tr(.finalBadge, s.lang) : tr(.openBadge, s.lang)
+        let head = " \(saved) · \(tr(.revision, s.lang, s.round.revision)) · \(status)"
+        // A refusal says why and what to do; it takes the hint line too, so it is read whole.
+        if let m = s.message, m.isWarning, (head + " · " + m.text).columns > s.width {
+            let lines = m.text.wrapped(to: s.width - 2)
+            c.put(" " + (lines.first ?? ""), x: 0, y: hintRow, style: .warning)
+            c.put(" " + lines.dropFirst().joined(separator: " "), x: 0, y: statusRow, style: .warning)
+            return
+        }
         // As many hints as fit whole; help and quit are last and always reachable through `?`.
         var hint = ""
         for h in Keymap.hints(s.screen, s.lang) {
@@ -57,9 +67,6 @@ public enum View {
             hint = next
         }
         c.put(hint, x: 0, y: hintRow, style: .dim)
-        let saved = s.saveFailed ? tr(.notSaved, s.lang) : tr(.saved, s.lang)
-        let status = s.round.isFinal ? tr(.finalBadge, s.lang) : tr(.openBadge, s.lang)
-        let head = " \(saved) · \(tr(.revision, s.lang, s.round.revision)) · \(status)"
         let used = c.put(head, x: 0, y: statusRow, style: s.saveFailed ? .warning : [])
         if let m = s.message {
             c.put(" · " + m.text, x: used, y: statusRow, style: m.isWarning ? .warning : [])
@@ -259,12 +266,14 @@ public enum View {
             y += 1
         }
         y += 1
+        let note: String, noteStyle: Style
         if recused, let me, let conflict = me.conflicts.first(where: { $0.producer == p.producer }) {
-            c.put(" " + tr(.recusedNote, s.lang, conflict.reason), x: 0, y: y, style: .warning)
+            note = tr(.recusedNote, s.lang, conflict.reason); noteStyle = .warning
         } else {
-            c.put(" " + (reveal ? aggregateText(s, r) : tr(.blindNote, s.lang)), x: 0, y: y, style: reveal ? .accent : .dim)
+            note = reveal ? aggregateText(s, r) : tr(.blindNote, s.lang); noteStyle = reveal ? .accent : .dim
         }
-        y += 2
+        for line in note.wrapped(to: s.width - 2).prefix(2) { c.put(" " + line, x: 0, y: y, style: noteStyle); y += 1 }
+        y += 1
         // The scale of the selected criterion, point by point.
         let k = rubric.criteria[min(s.criterion, rubric.criteria.count - 1)]
         if y < s.height - 3 { c.put(" " + tr(.anchorsHeader, s.lang, k.name.text(s.lang)), x: 0, y: y, style: .bold); y += 1 }
@@ -308,10 +317,11 @@ public enum View {
                     c.put("★\(slot) " + tr(.boardEmptySlot, s.lang), x: x, y: y, limit: w, style: .dim); y += 2; continue
                 }
                 let score = fmt(r.aggregate.score)
-                c.put("★\(slot) " + r.product.name.padded(to: max(1, w - 10)) + score.padded(to: 6, right: true), x: x, y: y, limit: w, style: .bold)
+                c.put("★\(slot) \(r.product.id) " + r.product.name.padded(to: max(1, w - 17)) + score.padded(to: 6, right: true),
+                      x: x, y: y, limit: w, style: .bold)
                 let override = !top.contains { $0.product.id == pin.product }
                 var sub = "   " + (s.round.producer(r.product.producer)?.name ?? "")
-                if override { sub += " · ↑ " + (pin.reason.map { tr(.boardReasonLabel, s.lang, $0) } ?? tr(.boardOverride, s.lang)) }
+                if override { sub = "   ↑ " + (pin.reason.map { tr(.boardReasonLabel, s.lang, $0) } ?? tr(.boardOverride, s.lang)) }
                 c.put(sub, x: x, y: y + 1, limit: w, style: override ? .warning : .dim)
                 y += 2
             }
@@ -320,7 +330,7 @@ public enum View {
             for r in top {
                 let pinned = pins.contains { $0.product == r.product.id }
                 let mark = pinned ? "★" : "○"
-                c.put("\(mark) \(r.rank!). " + r.product.name.padded(to: max(1, w - 12)) + fmt(r.aggregate.score).padded(to: 6, right: true),
+                c.put("\(mark) \(r.rank!). \(r.product.id) " + r.product.name.padded(to: max(1, w - 19)) + fmt(r.aggregate.score).padded(to: 6, right: true),
                       x: x, y: y, limit: w, style: pinned ? [] : .warning)
                 y += 1
             }
