@@ -36,20 +36,21 @@ public final class MemorySource: RoundSource {
     public func replace(_ round: Round) { self.round = round }
 }
 
-/// The JSON store on disk. Every edit is made under the store's lock against the latest file,
-/// so edits from other terminals are never overwritten, and saved before the console shows it.
+/// The JSON store on disk. Every edit is made under the store's lock against the latest state
+/// (other terminals' edits included), appended to the journal and fsynced before the console
+/// shows it; other terminals' edits are picked up by `refresh`.
 public final class StoreSource: RoundSource {
-    public let store: Store
-    public private(set) var round: Round
-    private var stamp: FileStamp?
+    public let handle: StoreHandle
     private let clock: () -> String
 
     public init(store: Store, clock: @escaping () -> String = StoreSource.now) throws(StoreError) {
-        self.store = store
+        handle = try StoreHandle(store: store)
         self.clock = clock
-        round = try store.load()
-        stamp = FileStamp(store.path)
     }
+
+    public var round: Round { handle.round }
+    /// What loading found worth telling (a torn last journal line dropped).
+    public var warnings: [String] { handle.warnings }
 
     public static func now() -> String {
         if let fixed = ProcessInfo.processInfo.environment["KURASI_NOW"], !fixed.isEmpty { return fixed }
@@ -58,17 +59,13 @@ public final class StoreSource: RoundSource {
 
     public func commit(_ command: Command, by curator: String) -> Result<Event?, CommitError> {
         var refusal: Refusal?
-        var after: Round?
         do {
-            let event: Event? = try store.update { (latest: inout Round) throws -> Event? in
-                defer { after = latest }
+            let event: Event? = try handle.commit { (latest: inout Round) throws -> Event? in
                 do { return try latest.perform(command, by: curator, at: clock()) } catch let error as Refusal {
                     refusal = error
                     return nil
                 }
             }
-            if let after { round = after }
-            stamp = FileStamp(store.path)
             if let refusal { return .failure(.refused(refusal)) }
             return .success(event)
         } catch let error as StoreError {
@@ -79,22 +76,10 @@ public final class StoreSource: RoundSource {
     }
 
     public func refresh() -> Bool {
-        let now = FileStamp(store.path)
-        guard now != stamp else { return false }
-        guard let fresh = try? store.load() else { return false }  // mid-replace or damaged: keep what we have
-        stamp = now
-        let changed = fresh.revision != round.revision
-        round = fresh
-        return changed
+        // A store mid-replace or damaged by hand keeps the round we have; the next edit reports it.
+        (try? handle.refresh()) ?? false
     }
-}
 
-/// Size and modification time of a file: enough to notice another writer's rename.
-struct FileStamp: Equatable {
-    var size: Int64, seconds: Int, nanoseconds: Int, inode: UInt64
-    init?(_ path: String) {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        size = Int64(st.st_size); seconds = st.st_mtim.tv_sec; nanoseconds = st.st_mtim.tv_nsec; inode = UInt64(st.st_ino)
-    }
+    /// Compact the journal into the snapshot (on quit).
+    public func close() { try? handle.compact() }
 }

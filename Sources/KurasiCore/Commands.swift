@@ -167,11 +167,18 @@ extension Round {
     /// Apply an event (one just planned, or one replayed from a journal): its change must find
     /// the values it replaces, else nothing is changed and the refusal says what moved.
     public mutating func apply(_ event: Event) throws(Refusal) {
-        var next = self
-        try next.applyChecked(event.change)
-        next.revision = event.revision
-        next.events.append(event)
-        self = next
+        if case .batch = event.change {
+            // A batch is all or nothing: apply it to a copy, keep the copy only when all of it applies.
+            var next = self
+            try next.applyChecked(event.change)
+            self = next
+        } else {
+            // A single change checks before it mutates, so it is applied in place: an edit costs
+            // the same whatever the size of the round.
+            try applyChecked(event.change)
+        }
+        revision = event.revision
+        events.append(event)
     }
 
     /// The latest event that touched a product (for "changed since" messages).

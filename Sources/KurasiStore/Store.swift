@@ -32,7 +32,15 @@ public struct Store: Sendable {
 
     // MARK: Loading
 
+    public var journalPath: String { targetPath + Journal.suffix }
+
+    /// The round: the snapshot plus every edit in the journal.
     public func load() throws(StoreError) -> Round {
+        try StoreHandle(store: self).round
+    }
+
+    /// The snapshot alone, without the journal.
+    func loadSnapshot() throws(StoreError) -> Round {
         guard exists else {
             throw StoreError(.missing, file: path,
                              "no Kurasi store here. Create one with `kurasi init`, or try the Madiun round with `kurasi demo`.")
@@ -42,6 +50,12 @@ public struct Store: Sendable {
             throw StoreError(.unreadable, file: path, "cannot be read (\(Self.reason(error))). Check the file's permissions.")
         }
         return try Self.decode(data, file: path)
+    }
+
+    /// The mode new files of this store get: the store's own (0600 for a new store).
+    var fileMode: mode_t {
+        var st = stat()
+        return stat(targetPath, &st) == 0 ? st.st_mode & 0o7777 : 0o600
     }
 
     /// Decode a store document: the header first, so a newer schema is refused before anything
@@ -223,26 +237,67 @@ public struct Store: Sendable {
 
     // MARK: Locked update
 
-    /// Take the store's lock, load, let `body` change the round, save when the revision moved.
-    /// Another writer waits for the lock rather than overwriting.
+    /// Take the store's lock, catch up with the journal, let `body` change the round, and append
+    /// what it changed to the journal. Another writer waits for the lock rather than overwriting.
     public func update<T>(_ body: (inout Round) throws -> T) throws -> T {
-        let lock = try StoreLock(storePath: targetPath, shownAs: path)
-        defer { lock.release() }
-        var round = try load()
-        let before = round.revision
-        let result = try body(&round)
-        if round.revision != before { try save(round) }
-        return result
+        try StoreHandle(store: self).commit(body)
     }
 
-    /// Create a new store; refuses to replace an existing file.
+    /// Create a new store; refuses to replace an existing file or to adopt a stray journal.
     public func create(_ round: Round) throws(StoreError) {
         if exists || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
             throw StoreError(.writeFailed, file: path, "already exists; Kurasi does not overwrite a store. Choose another path with --store, or remove this file yourself.")
         }
+        if FileManager.default.fileExists(atPath: journalPath) {
+            throw StoreError(.writeFailed, file: path, "has no store but a journal (\(journalPath)) from an earlier one. Move the journal away, or recover the old store with `kurasi recover`.")
+        }
         let lock = try StoreLock(storePath: path, shownAs: path)
         defer { lock.release() }
         try save(round)
+    }
+
+    // MARK: Backups
+
+    /// Copy the current snapshot to `<store>.r<revision>.bak` (durably) and return its revision.
+    func backupSnapshot() throws(StoreError) -> Int {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: targetPath)) } catch {
+            throw StoreError(.unreadable, file: path, "cannot be read for its backup (\(Self.reason(error))).")
+        }
+        let revision = (try? Self.decode(data, file: path).revision) ?? 0
+        try Self.durableWrite(data, to: targetPath + ".r\(revision).bak", shownAs: path)
+        return revision
+    }
+
+    /// Backups beside the store, newest first: (revision, path).
+    public func backups() -> [(revision: Int, path: String)] {
+        let dir = (targetPath as NSString).deletingLastPathComponent
+        let base = (targetPath as NSString).lastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
+        return names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix(base + ".r"), name.hasSuffix(".bak"),
+                  let rev = Int(name.dropFirst(base.count + 2).dropLast(4)) else { return nil }
+            return (rev, dir.isEmpty ? name : dir + "/" + name)
+        }.sorted { $0.0 > $1.0 }
+    }
+
+    /// Journal segments kept with the backups: (revision it starts after, path), oldest first.
+    public func journalSegments() -> [(revision: Int, path: String)] {
+        let dir = (targetPath as NSString).deletingLastPathComponent
+        let base = (targetPath as NSString).lastPathComponent + Journal.suffix + ".r"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
+        return names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix(base), let rev = Int(name.dropFirst(base.count)) else { return nil }
+            return (rev, dir.isEmpty ? name : dir + "/" + name)
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// Keep the ten newest backups and the journal segments that lead on from them.
+    func rotateBackups(keep: Int = 10) {
+        let all = backups()
+        for old in all.dropFirst(keep) { unlink(old.path) }
+        guard let oldestKept = all.prefix(keep).last?.revision else { return }
+        for segment in journalSegments() where segment.revision < oldestKept { unlink(segment.path) }
     }
 }
 

@@ -115,7 +115,7 @@ func mode(_ path: String) -> Int {
         // An edit attempt is refused the same way and writes nothing.
         #expect(throws: StoreError.self) { try store.update { _ in } }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["bad.json", "bad.json.lock"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0 != "bad.json.lock" } == ["bad.json"])
     }
 
     @Test func newerSchemaIsRefusedNamingBothVersions() throws {

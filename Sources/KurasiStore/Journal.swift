@@ -1,0 +1,155 @@
+import Foundation
+import KurasiCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The journal beside the store (`<store>.journal`): one JSON line per event, appended and
+/// fsynced before the edit is acknowledged. Each line carries a CRC-32 of its event's JSON, so a
+/// flipped byte is found. The snapshot is compacted from it; it doubles as the audit trail.
+///
+/// Reading: lines at or below the snapshot's revision were compacted already and are skipped.
+/// A damaged or incomplete *last* line is what a crash mid-append leaves: it is dropped with a
+/// warning (and cut off before the next append). Damage on any earlier line is an error naming
+/// the line: something other than a crash changed the file.
+struct Journal {
+    static let suffix = ".journal"
+
+    struct Line: Codable {
+        var checksum: String
+        var event: Event
+    }
+
+    /// What reading found: the events, where the last good line ends, and a warning when a torn
+    /// last line was dropped.
+    struct Tail {
+        var events: [Event] = []
+        var goodLength: Int
+        var lines: Int
+        var warning: String?
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    static func checksum(_ data: Data) -> String { "crc32:" + String(format: "%08x", CRC32.of(data)) }
+
+    static func encode(_ event: Event) throws -> Data {
+        let body = try encoder.encode(event)
+        var line = Data("{\"checksum\":\"\(checksum(body))\",\"event\":".utf8)
+        line.append(body)
+        line.append(contentsOf: Array("}\n".utf8))
+        return line
+    }
+
+    /// Parse journal bytes starting at `offset` (a line start), numbering lines from `firstLine`.
+    static func read(_ data: Data, from offset: Int, firstLine: Int, file: String) throws(StoreError) -> Tail {
+        var tail = Tail(goodLength: offset, lines: firstLine - 1)
+        var start = offset
+        let bytes = [UInt8](data)
+        let decoder = JSONDecoder()
+        while start < bytes.count {
+            let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n"))
+            let end = newline ?? bytes.count
+            let lineNumber = tail.lines + 1
+            let isLast = newline == nil || end + 1 >= bytes.count
+            let chunk = Data(bytes[start..<end])
+            var problem: String?
+            if newline == nil {
+                problem = "it is incomplete (no line end)"
+            } else if let line = try? decoder.decode(Line.self, from: chunk) {
+                let body = (try? encoder.encode(line.event)) ?? Data()
+                if checksum(body) != line.checksum {
+                    problem = "its checksum does not match its content"
+                } else {
+                    tail.events.append(line.event)
+                }
+            } else {
+                problem = "it is not a readable journal entry"
+            }
+            if let problem {
+                if isLast {
+                    tail.warning = "\(file):\(lineNumber): the last journal line was dropped because \(problem): the edit in flight when Kurasi stopped. Every earlier edit is intact."
+                    return tail
+                }
+                throw StoreError(.invalidContent, file: file, line: lineNumber,
+                                 "journal line \(lineNumber) is damaged (\(problem)) and later lines follow it, so this is not a crash's torn write. Nothing was changed. Run `kurasi check`, then `kurasi recover` to restore from the newest good backup.")
+            }
+            tail.lines = lineNumber
+            start = end + 1
+            tail.goodLength = start
+        }
+        return tail
+    }
+
+    /// Append lines and fsync; the directory is fsynced too when the file is new.
+    static func append(_ events: [Event], to path: String, mode: mode_t, shownAs: String) throws(StoreError) {
+        var data = Data()
+        do { for e in events { data.append(try encode(e)) } } catch {
+            throw StoreError(.writeFailed, file: shownAs, "could not encode the edit (\(error)); nothing was written.")
+        }
+        let existed = access(path, F_OK) == 0
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw writeError(shownAs, path, "opening the journal") }
+        defer { close(fd) }
+        if !existed { _ = fchmod(fd, mode) }
+        var before = stat()
+        fstat(fd, &before)
+        let ok = data.withUnsafeBytes { buf -> Bool in
+            var done = 0
+            while done < buf.count {
+                let n = write(fd, buf.baseAddress! + done, buf.count - done)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                done += n
+            }
+            return true
+        }
+        guard ok, fsync(fd) == 0 else {
+            let e = errno
+            // Take back a partial line so the journal ends where it did.
+            _ = ftruncate(fd, before.st_size)
+            _ = fsync(fd)
+            throw writeError(shownAs, path, "writing the journal", e)
+        }
+        if !existed { fsyncDirectory(of: path) }
+    }
+
+    static func writeError(_ shown: String, _ path: String, _ what: String, _ err: Int32 = errno) -> StoreError {
+        StoreError(.writeFailed, file: shown,
+                   "the edit was not saved: \(what) failed (\(String(cString: strerror(err)))). Nothing already saved was changed; check free space and the permissions of \((path as NSString).deletingLastPathComponent).")
+    }
+}
+
+func fsyncDirectory(of path: String) {
+    let dir = (path as NSString).deletingLastPathComponent
+    let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+}
+
+/// CRC-32 (IEEE 802.3), as zlib computes it. Written here because Foundation on Linux has no
+/// checksum API and a dependency for twenty lines would cost more than it saves.
+enum CRC32 {
+    static let table: [UInt32] = (0..<256).map { n -> UInt32 in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+    static func of(_ data: Data) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for b in data { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
+        return crc ^ 0xFFFF_FFFF
+    }
+}
+
+/// Size, modification time and inode of a file: enough to notice another writer's append or rename.
+public struct FileStamp: Equatable, Sendable {
+    public var size: Int64, seconds: Int, nanoseconds: Int, inode: UInt64
+    public init?(_ path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        size = Int64(st.st_size); seconds = st.st_mtim.tv_sec; nanoseconds = st.st_mtim.tv_nsec; inode = UInt64(st.st_ino)
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import KurasiCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An open store: the round as of the snapshot plus the journal, kept current by reading only
+/// what other writers appended since. An edit takes the lock, catches up with the journal,
+/// applies the change to the latest round, appends one line and fsyncs it: its cost does not
+/// grow with the size of the store. Every `compactEvery` lines the snapshot is rewritten.
+public final class StoreHandle {
+    public let store: Store
+    public private(set) var round: Round
+    /// Warnings from reading (a torn last journal line), for the user to see once.
+    public private(set) var warnings: [String] = []
+    /// Journal lines after which an edit also compacts the snapshot.
+    public var compactEvery: Int
+
+    private var snapshotStamp: FileStamp?
+    private var journalOffset = 0
+    private var journalLines = 0
+    /// Length of the journal up to its last good line; shorter than the file after a torn write.
+    private var journalGood = 0
+
+    public init(store: Store) throws(StoreError) {
+        self.store = store
+        compactEvery = Int(ProcessInfo.processInfo.environment["KURASI_COMPACT_EVERY"] ?? "") ?? 200
+        round = try store.loadSnapshot()
+        snapshotStamp = FileStamp(store.targetPath)
+        try readJournal(fromStart: true)
+    }
+
+    var journalPath: String { store.journalPath }
+
+    /// Re-read everything: the snapshot was replaced (compacted by another writer).
+    private func reload() throws(StoreError) {
+        round = try store.loadSnapshot()
+        snapshotStamp = FileStamp(store.targetPath)
+        try readJournal(fromStart: true)
+    }
+
+    private func readJournal(fromStart: Bool) throws(StoreError) {
+        if fromStart { journalOffset = 0; journalLines = 0; journalGood = 0 }
+        guard let fh = FileHandle(forReadingAtPath: journalPath) else { return }
+        defer { try? fh.close() }
+        let data: Data
+        do {
+            try fh.seek(toOffset: UInt64(journalOffset))
+            data = try fh.readToEnd() ?? Data()
+        } catch {
+            throw StoreError(.unreadable, file: journalPath, "cannot be read (\(error.localizedDescription)).")
+        }
+        let tail = try Journal.read(data, from: 0, firstLine: journalLines + 1, file: journalPath)
+        for (i, event) in tail.events.enumerated() where event.revision > round.revision {
+            guard event.revision == round.revision + 1 else {
+                throw StoreError(.invalidContent, file: journalPath, line: journalLines + i + 1,
+                                 "journal line \(journalLines + i + 1) has revision \(event.revision) but the store is at \(round.revision); an edit is missing. Run `kurasi check` and `kurasi recover`.")
+            }
+            do { try round.apply(event) } catch {
+                throw StoreError(.invalidContent, file: journalPath, line: journalLines + i + 1,
+                                 "journal line \(journalLines + i + 1) does not apply to the store (\(error.text(.en))). Run `kurasi check` and `kurasi recover`.")
+            }
+        }
+        if let w = tail.warning, !warnings.contains(w) { warnings.append(w) }
+        journalLines = tail.lines
+        journalGood = journalOffset + tail.goodLength
+        // Keep reading from the last good line: a torn line may yet be completed by its writer.
+        journalOffset = journalGood
+    }
+
+    /// Catch up with other writers without taking the lock. True when the round changed.
+    @discardableResult
+    public func refresh() throws(StoreError) -> Bool {
+        let before = round.revision
+        try catchUp()
+        return round.revision != before
+    }
+
+    private func catchUp() throws(StoreError) {
+        let stamp = FileStamp(store.targetPath)
+        let journalSize = FileStamp(journalPath)?.size ?? 0
+        if stamp != snapshotStamp || journalSize < Int64(journalOffset) {
+            try reload()
+        } else if journalSize > Int64(journalOffset) {
+            try readJournal(fromStart: false)
+        }
+    }
+
+    /// Apply an edit under the lock against the latest state; append its events durably.
+    public func commit<T>(_ body: (inout Round) throws -> T) throws -> T {
+        let lock = try StoreLock(storePath: store.targetPath, shownAs: store.path)
+        defer { lock.release() }
+        try catchUp()
+        // A torn line left by a crash is cut off before anything is appended after it.
+        if let size = FileStamp(journalPath)?.size, size > Int64(journalGood) {
+            guard truncate(journalPath, off_t(journalGood)) == 0 else {
+                throw Journal.writeError(store.path, journalPath, "cutting off the torn journal line")
+            }
+            journalOffset = journalGood
+        }
+        var next = round
+        let before = next.revision
+        let result = try body(&next)
+        let new = next.events.filter { $0.revision > before }
+        if !new.isEmpty {
+            try Journal.append(new, to: journalPath, mode: store.fileMode, shownAs: store.path)
+            round = next
+            journalLines += new.count
+            journalGood = Int(FileStamp(journalPath)?.size ?? 0)
+            journalOffset = journalGood
+            if journalLines >= compactEvery { try compactLocked() }
+        }
+        return result
+    }
+
+    /// Rewrite the snapshot from the round and start a new journal (on quit, and every
+    /// `compactEvery` edits). The previous snapshot is kept as a backup with the journal segment
+    /// that leads from it to the new one, the last ten of each.
+    public func compact() throws {
+        let lock = try StoreLock(storePath: store.targetPath, shownAs: store.path)
+        defer { lock.release() }
+        try catchUp()
+        guard journalLines > 0 else { return }
+        try compactLocked()
+    }
+
+    private func compactLocked() throws(StoreError) {
+        let snapshotRevision = try store.backupSnapshot()
+        try store.save(round)
+        if FileStamp(journalPath) != nil {
+            let segment = store.targetPath + Journal.suffix + ".r\(snapshotRevision)"
+            guard rename(journalPath, segment) == 0 else {
+                throw Journal.writeError(store.path, journalPath, "starting a new journal")
+            }
+            fsyncDirectory(of: journalPath)
+        }
+        store.rotateBackups()
+        snapshotStamp = FileStamp(store.targetPath)
+        journalOffset = 0; journalLines = 0; journalGood = 0
+    }
+}
