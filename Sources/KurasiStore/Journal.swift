@@ -46,7 +46,7 @@ struct Journal {
     }
 
     /// Parse journal bytes starting at `offset` (a line start), numbering lines from `firstLine`.
-    static func read(_ data: Data, from offset: Int, firstLine: Int, file: String) throws(StoreError) -> Tail {
+    static func read(_ data: Data, from offset: Int = 0, firstLine: Int = 1, file: String) throws(StoreError) -> Tail {
         var tail = Tail(goodLength: offset, lines: firstLine - 1)
         var start = offset
         let bytes = [UInt8](data)

@@ -61,7 +61,7 @@ public struct Store: Sendable {
     /// Decode a store document: the header first, so a newer schema is refused before anything
     /// else is read; then the round, with errors pointing at the line or field.
     public static func decode(_ data: Data, file: String) throws(StoreError) -> Round {
-        let hint = "Run `kurasi check` for details; earlier copies are in the backups beside the store."
+        let hint = "`kurasi check` tells more; `kurasi recover` rebuilds the store from the backups and journal beside it."
         struct Header: Decodable { var schemaVersion: Int? }
         let header: Header
         do {
@@ -290,6 +290,11 @@ public struct Store: Sendable {
             guard name.hasPrefix(base), let rev = Int(name.dropFirst(base.count)) else { return nil }
             return (rev, dir.isEmpty ? name : dir + "/" + name)
         }.sorted { $0.0 < $1.0 }
+    }
+
+    /// Read a journal (or a kept segment of one) through, throwing on damage before its last line.
+    public static func checkJournal(_ data: Data, file: String) throws(StoreError) {
+        _ = try Journal.read(data, file: file)
     }
 
     /// Keep the ten newest backups and the journal segments that lead on from them.

@@ -108,7 +108,14 @@ public final class StoreHandle {
             journalLines += new.count
             journalGood = Int(FileStamp(journalPath)?.size ?? 0)
             journalOffset = journalGood
-            if journalLines >= compactEvery { try compactLocked() }
+            if journalLines >= compactEvery {
+                // The edit is durable in the journal already; a compaction that fails (a full disk)
+                // leaves the old snapshot and the journal as they were, and is tried again later.
+                do { try compactLocked() } catch {
+                    let w = "the edit is saved in the journal, but compacting the store failed: \(error.message)"
+                    if !warnings.contains(w) { warnings.append(w) }
+                }
+            }
         }
         return result
     }

@@ -17,6 +17,16 @@ struct StoreOptions: ParsableArguments {
     var language: Language { lang ?? Self.environmentLanguage() }
     var kurasiStore: Store { Store(path: storePath) }
 
+    /// The store, opened; what reading found worth a warning (a torn last journal line) goes to stderr.
+    func openStore() throws(StoreError) -> StoreHandle {
+        let handle = try StoreHandle(store: kurasiStore)
+        for w in handle.warnings { writeStderr("kurasi: warning: \(w.displaySafe)") }
+        return handle
+    }
+
+    /// The round as of the latest edit.
+    func loadRound() throws(StoreError) -> Round { try openStore().round }
+
     /// Bahasa Indonesia when LC_ALL, LC_MESSAGES or LANG (the first one set) starts with "id".
     static func environmentLanguage(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Language {
         for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
@@ -56,9 +66,12 @@ struct RuleRefusal: Error, CustomStringConvertible {
 /// Perform one command against the store under its lock; prints what changed.
 func edit(_ options: StoreOptions, by: String, _ command: Command) throws {
     let lang = options.language
-    let event: Event? = try options.kurasiStore.update { round in
+    let handle = try options.openStore()
+    let shown = handle.warnings.count
+    let event: Event? = try handle.commit { round in
         try perform(command, on: &round, by: by, lang: lang)
     }
+    for w in handle.warnings.dropFirst(shown) { writeStderr("kurasi: warning: \(w.displaySafe)") }
     if let event {
         print("rev \(event.revision): \(event.summary(lang).displaySafe)")
     } else {

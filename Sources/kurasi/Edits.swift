@@ -12,7 +12,7 @@ struct Import: ParsableCommand {
     func run() throws {
         let lang = options.language, id = lang == .id
         let registry = try RegistryCSV.read(contentsOf: file)
-        let plan: RegistryImport = try options.kurasiStore.update { round in
+        let plan: RegistryImport = try options.openStore().commit { round in
             let plan = RegistryImport(registry, file: file, into: round)
             if !dryRun, !plan.producers.isEmpty {
                 try perform(plan.command, on: &round, by: "import", lang: lang)
@@ -75,7 +75,7 @@ struct CuratorCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the curators and their declared conflicts.")
         @OptionGroup var options: StoreOptions
         func run() throws {
-            let round = try options.kurasiStore.load()
+            let round = try options.loadRound()
             let id = options.language == .id
             for c in round.curators {
                 let role = c.role == .chair ? (id ? "ketua" : "chair") : (id ? "kurator" : "curator")

@@ -13,7 +13,7 @@ struct Rank: ParsableCommand {
     @Option(name: .long, help: "table, json or csv.") var format: RankFormat = .table
 
     func run() throws {
-        let round = try options.kurasiStore.load()
+        let round = try options.loadRound()
         let clusters = cluster.map { [$0] } ?? Cluster.allCases
         let lang = options.language
         switch format {
@@ -47,7 +47,7 @@ struct History: ParsableCommand {
     @OptionGroup var options: StoreOptions
     @Argument(help: "Product id (default: every change).") var product: String?
     func run() throws {
-        let round = try options.kurasiStore.load()
+        let round = try options.loadRound()
         if let product, round.product(product) == nil {
             throw RuleRefusal(refusal: .unknownProduct(product), lang: options.language)
         }
@@ -66,7 +66,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
 
     func run() throws {
-        let round = try options.kurasiStore.load()
+        let round = try options.loadRound()
         let lang = options.language
         let data: Data = switch format {
         case .csv: try Export.rankCSV(round, lang: lang)
@@ -88,10 +88,12 @@ struct ExportCommand: ParsableCommand {
 }
 
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Verify the store; exits non-zero on any problem.")
+    static let configuration = CommandConfiguration(abstract: "Verify the store, its journal and its backups; exits non-zero on any problem.")
     @OptionGroup var options: StoreOptions
     func run() throws {
-        let round = try options.kurasiStore.load()
+        let store = options.kurasiStore
+        let handle = try StoreHandle(store: store)
+        let round = handle.round
         var problems: [String] = []
         var last = 0
         for e in round.events {
@@ -111,11 +113,51 @@ struct Check: ParsableCommand {
                 }
             }
         }
+        for backup in store.backups() {
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: backup.path)) else { continue }
+            do { _ = try Store.decode(data, file: backup.path) } catch { problems.append("backup damaged: \(error.description)") }
+        }
+        for segment in store.journalSegments() {
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: segment.path)) else { continue }
+            do { try Store.checkJournal(data, file: segment.path) } catch { problems.append("journal segment damaged: \(error.description)") }
+        }
+        for w in handle.warnings { writeStderr("\(options.storePath): warning: \(w)") }
         if problems.isEmpty {
-            print("\(options.storePath): OK · rev \(round.revision) · \(round.producers.count) producers · \(round.products.count) products · \(round.events.count) events")
+            print("\(options.storePath): OK · rev \(round.revision) · \(round.producers.count) producers · \(round.products.count) products · \(round.events.count) events · \(store.backups().count) backups")
         } else {
             for p in problems { writeStderr("\(options.storePath): \(p)") }
             throw ExitCode(1)
         }
+    }
+}
+
+struct Recover: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild a damaged store from the newest good backup and the journals; asks before it changes anything.")
+    @OptionGroup var options: StoreOptions
+    @Flag(name: .long, help: "Do it without asking (for scripts).") var yes = false
+
+    func run() throws {
+        let store = options.kurasiStore
+        if let round = try? store.load() {
+            print("\(options.storePath) reads fine (rev \(round.revision)); there is nothing to recover. `kurasi check` verifies it in full.")
+            return
+        }
+        let plan = try Recovery.plan(store)
+        print("Recovery of \(options.storePath):")
+        print("  start from \(plan.base) (rev \(plan.baseRevision))")
+        print("  replay \(plan.replayed) edits from the journals, to rev \(plan.round.revision)")
+        for note in plan.notes { print("  note: \(note.displaySafe)") }
+        let stamp = now().replacingOccurrences(of: ":", with: "")
+        print("  the damaged store and journal are kept as \(options.storePath).damaged-\(stamp)[.journal]")
+        if !yes {
+            print("Go ahead? [y/N] ", terminator: "")
+            guard let answer = readLine(), ["y", "ya", "yes"].contains(answer.lowercased()) else {
+                print("Nothing was changed.")
+                throw ExitCode(1)
+            }
+        }
+        try plan.apply(to: store, stamp: stamp)
+        print("Recovered: \(options.storePath) is at rev \(plan.round.revision).")
     }
 }

@@ -37,9 +37,9 @@ struct CLI {
 
     /// Run `kurasi ARGS` in the test's directory with a fixed clock and English messages.
     @discardableResult
-    func run(_ args: [String], env extra: [String: String] = [:], cwd: String? = nil) throws -> Result {
+    func run(_ args: [String], env extra: [String: String] = [:], cwd: String? = nil, executable: String = CLI.binary) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: cwd ?? dir)
         var env = ["PATH": "/usr/bin:/bin", "HOME": dir, "LANG": "C.UTF-8", "KURASI_NOW": "2020-10-15T09:00:00Z"]
@@ -80,4 +80,40 @@ struct CLI {
 private final class Collected: @unchecked Sendable {
     var stdout = Data()
     let done = DispatchSemaphore(value: 0)
+}
+
+extension CLI {
+    /// Start `kurasi ARGS` without waiting, output discarded.
+    func spawn(_ args: [String], env extra: [String: String] = [:]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["--store", store] + args
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        var env = ["PATH": "/usr/bin:/bin", "HOME": dir, "LANG": "C.UTF-8", "KURASI_NOW": "2020-10-15T09:00:00Z"]
+        for (k, v) in extra { env[k] = v }
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// Start a shell script in the test's directory (KURASI_STORE set), output discarded.
+    func spawnShell(_ script: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", script]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        p.environment = ["PATH": "/usr/bin:/bin", "HOME": dir, "LANG": "C.UTF-8", "KURASI_STORE": store,
+                         "KURASI_NOW": "2020-10-15T09:00:00Z"]
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// Run a shell command line (with KURASI_STORE set) and collect its output.
+    func runShell(_ line: String) throws -> Result {
+        try run(["-c", line], env: ["KURASI_STORE": store], executable: "/bin/sh")
+    }
 }
