@@ -72,6 +72,20 @@ public struct State: Sendable {
     // MARK: Derived data
 
     public mutating func setRound(_ new: Round) {
+        // Edits that only score or pin products re-place just those products in the ranking;
+        // anything else (an import, a validation, a rubric change) recomputes it whole.
+        let old = round
+        let since = Array(new.events.reversed().prefix { $0.revision > old.revision }.reversed())
+        if !rankings.isEmpty, new.revision > old.revision, since.first?.revision == old.revision + 1,
+           since.count == new.revision - old.revision, let changed = Self.scoredOrPinned(since) {
+            round = new
+            for cluster in Cluster.allCases {
+                let mine = changed.filter { new.product($0)?.cluster == cluster }
+                if !mine.isEmpty { new.rerank(&rankings[cluster, default: []], changed: mine) }
+            }
+            refilter()
+            return
+        }
         round = new
         rankings = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, new.ranking($0)) })
         haystacks = [:]
@@ -80,6 +94,20 @@ public struct State: Sendable {
             haystacks[p.id] = [p.name, p.id, producer?.name ?? "", producer?.kelurahan ?? ""].joined(separator: "\u{1F}").lowercased()
         }
         refilter()
+    }
+
+    /// The products touched by these events when every one only scores or pins; nil otherwise.
+    static func scoredOrPinned(_ events: some Sequence<Event>) -> Set<String>? {
+        var ids = Set<String>()
+        func only(_ change: Change) -> Bool {
+            switch change {
+            case .score, .pin: ids.formUnion(change.products); return true
+            case let .batch(list): return list.allSatisfy(only)
+            default: return false
+            }
+        }
+        for e in events { guard only(e.change) else { return nil } }
+        return ids
     }
 
     public mutating func refilter() {

@@ -21,28 +21,81 @@ public struct RankedProduct: Hashable, Sendable {
 
 extension Round {
     public func ranking(_ cluster: Cluster) -> [RankedProduct] {
-        let slots = Dictionary(pins(in: cluster).map { ($0.product, $0.slot) }, uniquingKeysWith: { a, _ in a })
-        let tieCriterion = round.settings.tieBreakCriterion
         var ranked: [RankedProduct] = [], unscored: [RankedProduct] = [], ineligible: [RankedProduct] = []
+        let slots = pinSlots(cluster)
         for product in products where product.cluster == cluster {
-            let entry = RankedProduct(product: product, rank: nil, aggregate: aggregate(product),
-                                      ineligibility: ineligibility(product), pinnedSlot: slots[product.id])
-            if !entry.eligible { ineligible.append(entry) }
-            else if entry.aggregate.score == nil { unscored.append(entry) }
-            else { ranked.append(entry) }
+            let entry = entry(for: product, slots: slots)
+            switch group(of: entry) {
+            case 0: ranked.append(entry)
+            case 1: unscored.append(entry)
+            default: ineligible.append(entry)
+            }
         }
-        ranked.sort { a, b in
-            let x = a.aggregate, y = b.aggregate
-            if x.score! != y.score! { return x.score! > y.score! }
-            if x.count != y.count { return x.count > y.count }
-            if x.median! != y.median! { return x.median! > y.median! }
-            let tx = x.criterionMeans[tieCriterion] ?? 0, ty = y.criterionMeans[tieCriterion] ?? 0
-            if tx != ty { return tx > ty }
-            return a.product.id < b.product.id
-        }
+        ranked.sort(by: precedes)
         for i in ranked.indices { ranked[i].rank = i + 1 }
         let byID: (RankedProduct, RankedProduct) -> Bool = { $0.product.id < $1.product.id }
         return ranked + unscored.sorted(by: byID) + ineligible.sorted(by: byID)
+    }
+
+    /// Bring a cluster's ranking up to date after changes to some of its products (their scores
+    /// or pins), without recomputing the others: each changed product is taken out and put back
+    /// where the chain puts it, and the ranks after it renumbered. Same result as `ranking`.
+    public func rerank(_ list: inout [RankedProduct], changed: Set<String>) {
+        guard !changed.isEmpty else { return }
+        let cluster = list.first?.product.cluster
+        let slots = cluster.map(pinSlots) ?? [:]
+        var firstTouched = list.count
+        for id in changed {
+            if let i = list.firstIndex(where: { $0.product.id == id }) {
+                list.remove(at: i)
+                firstTouched = min(firstTouched, i)
+            }
+            guard let p = product(id), p.cluster == cluster || cluster == nil else { continue }
+            let entry = entry(for: p, slots: slots)
+            let g = group(of: entry)
+            // Binary search for the first entry that should come after this one.
+            var lo = 0, hi = list.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                let other = list[mid], og = group(of: other)
+                let after = og > g || (og == g && (g == 0 ? precedes(entry, other) : entry.product.id < other.product.id))
+                if after { hi = mid } else { lo = mid + 1 }
+            }
+            list.insert(entry, at: lo)
+            firstTouched = min(firstTouched, lo)
+        }
+        var rank = firstTouched == 0 ? 0 : (list[firstTouched - 1].rank ?? 0)
+        for i in firstTouched..<list.count {
+            guard group(of: list[i]) == 0 else { list[i].rank = nil; continue }
+            rank += 1
+            list[i].rank = rank
+        }
+    }
+
+    private func pinSlots(_ cluster: Cluster) -> [String: Int] {
+        Dictionary(pins(in: cluster).map { ($0.product, $0.slot) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    private func entry(for product: Product, slots: [String: Int]) -> RankedProduct {
+        RankedProduct(product: product, rank: nil, aggregate: aggregate(product),
+                      ineligibility: ineligibility(product), pinnedSlot: slots[product.id])
+    }
+
+    /// 0 ranked, 1 eligible but unscored, 2 ineligible.
+    private func group(of entry: RankedProduct) -> Int {
+        !entry.eligible ? 2 : entry.aggregate.score == nil ? 1 : 0
+    }
+
+    /// The tie-break chain (see the type's documentation) for two ranked products.
+    func precedes(_ a: RankedProduct, _ b: RankedProduct) -> Bool {
+        let x = a.aggregate, y = b.aggregate
+        if x.score! != y.score! { return x.score! > y.score! }
+        if x.count != y.count { return x.count > y.count }
+        if x.median! != y.median! { return x.median! > y.median! }
+        let k = round.settings.tieBreakCriterion
+        let tx = x.criterionMeans[k] ?? 0, ty = y.criterionMeans[k] ?? 0
+        if tx != ty { return tx > ty }
+        return a.product.id < b.product.id
     }
 
     /// The ids of the computed top five of a cluster.

@@ -227,3 +227,21 @@ import Testing
         #expect(app.screenText.contains("MAMIN"))
     }
 }
+
+@Suite struct IncrementalStateTests {
+    /// Scoring and pinning through the console keeps rankings equal to a full recompute.
+    @Test func rankingsStayExactAfterEdits() throws {
+        let (app, source) = console(curator: "K1")
+        app.type(.enter)
+        for key in "4354432" { app.type(.char(key)) }
+        app.type(.right); for key in "5555" { app.type(.char(key)) }
+        app.type(.escape, .char("g"), .char("p"), .down, .char("p"), .tab, .char("p"))
+        for cluster in Cluster.allCases {
+            #expect(app.state.rankings[cluster]! == source.round.ranking(cluster))
+        }
+        app.type(.char("u"))
+        for cluster in Cluster.allCases {
+            #expect(app.state.rankings[cluster]! == source.round.ranking(cluster))
+        }
+    }
+}

@@ -59,3 +59,32 @@ import Testing
         #expect(r.topFive(.mamin) == ["P-M7", "P-M8"])
     }
 }
+
+@Suite struct RerankTests {
+    /// After any sequence of score and pin edits, the incremental ranking equals a full one.
+    @Test func incrementalRankingEqualsAFullRecompute() throws {
+        var r = smallRound()
+        var lists = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, r.ranking($0)) })
+        var rng: UInt64 = 7
+        func next(_ n: Int) -> Int { rng = rng &* 6364136223846793005 &+ 1442695040888963407; return Int((rng >> 33) % UInt64(n)) }
+        let ids = r.products.map(\.id)
+        for step in 0..<300 {
+            let product = ids[next(ids.count)]
+            let curator = ["K1", "K2", "K4"][next(3)]
+            let event: Event?
+            if step % 10 == 9 {
+                let p = r.pin(of: product) != nil ? Command.unpin(product: product) : .pin(product: product, slot: nil, reason: "uji")
+                event = try? r.perform(p, by: "K1", at: "t")
+            } else {
+                let value: Int? = next(6) == 0 ? nil : next(5) + 1
+                event = try? r.perform(.score(product: product, points: [criteria[next(6)]: value]), by: curator, at: "t")
+            }
+            guard let event else { continue }
+            let changed = Set(event.change.products)
+            for cluster in Cluster.allCases {
+                r.rerank(&lists[cluster]!, changed: Set(changed.filter { r.product($0)?.cluster == cluster }))
+                #expect(lists[cluster]! == r.ranking(cluster), "step \(step)")
+            }
+        }
+    }
+}
