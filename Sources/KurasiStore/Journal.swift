@@ -98,16 +98,7 @@ struct Journal {
         if !existed { _ = fchmod(fd, mode) }
         var before = stat()
         fstat(fd, &before)
-        let ok = data.withUnsafeBytes { buf -> Bool in
-            var done = 0
-            while done < buf.count {
-                let n = write(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                done += n
-            }
-            return true
-        }
-        guard ok, fsync(fd) == 0 else {
+        guard writeAll(fd, data), fsync(fd) == 0 else {
             let e = errno
             // Take back a partial line so the journal ends where it did.
             _ = ftruncate(fd, before.st_size)
@@ -120,6 +111,19 @@ struct Journal {
     static func writeError(_ shown: String, _ path: String, _ what: String, _ err: Int32 = errno) -> StoreError {
         StoreError(.writeFailed, file: shown,
                    "the edit was not saved: \(what) failed (\(String(cString: strerror(err)))). Nothing already saved was changed; check free space and the permissions of \((path as NSString).deletingLastPathComponent).")
+    }
+}
+
+/// Write all of `data` to `fd`, retrying short writes and EINTR; false on an error (errno set).
+func writeAll(_ fd: Int32, _ data: Data) -> Bool {
+    data.withUnsafeBytes { buf -> Bool in
+        var done = 0
+        while done < buf.count {
+            let n = write(fd, buf.baseAddress! + done, buf.count - done)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            done += n
+        }
+        return true
     }
 }
 

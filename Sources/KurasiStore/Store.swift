@@ -217,22 +217,12 @@ public struct Store: Sendable {
         defer { if !ok { unlink(tmp) } }
         // open() applies the umask; set the mode exactly.
         guard fchmod(fd, mode) == 0 else { let e = errno; close(fd); throw fail("setting the file mode", e) }
-        let written = data.withUnsafeBytes { buf -> Bool in
-            var offset = 0
-            while offset < buf.count {
-                let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        guard written else { let e = errno; close(fd); throw fail("writing", e) }
+        guard writeAll(fd, data) else { let e = errno; close(fd); throw fail("writing", e) }
         guard fsync(fd) == 0 else { let e = errno; close(fd); throw fail("fsync", e) }
         guard close(fd) == 0 else { throw fail("closing") }
         guard rename(tmp, target) == 0 else { throw fail("renaming into place") }
         ok = true
-        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+        fsyncDirectory(of: target)
     }
 
     // MARK: Locked update

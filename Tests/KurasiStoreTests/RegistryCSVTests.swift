@@ -359,7 +359,7 @@ struct RegistryCSVTests {
             + "3;;Toko C;Citra;Jl. C;K;K;08;M;I;P;;;pcs;;\n"
         let seed = Array(seedText.utf8)
         let structural: [UInt8] = Array("\";,\t\r\n \u{7F}".utf8) + [0x00, 0xE9, 0xC3, 0xFF, 0xEF, 0xBB, 0xBF]
-        var rng = SplitMix64(seed: 0x4B75_7261_7369)  // "Kurasi"
+        var rng = SplitMix(seed: 0x4B75_7261_7369)  // "Kurasi"
         var returned = 0
         var thrown = 0
         for round in 0..<300 {
@@ -462,18 +462,5 @@ struct RegistryCSVTests {
         #expect(file.issues.isEmpty)
         #expect(file.entries.count == 9)
         #expect(file.entries.contains { $0.businessName.contains("\u{1B}") })
-    }
-}
-
-/// Small deterministic PRNG so the fuzz test is reproducible.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
