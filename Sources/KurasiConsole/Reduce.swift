@@ -161,7 +161,8 @@ public final class ConsoleApp {
             guard let curator = requireCurator() else { return }
             _ = curator
             let criterion = criteria[state.criterion].id
-            if commit(.score(product: product.id, points: [criterion: n])) {
+            // Move on when the score stands, also when it was already that value.
+            if commit(.score(product: product.id, points: [criterion: n])) != .failed {
                 if state.criterion < criteria.count - 1 { state.criterion += 1 }
             }
         case .clear:
@@ -274,25 +275,32 @@ public final class ConsoleApp {
         state.message = Message(text: refusal.text(state.lang), isWarning: true)
     }
 
-    /// Send a command to the source; show what happened. True when it changed the round.
+    enum Outcome { case changed, unchanged, failed }
+
+    /// Send a command to the source; show what happened.
     @discardableResult
-    func commit(_ command: Command) -> Bool {
-        guard let curator = requireCurator() else { return false }
+    func commit(_ command: Command) -> Outcome {
+        guard let curator = requireCurator() else { return .failed }
         switch source.commit(command, by: curator.id) {
         case let .success(event):
             state.saveFailed = false
             state.setRound(source.round)
             keepCursorVisible()
             if let event { state.message = Message(text: event.summary(state.lang), isWarning: false) }
-            return event != nil
+            return event == nil ? .unchanged : .changed
         case let .failure(.refused(refusal)):
             state.setRound(source.round)  // the refusal may come from a newer round than ours
             refuse(refusal)
-            return false
+            return .failed
         case let .failure(.store(text)):
             state.saveFailed = true
             state.message = Message(text: tr(.storeError, state.lang, text), isWarning: true)
-            return false
+            return .failed
         }
+    }
+
+    /// Show a message on the status line (e.g. a warning from opening the store).
+    public func notify(_ text: String, warning: Bool) {
+        state.message = Message(text: text, isWarning: warning)
     }
 }

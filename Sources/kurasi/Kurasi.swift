@@ -1,26 +1,63 @@
 import ArgumentParser
 import Foundation
+import KurasiConsole
 import KurasiCore
 import KurasiStore
+import KurasiTerminal
 
 struct Kurasi: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kurasi",
         abstract: "Curate UMKM products: score them against a rubric and pin the top five of each cluster.",
         discussion: """
+        Without a subcommand, kurasi opens the console on the store (press ? in it for every key).
         The store is --store PATH, else $KURASI_STORE, else ./kurasi.json. Edits name the acting
         curator with --curator ID (or $KURASI_CURATOR). Every edit is saved at once.
         """,
         subcommands: [
             Demo.self, Init.self, Import.self, Validate.self, CuratorCommand.self, ConflictCommand.self,
             Score.self, Rank.self, PinCommand.self, Unpin.self, Finalize.self, Reopen.self,
-            History.self, Undo.self, ExportCommand.self, Check.self, Status.self,
+            History.self, Undo.self, ExportCommand.self, Check.self, Recover.self, Status.self,
         ])
 
     @OptionGroup var options: StoreOptions
+    // The same option group the editing subcommands use: ArgumentParser parses a root command's
+    // options wherever they appear and hands them on only to groups of the same type, so a plain
+    // `--curator` here would swallow `kurasi score … --curator K2`.
+    @OptionGroup var curator: CuratorOption
 
     func run() throws {
-        try Status.show(options)
+        try Console.open(options, curator: curator.curator)
+    }
+}
+
+/// The interactive console (KurasiConsole drawn by KurasiTerminal) on a store.
+enum Console {
+    static func open(_ options: StoreOptions, curator: String?) throws {
+        guard Terminal.isInteractive else {
+            writeStderr(notATerminal(options.language))
+            throw ExitCode(1)
+        }
+        let source = try StoreSource(store: options.kurasiStore)
+        let env = ProcessInfo.processInfo.environment["KURASI_CURATOR"].flatMap { $0.isEmpty ? nil : $0 }
+        let app = ConsoleApp(source: source, lang: options.language, curator: curator.flatMap { $0.isEmpty ? nil : $0 } ?? env)
+        if let warning = source.warnings.first { app.notify(warning, warning: true) }
+        let status = Terminal.run(app)
+        // Every edit is in the journal already; fold it into the snapshot for a quick next start.
+        source.close()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    static func notATerminal(_ lang: Language) -> String {
+        lang == .id ? """
+            kurasi: konsol perlu terminal (masukan dan keluaran standar harus terminal).
+            Tanpa terminal, gunakan perintah: kurasi status (ringkasan), kurasi rank (peringkat),
+            kurasi score (beri nilai), kurasi --help (semua perintah).
+            """ : """
+            kurasi: the console needs a terminal (standard input and output must both be terminals).
+            Without one, use the commands: kurasi status (summary), kurasi rank (ranking),
+            kurasi score (score a product), kurasi --help (every command).
+            """
     }
 }
 
@@ -31,7 +68,7 @@ struct Status: ParsableCommand {
 
     static func show(_ options: StoreOptions) throws {
         let lang = options.language, id = lang == .id
-        let round = try options.kurasiStore.load()
+        let round = try options.loadRound()
         let info = round.round
         print("\(info.title.displaySafe) · rev \(round.revision) · \(info.status.state == .final ? "FINAL" : (id ? "terbuka" : "open"))")
         print((id ? "Data: " : "Store: ") + options.storePath)
@@ -52,10 +89,16 @@ struct Status: ParsableCommand {
 }
 
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Make a fresh copy of the bundled Kadin Kota Madiun 2020 round and open it.")
-    @Option(name: .long, help: "Where to put the copy (default: a new file under ~/.local/share/kurasi/demo).")
-    var store: String?
-    @Option(name: .long, help: "Language: id or en.") var lang: Language?
+    static let configuration = CommandConfiguration(
+        abstract: "Make a fresh copy of the bundled Kadin Kota Madiun 2020 round and open it.",
+        discussion: """
+        The copy goes to --store PATH when given, else to a new file under ~/.local/share/kurasi/demo.
+        On a terminal the console opens on it; otherwise kurasi says where the copy is and summarises it.
+        """)
+    // The root command's option groups (see Kurasi): `demo --store PATH` puts the copy at PATH;
+    // a plain `@Option var store` here would never see it.
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var curator: CuratorOption
 
     func run() throws {
         guard let url = Bundle.module.url(forResource: "madiun-2020", withExtension: "json"),
@@ -64,7 +107,7 @@ struct Demo: ParsableCommand {
         }
         let round = try Store.decode(data, file: url.path)
         let path: String
-        if let store { path = store } else {
+        if let store = options.store { path = store } else {
             let env = ProcessInfo.processInfo.environment
             let home = env["XDG_DATA_HOME"].map { $0 + "/kurasi" }
                 ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.local/share/kurasi")
@@ -74,9 +117,11 @@ struct Demo: ParsableCommand {
             path = "\(dir)/madiun-2020-\(stamp)-\(getpid()).json"
         }
         try Store(path: path).create(round)
-        let options = try StoreOptions.parse(["--store", path] + (lang.map { ["--lang", $0.rawValue] } ?? []))
+        let options = try StoreOptions.parse(["--store", path] + (options.lang.map { ["--lang", $0.rawValue] } ?? []))
         print((options.language == .id ? "Salinan ronde Madiun 2020 disimpan di " : "A copy of the Madiun 2020 round is at ") + path)
-        try Status.show(options)
+        // Without a terminal (a script, a pipe), say what was made and stop there.
+        guard Terminal.isInteractive else { return try Status.show(options) }
+        try Console.open(options, curator: curator.curator)
     }
 }
 

@@ -3,6 +3,10 @@ import Foundation
 import KurasiCore
 import KurasiStore
 
+// A file-size limit (ulimit -f) must fail the write with EFBIG, which the store reports and
+// survives, rather than kill the process mid-edit.
+signal(SIGXFSZ, SIG_IGN)
+
 // Usage errors exit 2; a store error or a rule's refusal exits 1 with its message on stderr.
 do {
     var command = try Kurasi.parseAsRoot()
@@ -23,6 +27,6 @@ do {
         if !message.isEmpty { print(message) }
         exit(0)
     }
-    writeStderr(message)
+    if !message.isEmpty { writeStderr(message) }  // ExitCode(1) after a message already written
     exit(code == .validationFailure ? 2 : code.rawValue)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KurasiStore
 import Testing
 
 /// The committee's whole round, through the built binary: import, validate, score by several
@@ -169,10 +170,9 @@ import Testing
         try cli.ok(["score", "P-0004", "--curator", "K4", "kualitas=4"])
         let undo = try cli.ok(["undo", "--curator", "K2"])
         #expect(undo.contains("undo rev 2"))
-        let store = try JSONSerialization.jsonObject(with: cli.storeBytes()) as! [String: Any]
-        let scores = store["scores"] as! [String: [String: [String: Int]]]
-        #expect(scores["P-0003"]?["K2"]?["kualitas"] == 2)
-        #expect(scores["P-0004"]?["K4"]?["kualitas"] == 4)
+        let round = Store(path: cli.store).loadOrFail()
+        #expect(round.sheet(product: "P-0003", curator: "K2")["kualitas"] == 2)
+        #expect(round.sheet(product: "P-0004", curator: "K4")["kualitas"] == 4)
     }
 }
 

@@ -245,3 +245,18 @@ import Testing
         }
     }
 }
+
+@Suite struct RescoringTests {
+    /// Typing a whole sheet over an existing one walks every criterion, also where a point is unchanged.
+    @Test func sameValueStillMovesToTheNextCriterion() {
+        let (app, source) = console(curator: "K2")
+        app.type(.enter)
+        let product = app.state.detailProduct!
+        for key in "434343" { app.type(.char(key)) }
+        app.type(.up, .up, .up, .up, .up, .up)
+        #expect(app.state.criterion == 0)
+        for key in "435343" { app.type(.char(key)) }
+        #expect(app.state.criterion == 5)
+        #expect(source.round.sheet(product: product, curator: "K2")["keunikan"] == 5)
+    }
+}

@@ -1,0 +1,273 @@
+import CNcursesw
+import KurasiConsole
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What the terminal loop drives: keys in, a whole screen out. `ConsoleApp` is one; tests and
+/// tools may bring their own.
+public protocol TerminalApp: AnyObject {
+    func handle(_ key: Key)
+    func render(width: Int, height: Int) -> Canvas
+    var isFinished: Bool { get }
+    /// Called about every 250 ms while no key arrives (picks up other terminals' edits).
+    func tick()
+    /// Whether the terminal should be cleared and drawn afresh (Ctrl-L); reading it resets it.
+    func takeRedrawRequest() -> Bool
+}
+
+extension TerminalApp {
+    public func takeRedrawRequest() -> Bool { false }
+}
+
+extension ConsoleApp: TerminalApp {}
+
+/// The curses backend: sets the terminal up, copies each Canvas to the screen, turns what
+/// `wget_wch` reads into `Key`s, and puts the terminal back on every way out: quit, SIGINT,
+/// SIGTERM, SIGHUP and a crash.
+public enum Terminal {
+    /// How long to wait for a key before calling `tick()`.
+    public static let tickMilliseconds: Int32 = 250
+
+    /// Both standard input and standard output are terminals: the console can run.
+    public static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
+
+    /// Colours are wanted: `NO_COLOR` unset or empty (https://no-color.org).
+    static var colorsAllowed: Bool {
+        guard let value = getenv("NO_COLOR") else { return true }
+        return value.pointee == 0
+    }
+
+    /// Run the app until it finishes. Returns the exit status: 0 after quitting, 1 when the
+    /// terminal cannot be set up (the reason is on stderr), 129 when the terminal went away. On
+    /// SIGINT, SIGTERM or SIGHUP it restores the terminal and then dies of that signal, as a
+    /// well-behaved program does, so it does not return; on a crash (SIGSEGV, SIGBUS, SIGILL,
+    /// SIGTRAP, SIGABRT, SIGFPE, SIGQUIT) a handler restores the terminal and passes the crash on
+    /// to the handler that was there before (Swift's backtracer, or the default action).
+    ///
+    /// The app saves every edit the moment it is made, so no exit path has anything left to save.
+    public static func run(_ app: some TerminalApp) -> Int32 {
+        guard isInteractive else {
+            writeError("kurasi: the console needs a terminal on standard input and output.")
+            return 1
+        }
+        setLocale()
+        Signals.install()
+        guard let screen = kurasi_newterm() else {
+            let term = getenv("TERM").map { String(cString: $0) } ?? ""
+            writeError("kurasi: cannot use this terminal (TERM=\(term.isEmpty ? "unset" : term)); set TERM, e.g. TERM=xterm-256color, or use the commands: kurasi status, kurasi --help.")
+            return 1
+        }
+        set_term(screen)
+        Signals.cursesActive(true)
+        var painter = Painter()
+        painter.setUp()
+
+        var caught: Int32 = 0
+        var hungUp = false
+        var forceRepaint = true
+        while !app.isFinished {
+            caught = Signals.take()
+            if caught != 0 { break }
+            painter.paint(app.render(width: Int(kurasi_cols()), height: Int(kurasi_lines())), force: forceRepaint)
+            forceRepaint = false
+
+            var ch: wint_t = 0
+            let result = wget_wch(kurasi_stdscr(), &ch)
+            caught = Signals.take()
+            if caught != 0 { break }
+            if result == kurasi_err() {  // timeout (or a signal, handled above)
+                // A terminal that went away (ssh dropped, window closed) with SIGHUP ignored
+                // (nohup) would make every read fail at once: stop instead of spinning.
+                if inputHungUp() { hungUp = true; break }
+                app.tick()
+                continue
+            }
+            guard let key = Keys.key(code: Int32(bitPattern: UInt32(ch)), isKeyCode: result == kurasi_key_code_yes()) else { continue }
+            if case .resize = key { forceRepaint = true }
+            app.handle(key)
+            if app.takeRedrawRequest() { forceRepaint = true }
+        }
+
+        endwin()
+        Signals.cursesActive(false)
+        delscreen(screen)
+        if caught != 0 {
+            Signals.reraise(caught)
+            return 128 + caught
+        }
+        return hungUp ? 128 + SIGHUP : 0
+    }
+
+    /// Whether standard input reports a hang-up or an error rather than "no key yet".
+    static func inputHungUp() -> Bool {
+        var p = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, 0) >= 0 else { return false }
+        return p.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+    }
+
+    /// The user's locale, for ncursesw to read and write UTF-8. When it names UTF-8 but is not
+    /// installed (LANG=id_ID.UTF-8 on a minimal server is common), C.UTF-8 keeps the text intact;
+    /// the interface language is chosen from the variables' names, not from this.
+    static func setLocale() {
+        let ok = setlocale(LC_ALL, "") != nil
+        if ok && kurasi_locale_is_utf8() != 0 { return }
+        var wantsUTF8 = false
+        for name in ["LC_ALL", "LC_CTYPE", "LANG"] {
+            guard let v = getenv(name).map({ String(cString: $0) }), !v.isEmpty else { continue }
+            let lower = v.lowercased()
+            wantsUTF8 = lower.contains("utf-8") || lower.contains("utf8")
+            break
+        }
+        if wantsUTF8 {
+            if setlocale(LC_CTYPE, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "C.utf8") }
+        }
+    }
+
+    static func writeError(_ message: String) {
+        let line = message + "\n"
+        _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+    }
+}
+
+/// Copies a Canvas to stdscr.
+struct Painter {
+    private var colors = false
+    private var utf8 = true
+    private var last: Canvas?
+
+    private static let accentPair: Int16 = 1
+    private static let warningPair: Int16 = 2
+
+    mutating func setUp() {
+        // cbreak, not raw: Ctrl-C stays SIGINT, which ends the console cleanly even while it waits
+        // for another terminal's lock on the store (a second Ctrl-C then ends it at once).
+        cbreak()
+        noecho()
+        nonl()
+        // But no XON/XOFF: a stray Ctrl-S must not freeze the projected screen.
+        var modes = termios()
+        if tcgetattr(STDIN_FILENO, &modes) == 0 {
+            modes.c_iflag &= ~tcflag_t(IXON)
+            tcsetattr(STDIN_FILENO, TCSANOW, &modes)
+            def_prog_mode()  // what ncurses restores after Ctrl-Z; endwin still restores the shell's modes
+        }
+        intrflush(kurasi_stdscr(), false)
+        keypad(kurasi_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        wtimeout(kurasi_stdscr(), Terminal.tickMilliseconds)
+        utf8 = kurasi_locale_is_utf8() != 0
+        if has_colors(), Terminal.colorsAllowed, start_color() == kurasi_ok(), use_default_colors() == kurasi_ok() {
+            init_pair(Self.accentPair, Int16(COLOR_CYAN), -1)
+            init_pair(Self.warningPair, Int16(COLOR_RED), -1)
+            colors = true
+        }
+    }
+
+    /// Draw `canvas` unless it is what is already on the screen; `force` repaints the whole
+    /// terminal (after a resize, or Ctrl-L when something else scribbled on it).
+    mutating func paint(_ canvas: Canvas, force: Bool) {
+        let win = kurasi_stdscr()
+        if !force, let last, last == canvas { return }
+        if force { clearok(win, true) }
+        werase(win)
+        let rows = min(canvas.height, Int(kurasi_lines())), cols = min(canvas.width, Int(kurasi_cols()))
+        var cell = cchar_t()
+        for y in 0..<rows {
+            for x in 0..<cols {
+                let c = canvas[x, y]
+                if c.isContinuation { continue }
+                if c.text == " " && c.style.isEmpty { continue }  // werase left a blank
+                let (attrs, pair) = attributes(c.style)
+                var wide = wideCharacters(c.text)
+                setcchar(&cell, &wide, attrs, pair, nil)
+                // Each cell is placed at its own column, so where curses measures a glyph
+                // differently from the Canvas, the difference cannot shift the rest of the row.
+                // The bottom-right cell cannot be written without the cursor moving past it;
+                // ncurses keeps the character and reports ERR, which is fine.
+                _ = mvwadd_wch(win, Int32(y), Int32(x), &cell)
+            }
+        }
+        wmove(win, 0, 0)
+        wrefresh(win)
+        last = canvas
+    }
+
+    private func attributes(_ style: Style) -> (attr_t, Int16) {
+        var a = kurasi_a_normal()
+        var pair: Int16 = 0
+        if style.contains(.bold) { a |= kurasi_a_bold() }
+        if style.contains(.reverse) { a |= kurasi_a_reverse() }
+        if style.contains(.underline) { a |= kurasi_a_underline() }
+        if style.contains(.dim) { a |= kurasi_a_dim() }
+        if colors {
+            if style.contains(.warning) {
+                pair = Self.warningPair
+                a |= kurasi_a_bold()
+            } else if style.contains(.accent) {
+                pair = Self.accentPair
+            }
+        } else if style.contains(.warning) {
+            a |= kurasi_a_bold()
+        }
+        return (a, pair)
+    }
+
+    /// One grapheme as the NUL-terminated wide string `setcchar` takes: a spacing character
+    /// followed by at most four combining ones. In a locale that is not UTF-8, what it cannot show
+    /// becomes ASCII.
+    private func wideCharacters(_ text: String) -> [wchar_t] {
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.first else { return [wchar_t(32), 0] }
+        if !utf8 && first.value > 0x7E {
+            return [wchar_t(Self.asciiFallback(first).value), 0]
+        }
+        var out: [wchar_t] = [wchar_t(bitPattern: first.value)]
+        // Keep combining marks and variation selectors; a longer cluster (some emoji sequences)
+        // is shown by its first character.
+        if scalars.count <= 5 {
+            out += scalars.dropFirst().map { wchar_t(bitPattern: $0.value) }
+        }
+        if kurasi_wcwidth(out[0]) < 0 { out = [wchar_t(63)] }  // unprintable here: '?'
+        out.append(0)
+        return out
+    }
+
+    static func asciiFallback(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        switch s {
+        case "─", "━", "–", "—": "-"
+        case "│", "┃": "|"
+        case "·", "•": "."
+        case "★", "☆": "*"
+        case "▼", "↓": "v"
+        case "▲", "↑": "^"
+        case "←": "<"
+        case "→": ">"
+        case "…": "~"
+        case "⚑": "!"
+        case "⊘": "x"
+        case "\u{A0}": " "
+        default: "?"
+        }
+    }
+}
+
+/// The signal handlers live in the C shim (a handler may only set a flag); this is their one
+/// Swift caller, which matters because their state is file-static in the header.
+enum Signals {
+    /// Where the handlers we replace are kept, so a crash still reaches them (Swift's backtracer).
+    /// Allocated once and never freed: a handler may read it at any time.
+    nonisolated(unsafe) private static let previous: UnsafeMutablePointer<sigaction> = {
+        let p = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+        p.initialize(repeating: sigaction(), count: 65)
+        return p
+    }()
+    static func install() { kurasi_install_signal_handlers(previous) }
+    static func cursesActive(_ on: Bool) { kurasi_set_curses_active(on ? 1 : 0) }
+    static func take() -> Int32 { kurasi_take_signal() }
+    static func reraise(_ sig: Int32) { kurasi_reraise(sig) }
+}
