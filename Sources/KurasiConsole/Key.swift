@@ -11,7 +11,7 @@ public enum Key: Hashable, Sendable {
     /// How the key is written in the help and the hint line.
     public func label(_ lang: KurasiCore.Language) -> String {
         switch self {
-        case let .char(c): c == " " ? (lang == .id ? "Spasi" : "Space") : String(c)
+        case let .char(c): c == " " ? tr(.keySpace, lang) : String(c)
         case .up: "↑"
         case .down: "↓"
         case .left: "←"

@@ -17,7 +17,7 @@ public enum T: String, CaseIterable, Sendable {
     case boardTitle, boardEmptySlot, boardTopFive, boardNotPinned, boardOverride, boardFinalHint, boardReasonLabel
     case boardFinalizedBy, boardReopened
     // picker and help
-    case pickerTitle, pickerHint, helpTitle, helpGlobal, helpClose
+    case pickerTitle, pickerHint, helpTitle, helpGlobal, helpClose, roleChair, roleCurator, conflictsLabel, keySpace
     // prompts and messages
     case promptPinReason, promptReopenReason, promptHint, cancelled, chooseCuratorFirst, nothingUnscored
     case activeCurator, redrawn, storeError, updatedElsewhere
@@ -65,6 +65,8 @@ public enum T: String, CaseIterable, Sendable {
         .boardFinalizedBy: ("FINAL · difinalisasi oleh {0} pada {1}", "FINAL · finalised by {0} at {1}"),
         .boardReopened: ("dibuka kembali: {0}", "reopened: {0}"),
         .pickerTitle: ("Pilih kurator aktif", "Choose the active curator"),
+        .roleChair: ("ketua", "chair"), .roleCurator: ("kurator", "curator"),
+        .conflictsLabel: ("konflik: {0}", "conflicts: {0}"), .keySpace: ("Spasi", "Space"),
         .pickerHint: ("Skor yang Anda masukkan tercatat atas nama kurator ini.", "The scores you enter are recorded under this curator."),
         .helpTitle: ("Bantuan · tombol di layar ini", "Help · keys on this screen"),
         .helpGlobal: ("Di semua layar", "On every screen"), .helpClose: ("Tekan tombol apa saja untuk menutup.", "Press any key to close."),

@@ -356,11 +356,10 @@ public enum View {
         for (i, k) in s.round.curators.enumerated() {
             let y = 5 + i
             guard y < s.height - 2 else { break }
-            let role = k.role == .chair ? (s.lang == .id ? "ketua" : "chair") : (s.lang == .id ? "kurator" : "curator")
+            let role = tr(k.role == .chair ? .roleChair : .roleCurator, s.lang)
             var line = "   \(k.id.padded(to: 4)) \(k.name.padded(to: 28)) \(role)"
             if !k.conflicts.isEmpty {
-                line += s.lang == .id ? " · konflik: " : " · conflicts: "
-                line += k.conflicts.map { $0.producer }.joined(separator: ", ")
+                line += " · " + tr(.conflictsLabel, s.lang, k.conflicts.map(\.producer).joined(separator: ", "))
             }
             c.put(line, x: 0, y: y)
             if i == s.pickerCursor { c.style(row: y, .reverse) }
