@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "kurasi", targets: ["kurasi"]),
         .library(name: "KurasiCore", targets: ["KurasiCore"]),
         .library(name: "KurasiStore", targets: ["KurasiStore"]),
+        .library(name: "KurasiConsole", targets: ["KurasiConsole"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
