@@ -98,13 +98,20 @@ public final class StoreHandle {
             }
             journalOffset = journalGood
         }
-        var next = round
-        let before = next.revision
-        let result = try body(&next)
-        let new = next.events.filter { $0.revision > before }
+        // The change is made in place (copying a large round would cost more than the edit);
+        // if it cannot be made durable, the round is read back from disk, which is the truth.
+        let before = round.revision
+        let result: T
+        do { result = try body(&round) } catch {
+            if round.revision != before { try reload() }
+            throw error
+        }
+        let new = round.events.reversed().prefix { $0.revision > before }.reversed()
         if !new.isEmpty {
-            try Journal.append(new, to: journalPath, mode: store.fileMode, shownAs: store.path)
-            round = next
+            do { try Journal.append(Array(new), to: journalPath, mode: store.fileMode, shownAs: store.path) } catch {
+                try reload()
+                throw error
+            }
             journalLines += new.count
             journalGood = Int(FileStamp(journalPath)?.size ?? 0)
             journalOffset = journalGood
