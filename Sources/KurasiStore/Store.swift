@@ -65,7 +65,8 @@ public struct Store: Sendable {
         struct Header: Decodable { var schemaVersion: Int? }
         let header: Header
         do {
-            header = try JSONDecoder().decode(Header.self, from: data)
+            // Kurasi writes the version at the top; read it there rather than parse the file twice.
+            header = try headerVersion(data).map { Header(schemaVersion: $0) } ?? JSONDecoder().decode(Header.self, from: data)
         } catch {
             let (line, column) = syntaxPosition(data)
             if line == nil, String(data: data, encoding: .utf8) == nil {
@@ -96,11 +97,26 @@ public struct Store: Sendable {
             return round
         } catch let error as StoreError {
             throw error
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
+            // Not JSON at all (cut short, damaged): say where.
+            let (line, column) = syntaxPosition(data)
+            throw StoreError(.syntax, file: file, line: line, column: column,
+                             "is not valid JSON here (the file may be cut short or damaged); it was not changed. \(hint)")
         } catch let error as DecodingError {
             throw StoreError(.invalidContent, file: file, "\(describe(error)). The file was not changed. \(hint)")
         } catch {
             throw StoreError(.invalidContent, file: file, "\(error). \(hint)")
         }
+    }
+
+    /// The `schemaVersion` of a document that starts the way Kurasi writes it
+    /// (`{ "schemaVersion" : N,`), from its first bytes; nil when it starts otherwise.
+    static func headerVersion(_ data: Data) -> Int? {
+        let prefix = data.prefix(96)
+        guard let text = String(data: prefix, encoding: .utf8) ?? String(data: prefix.dropLast(3), encoding: .utf8),
+              let r = text.range(of: #"^\{\s*"schemaVersion"\s*:\s*(\d{1,6})\s*,"#, options: .regularExpression)
+        else { return nil }
+        return Int(text[r].filter(\.isNumber))
     }
 
     /// Checks that decoding alone does not make: ids unique, references resolve.
