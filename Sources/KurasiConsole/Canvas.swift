@@ -43,9 +43,10 @@ public struct Canvas: Hashable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let end = min(width, limit.map { x + max(0, $0) } ?? width)
         // Text that does not fit ends in "…" rather than being cut silently.
-        let shown = text.columns > end - x ? text.clipped(to: end - x) : text
+        let safe = text.displaySafe
+        let shown = safe.columns > end - x ? safe.clipped(to: end - x) : safe
         var col = x
-        for ch in shown.displaySafeCharacters {
+        for ch in shown {
             let w = ch.columns
             if w == 0 { continue }
             if col + w > end { break }
@@ -94,16 +95,17 @@ public struct Canvas: Hashable, Sendable {
 }
 
 extension String {
-    /// Characters made safe for a terminal (see `displaySafe`).
-    var displaySafeCharacters: [Character] { Array(displaySafe) }
-
     /// Columns the text takes on a terminal.
-    public var columns: Int { displaySafe.reduce(0) { $0 + $1.columns } }
+    public var columns: Int {
+        // Printable ASCII takes a column a byte.
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return utf8.count }
+        return displaySafe.reduce(0) { $0 + $1.columns }
+    }
 
     /// The longest prefix that fits in `width` columns, with `…` when cut.
     public func clipped(to width: Int) -> String {
         let safe = displaySafe
-        if safe.columns <= width { return safe }
+        if safe.utf8.count <= width || safe.columns <= width { return safe }
         guard width > 0 else { return "" }
         var out = "", used = 0
         for ch in safe {
@@ -130,7 +132,9 @@ extension String {
     /// Pad with spaces (or clip) to exactly `width` columns; `right` aligns to the right.
     public func padded(to width: Int, right: Bool = false) -> String {
         let s = clipped(to: width)
-        let pad = String(repeating: " ", count: max(0, width - s.columns))
+        let used = s.columns
+        if used >= width { return s }
+        let pad = String(repeating: " ", count: width - used)
         return right ? pad + s : s + pad
     }
 }

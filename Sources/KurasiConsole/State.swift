@@ -1,4 +1,7 @@
 import KurasiCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public enum Sort: CaseIterable, Sendable {
     case rank, name, producer, kelurahan, id
@@ -60,7 +63,16 @@ public struct State: Sendable {
     public private(set) var rankings: [Cluster: [RankedProduct]] = [:]
     /// The rows the list shows: ranking, filtered and sorted.
     public private(set) var rows: [Cluster: [RankedProduct]] = [:]
-    private var haystacks: [String: String] = [:]
+    /// Per product: the lowercased text the filter searches (name, id, producer, kelurahan) as
+    /// bytes, and the sort keys, computed once per round rather than once per keystroke.
+    private var keys: [String: SearchKey] = [:]
+    /// What `rows` was last filtered and sorted for; typing one more letter narrows those rows.
+    private var filteredFor: (needle: [UInt8], revision: Int, sort: Sort)?
+
+    struct SearchKey: Sendable {
+        var text: [UInt8]
+        var name: String, producer: String, kelurahan: String
+    }
 
     public init(round: Round, lang: Language, curator: String? = nil) {
         self.round = round
@@ -79,6 +91,7 @@ public struct State: Sendable {
         if !rankings.isEmpty, new.revision > old.revision, since.first?.revision == old.revision + 1,
            since.count == new.revision - old.revision, let changed = Self.scoredOrPinned(since) {
             round = new
+            rows = [:]  // shares storage with the rankings; let go so they are changed in place
             for cluster in Cluster.allCases {
                 let mine = changed.filter { new.product($0)?.cluster == cluster }
                 if !mine.isEmpty { new.rerank(&rankings[cluster, default: []], changed: mine) }
@@ -88,10 +101,13 @@ public struct State: Sendable {
         }
         round = new
         rankings = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, new.ranking($0)) })
-        haystacks = [:]
+        keys = [:]
+        keys.reserveCapacity(new.products.count)
         for p in new.products {
             let producer = new.producer(p.producer)
-            haystacks[p.id] = [p.name, p.id, producer?.name ?? "", producer?.kelurahan ?? ""].joined(separator: "\u{1F}").lowercased()
+            let name = p.name.lowercased(), pr = producer?.name.lowercased() ?? "", kel = producer?.kelurahan.lowercased() ?? ""
+            keys[p.id] = SearchKey(text: Array([name, p.id.lowercased(), pr, kel].joined(separator: "\u{1F}").utf8),
+                                   name: name, producer: pr, kelurahan: kel)
         }
         refilter()
     }
@@ -111,25 +127,55 @@ public struct State: Sendable {
     }
 
     public mutating func refilter() {
-        let needle = filter.lowercased()
+        let needle = Array(filter.lowercased().utf8)
+        // One more letter typed: only the rows that matched before can match now.
+        let narrowing = filteredFor.map {
+            !$0.needle.isEmpty && $0.revision == round.revision && $0.sort == sort && needle.starts(with: $0.needle)
+        } ?? false
         for cluster in Cluster.allCases {
-            var list = rankings[cluster] ?? []
-            if !needle.isEmpty { list = list.filter { haystacks[$0.product.id]?.contains(needle) ?? false } }
-            switch sort {
-            case .rank: break
-            case .name: list.sort { ($0.product.name.lowercased(), $0.product.id) < ($1.product.name.lowercased(), $1.product.id) }
-            case .producer: list.sort { (producerName($0), $0.product.id) < (producerName($1), $1.product.id) }
-            case .kelurahan: list.sort { (kelurahan($0), $0.product.id) < (kelurahan($1), $1.product.id) }
-            case .id: list.sort { $0.product.id < $1.product.id }
+            var list: [RankedProduct]
+            if narrowing {
+                list = (rows[cluster] ?? []).filter { matches($0.product.id, needle) }
+            } else {
+                list = rankings[cluster] ?? []
+                if !needle.isEmpty { list = list.filter { matches($0.product.id, needle) } }
+                let k = keys
+                switch sort {
+                case .rank: break
+                case .name: list.sort { (k[$0.product.id]?.name ?? "", $0.product.id) < (k[$1.product.id]?.name ?? "", $1.product.id) }
+                case .producer: list.sort { (k[$0.product.id]?.producer ?? "", $0.product.id) < (k[$1.product.id]?.producer ?? "", $1.product.id) }
+                case .kelurahan: list.sort { (k[$0.product.id]?.kelurahan ?? "", $0.product.id) < (k[$1.product.id]?.kelurahan ?? "", $1.product.id) }
+                case .id: list.sort { $0.product.id < $1.product.id }
+                }
             }
             rows[cluster] = list
             let c = cursor[cluster] ?? 0
             cursor[cluster] = max(0, min(c, list.count - 1))
         }
+        filteredFor = (needle, round.revision, sort)
     }
 
-    func producerName(_ r: RankedProduct) -> String { round.producer(r.product.producer)?.name.lowercased() ?? "" }
-    func kelurahan(_ r: RankedProduct) -> String { round.producer(r.product.producer)?.kelurahan.lowercased() ?? "" }
+    /// Whether a product's search text contains the needle (bytes of lowercased UTF-8).
+    func matches(_ id: String, _ needle: [UInt8]) -> Bool {
+        guard let hay = keys[id]?.text else { return false }
+        return hay.withUnsafeBytes { h in needle.withUnsafeBytes { n in Self.find(n, in: h) } }
+    }
+
+    /// Byte search: memchr to the next candidate first byte, memcmp the rest. (glibc's memmem is
+    /// not visible to Swift without _GNU_SOURCE.)
+    static func find(_ n: UnsafeRawBufferPointer, in h: UnsafeRawBufferPointer) -> Bool {
+        guard n.count > 0 else { return true }
+        guard n.count <= h.count, let hb = h.baseAddress, let nb = n.baseAddress else { return false }
+        let last = h.count - n.count
+        var i = 0
+        while i <= last {
+            guard let hit = memchr(hb + i, Int32(n[0]), last - i + 1) else { return false }
+            let j = hb.distance(to: UnsafeRawPointer(hit))
+            if memcmp(hb + j, nb, n.count) == 0 { return true }
+            i = j + 1
+        }
+        return false
+    }
 
     // MARK: Convenience
 

@@ -7,6 +7,7 @@
 /// Unicode's East Asian Width W and F blocks, grouped.
 extension Character {
     public var columns: Int {
+        if let ascii = asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }
         guard let first = unicodeScalars.first else { return 0 }
         if unicodeScalars.contains("\u{FE0F}") { return 2 }  // emoji presentation selector
         let v = first.value

@@ -5,6 +5,8 @@ extension String {
     /// The text with every control, escape and bidi-control character replaced by U+FFFD, and an
     /// escape sequence's introducer replaced so the rest of it shows as plain, harmless text.
     public var displaySafe: String {
+        // Most text is printable ASCII: nothing to replace.
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return self }
         var out = String.UnicodeScalarView()
         var changed = false
         for scalar in unicodeScalars {

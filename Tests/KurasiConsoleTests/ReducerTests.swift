@@ -260,3 +260,33 @@ import Testing
         #expect(source.round.sheet(product: product, curator: "K2")["keunikan"] == 5)
     }
 }
+
+@Suite struct FilterTests {
+    /// Narrowing as letters are typed, widening on Backspace: always what a fresh filter gives.
+    @Test func typingAndErasingMatchAFreshFilter() {
+        let (app, _) = console()
+        app.type(.char("/"))
+        for text in ["b", "br", "bre", "brem", "bre", "b", "", "k", "ku", "kun"] {
+            while !app.state.filter.isEmpty && !text.hasPrefix(app.state.filter) { app.type(.backspace) }
+            app.type(String(text.dropFirst(app.state.filter.count)))
+            let (fresh, _) = console()
+            fresh.type(.char("/")); fresh.type(text)
+            for cluster in Cluster.allCases {
+                let got = app.state.rows[cluster]!.map(\.product.id), want = fresh.state.rows[cluster]!.map(\.product.id)
+                #expect(got == want, "filter \"\(text)\" in \(cluster)")
+            }
+        }
+    }
+
+    @Test func filterIsCaseInsensitiveAndFindsNonASCII() {
+        var r = madiun
+        let id = r.products[0].id
+        r.products[0].name = "Keripik Café Ñam"
+        let round = Round(revision: r.revision, round: r.round, rubric: r.rubric, curators: r.curators,
+                          producers: r.producers, products: r.products, scores: r.scores, pins: r.pins, events: r.events)
+        let (app, _) = console(round: round)
+        app.type(.char("/")); app.type("CAFÉ ñ")
+        let ids = (app.state.rows[.mamin]! + app.state.rows[.nonMamin]!).map(\.product.id)
+        #expect(ids == [id])
+    }
+}
