@@ -66,6 +66,8 @@ public struct State: Sendable {
     /// Per product: the lowercased text the filter searches (name, id, producer, kelurahan) as
     /// bytes, and the sort keys, computed once per round rather than once per keystroke.
     private var keys: [String: SearchKey] = [:]
+    /// Columns the longest product id takes (for the list's id column).
+    public private(set) var idWidth = 6
     /// What `rows` was last filtered and sorted for; typing one more letter narrows those rows.
     private var filteredFor: (needle: [UInt8], revision: Int, sort: Sort)?
 
@@ -101,6 +103,7 @@ public struct State: Sendable {
         }
         round = new
         rankings = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, new.ranking($0)) })
+        idWidth = new.products.reduce(6) { max($0, $1.id.count) }
         keys = [:]
         keys.reserveCapacity(new.products.count)
         for p in new.products {

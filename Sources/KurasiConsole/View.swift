@@ -77,7 +77,10 @@ public enum View {
 
     struct Columns {
         var rank = 3, id = 6, name = 20, producer = 16, kelurahan = 0, score = 5, count = 3, mark = 1, pin = 7
-        init(width: Int) {
+        /// `idWidth` and `countWidth` grow with the round (P-00001 at province size, 20/20 curators),
+        /// so that neither an id nor a count is ever cut.
+        init(width: Int, idWidth: Int = 6, countWidth: Int = 3) {
+            id = max(id, idWidth); count = max(count, countWidth)
             let fixed = 1 + rank + 1 + id + 1 + 1 + score + 1 + count + mark + 1 + pin
             var flex = max(12, width - fixed - 2)
             if flex >= 40 { kelurahan = min(16, flex / 4); flex -= kelurahan + 1 }
@@ -105,7 +108,8 @@ public enum View {
         let rightText = right.clipped(to: max(0, listWidth - x - 2))
         c.put(rightText, x: max(x, listWidth - rightText.columns - 1), y: 1, style: s.editingFilter ? .bold : [])
 
-        let col = Columns(width: listWidth)
+        let col = Columns(width: listWidth, idWidth: s.idWidth,
+                          countWidth: "\(s.round.curators.count)/\(s.round.curators.count)".count)
         var header = " " + tr(.colRank, s.lang).padded(to: col.rank, right: true) + " " + tr(.colID, s.lang).padded(to: col.id)
         header += " " + tr(.colProduct, s.lang).padded(to: col.name) + " " + tr(.colProducer, s.lang).padded(to: col.producer)
         if col.kelurahan > 0 { header += " " + tr(.colKelurahan, s.lang).padded(to: col.kelurahan) }

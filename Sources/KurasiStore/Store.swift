@@ -264,15 +264,14 @@ public struct Store: Sendable {
 
     // MARK: Backups
 
-    /// Copy the current snapshot to `<store>.r<revision>.bak` (durably) and return its revision.
-    func backupSnapshot() throws(StoreError) -> Int {
+    /// Copy the current snapshot, whose revision the caller knows, to `<store>.r<revision>.bak`
+    /// (durably). The bytes are copied as they are: no need to parse them.
+    func backupSnapshot(revision: Int) throws(StoreError) {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: targetPath)) } catch {
             throw StoreError(.unreadable, file: path, "cannot be read for its backup (\(Self.reason(error))).")
         }
-        let revision = (try? Self.decode(data, file: path).revision) ?? 0
         try Self.durableWrite(data, to: targetPath + ".r\(revision).bak", shownAs: path)
-        return revision
     }
 
     /// Backups beside the store, newest first: (revision, path).

@@ -17,6 +17,8 @@ public final class StoreHandle {
     public var compactEvery: Int
 
     private var snapshotStamp: FileStamp?
+    /// The revision of the snapshot on disk (the journal holds what came after it).
+    private var snapshotRevision = 0
     private var journalOffset = 0
     private var journalLines = 0
     /// Length of the journal up to its last good line; shorter than the file after a torn write.
@@ -26,6 +28,7 @@ public final class StoreHandle {
         self.store = store
         compactEvery = Int(ProcessInfo.processInfo.environment["KURASI_COMPACT_EVERY"] ?? "") ?? 200
         round = try store.loadSnapshot()
+        snapshotRevision = round.revision
         snapshotStamp = FileStamp(store.targetPath)
         try readJournal(fromStart: true)
     }
@@ -35,6 +38,7 @@ public final class StoreHandle {
     /// Re-read everything: the snapshot was replaced (compacted by another writer).
     private func reload() throws(StoreError) {
         round = try store.loadSnapshot()
+        snapshotRevision = round.revision
         snapshotStamp = FileStamp(store.targetPath)
         try readJournal(fromStart: true)
     }
@@ -139,7 +143,7 @@ public final class StoreHandle {
     }
 
     private func compactLocked() throws(StoreError) {
-        let snapshotRevision = try store.backupSnapshot()
+        try store.backupSnapshot(revision: snapshotRevision)
         try store.save(round)
         if FileStamp(journalPath) != nil {
             let segment = store.targetPath + Journal.suffix + ".r\(snapshotRevision)"
@@ -149,6 +153,7 @@ public final class StoreHandle {
             fsyncDirectory(of: journalPath)
         }
         store.rotateBackups()
+        snapshotRevision = round.revision
         snapshotStamp = FileStamp(store.targetPath)
         journalOffset = 0; journalLines = 0; journalGood = 0
     }

@@ -290,3 +290,20 @@ import Testing
         #expect(ids == [id])
     }
 }
+
+@Suite struct ProvinceSizeColumnsTests {
+    @Test func longIdsAreNeverCut() {
+        var r = madiun
+        let id = "P-123456"
+        var p = r.products.first { $0.cluster == .mamin }!
+        let old = p.id
+        p.id = id
+        r.products[r.products.firstIndex { $0.id == old }!] = p
+        r.scores[old] = nil
+        let round = Round(revision: r.revision, round: r.round, rubric: r.rubric, curators: r.curators,
+                          producers: r.producers, products: r.products, scores: r.scores, pins: r.pins, events: r.events)
+        let (app, _) = console(round: round)
+        app.type(.char("/")); app.type("123456")
+        #expect(app.screenText.contains(" \(id) "))
+    }
+}
