@@ -1,0 +1,170 @@
+import Foundation
+import KurasiConsole
+import KurasiCore
+import KurasiStore
+import KurasiSynth
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// The plain part of Kurasi's benchmarks (see ../../README.md):
+//   kurasi-bench generate [DIR] [--scales 1x,10x,100x,1000x]   write the synthetic rounds and CSVs
+//   kurasi-bench rss STORE                                     load as the console does; print memory
+//   kurasi-bench run OP STORE [N]                              repeat one operation N times (for perf/callgrind)
+//       OP: load, decode, encode, compact, edit, rank, rank-full, frame, filter,
+//           proto-parse (a hand-written one-pass reader, Prototype.swift), jsonserialization
+// Output is one JSON object per line, for run.sh's report.
+
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(2)
+}
+
+func ms(_ ns: UInt64) -> Double { Double(ns) / 1e6 }
+func json(_ fields: [String: Any]) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+    return String(decoding: data, as: UTF8.self)
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+guard let command = args.first else { fail("usage: kurasi-bench generate|rss|run …") }
+args.removeFirst()
+
+switch command {
+case "generate":
+    var dir = BenchData.directory
+    var scales = BenchData.scales
+    var i = 0
+    while i < args.count {
+        if args[i] == "--scales", i + 1 < args.count {
+            scales = args[i + 1].split(separator: ",").map { s -> Scale in
+                guard let scale = Scale.named(String(s)) else { fail("unknown scale \(s)") }
+                return scale
+            }
+            i += 2
+        } else { dir = args[i]; i += 1 }
+    }
+    for scale in scales {
+        let start = nowNanoseconds()
+        let path = try BenchData.ensure(scale, in: dir)
+        print(json(["scale": scale.name, "products": scale.products, "producers": scale.producers,
+                    "curators": scale.curators, "events": scale.events, "store": path,
+                    "bytes": BenchData.fileSize(path), "csv": BenchData.csvPath(scale, in: dir),
+                    "generate_ms": ms(nowNanoseconds() - start)]))
+    }
+
+case "rss":
+    // What the console holds once its first frame is drawn: the round, both rankings, the filter's
+    // haystacks and a 200×60 canvas.
+    guard let path = args.first else { fail("usage: kurasi-bench rss STORE") }
+    let before = residentMemory()
+    let source = try StoreSource(store: Store(path: path))
+    let afterLoad = residentMemory()
+    let app = ConsoleApp(source: source, lang: .id, curator: source.round.curators.first?.id)
+    let canvas = app.render(width: 200, height: 60)
+    let after = residentMemory()
+    withExtendedLifetime((source, app, canvas)) {}
+    print(json(["store": path, "bytes": BenchData.fileSize(path), "rss_start": before.rss,
+                "rss_after_load": afterLoad.rss, "rss_after_frame": after.rss, "hwm": after.peak]))
+
+case "layout":
+    // Sizes of the values the console copies around (for the hot-spot notes).
+    print(json(["RankedProduct": MemoryLayout<RankedProduct>.size, "Product": MemoryLayout<Product>.size,
+                "Aggregate": MemoryLayout<Aggregate>.size, "Event": MemoryLayout<Event>.size, "Cell": MemoryLayout<Cell>.size]))
+
+case "run":
+    guard args.count >= 2 else { fail("usage: kurasi-bench run OP STORE [N]") }
+    let op = args[0], path = args[1]
+    let n = args.count > 2 ? Int(args[2]) ?? 1 : 1
+    var samples: [UInt64] = []
+    func time(_ body: () throws -> Void) rethrows {
+        let t = nowNanoseconds(); try body(); samples.append(nowNanoseconds() - t)
+    }
+    switch op {
+    case "load":
+        for _ in 0..<n { try time { _ = try StoreHandle(store: Store(path: path)) } }
+    case "decode":
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        for _ in 0..<n { try time { _ = try Store.decode(data, file: path) } }
+    case "proto-parse":
+        // Not Kurasi's code: see Prototype.swift. Reads the file and builds the tree and the scores.
+        for _ in 0..<n {
+            try time {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                let doc = try Prototype.parse(data)
+                withExtendedLifetime(Prototype.scores(doc)) {}
+            }
+        }
+    case "jsonserialization":
+        for _ in 0..<n {
+            try time { _ = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) }
+        }
+    case "encode":
+        let round = try Store(path: path).load()
+        for _ in 0..<n { try time { _ = try Store.encode(round) } }
+    case "compact":
+        let copy = try BenchData.scratchCopy(of: path, tag: "compact")
+        defer { BenchData.removeScratch(copy) }
+        let handle = try StoreHandle(store: Store(path: copy))
+        handle.compactEvery = .max
+        let t = Workload.editTarget(handle.round)
+        for _ in 0..<n {
+            _ = try handle.commit { r in try r.perform(.score(product: t.product, points: [t.criterion: Workload.nextPoint(r, t)]), by: t.curator, at: "2020-10-15T16:00:00Z") }
+            try time { try handle.compact() }
+        }
+    case "edit":
+        // As in the console: a State holds the round too, given the new round after each edit.
+        let copy = try BenchData.scratchCopy(of: path, tag: "edit")
+        defer { BenchData.removeScratch(copy) }
+        let source = try StoreSource(store: Store(path: copy), clock: { "2020-10-15T16:00:00Z" })
+        source.handle.compactEvery = .max
+        var state = State(round: source.round, lang: .id, curator: source.round.curators.first?.id)
+        let t = Workload.editTarget(source.round)
+        for _ in 0..<n {
+            let v = Workload.nextPoint(source.round, t)
+            time {
+                if case let .failure(e) = source.commit(.score(product: t.product, points: [t.criterion: v]), by: t.curator) { fail("\(e)") }
+            }
+            state.setRound(source.round)
+        }
+    case "rank":
+        var round = try Store(path: path).load()
+        var state = State(round: round, lang: .id, curator: round.curators.first?.id)
+        let t = Workload.editTarget(round)
+        for _ in 0..<n {
+            var next = round
+            try next.perform(.score(product: t.product, points: [t.criterion: Workload.nextPoint(next, t)]), by: t.curator, at: "2020-10-15T16:00:00Z")
+            time { state.setRound(next) }
+            round = next
+        }
+    case "rank-full":
+        let round = try Store(path: path).load()
+        for _ in 0..<n { time { _ = round.ranking(.mamin) } }
+    case "frame":
+        let round = try Store(path: path).load()
+        let app = Workload.console(round)
+        for i in 0..<n {
+            app.handle(i % 40 < 20 ? .down : .up)
+            time { _ = app.render(width: 200, height: 60) }
+        }
+    case "filter":
+        let round = try Store(path: path).load()
+        let app = Workload.console(round)
+        app.handle(.char("/"))
+        for i in 0..<n {
+            let k = i % Workload.filterText.count
+            if k == 0, i > 0 { app.handle(.escape); app.handle(.char("/")) }
+            time { app.handle(.char(Workload.filterText[k])); _ = app.render(width: 200, height: 60) }
+        }
+    default:
+        fail("unknown operation \(op)")
+    }
+    let sorted = samples.sorted()
+    print(json(["op": op, "store": path, "n": n, "min_ms": ms(sorted.first ?? 0), "median_ms": ms(sorted[sorted.count / 2]),
+                "max_ms": ms(sorted.last ?? 0)]))
+
+default:
+    fail("unknown command \(command)")
+}
