@@ -169,7 +169,7 @@ public final class ConsoleApp {
             guard requireCurator() != nil else { return }
             commit(.score(product: product.id, points: [criteria[state.criterion].id: nil]))
         case .previousProduct, .nextProduct:
-            let rows = state.rows[product.cluster] ?? []
+            guard let rows = state.rows[product.cluster] else { return }
             guard let i = rows.firstIndex(where: { $0.product.id == product.id }) else { return }
             let j = action == .nextProduct ? min(rows.count - 1, i + 1) : max(0, i - 1)
             openDetail(rows[j].product.id)

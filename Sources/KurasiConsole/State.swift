@@ -62,7 +62,7 @@ public struct State: Sendable {
     /// Rankings of the current round (recomputed when the round changes).
     public private(set) var rankings: [Cluster: [RankedProduct]] = [:]
     /// The rows the list shows: ranking, filtered and sorted.
-    public private(set) var rows: [Cluster: [RankedProduct]] = [:]
+    public private(set) var rows: [Cluster: Rows] = [:]
     /// Per product: the lowercased text the filter searches (name, id, producer, kelurahan) as
     /// bytes, and the sort keys, computed once per round rather than once per keystroke.
     private var keys: [String: SearchKey] = [:]
@@ -136,21 +136,32 @@ public struct State: Sendable {
             !$0.needle.isEmpty && $0.revision == round.revision && $0.sort == sort && needle.starts(with: $0.needle)
         } ?? false
         for cluster in Cluster.allCases {
-            var list: [RankedProduct]
-            if narrowing {
-                list = (rows[cluster] ?? []).filter { matches($0.product.id, needle) }
+            let ranking = rankings[cluster] ?? []
+            var positions: [Int32]?
+            if narrowing, let before = rows[cluster]?.positions {
+                positions = before.filter { matches(ranking[Int($0)].product.id, needle) }
             } else {
-                list = rankings[cluster] ?? []
-                if !needle.isEmpty { list = list.filter { matches($0.product.id, needle) } }
-                let k = keys
-                switch sort {
-                case .rank: break
-                case .name: list.sort { (k[$0.product.id]?.name ?? "", $0.product.id) < (k[$1.product.id]?.name ?? "", $1.product.id) }
-                case .producer: list.sort { (k[$0.product.id]?.producer ?? "", $0.product.id) < (k[$1.product.id]?.producer ?? "", $1.product.id) }
-                case .kelurahan: list.sort { (k[$0.product.id]?.kelurahan ?? "", $0.product.id) < (k[$1.product.id]?.kelurahan ?? "", $1.product.id) }
-                case .id: list.sort { $0.product.id < $1.product.id }
+                if !needle.isEmpty {
+                    positions = ranking.indices.compactMap { matches(ranking[$0].product.id, needle) ? Int32($0) : nil }
+                }
+                if sort != .rank {
+                    var p = positions ?? ranking.indices.map { Int32($0) }
+                    let k = keys
+                    func key(_ i: Int32) -> (String, String) {
+                        let id = ranking[Int(i)].product.id
+                        let sk = k[id]
+                        switch sort {
+                        case .name: return (sk?.name ?? "", id)
+                        case .producer: return (sk?.producer ?? "", id)
+                        case .kelurahan: return (sk?.kelurahan ?? "", id)
+                        case .id, .rank: return ("", id)
+                        }
+                    }
+                    p.sort { key($0) < key($1) }
+                    positions = p
                 }
             }
+            let list = Rows(ranking: ranking, positions: positions)
             rows[cluster] = list
             let c = cursor[cluster] ?? 0
             cursor[cluster] = max(0, min(c, list.count - 1))
@@ -182,7 +193,7 @@ public struct State: Sendable {
 
     // MARK: Convenience
 
-    public var visibleRows: [RankedProduct] { rows[cluster] ?? [] }
+    public var visibleRows: Rows { rows[cluster] ?? Rows(ranking: [], positions: nil) }
     public var selectedIndex: Int { cursor[cluster] ?? 0 }
     public var selected: RankedProduct? {
         let rows = visibleRows
@@ -213,4 +224,15 @@ extension State {
     public var listHeight: Int { max(1, height - 3 - 2 - (hasSidePane ? 0 : 3)) }
     /// At 120 columns and more the detail sits beside the list.
     public var hasSidePane: Bool { width >= 120 }
+}
+
+/// The rows the list shows: positions into a cluster's ranking (or all of it, in rank order),
+/// so that filtering and sorting move small integers rather than copy products.
+public struct Rows: RandomAccessCollection, Sendable {
+    let ranking: [RankedProduct]
+    /// nil: every product of the ranking, in rank order.
+    let positions: [Int32]?
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { positions?.count ?? ranking.count }
+    public subscript(i: Int) -> RankedProduct { positions.map { ranking[Int($0[i])] } ?? ranking[i] }
 }

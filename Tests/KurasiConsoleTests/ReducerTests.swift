@@ -286,7 +286,7 @@ import Testing
                           producers: r.producers, products: r.products, scores: r.scores, pins: r.pins, events: r.events)
         let (app, _) = console(round: round)
         app.type(.char("/")); app.type("CAFÉ ñ")
-        let ids = (app.state.rows[.mamin]! + app.state.rows[.nonMamin]!).map(\.product.id)
+        let ids = (Array(app.state.rows[.mamin]!) + Array(app.state.rows[.nonMamin]!)).map(\.product.id)
         #expect(ids == [id])
     }
 }
