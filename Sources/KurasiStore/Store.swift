@@ -315,13 +315,20 @@ public struct Store: Sendable {
 /// replaced by rename while the lock is held.
 final class StoreLock {
     private var fd: Int32
-    init(storePath: String, shownAs: String) throws(StoreError) {
+    /// An exclusive lock for writers; `shared` for readers, who must not see a snapshot and a
+    /// journal from two sides of a compaction.
+    init(storePath: String, shownAs: String, shared: Bool = false) throws(StoreError) {
         let lockPath = storePath + ".lock"
         fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd < 0, shared {
+            // A reader in a directory it may not write to: nobody can be writing there either.
+            fd = open(lockPath, O_RDONLY | O_CLOEXEC)
+            if fd < 0 { return }
+        }
         guard fd >= 0 else {
             throw StoreError(.locked, file: shownAs, "its lock file \(lockPath) cannot be opened (\(String(cString: strerror(errno)))). Check the directory's permissions.")
         }
-        while flock(fd, LOCK_EX) != 0 {
+        while flock(fd, shared ? LOCK_SH : LOCK_EX) != 0 {
             if errno == EINTR { continue }
             let e = errno; close(fd)
             throw StoreError(.locked, file: shownAs, "could not be locked (\(String(cString: strerror(e)))).")

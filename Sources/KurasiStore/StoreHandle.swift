@@ -27,6 +27,10 @@ public final class StoreHandle {
     public init(store: Store) throws(StoreError) {
         self.store = store
         compactEvery = Int(ProcessInfo.processInfo.environment["KURASI_COMPACT_EVERY"] ?? "") ?? 200
+        // Read snapshot and journal under a shared lock: a writer compacting between the two
+        // reads would otherwise pair a snapshot with the wrong journal.
+        let lock = store.exists ? try StoreLock(storePath: store.targetPath, shownAs: store.path, shared: true) : nil
+        defer { lock?.release() }
         round = try store.loadSnapshot()
         snapshotRevision = round.revision
         snapshotStamp = FileStamp(store.targetPath)
@@ -76,6 +80,8 @@ public final class StoreHandle {
     @discardableResult
     public func refresh() throws(StoreError) -> Bool {
         let before = round.revision
+        let lock = try StoreLock(storePath: store.targetPath, shownAs: store.path, shared: true)
+        defer { lock.release() }
         try catchUp()
         return round.revision != before
     }
