@@ -6,8 +6,11 @@ import Testing
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The Madiun round, loaded once.
-let madiun: Round = try! Store(path: repoRoot.appendingPathComponent("fixtures/madiun-2020/kurasi.json").path).load()
+/// The Madiun round, decoded once (not opened as a store: that would leave a lock file in fixtures/).
+let madiun: Round = {
+    let path = repoRoot.appendingPathComponent("fixtures/madiun-2020/kurasi.json").path
+    return try! Store.decode(Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+}()
 
 /// A console on an in-memory copy of the Madiun round.
 func console(lang: Language = .id, curator: String? = "K2", width: Int = 80, height: Int = 24, round: Round = madiun) -> (ConsoleApp, MemorySource) {
