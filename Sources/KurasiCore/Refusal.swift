@@ -36,8 +36,8 @@ public enum Refusal: Error, Hashable, Sendable {
         switch self {
         case let .roundFinal(by):
             let who = by.map { " (\($0))" } ?? ""
-            return id ? "Ronde sudah final\(who); semua perubahan ditolak. Ketua dapat membukanya kembali dengan alasan (kurasi reopen --reason ...)."
-                : "The round is final\(who); every edit is refused. The chair can reopen it with a reason (kurasi reopen --reason ...)."
+            return id ? "Ronde sudah final\(who); semua perubahan ditolak. Ketua dapat membukanya kembali dengan alasan (di papan: r; atau kurasi reopen --reason ...)."
+                : "The round is final\(who); every edit is refused. The chair can reopen it with a reason (on the board: r; or kurasi reopen --reason ...)."
         case let .unknownProduct(p):
             return id ? "Produk \(p) tidak ada. Lihat daftar dengan kurasi rank." : "There is no product \(p). See the list with kurasi rank."
         case let .unknownProducer(p):
@@ -61,8 +61,8 @@ public enum Refusal: Error, Hashable, Sendable {
         case let .alreadyPinned(p, cluster, slot):
             return id ? "Produk \(p) sudah dipin di \(cluster.label(lang)) ★\(slot)." : "Product \(p) is already pinned in \(cluster.label(lang)) ★\(slot)."
         case let .clusterFull(cluster):
-            return id ? "Kelima slot \(cluster.label(lang)) sudah terisi; lepas satu pin dulu (kurasi unpin PRODUK)."
-                : "All five \(cluster.label(lang)) slots are taken; unpin one first (kurasi unpin PRODUCT)."
+            return id ? "Kelima slot \(cluster.label(lang)) sudah terisi; lepas satu pin dulu (p pada produk itu, atau kurasi unpin PRODUK)."
+                : "All five \(cluster.label(lang)) slots are taken; unpin one first (p on that product, or kurasi unpin PRODUCT)."
         case let .slotTaken(cluster, slot, p):
             return id ? "Slot ★\(slot) \(cluster.label(lang)) sudah berisi \(p); pilih slot lain atau lepas pin itu dulu."
                 : "Slot ★\(slot) of \(cluster.label(lang)) holds \(p); choose another slot or unpin it first."
@@ -96,12 +96,12 @@ public enum Refusal: Error, Hashable, Sendable {
         case let .nothingToUndo(c):
             return id ? "Tidak ada perubahan \(c) yang dapat dibatalkan." : "\(c) has no change left to undo."
         case .undoStatus:
-            return id ? "Finalisasi dan buka kembali tidak dibatalkan dengan undo; gunakan kurasi finalize atau kurasi reopen."
-                : "Finalising and reopening are not undone with undo; use kurasi finalize or kurasi reopen."
+            return id ? "Finalisasi dan buka kembali tidak dibatalkan dengan undo; finalisasi atau buka kembali lagi (di papan: f / r; atau kurasi finalize / kurasi reopen)."
+                : "Finalising and reopening are not undone with undo; finalise or reopen again (on the board: f / r; or kurasi finalize / kurasi reopen)."
         case let .changedSince(what, rev, by):
             let since = [rev.map { "rev \($0)" }, by].compactMap { $0 }.joined(separator: ", ")
-            return id ? "\(what) sudah diubah sejak itu (\(since)); lihat kurasi history, lalu ubah langsung."
-                : "\(what) has changed since (\(since)); see kurasi history and edit it directly."
+            return id ? "\(what) sudah diubah sejak itu (\(since)); lihat riwayatnya (detail produk, atau kurasi history), lalu ubah langsung."
+                : "\(what) has changed since (\(since)); see its history (the product detail, or kurasi history) and edit it directly."
         case let .productInUse(p):
             return id ? "Produk \(p) sudah dinilai atau dipin; tidak dapat dihapus." : "Product \(p) has scores or a pin; it cannot be removed."
         case let .emptyField(f):

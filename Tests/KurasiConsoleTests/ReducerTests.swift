@@ -307,3 +307,18 @@ import Testing
         #expect(app.screenText.contains(" \(id) "))
     }
 }
+
+@Suite struct FinalRoundOnScreenTests {
+    /// A refusal in the console names the key that helps there, not only the command.
+    @Test func aFinalRoundSaysHowToReopenOnTheBoard() throws {
+        var r = madiun
+        r.round.status = RoundStatus(state: .final, by: "K1", at: "2020-10-15T15:00:00Z")
+        let round = Round(revision: r.revision, round: r.round, rubric: r.rubric, curators: r.curators,
+                          producers: r.producers, products: r.products, scores: r.scores, pins: r.pins, events: r.events)
+        let (app, source) = console(curator: "K2", round: round)
+        app.type(.enter, .char("4"))
+        #expect(source.round.revision == round.revision)
+        #expect(app.state.message?.isWarning == true)
+        #expect(app.state.message?.text.contains("di papan: r") == true)
+    }
+}
