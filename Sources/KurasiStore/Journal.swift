@@ -45,6 +45,21 @@ struct Journal {
         return line
     }
 
+    /// One line (without its newline): its event, or what is wrong with it.
+    static func parse(_ chunk: Data) -> Result<Event, LineProblem> {
+        guard let line = try? JSONDecoder().decode(Line.self, from: chunk) else {
+            return .failure(LineProblem("it is not a readable journal entry"))
+        }
+        let body = (try? encoder.encode(line.event)) ?? Data()
+        guard checksum(body) == line.checksum else { return .failure(LineProblem("its checksum does not match its content")) }
+        return .success(line.event)
+    }
+
+    struct LineProblem: Error, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
+
     /// Parse journal bytes starting at `offset` (a line start), numbering lines from `firstLine`.
     static func read(_ data: Data, from offset: Int = 0, firstLine: Int = 1, file: String) throws(StoreError) -> Tail {
         var tail = Tail(goodLength: offset, lines: firstLine - 1)
@@ -86,7 +101,7 @@ struct Journal {
     }
 
     /// Append lines and fsync; the directory is fsynced too when the file is new.
-    static func append(_ events: [Event], to path: String, mode: mode_t, shownAs: String) throws(StoreError) {
+    static func append(_ events: [Event], to path: String, mode: mode_t, shownAs: String, store target: String) throws(StoreError) {
         var data = Data()
         do { for e in events { data.append(try encode(e)) } } catch {
             throw StoreError(.writeFailed, file: shownAs, "could not encode the edit (\(error)); nothing was written.")
@@ -98,7 +113,9 @@ struct Journal {
         if !existed { _ = fchmod(fd, mode) }
         var before = stat()
         fstat(fd, &before)
-        guard writeAll(fd, data), fsync(fd) == 0 else {
+        let failed = WriteFaults.shouldFail(.journalWritten, target: target)
+        if failed { errno = EIO }
+        guard !failed, writeAll(fd, data), { CrashPoint.journalWritten.reached(); return true }(), fsync(fd) == 0 else {
             let e = errno
             // Take back a partial line so the journal ends where it did.
             _ = ftruncate(fd, before.st_size)

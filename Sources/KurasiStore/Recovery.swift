@@ -5,14 +5,27 @@ import Glibc
 #endif
 
 /// Rebuilding a store that cannot be read: the newest snapshot or backup that still reads, plus
-/// every journal line after it that still reads and applies, in order.
+/// every journal line after it that still reads and applies, in revision order.
+///
+/// One damaged line costs that line only: every later line is still replayed when what it
+/// changes is as it expects (`apply` checks each change's `from`). What is skipped is listed
+/// with the reason, and the text of each skipped line is kept beside the store.
 public struct Recovery {
     public var base: String
     public var baseRevision: Int
     public var replayed: Int
     public var round: Round
-    /// What could not be used, in words (damaged files, lines after a damaged one).
+    /// What could not be used, in words (damaged files, skipped lines and why).
     public var notes: [String]
+    /// The journal lines that were not replayed, as they were on disk.
+    public var skipped: [Skipped]
+
+    public struct Skipped: Sendable {
+        /// `file:line`.
+        public var place: String
+        public var reason: String
+        public var text: Data
+    }
 
     /// Work out what recovery would do; changes nothing.
     public static func plan(_ store: Store) throws(StoreError) -> Recovery {
@@ -33,50 +46,68 @@ public struct Recovery {
             throw StoreError(.invalidContent, file: store.path,
                              "neither the store nor any backup beside it can be read, so there is nothing to recover from.")
         }
+        // Every line of every journal, damaged or not.
+        struct Line { var event: Event?; var place: String; var text: Data; var problem: String? }
+        var lines: [Line] = []
+        let journals = store.journalSegments().map(\.path) + [store.journalPath]
+        for path in journals {
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { continue }
+            let bytes = [UInt8](data)
+            var offset = 0, number = 0
+            while offset < bytes.count {
+                number += 1
+                let nl = bytes[offset...].firstIndex(of: UInt8(ascii: "\n"))
+                let end = nl ?? bytes.count
+                let text = Data(bytes[offset..<end])
+                offset = end + 1
+                if text.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
+                let place = "\(path):\(number)"
+                if nl == nil {
+                    lines.append(Line(event: nil, place: place, text: text, problem: "it is incomplete (no line end): the edit in flight when Kurasi stopped"))
+                    continue
+                }
+                switch Journal.parse(text) {
+                case .success(let event): lines.append(Line(event: event, place: place, text: text))
+                case .failure(let problem): lines.append(Line(event: nil, place: place, text: text, problem: problem.description))
+                }
+            }
+        }
+        var skipped: [Skipped] = []
+        for line in lines where line.problem != nil {
+            skipped.append(Skipped(place: line.place, reason: "damaged: \(line.problem!)", text: line.text))
+        }
+        // Intact lines in revision order (a segment left by a crash mid-compaction may repeat
+        // lines of the journal after it; the first copy of a revision wins).
+        let intact = lines.filter { $0.event != nil }.enumerated()
+            .sorted { ($0.element.event!.revision, $0.offset) < ($1.element.event!.revision, $1.offset) }.map(\.element)
         var round = start
         var replayed = 0
-        let journals = store.journalSegments().map(\.path) + [store.journalPath]
-        outer: for path in journals {
-            guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { continue }
-            let tail: Journal.Tail
-            do { tail = try Journal.read(data, from: 0, firstLine: 1, file: path) } catch {
-                // Use the lines before the damage, then stop: later edits may depend on the lost one.
-                let good = Self.readablePrefix(data, file: path)
-                for e in good where e.revision == round.revision + 1 {
-                    guard (try? round.apply(e)) != nil else { break }
-                    replayed += 1
+        var seen: [Int: Data] = [:]
+        for line in intact {
+            let e = line.event!
+            if let first = seen[e.revision] {
+                if first != line.text {
+                    skipped.append(Skipped(place: line.place, reason: "another line already holds revision \(e.revision)", text: line.text))
                 }
-                notes.append("\(error.description); edits after that line were not recovered")
-                break outer
+                continue
             }
-            if let w = tail.warning { notes.append(w) }
-            for e in tail.events where e.revision > round.revision {
-                guard e.revision == round.revision + 1 else {
-                    notes.append("\(path): revision \(e.revision) follows \(round.revision); later edits were not recovered")
-                    break outer
-                }
-                do { try round.apply(e) } catch {
-                    notes.append("\(path): the edit of revision \(e.revision) does not apply (\(error.text(.en))); later edits were not recovered")
-                    break outer
-                }
+            seen[e.revision] = line.text
+            guard e.revision > round.revision else { continue }  // in the snapshot already
+            do {
+                try round.apply(e)
                 replayed += 1
+            } catch {
+                skipped.append(Skipped(place: line.place,
+                                       reason: "revision \(e.revision) no longer applies (\(error.text(.en)))", text: line.text))
             }
         }
-        return Recovery(base: base, baseRevision: start.revision, replayed: replayed, round: round, notes: notes)
+        for s in skipped { notes.append("skipped \(s.place): \(s.reason)") }
+        return Recovery(base: base, baseRevision: start.revision, replayed: replayed, round: round, notes: notes, skipped: skipped)
     }
 
-    /// The events of the lines before the first damaged one.
-    static func readablePrefix(_ data: Data, file: String) -> [Event] {
-        var events: [Event] = []
-        var offset = 0
-        let bytes = [UInt8](data)
-        while let nl = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) {
-            guard let tail = try? Journal.read(Data(bytes[offset...nl]), from: 0, firstLine: 1, file: file),
-                  tail.warning == nil, let e = tail.events.first else { break }
-            events.append(e)
-            offset = nl + 1
-        }
-        return events
+    /// Where `apply` keeps the text of the skipped lines.
+    public static func skippedPath(_ store: Store, stamp: String) -> String {
+        store.targetPath + ".skipped-" + stamp + ".jsonl"
     }
 
     /// Carry out the plan: the damaged store and journal are moved aside (never deleted), the
@@ -89,6 +120,11 @@ public struct Recovery {
             guard link(store.targetPath, aside) == 0 || (try? FileManager.default.copyItem(atPath: store.targetPath, toPath: aside)) != nil else {
                 throw StoreError(.writeFailed, file: store.path, "could not keep the damaged store as \(aside); nothing was changed.")
             }
+        }
+        if !skipped.isEmpty {
+            var text = Data()
+            for s in skipped { text.append(s.text); text.append(UInt8(ascii: "\n")) }
+            try Store.durableWrite(text, to: Self.skippedPath(store, stamp: stamp), shownAs: store.path)
         }
         if FileManager.default.fileExists(atPath: store.journalPath) {
             guard rename(store.journalPath, aside + Journal.suffix) == 0 else {

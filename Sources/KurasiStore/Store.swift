@@ -21,13 +21,24 @@ public struct Store: Sendable {
 
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
-    /// The file that is really written: the symlink's target when `path` is a link, so that the
-    /// link is kept and its target updated.
-    var targetPath: String {
-        guard let dest = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else { return path }
-        if dest.hasPrefix("/") { return dest }
-        return (((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(dest) as NSString)
-            .standardizingPath
+    /// The file that is really written: the end of the symlink chain when `path` is a link
+    /// (l2 → l1 → real gives real), so that every link is kept, the real file updated, and the
+    /// lock and journal are the same whichever link a writer came through.
+    public var targetPath: String { Self.resolveLinks(path) }
+
+    /// Follow symlinks until a path that is not one (at most 40, as the kernel does).
+    static func resolveLinks(_ start: String) -> String {
+        var current = start
+        for _ in 0..<40 {
+            guard let dest = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
+            if dest.hasPrefix("/") {
+                current = dest
+            } else {
+                let dir = (current as NSString).deletingLastPathComponent
+                current = dir.isEmpty ? dest : ((dir as NSString).appendingPathComponent(dest) as NSString).standardizingPath
+            }
+        }
+        return current
     }
 
     // MARK: Loading
@@ -45,11 +56,47 @@ public struct Store: Sendable {
             throw StoreError(.missing, file: path,
                              "no Kurasi store here. Create one with `kurasi init`, or try the Madiun round with `kurasi demo`.")
         }
+        try checkIsFile()
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw StoreError(.unreadable, file: path, "cannot be read (\(Self.reason(error))). Check the file's permissions.")
         }
         return try Self.decode(data, file: path)
+    }
+
+    /// Refuse, in a sentence, a path that is not a regular file: a directory, a device such as
+    /// /dev/null, a FIFO or a socket. Checked before anything opens it (opening a FIFO blocks).
+    func checkIsFile() throws(StoreError) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return }
+        let what: String
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: what = "is a directory, not a Kurasi store file. Name the store file itself, e.g. --store \((path as NSString).appendingPathComponent("kurasi.json"))."
+        case S_IFCHR, S_IFBLK: what = "is a device, not a Kurasi store file. Name a store file, e.g. --store kurasi.json (create one with `kurasi init`)."
+        case S_IFIFO: what = "is a FIFO (named pipe), not a Kurasi store file. Name a store file, e.g. --store kurasi.json."
+        case S_IFSOCK: what = "is a socket, not a Kurasi store file. Name a store file, e.g. --store kurasi.json."
+        default: what = "is not a regular file, so it is not a Kurasi store."
+        }
+        throw StoreError(.notAStore, file: path, what)
+    }
+
+    /// Whether the file starts the way Kurasi writes a store (`{ "schemaVersion" : N,`). Only
+    /// such a file gets a lock file beside it when it is read.
+    var looksLikeStore: Bool {
+        var st = stat()
+        guard stat(targetPath, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return false }
+        return Self.headerVersion(Self.prefix(of: targetPath)) != nil
+    }
+
+    /// The first bytes of a regular file (empty when it cannot be read).
+    static func prefix(of path: String, count: Int = 96) -> Data {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return Data() }
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: count)
+        let n = read(fd, &buf, count)
+        return n > 0 ? Data(buf.prefix(n)) : Data()
     }
 
     /// The mode new files of this store get: the store's own (0600 for a new store).
@@ -213,10 +260,11 @@ public struct Store: Sendable {
         do { data = try Self.encode(round) } catch {
             throw StoreError(.writeFailed, file: path, "could not be encoded (\(error)); the file on disk was not changed.")
         }
-        try Self.durableWrite(data, to: targetPath, shownAs: path)
+        try Self.durableWrite(data, to: targetPath, shownAs: path, points: (.snapshotTempWritten, .snapshotRenamed))
     }
 
-    static func durableWrite(_ data: Data, to target: String, shownAs shown: String) throws(StoreError) {
+    static func durableWrite(_ data: Data, to target: String, shownAs shown: String,
+                             points: (written: CrashPoint, renamed: CrashPoint)? = nil, faultsFor store: String? = nil) throws(StoreError) {
         let dir = (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent
         let base = (target as NSString).lastPathComponent
         func fail(_ what: String, _ err: Int32 = errno) -> StoreError {
@@ -233,11 +281,14 @@ public struct Store: Sendable {
         defer { if !ok { unlink(tmp) } }
         // open() applies the umask; set the mode exactly.
         guard fchmod(fd, mode) == 0 else { let e = errno; close(fd); throw fail("setting the file mode", e) }
+        if let points, WriteFaults.shouldFail(points.written, target: store ?? target) { close(fd); throw fail("writing", EIO) }
         guard writeAll(fd, data) else { let e = errno; close(fd); throw fail("writing", e) }
         guard fsync(fd) == 0 else { let e = errno; close(fd); throw fail("fsync", e) }
         guard close(fd) == 0 else { throw fail("closing") }
+        points?.written.reached()
         guard rename(tmp, target) == 0 else { throw fail("renaming into place") }
         ok = true
+        points?.renamed.reached()
         fsyncDirectory(of: target)
     }
 
@@ -251,6 +302,7 @@ public struct Store: Sendable {
 
     /// Create a new store; refuses to replace an existing file or to adopt a stray journal.
     public func create(_ round: Round) throws(StoreError) {
+        try checkIsFile()
         if exists || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
             throw StoreError(.writeFailed, file: path, "already exists; Kurasi does not overwrite a store. Choose another path with --store, or remove this file yourself.")
         }
@@ -271,7 +323,8 @@ public struct Store: Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: targetPath)) } catch {
             throw StoreError(.unreadable, file: path, "cannot be read for its backup (\(Self.reason(error))).")
         }
-        try Self.durableWrite(data, to: targetPath + ".r\(revision).bak", shownAs: path)
+        try Self.durableWrite(data, to: targetPath + ".r\(revision).bak", shownAs: path,
+                              points: (.backupTempWritten, .backupRenamed), faultsFor: targetPath)
     }
 
     /// Backups beside the store, newest first: (revision, path).
@@ -300,6 +353,25 @@ public struct Store: Sendable {
     /// Read a journal (or a kept segment of one) through, throwing on damage before its last line.
     public static func checkJournal(_ data: Data, file: String) throws(StoreError) {
         _ = try Journal.read(data, file: file)
+    }
+
+    /// Remove the temp files (`.<store>.tmp-PID`, `.<store>.rN.bak.tmp-PID`) that a process
+    /// killed mid-compaction left behind; only those of processes that no longer run. Called by
+    /// a writer under the exclusive lock, so no live writer of this store is mid-write.
+    func removeStaleTemps() {
+        let target = targetPath
+        let dir = (target as NSString).deletingLastPathComponent
+        let base = (target as NSString).lastPathComponent
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return }
+        for name in names where name.hasPrefix("." + base + ".") {
+            guard let r = name.range(of: ".tmp-", options: .backwards), let pid = pid_t(name[r.upperBound...]), pid > 0 else { continue }
+            let middle = name[name.index(name.startIndex, offsetBy: base.count + 1)..<r.lowerBound]
+            // The snapshot's own temp file, or a backup's (".rN.bak").
+            guard middle.isEmpty || middle.range(of: #"^\.r\d+\.bak$"#, options: .regularExpression) != nil else { continue }
+            if pid == getpid() { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }  // still running
+            unlink(dir.isEmpty ? name : dir + "/" + name)
+        }
     }
 
     /// Keep the ten newest backups and the journal segments that lead on from them.

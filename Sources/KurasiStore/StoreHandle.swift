@@ -29,7 +29,10 @@ public final class StoreHandle {
         compactEvery = Int(ProcessInfo.processInfo.environment["KURASI_COMPACT_EVERY"] ?? "") ?? 200
         // Read snapshot and journal under a shared lock: a writer compacting between the two
         // reads would otherwise pair a snapshot with the wrong journal.
-        let lock = store.exists ? try StoreLock(storePath: store.targetPath, shownAs: store.path, shared: true) : nil
+        // Only a file that is a store gets a lock file beside it: pointed at /dev/null or a CSV,
+        // reading says what the file is and leaves nothing behind.
+        try store.checkIsFile()
+        let lock = store.looksLikeStore ? try StoreLock(storePath: store.targetPath, shownAs: store.path, shared: true) : nil
         defer { lock?.release() }
         round = try store.loadSnapshot()
         snapshotRevision = round.revision
@@ -101,6 +104,7 @@ public final class StoreHandle {
         let lock = try StoreLock(storePath: store.targetPath, shownAs: store.path)
         defer { lock.release() }
         try catchUp()
+        store.removeStaleTemps()
         // A torn line left by a crash is cut off before anything is appended after it.
         if let size = FileStamp(journalPath)?.size, size > Int64(journalGood) {
             guard truncate(journalPath, off_t(journalGood)) == 0 else {
@@ -118,10 +122,11 @@ public final class StoreHandle {
         }
         let new = round.events.reversed().prefix { $0.revision > before }.reversed()
         if !new.isEmpty {
-            do { try Journal.append(Array(new), to: journalPath, mode: store.fileMode, shownAs: store.path) } catch {
+            do { try Journal.append(Array(new), to: journalPath, mode: store.fileMode, shownAs: store.path, store: store.targetPath) } catch {
                 try reload()
                 throw error
             }
+            CrashPoint.journalSynced.reached()
             journalLines += new.count
             journalGood = Int(FileStamp(journalPath)?.size ?? 0)
             journalOffset = journalGood
@@ -132,6 +137,7 @@ public final class StoreHandle {
                     let w = "the edit is saved in the journal, but compacting the store failed: \(error.message)"
                     if !warnings.contains(w) { warnings.append(w) }
                 }
+                CrashPoint.compacted.reached()
             }
         }
         return result
@@ -144,6 +150,7 @@ public final class StoreHandle {
         let lock = try StoreLock(storePath: store.targetPath, shownAs: store.path)
         defer { lock.release() }
         try catchUp()
+        store.removeStaleTemps()
         guard journalLines > 0 else { return }
         try compactLocked()
     }
@@ -157,6 +164,7 @@ public final class StoreHandle {
                 throw Journal.writeError(store.path, journalPath, "starting a new journal")
             }
             fsyncDirectory(of: journalPath)
+            CrashPoint.journalRotated.reached()
         }
         store.rotateBackups()
         snapshotRevision = round.revision

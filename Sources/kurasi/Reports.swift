@@ -74,12 +74,7 @@ struct ExportCommand: ParsableCommand {
         case .md: Data(Export.minutes(round, lang: lang).utf8)
         }
         if let output {
-            if output == options.storePath || Store(path: output).exists && (try? Store.decode(Data(contentsOf: URL(fileURLWithPath: output)), file: output)) != nil {
-                throw ValidationError("\(output) is a Kurasi store; export to another file.")
-            }
-            do { try data.write(to: URL(fileURLWithPath: output)) } catch {
-                throw ValidationError("Cannot write \(output): \(error.localizedDescription)")
-            }
+            try Export.write(data, to: output, store: options.kurasiStore, example: "ranking." + format.rawValue)
             print(lang == .id ? "Ditulis: \(output)" : "Written: \(output)")
         } else {
             FileHandle.standardOutput.write(data)
@@ -150,6 +145,9 @@ struct Recover: ParsableCommand {
         for note in plan.notes { print("  note: \(note.displaySafe)") }
         let stamp = now().replacingOccurrences(of: ":", with: "")
         print("  the damaged store and journal are kept as \(options.storePath).damaged-\(stamp)[.journal]")
+        if !plan.skipped.isEmpty {
+            print("  the \(plan.skipped.count) skipped journal line\(plan.skipped.count == 1 ? " is" : "s are") kept in \(Recovery.skippedPath(store, stamp: stamp))")
+        }
         if !yes {
             print("Go ahead? [y/N] ", terminator: "")
             guard let answer = readLine(), ["y", "ya", "yes"].contains(answer.lowercased()) else {

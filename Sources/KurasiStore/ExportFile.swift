@@ -1,0 +1,94 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Export {
+    /// Write an export to `output`, refusing any file that belongs to a store: the store, its
+    /// journal, journal segments, backups, lock, temp files and what `recover` keeps, of the open
+    /// store (compared by device and inode, so no other name or link reaches them) or of any store
+    /// beside the output. A symlink is followed only to check where it leads, never into one.
+    public static func write(_ data: Data, to output: String, store: Store, example: String) throws(StoreError) {
+        func refuse(_ what: String) -> StoreError {
+            StoreError(.writeFailed, file: output, "\(what) Nothing was written; export to another file, e.g. -o \(example).")
+        }
+        let resolved = Store.resolveLinks(output)
+        let via = resolved == output ? "" : " (the symlink leads to \(resolved))"
+        var st = stat()
+        if stat(output, &st) == 0 {
+            if st.st_mode & S_IFMT == S_IFDIR {
+                throw StoreError(.writeFailed, file: output,
+                                 "is a directory. Name the file to write, e.g. -o \((output as NSString).appendingPathComponent(example)).")
+            }
+            if let role = storeFileRole(dev: st.st_dev, ino: st.st_ino, store: store) {
+                throw refuse("is \(role)\(via).")
+            }
+            if st.st_mode & S_IFMT == S_IFREG {
+                let head = Store.prefix(of: output)
+                if Store.headerVersion(head) != nil { throw refuse("is a Kurasi store (or a backup of one)\(via).") }
+                if head.starts(with: Data("{\"checksum\":\"crc32:".utf8)) { throw refuse("is a Kurasi journal\(via).") }
+            }
+        }
+        if let role = siblingStoreRole(resolved) { throw refuse("is \(role)\(via).") }
+
+        let fd = open(output, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let e = errno
+            if e == EISDIR { throw StoreError(.writeFailed, file: output, "is a directory. Name the file to write, e.g. -o \((output as NSString).appendingPathComponent(example)).") }
+            throw StoreError(.writeFailed, file: output, "cannot be written (\(String(cString: strerror(e)))). Check the directory exists and that you may write to it.")
+        }
+        defer { close(fd) }
+        // Check the file actually opened too, before anything in it is cut.
+        if fstat(fd, &st) == 0, let role = storeFileRole(dev: st.st_dev, ino: st.st_ino, store: store) {
+            throw refuse("is \(role)\(via).")
+        }
+        let isRegular = st.st_mode & S_IFMT == S_IFREG
+        guard !isRegular || ftruncate(fd, 0) == 0, writeAll(fd, data) else {
+            throw StoreError(.writeFailed, file: output, "could not be written (\(String(cString: strerror(errno)))). Check free space and permissions.")
+        }
+    }
+
+    /// What a file (by device and inode) is to the open store, or nil when it is none of its files.
+    static func storeFileRole(dev: dev_t, ino: ino_t, store: Store) -> String? {
+        let target = store.targetPath
+        let dir = (target as NSString).deletingLastPathComponent
+        let base = (target as NSString).lastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
+        for name in names where name == base || name.hasPrefix(base + ".") || name.hasPrefix("." + base + ".") {
+            var st = stat()
+            guard lstat(dir.isEmpty ? name : dir + "/" + name, &st) == 0, st.st_dev == dev, st.st_ino == ino else { continue }
+            if let r = role(name, base: base, storeShown: store.path) { return r }
+        }
+        return nil
+    }
+
+    /// What a path is when its name belongs to a store in the same directory (`X.journal` next
+    /// to the store X, or `.X.tmp-123`), or nil.
+    static func siblingStoreRole(_ path: String) -> String? {
+        let dir = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
+        for base in names where base != name && (name.hasPrefix(base + ".") || name.hasPrefix("." + base + ".")) {
+            let storePath = dir.isEmpty ? base : dir + "/" + base
+            guard Store(path: storePath).looksLikeStore else { continue }
+            if let r = role(name, base: base, storeShown: storePath) { return r }
+        }
+        return nil
+    }
+
+    /// Nil for a name that only starts like the store's (`kurasi.json.csv`, an earlier export).
+    static func role(_ name: String, base: String, storeShown: String) -> String? {
+        if name == base { return "the Kurasi store \(storeShown) itself" }
+        if name.hasPrefix("."), name.contains(".tmp-") { return "a temporary file of the Kurasi store \(storeShown) (a snapshot being written)" }
+        let rest = String(name.dropFirst(base.count))
+        if rest == Journal.suffix {
+            return "the journal of the Kurasi store \(storeShown): it holds every edit since the last compaction"
+        }
+        if rest.hasPrefix(Journal.suffix + ".r") { return "a journal segment of the Kurasi store \(storeShown), kept with its backups" }
+        if rest.hasPrefix(".r"), rest.hasSuffix(".bak") { return "a backup of the Kurasi store \(storeShown)" }
+        if rest == ".lock" { return "the lock file of the Kurasi store \(storeShown)" }
+        if rest.hasPrefix(".damaged-") { return "a damaged copy of the Kurasi store \(storeShown), kept by `kurasi recover`" }
+        if rest.hasPrefix(".skipped-") { return "the skipped journal lines of the Kurasi store \(storeShown), kept by `kurasi recover`" }
+        return nil
+    }
+}
