@@ -114,6 +114,7 @@ extension Round {
 
         case let .addCurator(c):
             guard !c.id.trimmingSpaces.isEmpty else { throw .emptyField("id") }
+            if let problem = IDRule.problem(c.id) { throw .invalidID(c.id, problem: problem) }
             guard !c.name.trimmingSpaces.isEmpty else { throw .emptyField("name") }
             guard curator(c.id) == nil else { throw .curatorExists(c.id) }
             return (.curator(id: c.id, from: nil, to: c), nil)
@@ -131,6 +132,9 @@ extension Round {
 
         case let .add(newProducers, newProducts):
             var seen = Set<String>()
+            for id in newProducers.map(\.id) + newProducts.map(\.id) {
+                if let problem = IDRule.problem(id) { throw .invalidID(id, problem: problem) }
+            }
             for p in newProducers {
                 guard producer(p.id) == nil, seen.insert(p.id).inserted else { throw .duplicateID(p.id) }
             }

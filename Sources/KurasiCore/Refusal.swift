@@ -30,6 +30,8 @@ public enum Refusal: Error, Hashable, Sendable {
     case productInUse(String)
     case emptyField(String)
     case duplicateID(String)
+    /// An id that breaks `IDRule` (control characters, spaces, longer than 32 characters).
+    case invalidID(String, problem: String)
 
     public func text(_ lang: Language) -> String {
         let id = lang == .id
@@ -108,6 +110,10 @@ public enum Refusal: Error, Hashable, Sendable {
             return id ? "\(f) tidak boleh kosong." : "\(f) must not be empty."
         case let .duplicateID(i):
             return id ? "ID \(i) sudah dipakai." : "The id \(i) is already in use."
+        case let .invalidID(i, problem):
+            let shown = String(i.displaySafe.prefix(40))
+            return id ? "ID \"\(shown)\" tidak dapat dipakai: ID tanpa spasi atau karakter kendali, paling panjang \(IDRule.maxLength) karakter (mis. K7, U-0012)."
+                : "The id \"\(shown)\" cannot be used (it \(problem)): ids have no spaces or control characters and at most \(IDRule.maxLength) characters (e.g. K7, U-0012)."
         }
     }
 }

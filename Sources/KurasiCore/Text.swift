@@ -15,7 +15,7 @@ extension String {
         return changed ? String(out) : self
     }
 
-    static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
+    public static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x00...0x1F, 0x7F...0x9F: true  // C0 (incl. ESC, BEL, tab, newline), DEL, C1 (incl. CSI)
         case 0x200E, 0x200F, 0x061C: true    // LRM, RLM, ALM

@@ -75,21 +75,21 @@ public enum Export {
         let header = lang == .id
             ? ["klaster", "peringkat", "id_produk", "produk", "id_pelaku", "pelaku_umkm", "kelurahan", "skor", "kurator", "min", "maks", "sd", "memenuhi_syarat", "alasan_tidak_memenuhi", "pin", "alasan_pin"]
             : ["cluster", "rank", "product_id", "product", "producer_id", "producer", "kelurahan", "score", "curators", "min", "max", "sd", "eligible", "ineligible_because", "pin", "pin_reason"]
-        try csv.write(row: header)
+        try csv.write(row: header.map(spreadsheetSafe))
         func num(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "" }
         for cluster in clusters {
             let pins = round.pins(in: cluster)
             for r in round.ranking(cluster) {
                 let producer = round.producer(r.product.producer)
                 let pin = pins.first { $0.product == r.product.id }
-                try csv.write(row: [
+                try csv.write(row: ([
                     cluster.rawValue, r.rank.map(String.init) ?? "", r.product.id, r.product.name,
                     r.product.producer, producer?.name ?? "", producer?.kelurahan ?? "",
                     num(r.aggregate.score), String(r.aggregate.count), num(r.aggregate.min), num(r.aggregate.max),
                     num(r.aggregate.standardDeviation), r.eligible ? (lang == .id ? "ya" : "yes") : (lang == .id ? "tidak" : "no"),
                     r.ineligibility.map { $0.text(lang) }.joined(separator: "; "),
                     pin.map { String($0.slot) } ?? "", pin?.reason ?? "",
-                ])
+                ] as [String]).map(spreadsheetSafe))
             }
         }
         csv.stream.close()
@@ -98,22 +98,56 @@ public enum Export {
         return data
     }
 
+    /// A CSV cell a spreadsheet will not run: a cell that starts with = + - @ TAB or CR is read
+    /// as a formula (`=HYPERLINK(…)`, `=cmd|' /C calc'!A0`), so it gets a leading single quote
+    /// (the OWASP rule). Every CSV Kurasi writes passes each cell through here.
+    public static func spreadsheetSafe(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
+        return "'" + cell
+    }
+
+    /// Text from data made safe to interpolate into Markdown that may be rendered to HTML or
+    /// shown with `cat`: control characters (escape sequences, newlines that would start a
+    /// heading) and bidi overrides are removed, HTML's `& < >` become entities, and every
+    /// character Markdown gives a meaning within a line is backslash-escaped, so `<script>`,
+    /// `[x](javascript:…)`, `**`, `#` and `|` arrive as the text they are.
+    public static func markdownSafe(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
+            if String.isUnsafe(scalar) {
+                // A line break or tab becomes a space; everything else is dropped.
+                if scalar == "\n" || scalar == "\r" || scalar == "\t" { out.append(" ") }
+                continue
+            }
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "!", "|", "~":
+                out.append("\\"); out.unicodeScalars.append(scalar)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     // MARK: Minutes
 
-    /// The round's minutes (berita acara) in Markdown. Text from data is made display-safe and
-    /// table cells have `|` escaped.
+    /// The round's minutes (berita acara) in Markdown. Every value from data (ids, names, dates,
+    /// reasons) passes through `markdownSafe`.
     public static func minutes(_ round: Round, lang: Language = .id) -> String {
         let L = { (id: String, en: String) in lang == .id ? id : en }
-        func cell(_ s: String) -> String { s.displaySafe.replacingOccurrences(of: "|", with: "\\|") }
+        func cell(_ s: String) -> String { markdownSafe(s) }
         func score(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "–" }
         let info = round.round
         var md = "# \(L("Berita Acara Kurasi", "Curation Minutes")): \(cell(info.title))\n\n"
         md += "- \(L("Penyelenggara", "Organiser")): \(cell(info.organizer))\n"
-        md += "- \(L("Tanggal", "Date")): \(info.date)\n"
+        md += "- \(L("Tanggal", "Date")): \(cell(info.date))\n"
         md += "- \(L("Revisi data", "Store revision")): \(round.revision)\n"
         if info.status.state == .final {
-            let who = info.status.by.flatMap { round.curator($0) }.map { "\(cell($0.name)) (\($0.id))" } ?? (info.status.by ?? "–")
-            md += "- \(L("Status", "Status")): **\(L("FINAL", "FINAL"))**, \(L("difinalisasi oleh", "finalised by")) \(who) \(L("pada", "at")) \(info.status.at ?? "–")\n"
+            let who = info.status.by.flatMap { round.curator($0) }.map { "\(cell($0.name)) (\(cell($0.id)))" } ?? cell(info.status.by ?? "–")
+            md += "- \(L("Status", "Status")): **\(L("FINAL", "FINAL"))**, \(L("difinalisasi oleh", "finalised by")) \(who) \(L("pada", "at")) \(cell(info.status.at ?? "–"))\n"
         } else {
             md += "- \(L("Status", "Status")): \(L("terbuka (belum final)", "open (not final)"))\n"
         }
@@ -122,9 +156,9 @@ public enum Export {
         md += "## \(L("Kurator", "Curators"))\n\n"
         for c in round.curators {
             let role = c.role == .chair ? L("ketua", "chair") : L("kurator", "curator")
-            md += "- \(c.id) \(cell(c.name)), \(role)"
+            md += "- \(cell(c.id)) \(cell(c.name)), \(role)"
             if !c.conflicts.isEmpty {
-                let list = c.conflicts.map { "\($0.producer) (\(cell($0.reason)))" }.joined(separator: ", ")
+                let list = c.conflicts.map { "\(cell($0.producer)) (\(cell($0.reason)))" }.joined(separator: ", ")
                 md += "; \(L("konflik kepentingan, tidak menilai", "conflict of interest, does not score")): \(list)"
             }
             md += "\n"
@@ -148,11 +182,11 @@ public enum Export {
                     md += "| ★\(slot) | – | – | – | – | – | – | – | |\n"; continue
                 }
                 let producer = round.producer(r.product.producer)
-                md += "| ★\(slot) | \(r.product.id) | \(cell(r.product.name)) | \(cell(producer?.name ?? "")) | \(cell(producer?.kelurahan ?? "")) | \(score(r.aggregate.score)) | \(r.aggregate.count) | \(r.rank.map(String.init) ?? "–") | \(cell(pin.reason ?? "")) |\n"
+                md += "| ★\(slot) | \(cell(r.product.id)) | \(cell(r.product.name)) | \(cell(producer?.name ?? "")) | \(cell(producer?.kelurahan ?? "")) | \(score(r.aggregate.score)) | \(r.aggregate.count) | \(r.rank.map(String.init) ?? "–") | \(cell(pin.reason ?? "")) |\n"
             }
             let top = ranking.prefix { $0.rank != nil }.prefix(Round.pinSlots)
             md += "\n\(L("Lima teratas menurut skor", "Top five by score")): "
-            md += top.isEmpty ? "–" : top.map { "\($0.product.id) \(cell($0.product.name)) (\(score($0.aggregate.score)))" }.joined(separator: "; ")
+            md += top.isEmpty ? "–" : top.map { "\(cell($0.product.id)) \(cell($0.product.name)) (\(score($0.aggregate.score)))" }.joined(separator: "; ")
             md += "\n"
         }
 
@@ -162,7 +196,7 @@ public enum Export {
             for r in round.ranking(cluster) {
                 let a = r.aggregate
                 let note = r.eligible ? (r.pinnedSlot.map { "★\($0)" } ?? "") : r.ineligibility.map { $0.text(lang) }.joined(separator: "; ")
-                md += "| \(r.rank.map(String.init) ?? "–") | \(r.product.id) | \(cell(r.product.name)) | \(cell(round.producer(r.product.producer)?.name ?? "")) | \(score(a.score)) | \(a.count) | \(score(a.min)) | \(score(a.max)) | \(score(a.standardDeviation)) | \(cell(note)) |\n"
+                md += "| \(r.rank.map(String.init) ?? "–") | \(cell(r.product.id)) | \(cell(r.product.name)) | \(cell(round.producer(r.product.producer)?.name ?? "")) | \(score(a.score)) | \(a.count) | \(score(a.min)) | \(score(a.max)) | \(score(a.standardDeviation)) | \(cell(note)) |\n"
             }
         }
         md += "\n\(L("Tanda tangan kurator", "Curators' signatures")):\n\n"
