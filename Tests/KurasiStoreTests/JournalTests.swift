@@ -145,19 +145,64 @@ import Testing
         #expect(try Store(path: dir.file("data/real.json")).load().revision == 4)
     }
 
-    @Test func aWriteThatFailsLeavesTheStoreAsItWas() throws {
+    /// The write fails at a named point (as a full or broken disk would make it, and as root,
+    /// who may write anywhere, still meets it): nothing on disk changes, the handle keeps the
+    /// round as on disk and goes on working once writes succeed again.
+    @Test func aWriteThatFailsLeavesTheStoreAsItWasAndTheHandleKeepsWorking() throws {
         let dir = TempDir()
         let (store, h) = try store(dir)
         try score(h, "kemasan", 3)
         let snapshot = bytes(store.path), journal = bytes(store.journalPath)
-        // The journal cannot be written (made a directory's worth of trouble: read-only file).
-        chmod(store.journalPath, 0o400)
-        defer { chmod(store.journalPath, 0o600) }
-        if getuid() != 0 {
-            #expect(throws: StoreError.self) { try score(h, "harga", 2) }
-            #expect(bytes(store.path) == snapshot && bytes(store.journalPath) == journal)
-            #expect(h.round.revision == 2)
+        WriteFaults.fail(store.path, at: [.journalWritten])
+        defer { WriteFaults.clear(store.path) }
+        do {
+            try score(h, "harga", 2)
+            Issue.record("the edit was saved despite the failing write")
+        } catch let error as StoreError {
+            #expect(error.kind == .writeFailed)
+            #expect(error.description.contains("the edit was not saved") && error.description.contains("Input/output error"), "\(error)")
         }
+        #expect(bytes(store.path) == snapshot && bytes(store.journalPath) == journal)
+        #expect(h.round.revision == 2)
+        #expect(h.round.sheet(product: "P-1", curator: "K1")["harga"] == nil)
+        WriteFaults.clear(store.path)
+        try score(h, "harga", 2)
+        #expect(try store.load().sheet(product: "P-1", curator: "K1")["harga"] == 2)
+    }
+
+    @Test func aCompactionThatCannotWriteKeepsTheEditInTheJournal() throws {
+        let dir = TempDir()
+        let (store, h) = try store(dir, compactEvery: 1)
+        let snapshot = bytes(store.path)
+        WriteFaults.fail(store.path, at: [.snapshotTempWritten])
+        defer { WriteFaults.clear(store.path) }
+        try score(h, "harga", 2)
+        #expect(h.warnings.contains { $0.contains("compacting the store failed") })
+        #expect(bytes(store.path) == snapshot)
+        #expect(try store.load().sheet(product: "P-1", curator: "K1")["harga"] == 2)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(!names.contains { $0.contains(".tmp-") }, "\(names)")
+    }
+
+    /// l2 → l1 → real: every link stays a link, the real file gets every edit, and both links
+    /// share one lock and one journal.
+    @Test func aChainOfSymlinksLeadsEveryWriterToTheRealStore() throws {
+        let dir = TempDir()
+        try FileManager.default.createDirectory(atPath: dir.file("data"), withIntermediateDirectories: true)
+        try Store(path: dir.file("data/real.json")).create(tinyRound())
+        try FileManager.default.createSymbolicLink(atPath: dir.file("l1.json"), withDestinationPath: "data/real.json")
+        try FileManager.default.createSymbolicLink(atPath: dir.file("l2.json"), withDestinationPath: "l1.json")
+        let viaL2 = try StoreHandle(store: Store(path: dir.file("l2.json")))
+        let viaL1 = try StoreHandle(store: Store(path: dir.file("l1.json")))
+        viaL2.compactEvery = 2
+        try score(viaL2, "kemasan", 3); try score(viaL1, "harga", 2); try score(viaL2, "pasar", 4)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.file("l2.json")) == "l1.json")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.file("l1.json")) == "data/real.json")
+        let real = try Store(path: dir.file("data/real.json")).load()
+        #expect(real.revision == 4)
+        #expect(real.sheet(product: "P-1", curator: "K1") == ["kualitas": 4, "kemasan": 3, "harga": 2, "pasar": 4])
+        let top = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(top == ["data", "l1.json", "l2.json"], "lock or journal files beside a link: \(top)")
     }
 
     @Test func journalFuzzNeverCrashes() throws {
