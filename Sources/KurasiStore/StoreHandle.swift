@@ -32,7 +32,8 @@ public final class StoreHandle {
         // Only a file that is a store gets a lock file beside it: pointed at /dev/null or a CSV,
         // reading says what the file is and leaves nothing behind.
         try store.checkIsFile()
-        let lock = store.looksLikeStore ? try StoreLock(storePath: store.targetPath, shownAs: store.path, shared: true) : nil
+        let hasLock = access(store.targetPath + ".lock", F_OK) == 0
+        let lock = hasLock || store.looksLikeStore ? try StoreLock(storePath: store.targetPath, shownAs: store.path, shared: true) : nil
         defer { lock?.release() }
         round = try store.loadSnapshot()
         snapshotRevision = round.revision

@@ -205,6 +205,26 @@ import Testing
         #expect(top == ["data", "l1.json", "l2.json"], "lock or journal files beside a link: \(top)")
     }
 
+    /// Temp files a killed compaction left (`.k.json.tmp-PID`, `.k.json.rN.bak.tmp-PID`) are
+    /// removed by the next writer; those of a process that still runs, and other files, stay.
+    @Test func theNextWriterRemovesTheTempFilesOfDeadProcesses() throws {
+        let dir = TempDir()
+        let (store, h) = try store(dir)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run(); child.waitUntilExit()
+        let dead = child.processIdentifier
+        let snapshot = bytes(store.path)!
+        let stale = [".k.json.tmp-\(dead)", ".k.json.r3.bak.tmp-\(dead)"]
+        let kept = [".k.json.tmp-1", ".k.json.tmp-\(getpid())", ".other.json.tmp-\(dead)", ".k.json.notes.tmp-\(dead)"]
+        for name in stale + kept { try snapshot.write(to: URL(fileURLWithPath: dir.file(name))) }
+        _ = try StoreHandle(store: store)  // reading removes nothing
+        #expect(stale.allSatisfy { FileManager.default.fileExists(atPath: dir.file($0)) })
+        try score(h, "kemasan", 3)
+        for name in stale { #expect(!FileManager.default.fileExists(atPath: dir.file(name)), "\(name) was left") }
+        for name in kept { #expect(FileManager.default.fileExists(atPath: dir.file(name)), "\(name) was removed") }
+    }
+
     @Test func journalFuzzNeverCrashes() throws {
         var rng = SplitMix(seed: 44)
         let dir = TempDir()
