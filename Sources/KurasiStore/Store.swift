@@ -66,7 +66,7 @@ public struct Store: Sendable {
 
     /// Refuse, in a sentence, a path that is not a regular file: a directory, a device such as
     /// /dev/null, a FIFO or a socket. Checked before anything opens it (opening a FIFO blocks).
-    func checkIsFile() throws(StoreError) {
+    public func checkIsFile() throws(StoreError) {
         var st = stat()
         guard stat(path, &st) == 0 else { return }
         let what: String

@@ -134,6 +134,7 @@ struct Recover: ParsableCommand {
 
     func run() throws {
         let store = options.kurasiStore
+        try store.checkIsFile()
         if let round = try? store.load() {
             print("\(options.storePath) reads fine (rev \(round.revision)); there is nothing to recover. `kurasi check` verifies it in full.")
             return

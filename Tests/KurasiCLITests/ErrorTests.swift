@@ -89,6 +89,23 @@ import Testing
         #expect(try cli.storeBytes() == before)
     }
 
+    @Test func idsWithSpacesOrControlCharactersAreRefusedWhereTheyAreMade() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["init", "--date", "2020-10-15"])
+        let before = try cli.storeBytes()
+        for id in ["K 1", "K1\n# Judul", "\u{1B}]2;x\u{07}", String(repeating: "K", count: 33)] {
+            let r = try cli.run(["curator", "add", id, "--name", "Sri", "--chair"])
+            #expect(r.status == 1, "\(id.debugDescription) exited \(r.status)")
+            #expect(r.stderr.contains("cannot be used") && r.stderr.contains("at most 32 characters"), "\(r.stderr)")
+            #expect(!r.stderr.contains("\u{1B}"))
+        }
+        #expect(try cli.storeBytes() == before)
+        #expect(!FileManager.default.fileExists(atPath: cli.store + ".journal"))
+        let recover = try cli.run(["recover", "--store", "/dev/null", "--yes"])
+        #expect(recover.status == 1 && recover.stderr.contains("/dev/null: is a device"), "\(recover.stderr)")
+    }
+
     @Test func demoWorksFromAnyDirectoryAndSaysWhere() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
