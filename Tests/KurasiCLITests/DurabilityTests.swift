@@ -46,6 +46,16 @@ import Testing
         // Recover has nothing to do: the store reads fine.
         let recover = try cli.run(["recover", "--yes"])
         #expect(recover.status == 0 && recover.stdout.contains("nothing to recover"), "\(recover.stdout)\(recover.stderr)")
+        // And with the snapshot cut in half, the backups and journal segments the kill and the
+        // next edit left rebuild every edit.
+        let snapshot = try cli.storeBytes()
+        try snapshot.prefix(snapshot.count / 2).write(to: URL(fileURLWithPath: cli.store))
+        let rebuilt = try cli.run(["recover", "--yes"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(!rebuilt.stdout.contains("skipped"), "\(rebuilt.stdout)")
+        let recovered = Store(path: cli.store).loadOrFail()
+        #expect(recovered.revision == start + 2, "after a kill at \(point.rawValue): \(rebuilt.stdout)")
+        #expect(recovered.sheet(product: "P-0003", curator: "K2") == ["kualitas": 1, "kemasan": 2, "keunikan": 3])
     }
 
     /// A few kills at unplanned moments, as a check on the named points. The window is measured
