@@ -117,9 +117,10 @@ struct Journal {
         if failed { errno = EIO }
         guard !failed, writeAll(fd, data), { CrashPoint.journalWritten.reached(); return true }(), fsync(fd) == 0 else {
             let e = errno
-            // Take back a partial line so the journal ends where it did.
+            // Take back a partial line so the journal ends where it did (or is not there at all).
             _ = ftruncate(fd, before.st_size)
             _ = fsync(fd)
+            if !existed { unlink(path) }
             throw writeError(shownAs, path, "writing the journal", e)
         }
         if !existed { fsyncDirectory(of: path) }

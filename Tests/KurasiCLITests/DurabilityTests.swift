@@ -58,6 +58,37 @@ import Testing
         #expect(recovered.sheet(product: "P-0003", curator: "K2") == ["kualitas": 1, "kemasan": 2, "keunikan": 3])
     }
 
+    /// A write that fails at a named point (`KURASI_FAIL_AT`, as a broken disk would make it;
+    /// root meets it too): a failed journal write refuses the edit and changes nothing; a failed
+    /// compaction keeps the edit in the journal, says so, and leaves no temp file.
+    @Test(arguments: [CrashPoint.journalWritten, .backupTempWritten, .snapshotTempWritten])
+    func aWriteThatFailsAtANamedPointIsReportedAndLosesNothing(_ point: CrashPoint) throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        let env = ["KURASI_COMPACT_EVERY": "1"]
+        try cli.ok(["score", "P-0003", "--curator", "K2", "kualitas=1"], env: env)
+        let before = try FileManager.default.contentsOfDirectory(atPath: cli.dir).sorted()
+        let snapshot = try cli.storeBytes()
+        var failEnv = env
+        failEnv["KURASI_FAIL_AT"] = point.rawValue
+        let r = try cli.run(["score", "P-0003", "--curator", "K2", "kemasan=2"], env: failEnv)
+        let sheet = Store(path: cli.store).loadOrFail().sheet(product: "P-0003", curator: "K2")
+        if point == .journalWritten {
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("the edit was not saved") && r.stderr.contains("Input/output error"), "\(r.stderr)")
+            #expect(sheet == ["kualitas": 1])
+        } else {
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.contains("the edit is saved in the journal, but compacting the store failed"), "\(r.stderr)")
+            #expect(sheet == ["kualitas": 1, "kemasan": 2])
+        }
+        #expect(try cli.storeBytes() == snapshot)
+        let after = try FileManager.default.contentsOfDirectory(atPath: cli.dir).sorted()
+        #expect(!after.contains { $0.contains(".tmp-") }, "\(after)")
+        if point == .journalWritten { #expect(after == before) }
+        #expect(try cli.run(["check"]).status == 0)
+    }
+
     /// A few kills at unplanned moments, as a check on the named points. The window is measured
     /// from this machine's own edit time, so a slow or loaded machine gets a wider one; the test
     /// asserts only what must hold whatever the moment.
