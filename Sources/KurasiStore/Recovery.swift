@@ -101,6 +101,9 @@ public struct Recovery {
                                        reason: "revision \(e.revision) no longer applies (\(error.text(.en)))", text: line.text))
             }
         }
+        // New edits must not reuse the revision of a line that was skipped: a later recovery
+        // would take the old line for the new one.
+        if let highest = intact.last?.event?.revision, highest > round.revision { round.revision = highest }
         for s in skipped { notes.append("skipped \(s.place): \(s.reason)") }
         return Recovery(base: base, baseRevision: start.revision, replayed: replayed, round: round, notes: notes, skipped: skipped)
     }

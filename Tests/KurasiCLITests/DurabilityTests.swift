@@ -294,6 +294,26 @@ import Testing
         #expect(skipped == lines[0] + "\n" + lines[1] + "\n")
     }
 
+    /// When the newest line is the one skipped, the store still goes on after its revision, so
+    /// a later recovery cannot mistake the skipped line for a new edit.
+    @Test func afterRecoveryNewEditsNeverReuseASkippedLinesRevision() throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        let start = Store(path: cli.store).loadOrFail().revision
+        try cli.ok(["score", "P-0003", "--curator", "K2", "kualitas=1"])
+        try cli.ok(["score", "P-0003", "--curator", "K2", "kemasan=2"])
+        try cli.ok(["score", "P-0003", "--curator", "K2", "kualitas=2"])  // from 1: skipped below
+        var lines = try String(contentsOfFile: cli.store + ".journal", encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[0] = String(lines[0].dropLast(5))
+        try writeJournal(cli, lines)
+        let r = try cli.run(["recover", "--yes"])
+        #expect(r.status == 0 && r.stdout.contains("replay 1 edits"), "\(r.stdout)\(r.stderr)")
+        #expect(Store(path: cli.store).loadOrFail().revision == start + 3)
+        let next = try cli.ok(["score", "P-0003", "--curator", "K2", "keunikan=4"])
+        #expect(next.hasPrefix("rev \(start + 4):"), "\(next)")
+        #expect(try cli.run(["check"]).status == 0)
+    }
+
     @Test func recoverAsksFirstAndRestoresFromTheNewestGoodBackup() throws {
         let cli = try CLI(copying: "madiun-2020/kurasi.json")
         defer { cli.cleanUp() }
