@@ -46,8 +46,8 @@ struct Journal {
     }
 
     /// One line (without its newline): its event, or what is wrong with it.
-    static func parse(_ chunk: Data) -> Result<Event, LineProblem> {
-        guard let line = try? JSONDecoder().decode(Line.self, from: chunk) else {
+    static func parse(_ chunk: Data, decoder: JSONDecoder = JSONDecoder()) -> Result<Event, LineProblem> {
+        guard let line = try? decoder.decode(Line.self, from: chunk) else {
             return .failure(LineProblem("it is not a readable journal entry"))
         }
         let body = (try? encoder.encode(line.event)) ?? Data()
@@ -75,15 +75,11 @@ struct Journal {
             var problem: String?
             if newline == nil {
                 problem = "it is incomplete (no line end)"
-            } else if let line = try? decoder.decode(Line.self, from: chunk) {
-                let body = (try? encoder.encode(line.event)) ?? Data()
-                if checksum(body) != line.checksum {
-                    problem = "its checksum does not match its content"
-                } else {
-                    tail.events.append(line.event)
-                }
             } else {
-                problem = "it is not a readable journal entry"
+                switch parse(chunk, decoder: decoder) {
+                case .success(let event): tail.events.append(event)
+                case .failure(let p): problem = p.description
+                }
             }
             if let problem {
                 if isLast {
@@ -91,7 +87,7 @@ struct Journal {
                     return tail
                 }
                 throw StoreError(.invalidContent, file: file, line: lineNumber,
-                                 "journal line \(lineNumber) is damaged (\(problem)) and later lines follow it, so this is not a crash's torn write. Nothing was changed. Run `kurasi check`, then `kurasi recover` to restore from the newest good backup.")
+                                 "journal line \(lineNumber) is damaged (\(problem)) and later lines follow it, so this is not a crash's torn write. Nothing was changed. Run `kurasi check`, then `kurasi recover`: it rebuilds the store from the newest good backup and every intact journal line, skipping only the damaged ones.")
             }
             tail.lines = lineNumber
             start = end + 1
