@@ -16,7 +16,7 @@ struct Kurasi: ParsableCommand {
         """,
         subcommands: [
             Demo.self, Init.self, Import.self, Validate.self, CuratorCommand.self, ConflictCommand.self,
-            Score.self, Rank.self, PinCommand.self, Unpin.self, Finalize.self, Reopen.self,
+            Score.self, Rank.self, PinCommand.self, Unpin.self, Deliberate.self, Finalize.self, Reopen.self,
             History.self, Undo.self, ExportCommand.self, Check.self, Recover.self, Status.self,
         ])
 

@@ -94,25 +94,8 @@ struct Check: ParsableCommand {
         let store = options.kurasiStore
         let handle = try StoreHandle(store: store)
         let round = handle.round
-        var problems: [String] = []
-        var last = 0
-        for e in round.events {
-            if e.revision <= last { problems.append("event rev \(e.revision) does not follow rev \(last)") }
-            last = e.revision
-        }
-        if last > round.revision { problems.append("the last event has rev \(last), above the store's revision \(round.revision)") }
-        for cluster in Cluster.allCases {
-            let pins = round.pins(in: cluster)
-            if Set(pins.map(\.slot)).count != pins.count { problems.append("\(cluster.rawValue) has two pins in one slot") }
-            if Set(pins.map(\.product)).count != pins.count { problems.append("\(cluster.rawValue) pins one product twice") }
-        }
-        for c in round.curators {
-            for conflict in c.conflicts {
-                for p in round.products where p.producer == conflict.producer && !round.sheet(product: p.id, curator: c.id).isEmpty {
-                    problems.append("curator \(c.id) has scores for \(p.id) despite a declared conflict with \(p.producer)")
-                }
-            }
-        }
+        // Every rule of the round, the same ones the commands keep (KurasiCore's `violations`).
+        var problems: [String] = round.violations().map { $0.text(options.language) }
         for backup in store.backups() {
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: backup.path)) else { continue }
             do { _ = try Store.decode(data, file: backup.path) } catch { problems.append("backup damaged: \(error.description)") }
