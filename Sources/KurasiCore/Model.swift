@@ -271,10 +271,13 @@ public struct RoundInfo: Codable, Hashable, Sendable {
     public var status: RoundStatus
     /// The IANA time zone times are shown in ("Asia/Jakarta", WIB, when absent).
     public var timeZone: String?
+    /// Where the committee meets ("Madiun"), written above the signatures of the minutes.
+    public var place: String?
     public init(title: String, organizer: String = "", date: String,
-                settings: Settings = Settings(), status: RoundStatus = .open, timeZone: String? = nil) {
+                settings: Settings = Settings(), status: RoundStatus = .open, timeZone: String? = nil,
+                place: String? = nil) {
         self.title = title; self.organizer = organizer; self.date = date
-        self.settings = settings; self.status = status; self.timeZone = timeZone
+        self.settings = settings; self.status = status; self.timeZone = timeZone; self.place = place
     }
 }
 

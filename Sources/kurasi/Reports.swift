@@ -32,7 +32,7 @@ struct Rank: ParsableCommand {
             let threshold = round.round.settings.disagreementThreshold
             for r in ranking {
                 let a = r.aggregate
-                let score = a.score.map { String(format: "%.1f", $0) } ?? "–"
+                let score = Format.score(a.score, lang)
                 let disputed = a.count > 1 && a.spread >= threshold ? "⚑" : " "
                 let mark = r.pinnedSlot.map { "★\($0)" } ?? (r.eligible ? "" : "⊘ " + (r.ineligibility.first?.text(lang) ?? ""))
                 print("  \(col(r.rank.map(String.init) ?? "–", 3, right: true))  \(col(r.product.id, 7)) \(col(r.product.name, 30)) \(col(round.producer(r.product.producer)?.name ?? "", 24)) \(col(score, 5, right: true))\(disputed)\(col(String(a.count), 2, right: true))  \(mark)")
@@ -54,7 +54,8 @@ struct History: ParsableCommand {
         let events = product.map { round.history(product: $0) } ?? round.events
         if events.isEmpty { print(options.language == .id ? "Belum ada perubahan." : "No changes yet.") }
         for e in events {
-            print("rev \(col(String(e.revision), 5)) \(e.at)  \(col(e.by, 6)) \(e.summary(options.language).displaySafe)")
+            let when = Format.time(e.at, zone: round.round.zone, options.language)
+            print("rev \(col(String(e.revision), 5)) \(when)  \(col(e.by, 6)) \(e.summary(options.language).displaySafe)")
         }
     }
 }
@@ -64,6 +65,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var options: StoreOptions
     @Option(name: .long, help: "csv, json or md.") var format: ExportFormat
     @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
+    @Option(name: .long, help: "The berita acara number written on the minutes (md), e.g. 012/BA/KADIN/X/2020; a blank line to fill in by hand when absent.") var number: String?
 
     func run() throws {
         let round = try options.loadRound()
@@ -71,7 +73,7 @@ struct ExportCommand: ParsableCommand {
         let data: Data = switch format {
         case .csv: try Export.rankCSV(round, lang: lang)
         case .json: try Export.rankJSON(round, lang: lang)
-        case .md: Data(Export.minutes(round, lang: lang).utf8)
+        case .md: Data(Export.minutes(round, lang: lang, number: number).utf8)
         }
         if let output {
             if output == options.storePath || Store(path: output).exists && (try? Store.decode(Data(contentsOf: URL(fileURLWithPath: output)), file: output)) != nil {
