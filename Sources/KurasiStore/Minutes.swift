@@ -2,21 +2,20 @@ import Foundation
 import KurasiCore
 
 extension Export {
-    /// The round's minutes (berita acara) in Markdown, a document the committee signs: who sat on
-    /// the committee and how many sheets each completed, the conflicts of interest and what they
-    /// set aside, when deliberation opened, every finalisation and reopening with its reason,
-    /// the five pins of each cluster with their permits, the ranked products, and the place and
-    /// date above the signatures. Numbers and times come from `Format`, as on the console.
-    /// Every value from data is escaped for Markdown and HTML (see `markdownSafe`).
-    public static func minutes(_ round: Round, lang: Language = .id, number: String? = nil) -> String {
+    /// The round's minutes (berita acara), a document the committee signs: who sat on the
+    /// committee and how many sheets each completed, the conflicts of interest and what they set
+    /// aside, when deliberation opened, every finalisation and reopening with its reason, the five
+    /// pins of each cluster with their permits, the ranked products, and the place and date above
+    /// the signatures. Numbers and times come from `Format`, as on the console. Rendered as
+    /// Markdown (`minutes`) or as HTML to print (`minutesHTML`).
+    public static func minutesDocument(_ round: Round, lang: Language = .id, number: String? = nil) -> Document {
         let L = { (id: String, en: String) in lang == .id ? id : en }
-        let e = markdownSafe
         let zone = round.round.zone
-        func when(_ iso: String?) -> String { iso.map { e(Format.time($0, zone: zone, lang)) } ?? "–" }
+        func when(_ iso: String?) -> String { iso.map { Format.time($0, zone: zone, lang) } ?? "–" }
         func score(_ x: Double?) -> String { Format.score(x, lang) }
         func who(_ id: String?) -> String {
             guard let id else { return "–" }
-            return round.curator(id).map { "\(e($0.name)) (\(e($0.id)))" } ?? e(id)
+            return round.curator(id).map { "\($0.name) (\($0.id))" } ?? id
         }
         func roleName(_ r: CuratorRole) -> String {
             switch r {
@@ -26,142 +25,159 @@ extension Export {
             }
         }
         let info = round.round
-        var md = "# \(L("Berita Acara Kurasi", "Curation Minutes")): \(e(info.title))\n\n"
-        md += "\(L("Nomor", "Number")): \(number.map(e) ?? "______________________")\n\n"
-        md += "- \(L("Penyelenggara", "Organiser")): \(e(info.organizer))\n"
-        md += "- \(L("Tanggal kurasi", "Date of the round")): \(e(Format.date(info.date, lang)))\n"
+        let heading = "\(L("Berita Acara Kurasi", "Curation Minutes")): \(info.title)"
+        var doc = Document(title: heading, lang: lang)
+        doc.add(.title(heading))
+        doc.para("\(L("Nomor", "Number")): \(number ?? "______________________")")
+        var facts: [[Document.Span]] = [
+            [.text("\(L("Penyelenggara", "Organiser")): \(info.organizer)")],
+            [.text("\(L("Tanggal kurasi", "Date of the round")): \(Format.date(info.date, lang))")],
+        ]
         switch info.status.state {
         case .final:
-            md += "- \(L("Status", "Status")): **FINAL**, \(L("difinalisasi oleh", "finalised by")) \(who(info.status.by)) \(L("pada", "on")) \(when(info.status.at))\n"
+            facts.append([.text("\(L("Status", "Status")): "), .strong("FINAL"),
+                          .text(", \(L("difinalisasi oleh", "finalised by")) \(who(info.status.by)) \(L("pada", "on")) \(when(info.status.at))")])
         case .deliberation:
-            md += "- \(L("Status", "Status")): \(L("musyawarah (belum final)", "deliberation (not final)"))\n"
+            facts.append([.text("\(L("Status", "Status")): \(L("musyawarah (belum final)", "deliberation (not final)"))")])
         case .open:
-            md += "- \(L("Status", "Status")): \(L("penilaian masih berjalan (belum final)", "scoring in progress (not final)"))\n"
+            facts.append([.text("\(L("Status", "Status")): \(L("penilaian masih berjalan (belum final)", "scoring in progress (not final)"))")])
         }
         let aggregation = info.settings.aggregation == .mean ? L("rata-rata", "mean") : L("median", "median")
-        md += "- \(L("Skor produk", "Product score")): \(aggregation) \(L("skor lembar penilaian yang lengkap, 0–100", "of the complete score sheets, 0–100"))\n"
-        md += "- \(L("Jumlah perubahan tercatat", "Changes on record")): \(Format.count(round.events.count, lang))\n"
+        facts.append([.text("\(L("Skor produk", "Product score")): \(aggregation) \(L("skor lembar penilaian yang lengkap, 0–100", "of the complete score sheets, 0–100"))")])
+        facts.append([.text("\(L("Jumlah perubahan tercatat", "Changes on record")): \(Format.count(round.events.count, lang))")])
+        doc.add(.list(facts))
 
         // The course of the round: deliberation, finalisations and reopenings, in order.
         let steps = round.events.compactMap { ev -> String? in
             guard case let .status(_, to) = ev.change else { return nil }
             let whoWhen = "\(who(ev.by)), \(when(ev.at))"
             switch to.state {
-            case .deliberation where to.reason == nil:
-                return L("Tahap musyawarah dibuka oleh ", "Deliberation opened by ") + whoWhen
-            case .final:
-                return L("Difinalisasi oleh ", "Finalised by ") + whoWhen
-            default:
-                return L("Dibuka kembali oleh ", "Reopened by ") + whoWhen + L(", alasan: ", ", reason: ") + e(to.reason ?? "–")
+            case .deliberation where to.reason == nil: return L("Tahap musyawarah dibuka oleh ", "Deliberation opened by ") + whoWhen
+            case .final: return L("Difinalisasi oleh ", "Finalised by ") + whoWhen
+            default: return L("Dibuka kembali oleh ", "Reopened by ") + whoWhen + L(", alasan: ", ", reason: ") + (to.reason ?? "–")
             }
         }
-        md += "\n## \(L("Jalannya kurasi", "Course of the round"))\n\n"
-        md += steps.isEmpty ? L("Belum ada tahap yang dibuka atau ditutup.\n", "No phase opened or closed yet.\n")
-            : steps.map { "- \($0)\n" }.joined()
+        doc.add(.heading(L("Jalannya kurasi", "Course of the round")))
+        if steps.isEmpty { doc.para(L("Belum ada tahap yang dibuka atau ditutup.", "No phase opened or closed yet.")) }
+        else { doc.add(.list(steps.map { [.text($0)] })) }
 
-        // Curators and how many complete sheets each made.
+        // The committee and how many complete sheets each made.
         var sheets: [String: Int] = [:]
         for (p, byCurator) in round.scores {
             guard round.product(p) != nil else { continue }
             for (c, sheet) in byCurator where round.isComplete(sheet) { sheets[c, default: 0] += 1 }
         }
-        md += "\n## \(L("Komite kurasi", "The committee"))\n\n"
-        md += "| ID | \(L("Nama", "Name")) | \(L("Peran", "Role")) | \(L("Lembar penilaian lengkap", "Complete score sheets")) |\n|---|---|---|---:|\n"
-        for c in round.curators {
-            md += "| \(e(c.id)) | \(e(c.name)) | \(roleName(c.role)) | \(sheets[c.id] ?? 0) |\n"
-        }
+        doc.add(.heading(L("Komite kurasi", "The committee")))
+        doc.add(.table(header: ["ID", L("Nama", "Name"), L("Peran", "Role"), L("Lembar penilaian lengkap", "Complete score sheets")],
+                       align: [.left, .left, .left, .right],
+                       rows: round.curators.map { [$0.id, $0.name, roleName($0.role), String(sheets[$0.id] ?? 0)] }))
 
         // Conflicts of interest, by producer and product, and the sheets they set aside.
+        doc.add(.heading(L("Konflik kepentingan", "Conflicts of interest")))
         let conflicts = round.curators.flatMap { c in c.conflicts.map { (c, $0) } }
-        md += "\n## \(L("Konflik kepentingan", "Conflicts of interest"))\n\n"
-        if conflicts.isEmpty { md += L("Tidak ada konflik kepentingan yang dinyatakan.\n", "No conflict of interest was declared.\n") }
+        if conflicts.isEmpty { doc.para(L("Tidak ada konflik kepentingan yang dinyatakan.", "No conflict of interest was declared.")) }
+        var conflictItems: [[Document.Span]] = []
         for (c, conflict) in conflicts {
             let producer = round.producer(conflict.producer)
             let products = round.products.filter { $0.producer == conflict.producer }
-            let names = products.map { "\(e($0.id)) \(e($0.name))" }.joined(separator: ", ")
-            md += "- \(who(c.id)) · \(e(producer?.name ?? conflict.producer)) (\(e(conflict.producer)))"
-            md += names.isEmpty ? "" : ": \(names)"
-            md += " · \(e(conflict.reason))"
+            var line = "\(who(c.id)) · \(producer?.name ?? conflict.producer) (\(conflict.producer))"
+            if !products.isEmpty { line += ": " + products.map { "\($0.id) \($0.name)" }.joined(separator: ", ") }
+            line += " · \(conflict.reason)"
             if let w = conflict.withdrawn {
-                md += L(" · dicabut oleh ", " · withdrawn by ") + "\(who(w.by)), \(when(w.at)): \(e(w.reason))"
+                line += L(" · dicabut oleh ", " · withdrawn by ") + "\(who(w.by)), \(when(w.at)): \(w.reason)"
             } else {
-                let aside = products.filter { round.aggregate($0).setAside.contains(c.id) }.map { e($0.id) }
-                md += L(" · tidak menilai dan tidak mengepin produknya", " · neither scores nor pins its products")
+                line += L(" · tidak menilai dan tidak mengepin produknya", " · neither scores nor pins its products")
+                let aside = products.filter { round.aggregate($0).setAside.contains(c.id) }.map(\.id)
                 if !aside.isEmpty {
-                    md += L("; lembar penilaian yang dikesampingkan: ", "; score sheets set aside: ") + aside.joined(separator: ", ")
+                    line += L("; lembar penilaian yang dikesampingkan: ", "; score sheets set aside: ") + aside.joined(separator: ", ")
                 }
             }
-            md += "\n"
+            conflictItems.append([.text(line)])
         }
+        if !conflictItems.isEmpty { doc.add(.list(conflictItems)) }
 
-        md += "\n## \(L("Rubrik", "Rubric")) (\(L("skala", "scale")) \(round.rubric.scaleMin)–\(round.rubric.scaleMax))\n\n"
-        md += "| \(L("Kriteria", "Criterion")) | \(L("Bobot MAMIN", "MAMIN weight")) | \(L("Bobot NON-MAMIN", "NON-MAMIN weight")) |\n|---|---:|---:|\n"
-        for k in round.rubric.criteria {
-            md += "| \(e(k.name.text(lang))) | \(round.rubric.weight(of: k, in: .mamin)) | \(round.rubric.weight(of: k, in: .nonMamin)) |\n"
-        }
+        doc.add(.heading("\(L("Rubrik", "Rubric")) (\(L("skala", "scale")) \(round.rubric.scaleMin)–\(round.rubric.scaleMax))"))
+        doc.add(.table(header: [L("Kriteria", "Criterion"), L("Bobot MAMIN", "MAMIN weight"), L("Bobot NON-MAMIN", "NON-MAMIN weight")],
+                       align: [.left, .right, .right],
+                       rows: round.rubric.criteria.map { k in
+                           [k.name.text(lang), String(round.rubric.weight(of: k, in: .mamin)), String(round.rubric.weight(of: k, in: .nonMamin))]
+                       }))
 
         var rankings: [Cluster: [RankedProduct]] = [:]
         for cluster in Cluster.allCases {
             let ranking = round.ranking(cluster)
             rankings[cluster] = ranking
             let byID = Dictionary(ranking.map { ($0.product.id, $0) }, uniquingKeysWith: { a, _ in a })
-            md += "\n## \(L("Pilihan", "Selection")) \(cluster.label(lang))\n\n"
-            md += "| \(L("Slot", "Slot")) | ID | \(L("Produk", "Product")) | \(L("Pelaku UMKM", "Producer")) | Kelurahan | \(L("Skor", "Score")) | n | \(L("Peringkat", "Rank")) | \(L("Alasan di luar lima besar", "Reason (outside the top five)")) |\n"
-            md += "|---:|---|---|---|---|---:|---:|---:|---|\n"
+            doc.add(.heading("\(L("Pilihan", "Selection")) \(cluster.label(lang))"))
             let pins = round.pins(in: cluster)
-            for slot in 1...Round.pinSlots {
+            let rows: [[String]] = (1...Round.pinSlots).map { slot in
                 guard let pin = pins.first(where: { $0.slot == slot }), let r = byID[pin.product] else {
-                    md += "| ★\(slot) | \(L("(kosong)", "(empty)")) | | | | | | | |\n"; continue
+                    return ["★\(slot)", L("(kosong)", "(empty)"), "", "", "", "", "", "", ""]
                 }
                 let producer = round.producer(r.product.producer)
-                md += "| ★\(slot) | \(e(r.product.id)) | \(e(r.product.name)) | \(e(producer?.name ?? "")) | \(e(producer?.kelurahan ?? "")) | \(score(r.aggregate.score)) | \(r.aggregate.count) | \(r.rank.map(String.init) ?? "–") | \(e(pin.reason ?? "")) |\n"
+                return ["★\(slot)", r.product.id, r.product.name, producer?.name ?? "", producer?.kelurahan ?? "",
+                        score(r.aggregate.score), String(r.aggregate.count), r.rank.map(String.init) ?? "–", pin.reason ?? ""]
             }
-            let pinned = pins.sorted { $0.slot < $1.slot }.compactMap { round.product($0.product) }
-            let withPermits = pinned.filter { !$0.permits.isEmpty }
-            if !withPermits.isEmpty {
-                md += "\n\(L("Izin produk terpilih", "Permits of the chosen products")):\n\n"
-                for p in withPermits {
+            doc.add(.table(header: [L("Slot", "Slot"), "ID", L("Produk", "Product"), L("Pelaku UMKM", "Producer"), "Kelurahan",
+                                    L("Skor", "Score"), "n", L("Peringkat", "Rank"), L("Alasan di luar lima besar", "Reason (outside the top five)")],
+                           align: [.right, .left, .left, .left, .left, .right, .right, .right, .left], rows: rows))
+            let pinned = pins.sorted { $0.slot < $1.slot }.compactMap { round.product($0.product) }.filter { !$0.permits.isEmpty }
+            if !pinned.isEmpty {
+                doc.para(L("Izin produk terpilih:", "Permits of the chosen products:"))
+                doc.add(.list(pinned.map { p in
                     let list = p.permits.map { permit in
-                        "\(e(permit.kind.rawValue)) \(e(permit.number))"
-                            + (permit.expires.map { L(" berlaku s/d ", " valid until ") + e(Format.date($0, lang)) } ?? "")
+                        "\(permit.kind.rawValue) \(permit.number)" + (permit.expires.map { L(" berlaku s/d ", " valid until ") + Format.date($0, lang) } ?? "")
                     }.joined(separator: "; ")
-                    md += "- \(e(p.id)) \(e(p.name)): \(list)\n"
-                }
+                    return [.text("\(p.id) \(p.name): \(list)")]
+                }))
             }
             let top = round.topFive(of: ranking).compactMap { byID[$0] }
-            md += "\n\(L("Lima besar menurut skor", "Top five by score")): "
-            md += top.isEmpty ? "–" : top.map { "\(e($0.product.id)) \(e($0.product.name)) (\(score($0.aggregate.score)))" }.joined(separator: "; ")
-            md += "\n"
+            doc.para("\(L("Lima besar menurut skor", "Top five by score")): "
+                + (top.isEmpty ? "–" : top.map { "\($0.product.id) \($0.product.name) (\(score($0.aggregate.score)))" }.joined(separator: "; ")))
         }
 
-        md += "\n## \(L("Lampiran: produk berperingkat", "Appendix: ranked products"))\n"
+        // Place and date above the signatures, before the appendix.
+        let place = info.place ?? "______________"
+        let day = Format.date(String((info.status.state == .final ? info.status.at : nil)?.prefix(10) ?? Substring(info.date)), lang)
+        doc.add(.heading(L("Pengesahan", "Signatures")))
+        doc.para("\(place), \(day)")
+        doc.add(.signatures(header: [L("Nama", "Name"), L("Peran", "Role")],
+                            rows: round.curators.map { ["\($0.name) (\($0.id))", roleName($0.role)] }))
+
+        doc.add(.pageBreak)
+        doc.add(.heading(L("Lampiran: produk berperingkat", "Appendix: ranked products")))
         for cluster in Cluster.allCases {
             let ranking = rankings[cluster] ?? []
             let ranked = ranking.filter { $0.rank != nil }
-            md += "\n### \(cluster.label(lang))\n\n"
+            doc.add(.subheading(cluster.label(lang)))
             if ranked.isEmpty {
-                md += L("Belum ada produk berperingkat.\n", "No product is ranked yet.\n")
+                doc.para(L("Belum ada produk berperingkat.", "No product is ranked yet."))
             } else {
-                md += "| # | ID | \(L("Produk", "Product")) | \(L("Pelaku UMKM", "Producer")) | \(L("Skor", "Score")) | n | min | max | sd | Pin |\n|---:|---|---|---|---:|---:|---:|---:|---:|---|\n"
-                for r in ranked {
-                    let a = r.aggregate
-                    md += "| \(r.rank!) | \(e(r.product.id)) | \(e(r.product.name)) | \(e(round.producer(r.product.producer)?.name ?? "")) | \(score(a.score)) | \(a.count) | \(score(a.min)) | \(score(a.max)) | \(score(a.standardDeviation)) | \(r.pinnedSlot.map { "★\($0)" } ?? "") |\n"
-                }
+                doc.add(.table(header: ["#", "ID", L("Produk", "Product"), L("Pelaku UMKM", "Producer"), L("Skor", "Score"), "n", "min", "max", "sd", "Pin"],
+                               align: [.right, .left, .left, .left, .right, .right, .right, .right, .right, .left],
+                               rows: ranked.map { r in
+                                   let a = r.aggregate
+                                   return [String(r.rank!), r.product.id, r.product.name, round.producer(r.product.producer)?.name ?? "",
+                                           score(a.score), String(a.count), score(a.min), score(a.max), score(a.standardDeviation),
+                                           r.pinnedSlot.map { "★\($0)" } ?? ""]
+                               }))
             }
             let unscored = ranking.filter { $0.rank == nil && $0.eligible }.count
             let ineligible = ranking.filter { !$0.eligible }.count
-            md += "\n" + L("Selain itu: \(Format.count(unscored, lang)) produk memenuhi syarat belum dinilai lengkap; \(Format.count(ineligible, lang)) produk tidak memenuhi syarat.\n",
-                           "Besides these: \(Format.count(unscored, lang)) eligible products without a complete score; \(Format.count(ineligible, lang)) products not eligible.\n")
+            doc.para(L("Selain itu: \(Format.count(unscored, lang)) produk memenuhi syarat belum dinilai lengkap; \(Format.count(ineligible, lang)) produk tidak memenuhi syarat.",
+                       "Besides these: \(Format.count(unscored, lang)) eligible products without a complete score; \(Format.count(ineligible, lang)) products not eligible."))
         }
+        return doc
+    }
 
-        let place = info.place.map(e) ?? "______________"
-        let day = Format.date(String((info.status.state == .final ? info.status.at : nil)?.prefix(10) ?? Substring(info.date)), lang)
-        md += "\n## \(L("Pengesahan", "Signatures"))\n\n\(place), \(e(day))\n\n"
-        md += "| \(L("Nama", "Name")) | \(L("Peran", "Role")) | \(L("Tanda tangan", "Signature")) |\n|---|---|---|\n"
-        for c in round.curators {
-            md += "| \(e(c.name)) (\(e(c.id))) | \(roleName(c.role)) | |\n"
-        }
-        return md
+    /// The minutes in Markdown.
+    public static func minutes(_ round: Round, lang: Language = .id, number: String? = nil) -> String {
+        minutesDocument(round, lang: lang, number: number).markdown()
+    }
+
+    /// The minutes as an HTML page ready to print on A4 and sign.
+    public static func minutesHTML(_ round: Round, lang: Language = .id, number: String? = nil) -> String {
+        minutesDocument(round, lang: lang, number: number).html()
     }
 
     /// A value from data, safe in Markdown and in the HTML a Markdown viewer makes of it: control

@@ -4,7 +4,7 @@ import KurasiCore
 import KurasiStore
 
 enum RankFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
-enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, md }
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, md, html }
 
 struct Rank: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the computed ranking of each cluster.")
@@ -61,9 +61,9 @@ struct History: ParsableCommand {
 }
 
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export the shortlist and ranking: csv, json, or md (the minutes, berita acara).")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export the shortlist and ranking: csv, json, or the minutes (berita acara) as md or html to print.")
     @OptionGroup var options: StoreOptions
-    @Option(name: .long, help: "csv, json or md.") var format: ExportFormat
+    @Option(name: .long, help: "csv, json, md or html.") var format: ExportFormat
     @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
     @Option(name: .long, help: "The berita acara number written on the minutes (md), e.g. 012/BA/KADIN/X/2020; a blank line to fill in by hand when absent.") var number: String?
 
@@ -74,6 +74,7 @@ struct ExportCommand: ParsableCommand {
         case .csv: try Export.rankCSV(round, lang: lang)
         case .json: try Export.rankJSON(round, lang: lang)
         case .md: Data(Export.minutes(round, lang: lang, number: number).utf8)
+        case .html: Data(Export.minutesHTML(round, lang: lang, number: number).utf8)
         }
         if let output {
             if output == options.storePath || Store(path: output).exists && (try? Store.decode(Data(contentsOf: URL(fileURLWithPath: output)), file: output)) != nil {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import KurasiCore
 import KurasiStore
 import Testing
@@ -65,7 +68,7 @@ import Testing
         #expect(md.contains("P-IRT") && md.contains("berlaku s/d"))
         // Place and date above the signatures; one line per curator.
         #expect(md.contains("Madiun, 15 Oktober 2020"))
-        for c in r.curators { #expect(md.contains("| \(Export.markdownSafe(c.name)) (\(c.id)) |")) }
+        for c in r.curators { #expect(md.contains("| \(Export.markdownSafe("\(c.name) (\(c.id))")) |")) }
         // The appendix ranks the ranked products and counts the rest instead of rows of "–".
         #expect(!md.contains("| – |"))
         #expect(md.contains("produk tidak memenuhi syarat."))
@@ -103,5 +106,30 @@ import Testing
             let bars = line.replacingOccurrences(of: "\\|", with: "").filter { $0 == "|" }.count
             #expect(bars == 5, "\(line)")
         }
+    }
+
+    @Test func theHTMLMinutesParseAndPrintOnA4WithTheSignaturesTogether() throws {
+        var r = try finished()
+        let pinned = r.pins(in: .mamin)[0].product
+        r.products[r.products.firstIndex { $0.id == pinned }!].name = "<script>alert(1)</script> & \u{1B}]2;x\u{07}"
+        let html = Export.minutesHTML(r, lang: .id, number: "012/BA")
+        #expect(html.contains("@page { size: A4"))
+        let doc = try XMLDocument(xmlString: html, options: [])
+        let root = try #require(doc.rootElement())
+        #expect(root.name == "html")
+        #expect(try doc.nodes(forXPath: "//script").isEmpty, "data never becomes an element")
+        #expect(try doc.nodes(forXPath: "//title").first?.stringValue == "Berita Acara Kurasi: Kurasi Produk Unggulan Kadin Kota Madiun 2020")
+        let signatureRows = try doc.nodes(forXPath: "//table[@class='signatures']/tbody/tr")
+        #expect(signatureRows.count == r.curators.count)
+        // The page break comes after the signatures and before the appendix.
+        let headings = try doc.nodes(forXPath: "//h2 | //div[@class='page-break']").map { $0.stringValue ?? "" }
+        let pageBreak = try #require(headings.firstIndex(of: ""))
+        #expect(headings[pageBreak - 1] == "Pengesahan")
+        #expect(headings[pageBreak + 1] == "Lampiran: produk berperingkat")
+        // The hostile name is there as text, with no escape characters.
+        #expect(root.stringValue?.contains("<script>alert(1)</script> & ") == true)
+        #expect(!html.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        // Pins with their permits, as in the Markdown.
+        #expect(root.stringValue?.contains("Izin produk terpilih") == true)
     }
 }
