@@ -62,7 +62,7 @@ import Testing
         #expect(md.contains("lembar penilaian yang dikesampingkan: P-"))
         // Who scored how many sheets.
         let k2 = r.products.filter { r.isComplete(r.sheet(product: $0.id, curator: "K2")) }.count
-        #expect(md.contains("| K2 | \(Export.markdownSafe(r.curator("K2")!.name)) | kurator | \(k2) |"))
+        #expect(md.contains("| K2 | \(Export.markdownSafe(r.curator("K2")!.name)) | sekretaris | \(k2) |"))
         // Permits of the pinned mamin products, with their expiry.
         #expect(md.contains("Izin produk terpilih"))
         #expect(md.contains("P-IRT") && md.contains("berlaku s/d"))
