@@ -74,12 +74,15 @@ import Testing
 
         // Pins are recorded by the chair or the secretary: a curator is refused until the chair
         // makes them secretary.
-        let curatorPin = try cli.run(["pin", target, "--curator", "K2"])
+        let curatorPin = try cli.run(["pin", target, "--curator", "K4"])
         #expect(curatorPin.status == 1 && curatorPin.stderr.contains("secretary"))
-        let takeover = try cli.run(["curator", "role", "K2", "chair", "--curator", "K2"])
+        let takeover = try cli.run(["curator", "role", "K4", "chair", "--curator", "K4"])
         #expect(takeover.status == 1 && takeover.stderr.contains("chair"))
-        try cli.ok(["curator", "role", "K2", "secretary", "--curator", "K1"])
+        let selfAdded = try cli.run(["curator", "add", "K9", "--name", "Siapa", "--chair"])
+        #expect(selfAdded.status == 1 && selfAdded.stderr.contains("chair"))
+        try cli.ok(["curator", "role", "K4", "secretary", "--curator", "K1"])
         #expect(try cli.ok(["curator", "list"]).contains("secretary"))
+        try cli.ok(["curator", "role", "K4", "curator", "--curator", "K1"])
 
         // Pin five per cluster: the top five the rules allow (one per producer) need no reason;
         // the fifth mamin pin comes from outside them and carries a reason.
