@@ -6,10 +6,18 @@ public enum Command: Hashable, Sendable {
     case pin(product: String, slot: Int?, reason: String?)
     case unpin(product: String)
     case validate(producer: String, status: ValidationStatus, reason: String?)
+    /// The chair ends the blind scoring phase: from now on every score is visible.
+    case openDeliberation
     case finalize
     case reopen(reason: String)
     case addCurator(Curator)
+    /// The chair removes a curator who has no sheet, pin or event in the round.
+    case removeCurator(String)
+    /// The chair gives a curator another role.
+    case setRole(curator: String, CuratorRole)
     case addConflict(curator: String, Conflict)
+    /// The chair withdraws a declared conflict, with a reason kept on record.
+    case withdrawConflict(curator: String, producer: String, reason: String)
     /// Add producers and products in one edit (a registry import).
     case add(producers: [Producer], products: [Product])
     /// Revert the curator's own last change that is not yet undone.
@@ -30,7 +38,7 @@ extension Round {
         switch command {
         case let .score(productID, points):
             guard let product = product(productID) else { throw .unknownProduct(productID) }
-            if let c = curator(by), let conflict = c.conflicts.first(where: { $0.producer == product.producer }) {
+            if let conflict = curator(by)?.conflict(with: product.producer) {
                 throw .recused(curator: by, producer: product.producer, reason: conflict.reason)
             }
             let sheet = sheet(product: productID, curator: by)
@@ -75,7 +83,7 @@ extension Round {
             let trimmed = reason?.trimmingSpaces
             let ranking = ranking(cluster)
             let rank = ranking.first { $0.product.id == productID }?.rank
-            let inTopFive = rank.map { $0 <= Round.pinSlots } ?? false
+            let inTopFive = topFive(of: ranking).contains(productID)
             if !inTopFive, (trimmed ?? "").isEmpty { throw .reasonRequired(product: productID, rank: rank) }
             let pin = Pin(slot: chosen, product: productID,
                           reason: (trimmed?.isEmpty ?? true) ? nil : trimmed, by: by, at: at)
@@ -89,8 +97,8 @@ extension Round {
         case let .validate(producerID, status, reason):
             guard let producer = producer(producerID) else { throw .unknownProducer(producerID) }
             let r = reason?.trimmingSpaces
-            if status == .rejected {
-                guard let r, !r.isEmpty else { throw .reasonMissing }
+            if status == .rejected { guard let r, !r.isEmpty else { throw .reasonMissing } }
+            if status != .valid {
                 if let pinned = products.first(where: { $0.producer == producerID && pin(of: $0.id) != nil }) {
                     throw .producerHasPins(producer: producerID, product: pinned.id)
                 }
@@ -99,18 +107,24 @@ extension Round {
             if producer.validation.status == status, producer.validation.reason == to.reason { return nil }
             return (.validation(producer: producerID, from: producer.validation, to: to), nil)
 
+        case .openDeliberation:
+            guard phase == .open else { throw .deliberationOpen }
+            return (.status(from: round.status, to: RoundStatus(state: .deliberation, by: by, at: at)), nil)
+
         case .finalize:
-            guard curator(by)?.role == .chair else { throw .chairOnly(curator: by) }
+            let change = Change.status(from: round.status, to: RoundStatus(state: .final, by: by, at: at))
+            try authorize(change, by: by)
             let m = pins(in: .mamin).count, n = pins(in: .nonMamin).count
             guard m == Round.pinSlots, n == Round.pinSlots else { throw .finalizeNeedsPins(mamin: m, nonMamin: n) }
-            return (.status(from: round.status, to: RoundStatus(state: .final, by: by, at: at)), nil)
+            return (change, nil)
 
         case let .reopen(reason):
-            guard curator(by)?.role == .chair else { throw .chairOnly(curator: by) }
+            try authorize(.status(from: round.status, to: .open), by: by)
             guard isFinal else { throw .notFinal }
             let r = reason.trimmingSpaces
             guard !r.isEmpty else { throw .reasonMissing }
-            return (.status(from: round.status, to: RoundStatus(state: .open, by: by, at: at, reason: r)), nil)
+            // Reopening returns to deliberation: the scores were public once the round was final.
+            return (.status(from: round.status, to: RoundStatus(state: .deliberation, by: by, at: at, reason: r)), nil)
 
         case let .addCurator(c):
             guard !c.id.trimmingSpaces.isEmpty else { throw .emptyField("id") }
@@ -119,8 +133,35 @@ extension Round {
             guard curator(c.id) == nil else { throw .curatorExists(c.id) }
             return (.curator(id: c.id, from: nil, to: c), nil)
 
+        case let .removeCurator(id):
+            guard let c = curator(id) else { throw .unknownCurator(id) }
+            if scores.values.contains(where: { $0[id] != nil }) || events.contains(where: { $0.by == id })
+                || pins.values.contains(where: { $0.contains { $0.by == id } }) {
+                throw .curatorHasWork(id)
+            }
+            return (.curator(id: id, from: c, to: nil), nil)
+
+        case let .setRole(id, role):
+            guard var c = curator(id) else { throw .unknownCurator(id) }
+            guard c.role != role else { return nil }
+            let before = c
+            c.role = role
+            return (.curator(id: id, from: before, to: c), nil)
+
+        case let .withdrawConflict(curatorID, producerID, reason):
+            guard var c = curator(curatorID) else { throw .unknownCurator(curatorID) }
+            guard let i = c.conflicts.firstIndex(where: { $0.producer == producerID && $0.isActive }) else {
+                throw .noConflict(curator: curatorID, producer: producerID)
+            }
+            let r = reason.trimmingSpaces
+            guard !r.isEmpty else { throw .reasonMissing }
+            let before = c
+            c.conflicts[i].withdrawn = Withdrawal(by: by, at: at, reason: r)
+            return (.curator(id: curatorID, from: before, to: c), nil)
+
         case let .addConflict(curatorID, conflict):
             guard var c = curator(curatorID) else { throw .unknownCurator(curatorID) }
+            guard conflict.withdrawn == nil else { throw .reasonMissing }
             guard producer(conflict.producer) != nil else { throw .unknownProducer(conflict.producer) }
             guard !c.isRecused(from: conflict.producer) else {
                 throw .conflictExists(curator: curatorID, producer: conflict.producer)
@@ -152,6 +193,9 @@ extension Round {
             guard let last = events.last(where: { $0.by == by && $0.undoOf == nil && !undone.contains($0.revision) })
             else { throw .nothingToUndo(curator: by) }
             if case .status = last.change { throw .undoStatus }
+            // The inverse goes through `perform` like any command: `authorize` and the round's
+            // invariants check it (an undone unpin that would give a producer two pins, a sixth
+            // pin, or an undone declaration of a conflict are refused there).
             // Applying the inverse checks that what it restores over is still there, and refuses
             // (naming who changed it since) otherwise; no need to try it on a copy here first.
             return (last.change.inverse, last.revision)
@@ -162,8 +206,18 @@ extension Round {
     @discardableResult
     public mutating func perform(_ command: Command, by: String, at: String) throws(Refusal) -> Event? {
         guard let (change, undoOf) = try plan(command, by: by, at: at) else { return nil }
+        try authorize(change, by: by)
         let event = Event(revision: revision + 1, at: at, by: by, change: change, undoOf: undoOf)
+        let before = pinViolations()
         try apply(event)
+        // The rules that must hold of any round hold after this change too: if it broke one that
+        // held before, it is taken back and refused.
+        if let broken = pinViolations().first(where: { !before.contains($0) }) {
+            try? applyChecked(event.change.inverse)
+            events.removeLast()
+            revision = event.revision - 1
+            throw .breaksRule(broken)
+        }
         return event
     }
 

@@ -18,13 +18,21 @@ extension Change {
             return id ? "validasi \(p): \(from.status.rawValue) → \(to.status.rawValue)\(r)"
                 : "validation of \(p): \(from.status.rawValue) → \(to.status.rawValue)\(r)"
         case let .status(_, to):
-            if to.state == .final { return id ? "ronde difinalisasi" : "round finalised" }
+            if to.state == .final { return id ? "putaran difinalisasi" : "round finalised" }
+            if to.reason == nil, to.state == .deliberation { return id ? "tahap musyawarah dibuka" : "deliberation opened" }
             let r = to.reason.map { ": \($0)" } ?? ""
-            return (id ? "ronde dibuka kembali" : "round reopened") + r
+            return (id ? "putaran dibuka kembali" : "round reopened") + r
         case let .curator(cid, from, to):
             if from == nil, let to { return id ? "kurator \(cid) (\(to.name)) ditambahkan" : "curator \(cid) (\(to.name)) added" }
             if let to, let from, to.conflicts.count > from.conflicts.count, let c = to.conflicts.last {
                 return id ? "\(cid) menyatakan konflik dengan \(c.producer): \(c.reason)" : "\(cid) declared a conflict with \(c.producer): \(c.reason)"
+            }
+            if let to, let from, let c = to.conflicts.first(where: { c in !c.isActive && from.conflicts.contains { $0.producer == c.producer && $0.isActive } }),
+               let w = c.withdrawn {
+                return id ? "konflik \(cid) dengan \(c.producer) dicabut: \(w.reason)" : "conflict of \(cid) with \(c.producer) withdrawn: \(w.reason)"
+            }
+            if let to, let from, to.role != from.role {
+                return id ? "peran \(cid): \(from.role.rawValue) → \(to.role.rawValue)" : "role of \(cid): \(from.role.rawValue) → \(to.role.rawValue)"
             }
             if to == nil { return id ? "kurator \(cid) dihapus" : "curator \(cid) removed" }
             return id ? "kurator \(cid) diubah" : "curator \(cid) changed"

@@ -115,8 +115,15 @@ public struct Product: Codable, Hashable, Sendable, Identifiable {
     }
 }
 
-public enum CuratorRole: String, Codable, Sendable {
-    case chair, curator
+public enum CuratorRole: String, Codable, CaseIterable, Sendable {
+    /// ketua: manages curators, roles, settings and the rubric; opens deliberation, finalises
+    case chair
+    /// sekretaris: records the committee's pins beside the chair
+    case secretary
+    case curator
+
+    /// May record pins (the committee decides; the chair or the secretary records it).
+    public var recordsPins: Bool { self != .curator }
 }
 
 public enum ConflictKind: String, Codable, CaseIterable, Sendable {
@@ -130,14 +137,26 @@ public enum ConflictKind: String, Codable, CaseIterable, Sendable {
     case other
 }
 
-/// A declared conflict of interest: the curator does not score this producer's products.
+/// A declared conflict of interest: the curator neither scores nor pins this producer's
+/// products, and sheets made before the declaration are set aside. Only the chair withdraws one,
+/// with a reason; a withdrawn conflict stays on record for the minutes.
 public struct Conflict: Codable, Hashable, Sendable {
     public var producer: String
     public var kind: ConflictKind
     public var reason: String
-    public init(producer: String, kind: ConflictKind, reason: String) {
-        self.producer = producer; self.kind = kind; self.reason = reason
+    public var withdrawn: Withdrawal?
+    public init(producer: String, kind: ConflictKind, reason: String, withdrawn: Withdrawal? = nil) {
+        self.producer = producer; self.kind = kind; self.reason = reason; self.withdrawn = withdrawn
     }
+    public var isActive: Bool { withdrawn == nil }
+}
+
+/// Who withdrew a conflict, when and why.
+public struct Withdrawal: Codable, Hashable, Sendable {
+    public var by: String
+    public var at: String
+    public var reason: String
+    public init(by: String, at: String, reason: String) { self.by = by; self.at = at; self.reason = reason }
 }
 
 public struct Curator: Codable, Hashable, Sendable, Identifiable {
@@ -149,7 +168,11 @@ public struct Curator: Codable, Hashable, Sendable, Identifiable {
         self.id = id; self.name = name; self.role = role; self.conflicts = conflicts
     }
     public func isRecused(from producer: String) -> Bool {
-        conflicts.contains { $0.producer == producer }
+        conflicts.contains { $0.producer == producer && $0.isActive }
+    }
+    /// The active conflict with a producer, if any.
+    public func conflict(with producer: String) -> Conflict? {
+        conflicts.first { $0.producer == producer && $0.isActive }
     }
 }
 
@@ -181,7 +204,10 @@ public struct Rubric: Codable, Hashable, Sendable {
         clusterWeights[cluster]?[criterion.id] ?? criterion.weight
     }
     public func criterion(_ id: String) -> Criterion? { criteria.first { $0.id == id } }
-    public var scale: ClosedRange<Int> { scaleMin...scaleMax }
+    /// The points a sheet may hold. A hand-edited rubric with `scaleMin` above `scaleMax` gives an
+    /// empty scale here (every point refused) instead of a crash; `Round.violations` names it.
+    public var scale: ClosedRange<Int> { scaleMin...Swift.max(scaleMin, scaleMax) }
+    public var isScaleValid: Bool { scaleMin < scaleMax }
 }
 
 public enum Aggregation: String, Codable, CaseIterable, Sendable {
@@ -214,8 +240,13 @@ public struct Settings: Codable, Hashable, Sendable {
     }
 }
 
+/// The round's phases: scoring (`open`, blind: a curator sees a product's score only once their
+/// own sheet is complete), deliberation (opened by the chair: everything visible), final
+/// (5 + 5 eligible pins; every edit refused until the chair reopens it).
 public enum RoundState: String, Codable, Sendable {
-    case open, final
+    case open
+    case deliberation
+    case final
 }
 
 /// Whether the round is open for edits, and who last finalised or reopened it and why.
@@ -238,10 +269,15 @@ public struct RoundInfo: Codable, Hashable, Sendable {
     public var date: String
     public var settings: Settings
     public var status: RoundStatus
+    /// The IANA time zone times are shown in ("Asia/Jakarta", WIB, when absent).
+    public var timeZone: String?
+    /// Where the committee meets ("Madiun"), written above the signatures of the minutes.
+    public var place: String?
     public init(title: String, organizer: String = "", date: String,
-                settings: Settings = Settings(), status: RoundStatus = .open) {
+                settings: Settings = Settings(), status: RoundStatus = .open, timeZone: String? = nil,
+                place: String? = nil) {
         self.title = title; self.organizer = organizer; self.date = date
-        self.settings = settings; self.status = status
+        self.settings = settings; self.status = status; self.timeZone = timeZone; self.place = place
     }
 }
 

@@ -98,8 +98,20 @@ extension Round {
         return a.product.id < b.product.id
     }
 
-    /// The ids of the computed top five of a cluster.
+    /// The ids of the computed top five of a cluster: the five the rules allow. With one pin per
+    /// producer, a product whose producer already has a higher product in it is passed over.
     public func topFive(_ cluster: Cluster) -> [String] {
-        ranking(cluster).prefix { $0.rank != nil }.prefix(Round.pinSlots).map(\.product.id)
+        topFive(of: ranking(cluster))
+    }
+
+    /// The top five of an already computed ranking of one cluster.
+    public func topFive(of ranking: [RankedProduct]) -> [String] {
+        var chosen: [String] = [], producers = Set<String>()
+        for entry in ranking where entry.rank != nil {
+            guard chosen.count < Round.pinSlots else { break }
+            if round.settings.onePinPerProducer, !producers.insert(entry.product.producer).inserted { continue }
+            chosen.append(entry.product.id)
+        }
+        return chosen
     }
 }

@@ -32,6 +32,16 @@ public enum Refusal: Error, Hashable, Sendable {
     case duplicateID(String)
     /// An id that breaks `IDRule` (control characters, spaces, longer than 32 characters).
     case invalidID(String, problem: String)
+    case deliberationOpen
+    case curatorHasWork(String)
+    case noConflict(curator: String, producer: String)
+    case pinsByChairOrSecretary(curator: String)
+    case recusedFromPin(curator: String, producer: String, reason: String)
+    case conflictWithdrawnByChair(curator: String, producer: String)
+    case conflictOwnOrChair(curator: String)
+    /// The change would break a rule every round keeps (a pinned product made ineligible, two
+    /// pins from one producer, a sixth pin...).
+    case breaksRule(Violation)
 
     public func text(_ lang: Language) -> String {
         let id = lang == .id
@@ -93,8 +103,8 @@ public enum Refusal: Error, Hashable, Sendable {
         case let .conflictExists(c, p):
             return id ? "Konflik \(c) dengan \(p) sudah tercatat." : "The conflict of \(c) with \(p) is already declared."
         case let .producerHasPins(producer, p):
-            return id ? "Produk \(p) dari pelaku \(producer) sedang dipin; lepas pinnya dulu sebelum menolak pelaku ini."
-                : "Product \(p) of producer \(producer) is pinned; unpin it before rejecting this producer."
+            return id ? "Produk \(p) dari pelaku \(producer) sedang dipin; lepas pinnya dulu sebelum mengubah validasi pelaku ini."
+                : "Product \(p) of producer \(producer) is pinned; unpin it before changing this producer's validation."
         case let .nothingToUndo(c):
             return id ? "Tidak ada perubahan \(c) yang dapat dibatalkan." : "\(c) has no change left to undo."
         case .undoStatus:
@@ -114,6 +124,26 @@ public enum Refusal: Error, Hashable, Sendable {
             let shown = String(i.displaySafe.prefix(40))
             return id ? "ID \"\(shown)\" tidak dapat dipakai: ID tanpa spasi atau karakter kendali, paling panjang \(IDRule.maxLength) karakter (mis. K7, U-0012)."
                 : "The id \"\(shown)\" cannot be used (it \(problem)): ids have no spaces or control characters and at most \(IDRule.maxLength) characters (e.g. K7, U-0012)."
+        case .deliberationOpen:
+            return id ? "Tahap musyawarah sudah dibuka." : "Deliberation is already open."
+        case let .curatorHasWork(c):
+            return id ? "Kurator \(c) sudah menilai, mengepin atau mengubah data; tidak dapat dihapus (ubah perannya bila perlu)."
+                : "Curator \(c) has scored, pinned or changed the round; they cannot be removed (change their role if needed)."
+        case let .noConflict(c, p):
+            return id ? "Kurator \(c) tidak punya konflik aktif dengan \(p)." : "Curator \(c) has no active conflict with \(p)."
+        case let .pinsByChairOrSecretary(c):
+            return id ? "Pin dicatat oleh ketua atau sekretaris atas keputusan komite; \(c) bukan keduanya."
+                : "Pins are recorded by the chair or the secretary for the committee; \(c) is neither."
+        case let .recusedFromPin(c, p, reason):
+            return id ? "Kurator \(c) menyatakan konflik kepentingan dengan pelaku \(p) (\(reason)); pin produknya dicatat oleh pengurus lain."
+                : "Curator \(c) declared a conflict of interest with producer \(p) (\(reason)); another officer records pins of its products."
+        case let .conflictWithdrawnByChair(c, p):
+            return id ? "Konflik \(c) dengan \(p) hanya dapat dicabut oleh ketua, dengan alasan (kurasi conflict withdraw)."
+                : "The conflict of \(c) with \(p) can be withdrawn only by the chair, with a reason (kurasi conflict withdraw)."
+        case let .conflictOwnOrChair(c):
+            return id ? "Konflik kepentingan dinyatakan oleh kurator \(c) sendiri atau oleh ketua." : "A conflict of interest is declared by curator \(c) themselves or by the chair."
+        case let .breaksRule(v):
+            return id ? "Ditolak: \(v.text(lang))." : "Refused: \(v.text(lang))."
         }
     }
 }

@@ -14,6 +14,9 @@ public struct Aggregate: Hashable, Sendable {
     public var standardDeviation: Double?
     /// Per criterion, the mean point over counted sheets (for the tie-break).
     public var criterionMeans: [String: Double]
+    /// Curators whose complete sheet is set aside because they declared a conflict with the
+    /// producer (shown as recused, named in the minutes), sorted.
+    public var setAside: [String] = []
 
     public var count: Int { sheetScores.count }
     /// max − min, 0 with fewer than two sheets.
@@ -41,13 +44,18 @@ extension Round {
     public func aggregate(_ product: Product) -> Aggregate {
         var sheetScores: [String: Double] = [:]
         var points: [String: [Int]] = [:]
-        for (curator, sheet) in scores[product.id] ?? [:] {
+        var setAside: [String] = []
+        let sheets = scores[product.id] ?? [:]
+        let recused = sheets.isEmpty ? [] : Set(recusedCurators(for: product).map(\.id))
+        for (curator, sheet) in sheets {
             guard let s = weightedScore(sheet, cluster: product.cluster) else { continue }
+            // A declared conflict sets the curator's sheet aside, even one made before it.
+            if recused.contains(curator) { setAside.append(curator); continue }
             sheetScores[curator] = s
             for (k, v) in sheet { points[k, default: []].append(v) }
         }
         let values = sheetScores.values.sorted()
-        var a = Aggregate(sheetScores: sheetScores, criterionMeans: [:])
+        var a = Aggregate(sheetScores: sheetScores, criterionMeans: [:], setAside: setAside.sorted())
         guard !values.isEmpty else { return a }
         let mean = values.reduce(0, +) / Double(values.count)
         let mid = values.count / 2

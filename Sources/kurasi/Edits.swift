@@ -59,17 +59,39 @@ struct Validate: ParsableCommand {
 }
 
 struct CuratorCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "curator", abstract: "Add or list curators.",
-                                                    subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(commandName: "curator", abstract: "Add, list, remove curators and give them roles.",
+                                                    subcommands: [Add.self, List.self, Role.self, Remove.self])
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a curator.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add a curator.",
+            discussion: "Once the round has a chair, only the chair adds curators (--curator CHAIR); the first curators of a new round need no --curator.")
         @OptionGroup var options: StoreOptions
+        @OptionGroup var curator: CuratorOption
         @Argument(help: "A short id, e.g. K6.") var id: String
         @Option(name: .long, help: "Full name.") var name: String
-        @Flag(name: .long, help: "The committee's chair (may finalise and reopen).") var chair = false
+        @Flag(name: .long, help: "The committee's chair (manages curators, settings and the rubric; opens deliberation, finalises, reopens).") var chair = false
+        @Flag(name: .long, help: "The committee's secretary (records pins with the chair).") var secretary = false
         func run() throws {
-            try edit(options, by: "admin", .addCurator(Curator(id: id, name: name, role: chair ? .chair : .curator)))
+            guard !(chair && secretary) else { throw ValidationError("Choose one role: --chair or --secretary.") }
+            let role: CuratorRole = chair ? .chair : secretary ? .secretary : .curator
+            let by = (try? curator.id()) ?? "admin"
+            try edit(options, by: by, .addCurator(Curator(id: id, name: name, role: role)))
         }
+    }
+    struct Role: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a curator another role (the chair only).")
+        @OptionGroup var options: StoreOptions
+        @OptionGroup var curator: CuratorOption
+        @Argument(help: "The curator whose role changes.") var id: String
+        @Argument(help: "chair, secretary or curator.") var role: CuratorRole
+        func run() throws { try edit(options, by: curator.id(), .setRole(curator: id, role)) }
+    }
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a curator who has not scored, pinned or changed anything (the chair only).")
+        @OptionGroup var options: StoreOptions
+        @OptionGroup var curator: CuratorOption
+        @Argument(help: "The curator to remove.") var id: String
+        func run() throws { try edit(options, by: curator.id(), .removeCurator(id)) }
     }
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the curators and their declared conflicts.")
@@ -78,10 +100,15 @@ struct CuratorCommand: ParsableCommand {
             let round = try options.loadRound()
             let id = options.language == .id
             for c in round.curators {
-                let role = c.role == .chair ? (id ? "ketua" : "chair") : (id ? "kurator" : "curator")
+                let role = switch c.role {
+                case .chair: id ? "ketua" : "chair"
+                case .secretary: id ? "sekretaris" : "secretary"
+                case .curator: id ? "kurator" : "curator"
+                }
                 var line = "\(col(c.id, 6)) \(col(c.name, 28)) \(role)"
-                if !c.conflicts.isEmpty {
-                    line += (id ? "  konflik: " : "  conflicts: ") + c.conflicts.map { "\($0.producer) (\($0.reason.displaySafe))" }.joined(separator: ", ")
+                let active = c.conflicts.filter(\.isActive)
+                if !active.isEmpty {
+                    line += (id ? "  konflik: " : "  conflicts: ") + active.map { "\($0.producer) (\($0.reason.displaySafe))" }.joined(separator: ", ")
                 }
                 print(line)
             }
@@ -90,10 +117,11 @@ struct CuratorCommand: ParsableCommand {
 }
 
 extension ConflictKind: ExpressibleByArgument {}
+extension CuratorRole: ExpressibleByArgument {}
 
 struct ConflictCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "conflict", abstract: "Declare conflicts of interest.",
-                                                    subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "conflict", abstract: "Declare or withdraw conflicts of interest.",
+                                                    subcommands: [Add.self, Withdraw.self])
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Declare that a curator has a conflict with a producer; the curator then does not score its products.")
         @OptionGroup var options: StoreOptions
@@ -101,8 +129,20 @@ struct ConflictCommand: ParsableCommand {
         @Argument(help: "Producer id.") var producer: String
         @Option(name: .long, help: "Why, e.g. \"adik kandung pemilik\".") var reason: String
         @Option(name: .long, help: "family, business, employment or other.") var kind: ConflictKind = .other
+        @Option(name: [.customLong("by")], help: "Who records it: the curator themselves (the default) or the chair.") var by: String?
         func run() throws {
-            try edit(options, by: curator, .addConflict(curator: curator, Conflict(producer: producer, kind: kind, reason: reason)))
+            try edit(options, by: by ?? curator, .addConflict(curator: curator, Conflict(producer: producer, kind: kind, reason: reason)))
+        }
+    }
+    struct Withdraw: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Withdraw a declared conflict (the chair only, with a reason kept on record).")
+        @OptionGroup var options: StoreOptions
+        @OptionGroup var acting: CuratorOption
+        @Argument(help: "Curator id.") var curator: String
+        @Argument(help: "Producer id.") var producer: String
+        @Option(name: .long, help: "Why the conflict no longer holds.") var reason: String
+        func run() throws {
+            try edit(options, by: acting.id(), .withdrawConflict(curator: curator, producer: producer, reason: reason))
         }
     }
 }
@@ -156,6 +196,14 @@ struct Unpin: ParsableCommand {
     @Argument(help: "Product id.") var product: String
     @OptionGroup var curator: CuratorOption
     func run() throws { try edit(options, by: curator.id(), .unpin(product: product)) }
+}
+
+struct Deliberate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open deliberation (the chair): blind scoring ends and every score is visible.")
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var curator: CuratorOption
+    func run() throws { try edit(options, by: curator.id(), .openDeliberation) }
 }
 
 struct Finalize: ParsableCommand {

@@ -16,7 +16,7 @@ struct Kurasi: ParsableCommand {
         """,
         subcommands: [
             Demo.self, Init.self, Import.self, Validate.self, CuratorCommand.self, ConflictCommand.self,
-            Score.self, Rank.self, PinCommand.self, Unpin.self, Finalize.self, Reopen.self,
+            Score.self, Rank.self, PinCommand.self, Unpin.self, Deliberate.self, Finalize.self, Reopen.self,
             History.self, Undo.self, ExportCommand.self, Check.self, Recover.self, Status.self,
         ])
 
@@ -70,7 +70,12 @@ struct Status: ParsableCommand {
         let lang = options.language, id = lang == .id
         let round = try options.loadRound()
         let info = round.round
-        print("\(info.title.displaySafe) · rev \(round.revision) · \(info.status.state == .final ? "FINAL" : (id ? "terbuka" : "open"))")
+        let phase = switch info.status.state {
+        case .open: id ? "penilaian (buta)" : "scoring (blind)"
+        case .deliberation: id ? "musyawarah" : "deliberation"
+        case .final: "FINAL"
+        }
+        print("\(info.title.displaySafe) · rev \(round.revision) · \(phase)")
         print((id ? "Data: " : "Store: ") + options.storePath)
         let valid = round.producers.filter { $0.validation.status == .valid }.count
         print(id ? "Pelaku UMKM: \(round.producers.count) (\(valid) tervalidasi) · kurator: \(round.curators.count)"
@@ -130,6 +135,7 @@ struct Init: ParsableCommand {
     @OptionGroup var options: StoreOptions
     @Option(name: .long, help: "The round's title.") var title = "Kurasi Produk Unggulan"
     @Option(name: .long, help: "The organiser, e.g. Kadin Kota Madiun.") var organizer = ""
+    @Option(name: .long, help: "Where the committee meets, e.g. Madiun (written above the signatures of the minutes).") var place: String?
     @Option(name: .long, help: "The round's date (YYYY-MM-DD); permits must be valid on it. Default: today.")
     var date: String?
 
@@ -140,7 +146,7 @@ struct Init: ParsableCommand {
     }
 
     func run() throws {
-        let round = Round(round: RoundInfo(title: title, organizer: organizer, date: date ?? String(now().prefix(10))))
+        let round = Round(round: RoundInfo(title: title, organizer: organizer, date: date ?? String(now().prefix(10)), place: place))
         try options.kurasiStore.create(round)
         print(options.language == .id ? "Ronde baru dibuat: \(options.storePath). Tambahkan kurator dengan kurasi curator add, lalu impor registri dengan kurasi import."
                                       : "Created a new round: \(options.storePath). Add curators with kurasi curator add, then import the registry with kurasi import.")

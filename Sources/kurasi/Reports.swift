@@ -4,7 +4,7 @@ import KurasiCore
 import KurasiStore
 
 enum RankFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
-enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, md }
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, md, html }
 
 struct Rank: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the computed ranking of each cluster.")
@@ -32,7 +32,7 @@ struct Rank: ParsableCommand {
             let threshold = round.round.settings.disagreementThreshold
             for r in ranking {
                 let a = r.aggregate
-                let score = a.score.map { String(format: "%.1f", $0) } ?? "–"
+                let score = Format.score(a.score, lang)
                 let disputed = a.count > 1 && a.spread >= threshold ? "⚑" : " "
                 let mark = r.pinnedSlot.map { "★\($0)" } ?? (r.eligible ? "" : "⊘ " + (r.ineligibility.first?.text(lang) ?? ""))
                 print("  \(col(r.rank.map(String.init) ?? "–", 3, right: true))  \(col(r.product.id, 7)) \(col(r.product.name, 30)) \(col(round.producer(r.product.producer)?.name ?? "", 24)) \(col(score, 5, right: true))\(disputed)\(col(String(a.count), 2, right: true))  \(mark)")
@@ -54,16 +54,18 @@ struct History: ParsableCommand {
         let events = product.map { round.history(product: $0) } ?? round.events
         if events.isEmpty { print(options.language == .id ? "Belum ada perubahan." : "No changes yet.") }
         for e in events {
-            print("rev \(col(String(e.revision), 5)) \(e.at)  \(col(e.by, 6)) \(e.summary(options.language).displaySafe)")
+            let when = Format.time(e.at, zone: round.round.zone, options.language)
+            print("rev \(col(String(e.revision), 5)) \(when)  \(col(e.by, 6)) \(e.summary(options.language).displaySafe)")
         }
     }
 }
 
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export the shortlist and ranking: csv, json, or md (the minutes, berita acara).")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export the shortlist and ranking: csv, json, or the minutes (berita acara) as md or html to print.")
     @OptionGroup var options: StoreOptions
-    @Option(name: .long, help: "csv, json or md.") var format: ExportFormat
+    @Option(name: .long, help: "csv, json, md or html.") var format: ExportFormat
     @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
+    @Option(name: .long, help: "The berita acara number written on the minutes (md), e.g. 012/BA/KADIN/X/2020; a blank line to fill in by hand when absent.") var number: String?
 
     func run() throws {
         let round = try options.loadRound()
@@ -71,7 +73,8 @@ struct ExportCommand: ParsableCommand {
         let data: Data = switch format {
         case .csv: try Export.rankCSV(round, lang: lang)
         case .json: try Export.rankJSON(round, lang: lang)
-        case .md: Data(Export.minutes(round, lang: lang).utf8)
+        case .md: Data(Export.minutes(round, lang: lang, number: number).utf8)
+        case .html: Data(Export.minutesHTML(round, lang: lang, number: number).utf8)
         }
         if let output {
             try Export.write(data, to: output, store: options.kurasiStore, example: "ranking." + format.rawValue)
@@ -89,25 +92,8 @@ struct Check: ParsableCommand {
         let store = options.kurasiStore
         let handle = try StoreHandle(store: store)
         let round = handle.round
-        var problems: [String] = []
-        var last = 0
-        for e in round.events {
-            if e.revision <= last { problems.append("event rev \(e.revision) does not follow rev \(last)") }
-            last = e.revision
-        }
-        if last > round.revision { problems.append("the last event has rev \(last), above the store's revision \(round.revision)") }
-        for cluster in Cluster.allCases {
-            let pins = round.pins(in: cluster)
-            if Set(pins.map(\.slot)).count != pins.count { problems.append("\(cluster.rawValue) has two pins in one slot") }
-            if Set(pins.map(\.product)).count != pins.count { problems.append("\(cluster.rawValue) pins one product twice") }
-        }
-        for c in round.curators {
-            for conflict in c.conflicts {
-                for p in round.products where p.producer == conflict.producer && !round.sheet(product: p.id, curator: c.id).isEmpty {
-                    problems.append("curator \(c.id) has scores for \(p.id) despite a declared conflict with \(p.producer)")
-                }
-            }
-        }
+        // Every rule of the round, the same ones the commands keep (KurasiCore's `violations`).
+        var problems: [String] = round.violations().map { $0.text(options.language) }
         for backup in store.backups() {
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: backup.path)) else { continue }
             do { _ = try Store.decode(data, file: backup.path) } catch { problems.append("backup damaged: \(error.description)") }

@@ -61,6 +61,12 @@ struct ConsoleE2ETests {
         tmux.keys("Escape")  // clears the filter
         try tmux.waitUntil("the filter is cleared") { !$0.contains("filter: ") }
 
+        // The chair records the pins: switch to K1 (the picker starts on K4, three rows below K1).
+        tmux.keys("c")
+        try tmux.waitFor("Choose the active curator")
+        tmux.keys("Up", "Up", "Up", "Enter")
+        try tmux.waitFor("Curator: Dra. Hj. Sri Rahayu Ningsih, M.M. (K1)")
+
         // Pin five per cluster: four from the computed top five, one from outside it with a reason.
         let scored = try Store(path: cli.store).load()
         var plan: [Cluster: [String]] = [:]
@@ -151,14 +157,14 @@ struct ConsoleE2ETests {
     /// Up to four products of the computed top five (distinct producers: one pin per producer is
     /// the rule), then ranked products outside it, from other producers, to make five.
     func pinPlan(_ round: Round, _ cluster: Cluster) -> (inside: [String], outside: [String]) {
-        let ranked = round.ranking(cluster).filter { $0.rank != nil && $0.eligible }
-        var producers: Set<String> = []
-        var inside: [String] = [], outside: [String] = []
-        for r in ranked.prefix(5) where inside.count < 4 && producers.insert(r.product.producer).inserted {
-            inside.append(r.product.id)
-        }
-        for r in ranked.dropFirst(5) where inside.count + outside.count < 5 && producers.insert(r.product.producer).inserted {
-            outside.append(r.product.id)
+        // Inside: four of the five the rules allow (one pin per producer); outside: the best
+        // ranked product beyond them whose producer has no pin yet.
+        let top = round.topFive(cluster)
+        let inside = Array(top.prefix(4))
+        var producers = Set(inside.compactMap { round.product($0)?.producer })
+        var outside: [String] = []
+        for r in round.ranking(cluster) where r.rank != nil && r.eligible && !top.contains(r.product.id) {
+            if outside.isEmpty, producers.insert(r.product.producer).inserted { outside.append(r.product.id) }
         }
         return (inside, outside)
     }

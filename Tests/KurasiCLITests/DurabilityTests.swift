@@ -130,7 +130,7 @@ import Testing
         defer { cli.cleanUp() }
         try cli.ok(["init", "--date", "2020-10-15"])
         try cli.ok(["curator", "add", "K1", "--name", "Sri", "--chair"])
-        try cli.ok(["curator", "add", "K2", "--name", "Agus"])
+        try cli.ok(["curator", "add", "K2", "--name", "Agus", "--curator", "K1"])
         try cli.ok(["import", CLI.fixture("madiun-2020/registry.csv")])
         let start = Store(path: cli.store).loadOrFail()
         let products = start.products.map(\.id).sorted()

@@ -1,0 +1,55 @@
+/// What a curator may see of a product: the one rule every screen, the board, the history and
+/// the exports ask. While the round is in its scoring phase and scoring is blind, a curator sees
+/// a product's score, its rank, its place in the score order, the other curators' sheets and
+/// their score events only once their own sheet for it is complete; the board (no curator)
+/// shows no scores at all. From deliberation on, everything is visible.
+public struct Visibility: Hashable, Sendable {
+    /// The product's score, rank and place in the score order.
+    public var score: Bool
+    /// Other curators' points, sheet scores and score events.
+    public var otherSheets: Bool
+
+    public static let all = Visibility(score: true, otherSheets: true)
+    public static let hidden = Visibility(score: false, otherSheets: false)
+}
+
+extension Round {
+    /// The round's phase.
+    public var phase: RoundState { round.status.state }
+
+    /// Scores are visible to everyone: the round is past its scoring phase, or scoring is not blind.
+    public var scoresArePublic: Bool { !round.settings.blindScoring || phase != .open }
+
+    /// What `curator` may see of the product; nil stands for a screen nobody is signed in to
+    /// (the projected board).
+    public func visibility(of product: String, to curator: String?) -> Visibility {
+        if scoresArePublic { return .all }
+        guard let curator, isComplete(sheet(product: product, curator: curator)) else { return .hidden }
+        return .all
+    }
+
+    /// Whether an event may be shown to `curator`: score events of other curators on a product
+    /// still blind to them are not.
+    public func isVisible(_ event: Event, to curator: String?) -> Bool {
+        if scoresArePublic { return true }
+        return !event.change.scoreEntries.contains { entry in
+            entry.curator != curator && !visibility(of: entry.product, to: curator).otherSheets
+        }
+    }
+
+    /// A product's history as `curator` may see it, oldest first.
+    public func history(product: String, visibleTo curator: String?) -> [Event] {
+        history(product: product).filter { isVisible($0, to: curator) }
+    }
+}
+
+extension Change {
+    /// The (product, curator) of every score this change sets or clears.
+    public var scoreEntries: [(product: String, curator: String)] {
+        switch self {
+        case let .score(p, c, _, _, _): [(p, c)]
+        case let .batch(list): list.flatMap(\.scoreEntries)
+        default: []
+        }
+    }
+}
