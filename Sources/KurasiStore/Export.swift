@@ -69,33 +69,57 @@ public enum Export {
 
     // MARK: CSV
 
-    public static func rankCSV(_ round: Round, clusters: [Cluster] = Cluster.allCases, lang: Language = .id) throws -> Data {
+    /// How a CSV is written. `.rfc4180` (the default): `,`, LF, no BOM, numbers with a point.
+    /// `.excel`, for a double-click in Indonesian Excel: `;`, CRLF, a UTF-8 BOM and the decimal
+    /// comma, so that the file opens in columns with numbers Excel reads as numbers.
+    public enum CSVDialect: Sendable {
+        case rfc4180, excel
+        var delimiter: String { self == .excel ? ";" : "," }
+        /// A number with two decimals in this dialect.
+        func number(_ x: Double?) -> String {
+            guard let x else { return "" }
+            let s = String(format: "%.2f", x)
+            return self == .excel ? s.replacingOccurrences(of: ".", with: ",") : s
+        }
+    }
+
+    /// Every CSV Kurasi writes goes through here: each cell made spreadsheet-safe, the dialect's
+    /// separator, line ends and BOM, a line end after the last row.
+    public static func csv(_ rows: [[String]], dialect: CSVDialect = .rfc4180) throws -> Data {
         let stream = OutputStream(toMemory: ())
-        let csv = try CSVWriter(stream: stream)
+        stream.open()
+        let writer = try CSVWriter(stream: stream, delimiter: dialect.delimiter, newline: dialect == .excel ? .crlf : .lf)
+        for row in rows { try writer.write(row: row.map(spreadsheetSafe)) }
+        writer.stream.close()
+        var data = dialect == .excel ? Data([0xEF, 0xBB, 0xBF]) : Data()
+        data.append(stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data())
+        data.append(contentsOf: dialect == .excel ? [0x0D, 0x0A] : [0x0A])  // end the last row like every other
+        return data
+    }
+
+    public static func rankCSV(_ round: Round, clusters: [Cluster] = Cluster.allCases, lang: Language = .id,
+                               dialect: CSVDialect = .rfc4180) throws -> Data {
         let header = lang == .id
             ? ["klaster", "peringkat", "id_produk", "produk", "id_pelaku", "pelaku_umkm", "kelurahan", "skor", "kurator", "min", "maks", "sd", "memenuhi_syarat", "alasan_tidak_memenuhi", "pin", "alasan_pin"]
             : ["cluster", "rank", "product_id", "product", "producer_id", "producer", "kelurahan", "score", "curators", "min", "max", "sd", "eligible", "ineligible_because", "pin", "pin_reason"]
-        try csv.write(row: header.map(spreadsheetSafe))
-        func num(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "" }
+        var rows = [header]
+        let num = dialect.number
         for cluster in clusters {
             let pins = round.pins(in: cluster)
             for r in round.ranking(cluster) {
                 let producer = round.producer(r.product.producer)
                 let pin = pins.first { $0.product == r.product.id }
-                try csv.write(row: ([
+                rows.append([
                     cluster.rawValue, r.rank.map(String.init) ?? "", r.product.id, r.product.name,
                     r.product.producer, producer?.name ?? "", producer?.kelurahan ?? "",
                     num(r.aggregate.score), String(r.aggregate.count), num(r.aggregate.min), num(r.aggregate.max),
                     num(r.aggregate.standardDeviation), r.eligible ? (lang == .id ? "ya" : "yes") : (lang == .id ? "tidak" : "no"),
                     r.ineligibility.map { $0.text(lang) }.joined(separator: "; "),
                     pin.map { String($0.slot) } ?? "", pin?.reason ?? "",
-                ] as [String]).map(spreadsheetSafe))
+                ])
             }
         }
-        csv.stream.close()
-        var data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        data.append(UInt8(ascii: "\n"))  // end the last row like every other
-        return data
+        return try csv(rows, dialect: dialect)
     }
 
     /// A CSV cell a spreadsheet will not run: a cell that starts with = + - @ TAB or CR is read

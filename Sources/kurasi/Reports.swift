@@ -11,6 +11,11 @@ struct Rank: ParsableCommand {
     @OptionGroup var options: StoreOptions
     @Option(name: .long, help: "Only this cluster: mamin or non-mamin.") var cluster: Cluster?
     @Option(name: .long, help: "table, json or csv.") var format: RankFormat = .table
+    @Flag(name: .long, help: "CSV for Indonesian Excel: ';', decimal comma, UTF-8 BOM and CRLF, so a double-click opens it in columns.") var excel = false
+
+    func validate() throws {
+        if excel && format != .csv { throw ValidationError("--excel goes with --format csv.") }
+    }
 
     func run() throws {
         let round = try options.loadRound()
@@ -18,7 +23,7 @@ struct Rank: ParsableCommand {
         let lang = options.language
         switch format {
         case .json: FileHandle.standardOutput.write(try Export.rankJSON(round, clusters: clusters, lang: lang))
-        case .csv: FileHandle.standardOutput.write(try Export.rankCSV(round, clusters: clusters, lang: lang))
+        case .csv: FileHandle.standardOutput.write(try Export.rankCSV(round, clusters: clusters, lang: lang, dialect: excel ? .excel : .rfc4180))
         case .table: Self.table(round, clusters: clusters, lang: lang)
         }
     }
@@ -65,13 +70,18 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var options: StoreOptions
     @Option(name: .long, help: "csv, json, md or html.") var format: ExportFormat
     @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
+    @Flag(name: .long, help: "With --format csv: for Indonesian Excel (';', decimal comma, UTF-8 BOM, CRLF).") var excel = false
     @Option(name: .long, help: "The berita acara number written on the minutes (md), e.g. 012/BA/KADIN/X/2020; a blank line to fill in by hand when absent.") var number: String?
+
+    func validate() throws {
+        if excel && format != .csv { throw ValidationError("--excel goes with --format csv.") }
+    }
 
     func run() throws {
         let round = try options.loadRound()
         let lang = options.language
         let data: Data = switch format {
-        case .csv: try Export.rankCSV(round, lang: lang)
+        case .csv: try Export.rankCSV(round, lang: lang, dialect: excel ? .excel : .rfc4180)
         case .json: try Export.rankJSON(round, lang: lang)
         case .md: Data(Export.minutes(round, lang: lang, number: number).utf8)
         case .html: Data(Export.minutesHTML(round, lang: lang, number: number).utf8)

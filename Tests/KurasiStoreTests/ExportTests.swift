@@ -73,6 +73,26 @@ import Testing
         #expect(Export.markdownSafe("Sambal Pecel Bu Tini, Rp 15.000") == "Sambal Pecel Bu Tini, Rp 15.000")
     }
 
+    @Test func excelCSVOpensInColumnsInIndonesianExcel() throws {
+        var round = tinyRound()
+        try round.perform(.score(product: "P-1", points: ["kemasan": 3, "keunikan": 5, "pasar": 4, "kapasitas": 2, "harga": 4]),
+                          by: "K1", at: "2020-10-15T09:00:00Z")
+        let data = try Export.rankCSV(round, lang: .id, dialect: .excel)
+        #expect(Array(data.prefix(3)) == [0xEF, 0xBB, 0xBF], "a UTF-8 BOM, so Excel reads the names right")
+        let text = String(decoding: data.dropFirst(3), as: UTF8.self)
+        #expect(text.hasPrefix("klaster;peringkat;id_produk"))
+        #expect(text.hasSuffix("\r\n"))
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "every line ends in CRLF")
+        let fields = text.split(separator: "\r\n")[1].split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+        #expect(fields.count == 16)
+        let score = try #require(round.aggregate(round.product("P-1")!).score)
+        #expect(fields[7] == String(format: "%.2f", score).replacingOccurrences(of: ".", with: ","))
+        // The default stays RFC 4180: commas, LF, no BOM, a decimal point.
+        let plain = String(decoding: try Export.rankCSV(round, lang: .id), as: UTF8.self)
+        #expect(plain.hasPrefix("klaster,peringkat") && !plain.contains("\r\n"))
+        #expect(plain.contains(String(format: "%.2f", score)))
+    }
+
     /// A minimal RFC 4180 reader, for the test only.
     func parseCSV(_ text: String) throws -> [[String]] {
         var rows: [[String]] = [], row: [String] = [], cell = "", quoted = false
