@@ -79,6 +79,33 @@ public enum Format {
         return "\(parts[2]) \((lang == .id ? monthsID : monthsEN)[parts[1] - 1]) \(parts[0])"
     }
 
+    /// A phone number in the one format Indonesians write: mobile "0813-8048-7072", landline
+    /// with its area code "0351-462-123" (Jakarta and the big cities have two-digit codes:
+    /// "021-5790-1234"). "+62", "62", spaces, dots and dashes as the registry wrote them are all
+    /// read; a text that is not a phone number comes back as it was.
+    public static func phone(_ raw: String) -> String {
+        var digits = raw.filter(\.isASCII).filter(\.isNumber)
+        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        guard !digits.isEmpty, trimmed.allSatisfy({ $0.isNumber || " +-.()/".contains($0) }) else { return trimmed }
+        if digits.hasPrefix("62") { digits = "0" + digits.dropFirst(2) }
+        guard digits.hasPrefix("0"), (9...13).contains(digits.count) else { return trimmed }
+        func groups(_ s: Substring, _ sizes: [Int]) -> [Substring] {
+            var out: [Substring] = [], rest = s
+            for n in sizes where !rest.isEmpty { out.append(rest.prefix(n)); rest = rest.dropFirst(n) }
+            if !rest.isEmpty { out[out.count - 1] += rest }
+            return out
+        }
+        let d = Substring(digits)
+        if digits.hasPrefix("08") {
+            return groups(d, [4, 4, 5]).joined(separator: "-")
+        }
+        let bigCities = ["021", "022", "024", "031", "061"]
+        let code = bigCities.contains(String(d.prefix(3))) ? 3 : 4
+        let local = d.dropFirst(code)
+        let split = local.count <= 7 ? [3, 4] : [4, 4]
+        return ([d.prefix(code)] + groups(local, split)).joined(separator: "-")
+    }
+
     static func parseInstant(_ iso: String) -> Date? {
         let f = ISO8601DateFormatter()
         if let d = f.date(from: iso) { return d }

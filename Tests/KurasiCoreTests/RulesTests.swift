@@ -303,6 +303,18 @@ import Testing
         #expect(Format.count(1204, .en) == "1,204")
     }
 
+    @Test func phoneNumbersAreWrittenOneWay() {
+        #expect(Format.phone("081380487072") == "0813-8048-7072")
+        #expect(Format.phone("+62 813 8048 7072") == "0813-8048-7072")
+        #expect(Format.phone("62-813-8048-7072") == "0813-8048-7072")
+        #expect(Format.phone("0813.8048.707") == "0813-8048-707")
+        #expect(Format.phone("(0351) 462123") == "0351-462-123")
+        #expect(Format.phone("0351 4621234") == "0351-462-1234")
+        #expect(Format.phone("021 5790 1234") == "021-5790-1234")
+        #expect(Format.phone("tidak ada") == "tidak ada")
+        #expect(Format.phone("12345") == "12345")
+    }
+
     @Test func timesAreShownInTheRoundsZone() {
         let wib = RoundInfo(title: "", date: "2020-10-15").zone
         #expect(Format.time("2020-10-15T07:30:00Z", zone: wib, .id) == "15 Oktober 2020 14.30 WIB")
