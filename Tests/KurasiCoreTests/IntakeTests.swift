@@ -131,6 +131,13 @@ import Testing
         #expect(r == before)
     }
 
+    @Test func curatorsHaveShortIDs() throws {
+        var r = smallRound()
+        #expect(throws: Refusal.invalidField(FieldProblem("id", .tooLong(length: 21, max: 20)))) {
+            try r.perform(.addCurator(Curator(id: String(repeating: "K", count: 21), name: "Sri")), by: "admin", at: at)
+        }
+    }
+
     @Test func addingAProducerTakesTheNextID() throws {
         var r = smallRound()
         let e = try #require(try r.perform(.addProducer(Producer(id: "", name: "Brem Baru", owner: "Sri", address: "", kelurahan: "Kejuron", kecamatan: "Taman", nib: "91-8347-4443278")), by: "K2", at: at))
