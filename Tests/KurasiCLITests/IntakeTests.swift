@@ -168,6 +168,45 @@ extension CLI {
         #expect(again.contains("0 products added, 0 products updated, 1 unchanged"))
     }
 
+    /// An import plans without the store's lock and applies under it: another terminal's edit
+    /// made between the two goes through, and the import is planned again against it.
+    @Test func anImportPlansWithoutTheLockAndAppliesToTheLatestRevision() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["init", "--date", "2020-10-15"])
+        try cli.ok(["curator", "add", "K1", "--name", "Ketua", "--chair"])
+        try cli.ok(["import", CLI.fixture("madiun-2020/registry.csv")])
+        let file = cli.dir + "/produk.csv"
+        try Data("ID Pelaku;Nama Produk;Klaster;No. P-IRT\nU-0005;Sambel Baru;mamin;2063577010123-25\n".utf8).write(to: URL(fileURLWithPath: file))
+        let gate = cli.dir + "/planned"
+        let importer = Process()
+        importer.executableURL = URL(fileURLWithPath: CLI.binary)
+        importer.arguments = ["--store", cli.store, "import", "--products", file]
+        importer.environment = ["PATH": "/usr/bin:/bin", "HOME": cli.dir, "LANG": "C.UTF-8", "KURASI_NOW": "2020-10-15T09:00:00Z",
+                                "KURASI_TEST_PAUSE_AFTER_PLAN": gate]
+        let out = Pipe()
+        importer.standardOutput = out
+        importer.standardError = FileHandle.nullDevice
+        try importer.run()
+        // Wait for the plan (the deadline only turns a hang into a failure).
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: gate) && importer.isRunning && Date() < deadline { usleep(10_000) }
+        #expect(FileManager.default.fileExists(atPath: gate))
+        // The importer holds no lock now: another edit goes through at once.
+        let other = try cli.ok(["product", "add", "--producer", "U-0005", "--name", "Sambel Lain", "--cluster", "mamin", "--curator", "K1"])
+        #expect(other.hasSuffix("P-1309\n"))
+        try FileManager.default.removeItem(atPath: gate)
+        importer.waitUntilExit()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(importer.terminationStatus == 0)
+        #expect(printed.contains("1 products added"))
+        // Planned again against the new revision: the new product did not take P-1309 twice.
+        let round = try Store(path: cli.store).load()
+        #expect(round.product("P-1309")?.name == "Sambel Lain")
+        #expect(round.product("P-1310")?.name == "Sambel Baru")
+        #expect(round.product("P-1310")?.permits.first?.number == "2063577010123-25")
+    }
+
     @Test func productsAndPermitsFromTheCommandLine() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
