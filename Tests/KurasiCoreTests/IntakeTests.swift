@@ -167,6 +167,8 @@ import Testing
         try r.perform(.validate(producer: "U-9", status: .valid, reason: nil), by: "K2", at: at)
         #expect(r.isEligible(r.product(id)!))
         #expect(r.events.last(where: { $0.change.products.contains(id) })?.summary(.en) == "permit P-IRT 2063577010123-25 added to P-0001")
+        #expect(r.historyWithProducts(producer: "U-9").map { $0.summary(.en) } == [
+            "product P-0001 added", "permit P-IRT 2063577010123-25 added to P-0001", "validation of U-9: pending → valid"])
 
         #expect(throws: Refusal.permitExists(product: id, kind: .pirt, number: "2063577010123-25")) {
             try r.perform(.addPermit(product: id, Permit(kind: .pirt, number: "2063577010123-25")), by: "K2", at: at)
