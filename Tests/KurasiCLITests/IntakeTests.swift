@@ -241,6 +241,29 @@ extension CLI {
         #expect(try cli.rankRows("mamin")[0]["eligible"] as! Bool == true)
     }
 
+    @Test func theProducersListCountsMarksAndFilters() throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        let table = try cli.ok(["producer", "list", "--status", "pending"])
+        let lines = table.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "Valid 100 · Pending 1,011 · Rejected 469")
+        #expect(lines.count == 2 + 1011)
+        #expect(lines.dropFirst(2).allSatisfy { $0.contains("pending") })
+        #expect(lines.contains { $0.hasSuffix("pending  pedagang?") })
+        #expect(try cli.ok(["producer", "list"], env: ["LANG": "id_ID.UTF-8"]).hasPrefix("Valid 100 · Menunggu 1.011 · Ditolak 469\n"))
+        // A second entry for a known NIB is marked as a suspect duplicate, both ways.
+        let json = try JSONSerialization.jsonObject(with: Data(cli.ok(["producer", "list", "--status", "valid", "--format", "json"]).utf8)) as! [String: Any]
+        let first = (json["producers"] as! [[String: Any]]).first { $0["nib"] is String }!
+        let added = try cli.ok(["producer", "add", "--name", "Nama Lain", "--nib", first["nib"] as! String, "--curator", "K1"])
+        let newID = String(added.split(separator: "\n").last!)
+        let csv = try cli.ok(["producer", "list", "--format", "csv"]).split(separator: "\n").map(String.init)
+        #expect(csv[0] == "id,name,owner,kelurahan,kecamatan,sector,business_type,nib,products,status,reason,trader,duplicate_of")
+        #expect(csv.last!.hasPrefix(newID + ",Nama Lain,") && csv.last!.hasSuffix(",pending,,no,\(first["id"] as! String)"))
+        #expect(csv.contains { $0.hasPrefix((first["id"] as! String) + ",") && $0.hasSuffix(",\(newID)") })
+        let shown = try cli.ok(["producer", "show", newID])
+        #expect(shown.contains("≈ like \(first["id"] as! String)"))
+    }
+
     @Test func settingsAndTheRubricAreTheChairs() throws {
         let cli = try CLI(copying: "madiun-2020/kurasi.json")
         defer { cli.cleanUp() }
