@@ -14,6 +14,7 @@ public enum Violation: Hashable, Sendable {
     case pinIneligible(product: String, reasons: [Ineligibility])
     case producerPinnedTwice(Cluster, producer: String, products: [String])
     case finalWithoutPins(mamin: Int, nonMamin: Int)
+    case finalPinBelowMinSheets(product: String, counted: Int, needed: Int)
     case finalisedByNonChair(String?)
     case duplicateCurator(String)
     case duplicateProducer(String)
@@ -55,6 +56,9 @@ public enum Violation: Hashable, Sendable {
                 : "producer \(producer) has two \(c.label(lang)) pins (\(products.joined(separator: ", "))); one pin per producer per cluster"
         case let .finalWithoutPins(m, n):
             return id ? "putaran final tanpa 5 + 5 pin (MAMIN \(m)/5, NON-MAMIN \(n)/5)" : "the round is final without 5 + 5 pins (MAMIN \(m)/5, NON-MAMIN \(n)/5)"
+        case let .finalPinBelowMinSheets(p, n, needed):
+            return id ? "produk terpin \(p) baru punya \(n) lembar penilaian lengkap; finalisasi perlu paling sedikit \(needed)"
+                : "pinned product \(p) has \(n) complete score sheets; finalising needs at least \(needed)"
         case let .finalisedByNonChair(by):
             return id ? "putaran difinalisasi oleh \(by ?? "(tidak tercatat)"), yang bukan ketua" : "the round was finalised by \(by ?? "(nobody recorded)"), who is not the chair"
         case let .duplicateCurator(c):
@@ -112,7 +116,7 @@ extension Round {
                     throw .recusedFromPin(curator: by, producer: product.producer, reason: conflict.reason)
                 }
             }
-        case .status:
+        case .status, .settings, .rubric:
             guard curator(by)?.role == .chair else { throw .chairOnly(curator: by) }
         case let .curator(id, from, to):
             let chair = curator(by)?.role == .chair
@@ -170,6 +174,15 @@ extension Round {
             let m = pins(in: .mamin).count, n = pins(in: .nonMamin).count
             if m != Round.pinSlots || n != Round.pinSlots { out.append(.finalWithoutPins(mamin: m, nonMamin: n)) }
             if curator(round.status.by ?? "")?.role != .chair { out.append(.finalisedByNonChair(round.status.by)) }
+            for cluster in Cluster.allCases {
+                for pin in pins(in: cluster) {
+                    guard let product = product(pin.product) else { continue }
+                    let n = aggregate(product).count
+                    if n < round.settings.minSheets {
+                        out.append(.finalPinBelowMinSheets(product: pin.product, counted: n, needed: round.settings.minSheets))
+                    }
+                }
+            }
         }
         return out
     }

@@ -93,7 +93,7 @@ import Testing
     /// from this machine's own edit time, so a slow or loaded machine gets a wider one; the test
     /// asserts only what must hold whatever the moment.
     @Test func sigkillAtRandomMomentsLosesAtMostTheEditInFlight() throws {
-        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        let cli = try CLI.smallRound()  // edits quick enough for the kill delays below
         defer { cli.cleanUp() }
         var rng = SplitMix(seed: 20201015)
         let env = ["KURASI_COMPACT_EVERY": "2"]

@@ -203,6 +203,33 @@ import Testing
         #expect(s.violations().isEmpty)
     }
 
+    @Test func finalisingNeedsEveryPinAboveTheMinimumOfSheets() throws {
+        var r = smallRound()
+        for i in 1...5 {
+            try r.score("P-M\(i)", by: "K2", full(5)); try r.score("P-N\(i)", by: "K2", full(5))
+            try r.pin("P-M\(i)"); try r.pin("P-N\(i)")
+        }
+        var settings = r.round.settings
+        settings.minSheets = 2
+        try r.perform(.changeSettings(settings), by: "K1", at: at)
+        #expect(throws: Refusal.breaksRule(.finalPinBelowMinSheets(product: "P-M1", counted: 1, needed: 2))) {
+            try r.perform(.finalize, by: "K1", at: at)
+        }
+        #expect(!r.isFinal)
+        #expect(throws: Refusal.chairOnly(curator: "K2")) { try r.perform(.changeSettings(Settings()), by: "K2", at: at) }
+    }
+
+    @Test func aPermitChangeThatUnseatsAPinIsRefused() throws {
+        var r = smallRound()
+        try r.score("P-M3", by: "K2", full(5))
+        try r.pin("P-M3")
+        #expect(throws: Refusal.self) { try r.perform(.removePermit(product: "P-M3", kind: .pirt, number: nil), by: "K1", at: at) }
+        #expect(r.product("P-M3")?.permits.count == 1)
+        try r.perform(.unpin(product: "P-M3"), by: "K1", at: at)
+        try r.perform(.removePermit(product: "P-M3", kind: .pirt, number: nil), by: "K1", at: at)
+        #expect(r.product("P-M3")?.permits.isEmpty == true)
+    }
+
     // MARK: check knows every rule
 
     @Test func violationsNameEveryBrokenRuleOfAHandEditedRound() throws {
@@ -253,7 +280,7 @@ import Testing
             let product = products.randomElement(using: &rng)!
             let producer = producers.randomElement(using: &rng)!
             let command: Command
-            switch Int.random(in: 0..<15, using: &rng) {
+            switch Int.random(in: 0..<16, using: &rng) {
             case 0, 1, 2, 3:
                 let k = criteria.randomElement(using: &rng)!
                 let v: Int? = Int.random(in: 0..<8, using: &rng) == 0 ? nil : Int.random(in: 1...5, using: &rng)
@@ -273,6 +300,14 @@ import Testing
             case 11: command = .setRole(curator: curators.randomElement(using: &rng)!,
                                         [CuratorRole.chair, .secretary, .curator].randomElement(using: &rng)!)
             case 12: command = [.finalize, .openDeliberation, .reopen(reason: "periksa ulang")].randomElement(using: &rng)!
+            case 14 where Bool.random(using: &rng):
+                var settings = r.round.settings
+                settings.minSheets = Int.random(in: 1...3, using: &rng)
+                settings.onePinPerProducer = Bool.random(using: &rng)
+                command = .changeSettings(settings)
+            case 14: command = Bool.random(using: &rng)
+                ? .removePermit(product: product, kind: .pirt, number: nil)
+                : .addPermit(product: product, Permit(kind: .pirt, number: "206357701012325", expires: "2025-03-31"))
             case 13: command = .addCurator(Curator(id: "K\(Int.random(in: 5...9, using: &rng))", name: "Tamu"))
             default: command = .removeCurator(curators.randomElement(using: &rng)!)
             }
