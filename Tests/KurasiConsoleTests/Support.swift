@@ -12,18 +12,72 @@ let madiun: Round = {
     return try! Store.decode(Data(contentsOf: URL(fileURLWithPath: path)), file: path)
 }()
 
-/// A console on an in-memory copy of the Madiun round.
-func console(lang: Language = .id, curator: String? = "K2", width: Int = 80, height: Int = 24, round: Round = madiun) -> (ConsoleApp, MemorySource) {
-    let source = MemorySource(round)
-    let app = ConsoleApp(source: source, lang: lang, curator: curator)
-    app.handle(.resize(width: width, height: height))
-    return (app, source)
+/// The console's State driven through `update`, with the effects it asks for recorded and, by
+/// default, answered at once from a round held here (as the runtime answers from the store), so a
+/// test reads as the keys typed. With `answering` off, commits wait in `unanswered`.
+final class Driver {
+    var state: State
+    /// What the store holds.
+    var round: Round
+    /// Every effect asked for, in order.
+    var effects: [Effect] = []
+    var unanswered: [(Command, String)] = []
+    var answering = true
+    var finished = false
+    var redraws = 0
+    var clock = "2020-10-15T09:00:00Z"
+
+    init(lang: Language, curator: String?, width: Int, height: Int, round: Round) {
+        self.round = round
+        state = State(round: round, lang: lang, curator: curator)
+        send(.resize(width: width, height: height))
+    }
+
+    @discardableResult
+    func send(_ msg: Msg) -> [Effect] {
+        let out = update(&state, msg)
+        effects += out
+        for effect in out {
+            switch effect {
+            case .quit: finished = true
+            case .redraw: redraws += 1
+            case .refresh: send(.refreshed(round.revision != state.round.revision ? round : nil))
+            case let .commit(command, curator):
+                if answering { answer(command, by: curator) } else { unanswered.append((command, curator)) }
+            }
+        }
+        return out
+    }
+
+    /// What the store does with a commit: apply it to the latest round, answer with the result.
+    func answer(_ command: Command, by curator: String) {
+        do {
+            let event = try round.perform(command, by: curator, at: clock)
+            send(.committed(.saved(round, event)))
+        } catch {
+            send(.committed(.refused(error, latest: round)))
+        }
+    }
+
+    /// Answer the commits that waited.
+    func answerAll() {
+        while !unanswered.isEmpty {
+            let (command, curator) = unanswered.removeFirst()
+            answer(command, by: curator)
+        }
+    }
+
+    @discardableResult
+    func type(_ keys: Key...) -> [Effect] { keys.flatMap { send(.key($0)) } }
+    @discardableResult
+    func type(_ text: String) -> [Effect] { text.flatMap { send(.key(.char($0))) } }
+    var screen: Canvas { View.render(state) }
+    var screenText: String { screen.lines.joined(separator: "\n") }
 }
 
-extension ConsoleApp {
-    func type(_ keys: Key...) { for k in keys { handle(k) } }
-    func type(_ text: String) { for ch in text { handle(.char(ch)) } }
-    var screenText: String { View.render(state).lines.joined(separator: "\n") }
+/// A console on an in-memory copy of the Madiun round.
+func console(lang: Language = .id, curator: String? = "K2", width: Int = 80, height: Int = 24, round: Round = madiun) -> Driver {
+    Driver(lang: lang, curator: curator, width: width, height: height, round: round)
 }
 
 /// Compare a rendered canvas with `Tests/KurasiConsoleTests/Golden/NAME.txt`. Lines end with `|`
