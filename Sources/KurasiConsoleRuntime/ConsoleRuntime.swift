@@ -71,13 +71,18 @@ public final class ConsoleRuntime: TerminalProgram {
         for answer in worker.takeAnswers() { send(answer) }
     }
 
-    /// Wait (at most `timeout`) until the store has answered everything asked of it, and deliver
-    /// the answers. False when it is still busy (another terminal holds the lock).
+    /// Wait (at most `timeout`) until the store has answered everything asked of it, delivering
+    /// the answers (which may ask for more: keys typed meanwhile). False when it is still busy
+    /// (another terminal holds the lock).
     @discardableResult
     public func settle(timeout: TimeInterval = 30) -> Bool {
-        let idle = worker.waitUntilIdle(timeout: timeout)
-        deliverAnswers()
-        return idle && state.pending == nil && !state.refreshing
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while true {
+            let idle = worker.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
+            deliverAnswers()
+            if idle, state.pending == nil, !state.refreshing { return true }
+            if !idle || Date() >= deadline { return false }
+        }
     }
 
     /// Finish the store's work and fold the journal into the snapshot for a quick next start.

@@ -332,3 +332,101 @@ import Testing
         #expect(app.state.message?.text.contains("di papan: r") == true)
     }
 }
+
+/// What `update` asks the world for, and what it does with the answers.
+@Suite struct EffectTests {
+    /// A product K2 may score and has not.
+    static let open = madiun.products.first { p in
+        p.cluster == .mamin && madiun.sheet(product: p.id, curator: "K2").isEmpty && !madiun.curator("K2")!.isRecused(from: p.producer)
+    }!
+
+    func detail(_ app: Driver) {
+        app.type(.char("/")); app.type(Self.open.id); app.type(.enter, .enter)
+    }
+
+    @Test func aScoreIsACommitAndTheCursorMovesWhenItStands() {
+        let app = console()
+        app.answering = false
+        detail(app)
+        #expect(app.type(.char("4")) == [.commit(.score(product: Self.open.id, points: ["kualitas": 4]), by: "K2")])
+        #expect(app.state.pending != nil && app.state.criterion == 0)
+        #expect(app.screen.text(row: 23).hasPrefix(" menyimpan… · rev 0"))
+        app.answerAll()
+        #expect(app.state.pending == nil && app.state.criterion == 1)
+        #expect(app.screen.text(row: 23).hasPrefix(" Tersimpan · rev 1"))
+    }
+
+    @Test func keysTypedWhileSavingWaitAndFollowInOrder() {
+        let app = console()
+        app.answering = false
+        detail(app)
+        app.type(.char("4"))
+        #expect(app.type(.char("3"), .up, .char("5")) == [])  // all wait for the first save
+        #expect(app.state.queued == [.char("3"), .up, .char("5")])
+        // The first answer lets "3" through, which commits and holds the rest again.
+        let (first, by) = app.unanswered.removeFirst()
+        app.answer(first, by: by)
+        #expect(app.state.queued == [.up, .char("5")])
+        #expect(app.effects.last == .commit(.score(product: Self.open.id, points: ["kemasan": 3]), by: "K2"))
+        app.answerAll()
+        // ↑ went back to kemasan, 5 replaced its 3 and moved on.
+        #expect(app.round.sheet(product: Self.open.id, curator: "K2")["kemasan"] == 5)
+        #expect(app.state.criterion == 2)
+        let commits = app.effects.filter { if case .commit = $0 { true } else { false } }
+        #expect(commits.count == 3)
+    }
+
+    @Test func aRefusalLeavesTheCursorAndSaysWhy() {
+        let k3 = madiun.curator("K3")!
+        let product = madiun.products.first { $0.producer == k3.conflicts[0].producer }!
+        let app = console(curator: "K3")
+        app.type(.char("/")); app.type(product.id); app.type(.enter, .enter)
+        #expect(app.type(.char("5")) == [.commit(.score(product: product.id, points: ["kualitas": 5]), by: "K3")])
+        #expect(app.state.criterion == 0 && app.state.message?.isWarning == true)
+        #expect(!app.state.saveFailed)
+    }
+
+    @Test func aFailedSaveIsNotSaved() {
+        let app = console(lang: .en)
+        app.answering = false
+        app.type(.enter, .char("4"))
+        app.send(.committed(.failed("disk full")))
+        #expect(app.state.saveFailed && app.state.pending == nil && app.state.criterion == 0)
+        #expect(app.screen.text(row: 23).hasPrefix(" NOT SAVED · rev 0 · open · Not saved: disk full"))
+        // The next save that works says so again.
+        app.answering = true
+        app.type(.char("4"))
+        #expect(!app.state.saveFailed)
+    }
+
+    @Test func onlyTheEditKeysCommit() {
+        let app = console()
+        #expect(app.type(.down, .down, .up, .tab, .backTab, .char("s"), .char("/")) == [])
+        #expect(app.type(.escape, .char("?"), .char("x"), .char("b"), .escape) == [])
+        #expect(app.type(.char("u")) == [.commit(.undo, by: "K2")])
+        #expect(app.type(.ctrl("l")) == [.redraw])
+        #expect(app.type(.char("q")) == [.quit])
+    }
+
+    @Test func withoutACuratorNothingIsCommitted() {
+        let app = console(curator: nil)
+        app.type(.escape)  // the picker cannot be left without choosing
+        #expect(app.state.screen == .curators)
+        var state = State(round: madiun, lang: .en, curator: nil)
+        state.screen = .list
+        #expect(update(&state, .key(.char("p"))) == [])
+        #expect(state.message?.text.contains("press c") == true)
+    }
+
+    @Test func theSizeComesOnlyFromAResize() {
+        let app = console(width: 80, height: 24)
+        #expect(app.state.layout == Layout(width: 80, height: 24))
+        #expect(app.state.layout.rows == Rect(x: 0, y: 3, width: 80, height: 16))
+        app.send(.resize(width: 132, height: 40))
+        #expect(app.state.layout.side == Rect(x: 78, y: 1, width: 53, height: 37))
+        #expect(app.state.layout.rows.height == 35 && app.state.layout.page == 34)
+        #expect(app.screen.width == 132 && app.screen.height == 40)
+        app.type(.pageDown)
+        #expect(app.state.selectedIndex == 34)
+    }
+}
