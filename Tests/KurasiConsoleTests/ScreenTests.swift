@@ -119,3 +119,67 @@ import Testing
         try expectGolden(detail, "detail-escapes-132x40")
     }
 }
+
+/// The states the first goldens never showed: an ineligible row, a final round, a save that
+/// failed or is waiting, a refusal too long for one line, the side pane's history.
+@Suite struct StateScreenTests {
+    /// Five pins per cluster (from the top, one per producer, a reason outside the top five), finalised by the chair.
+    static let final: Round = {
+        var r = madiun
+        let at = "2020-10-15T14:00:00Z"
+        for cluster in Cluster.allCases {
+            var producers = Set<String>()
+            var n = 0
+            for row in r.ranking(cluster) where row.rank != nil && row.eligible && n < 5 && producers.insert(row.product.producer).inserted {
+                try! r.perform(.pin(product: row.product.id, slot: nil, reason: row.rank! > 5 ? "satu pelaku satu pin" : nil), by: "K1", at: at)
+                n += 1
+            }
+        }
+        try! r.perform(.finalize, by: "K1", at: "2020-10-15T15:00:00Z")
+        return r
+    }()
+
+    @Test(arguments: [Language.id, .en])
+    func anIneligibleProductSelected(_ lang: Language) throws {
+        let app = console(lang: lang, curator: "K1", round: ScreenTests.pinned)
+        let i = try #require(app.state.visibleRows.firstIndex { !$0.eligible })
+        for _ in 0..<i { app.type(.down) }
+        #expect(app.state.selected?.eligible == false)
+        try expectGolden(app.screen, "list-ineligible-\(lang.rawValue)-80x24")
+    }
+
+    @Test(arguments: [Language.id, .en])
+    func aFinalRound(_ lang: Language) throws {
+        let app = console(lang: lang, curator: "K2", round: Self.final)
+        try expectGolden(app.screen, "list-final-\(lang.rawValue)-80x24")
+        app.type(.char("b"))
+        try expectGolden(app.screen, "board-final-\(lang.rawValue)-80x24")
+        // An edit on a final round: the refusal is too long for the status line and takes the hint line too.
+        app.type(.escape, .enter, .char("4"))
+        #expect(app.state.message?.isWarning == true)
+        try expectGolden(app.screen, "detail-refused-\(lang.rawValue)-80x24")
+    }
+
+    @Test(arguments: [Language.id, .en])
+    func savingThenNotSaved(_ lang: Language) throws {
+        let app = console(lang: lang, curator: "K2", round: ScreenTests.pinned)
+        app.answering = false
+        app.type(.enter, .char("4"))
+        try expectGolden(app.screen, "detail-saving-\(lang.rawValue)-80x24")
+        app.send(.committed(.failed(lang == .id ? "disk penuh" : "disk full")))
+        try expectGolden(app.screen, "detail-not-saved-\(lang.rawValue)-80x24")
+    }
+
+    @Test func theSidePaneShowsTheHistory() throws {
+        var r = ScreenTests.pinned
+        let top = r.ranking(.mamin)[0].product.id
+        for (i, curator) in ["K2", "K4", "K5"].enumerated() where !r.curator(curator)!.isRecused(from: r.product(top)!.producer) {
+            try r.perform(.score(product: top, points: ["kualitas": 3 + i % 2, "kemasan": 4]), by: curator, at: "2020-10-15T11:0\(i):00Z")
+        }
+        let app = console(lang: .en, curator: "K1", width: 132, height: 40, round: r)
+        let i = try #require(app.state.visibleRows.firstIndex { $0.product.id == top })
+        for _ in 0..<i { app.type(.down) }
+        #expect(app.state.selected?.product.id == top)
+        try expectGolden(app.screen, "list-history-en-132x40")
+    }
+}

@@ -80,18 +80,24 @@ func console(lang: Language = .id, curator: String? = "K2", width: Int = 80, hei
     Driver(lang: lang, curator: curator, width: width, height: height, round: round)
 }
 
-/// Compare a rendered canvas with `Tests/KurasiConsoleTests/Golden/NAME.txt`. Lines end with `|`
-/// so trailing spaces show. With KURASI_UPDATE_GOLDEN=1 the file is (re)written instead.
+/// Compare a rendered canvas with `Tests/KurasiConsoleTests/Golden/NAME.txt` (the text; lines end
+/// with `|` so trailing spaces show) and `NAME.style.txt` (the style layer: one letter a cell for
+/// reverse video, bold, dim, underline, accent and warning, with a legend of the letters used).
+/// With KURASI_UPDATE_GOLDEN=1 the files are (re)written instead.
 func expectGolden(_ canvas: Canvas, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let url = repoRoot.appendingPathComponent("Tests/KurasiConsoleTests/Golden/\(name).txt")
-    let text = canvas.lines.joined(separator: "\n") + "\n"
+    try compareGolden(canvas.lines.joined(separator: "\n") + "\n", "\(name).txt", sourceLocation)
+    try compareGolden(canvas.styleLayer, "\(name).style.txt", sourceLocation)
+}
+
+private func compareGolden(_ text: String, _ file: String, _ sourceLocation: SourceLocation) throws {
+    let url = repoRoot.appendingPathComponent("Tests/KurasiConsoleTests/Golden/\(file)")
     if ProcessInfo.processInfo.environment["KURASI_UPDATE_GOLDEN"] == "1" {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
         return
     }
     guard let golden = try? String(contentsOf: url, encoding: .utf8) else {
-        Issue.record("no golden file \(name).txt; run with KURASI_UPDATE_GOLDEN=1 and review it", sourceLocation: sourceLocation)
+        Issue.record("no golden file \(file); run with KURASI_UPDATE_GOLDEN=1 and review it", sourceLocation: sourceLocation)
         return
     }
     if golden != text {
@@ -99,10 +105,38 @@ func expectGolden(_ canvas: Canvas, _ name: String, sourceLocation: SourceLocati
         let b = text.split(separator: "\n", omittingEmptySubsequences: false)
         let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
         Issue.record("""
-            screen differs from \(name).txt at row \(first):
+            screen differs from \(file) at line \(first + 1):
               golden: \(first < a.count ? String(a[first]) : "<none>")
               actual: \(first < b.count ? String(b[first]) : "<none>")
             (KURASI_UPDATE_GOLDEN=1 rewrites the golden files)
             """, sourceLocation: sourceLocation)
+    }
+}
+
+extension Style {
+    /// The style's letter in a golden style layer: a blank for plain cells; otherwise one letter
+    /// per combination, fixed by the style's bits, so the same style is the same letter in every file.
+    var goldenLetter: Character {
+        let letters = Array(" ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        return letters[Int(rawValue) % letters.count]
+    }
+
+    var goldenName: String {
+        let names: [(Style, String)] = [(.bold, "bold"), (.reverse, "reverse"), (.underline, "underline"),
+                                        (.dim, "dim"), (.accent, "accent"), (.warning, "warning")]
+        return names.filter { contains($0.0) }.map(\.1).joined(separator: "+")
+    }
+}
+
+extension Canvas {
+    /// The golden style layer: the legend of the letters used, then one line a row, a letter a cell.
+    var styleLayer: String {
+        let used = Set(cells.map(\.style)).filter { !$0.isEmpty }.sorted { $0.rawValue < $1.rawValue }
+        var out = used.map { "\($0.goldenLetter) = \($0.goldenName)" }
+        out.append(String(repeating: "-", count: width))
+        for y in 0..<height {
+            out.append(String((0..<width).map { self[$0, y].style.goldenLetter }) + "|")
+        }
+        return out.joined(separator: "\n") + "\n"
     }
 }
