@@ -8,6 +8,8 @@ public indirect enum Change: Hashable, Sendable {
     case curator(id: String, from: Curator?, to: Curator?)
     case producer(id: String, from: Producer?, to: Producer?)
     case product(id: String, from: Product?, to: Product?)
+    case settings(from: Settings, to: Settings)
+    case rubric(from: Rubric, to: Rubric)
     /// Several changes made as one edit (an import); undone together.
     case batch([Change])
 
@@ -21,6 +23,8 @@ public indirect enum Change: Hashable, Sendable {
         case let .curator(id, from, to): .curator(id: id, from: to, to: from)
         case let .producer(id, from, to): .producer(id: id, from: to, to: from)
         case let .product(id, from, to): .product(id: id, from: to, to: from)
+        case let .settings(from, to): .settings(from: to, to: from)
+        case let .rubric(from, to): .rubric(from: to, to: from)
         case let .batch(list): .batch(list.reversed().map(\.inverse))
         }
     }
@@ -61,7 +65,7 @@ public struct Event: Codable, Hashable, Sendable {
 
 extension Change: Codable {
     private enum Kind: String, Codable {
-        case score, pin, validation, status, curator, producer, product, batch
+        case score, pin, validation, status, curator, producer, product, settings, rubric, batch
     }
     private enum Keys: String, CodingKey {
         case kind, product, curator, criterion, cluster, slot, producer, id, from, to, changes
@@ -100,6 +104,10 @@ extension Change: Codable {
             self = .product(id: try c.decode(String.self, forKey: .id),
                             from: try c.decodeIfPresent(Product.self, forKey: .from),
                             to: try c.decodeIfPresent(Product.self, forKey: .to))
+        case .settings:
+            self = .settings(from: try c.decode(Settings.self, forKey: .from), to: try c.decode(Settings.self, forKey: .to))
+        case .rubric:
+            self = .rubric(from: try c.decode(Rubric.self, forKey: .from), to: try c.decode(Rubric.self, forKey: .to))
         case .batch:
             self = .batch(try c.decode([Change].self, forKey: .changes))
         }
@@ -129,6 +137,10 @@ extension Change: Codable {
         case let .product(id, from, to):
             try c.encode(Kind.product, forKey: .kind); try c.encode(id, forKey: .id)
             try c.encode(from, forKey: .from); try c.encode(to, forKey: .to)
+        case let .settings(from, to):
+            try c.encode(Kind.settings, forKey: .kind); try c.encode(from, forKey: .from); try c.encode(to, forKey: .to)
+        case let .rubric(from, to):
+            try c.encode(Kind.rubric, forKey: .kind); try c.encode(from, forKey: .from); try c.encode(to, forKey: .to)
         case let .batch(list):
             try c.encode(Kind.batch, forKey: .kind); try c.encode(list, forKey: .changes)
         }

@@ -14,6 +14,27 @@ public enum Command: Hashable, Sendable {
     case add(producers: [Producer], products: [Product])
     /// Revert the curator's own last change that is not yet undone.
     case undo
+    /// Validate, reject or return to pending several producers as one event (undone as one).
+    /// Producers already in the asked state are left as they are.
+    case validateMany([ValidationDecision])
+    /// Add a producer; an empty id takes the next free one (U-NNNN). Starts pending unless its
+    /// validation says otherwise.
+    case addProducer(Producer)
+    /// Add a product (with its permits); an empty id takes the next free one (P-NNNN). A product
+    /// of a producer not yet validated may be added: it stays ineligible and says why.
+    case addProduct(Product)
+    /// Change a product's fields (name, cluster, category, description, price, capacity).
+    case editProduct(id: String, Product.Fields)
+    /// Add products and replace existing ones (same id) in one event: a products file import.
+    case putProducts([Product])
+    case addPermit(product: String, Permit)
+    /// Remove the product's permit of this kind (and number, when it holds several of the kind).
+    case removePermit(product: String, kind: PermitKind, number: String?)
+    /// Replace the round's settings (the chair).
+    case changeSettings(Settings)
+    /// Set a criterion's weight, for every cluster or, with `cluster`, for one (the chair;
+    /// refused once any sheet counts).
+    case setWeight(criterion: String, weight: Int, cluster: Cluster?)
 }
 
 extension Round {
@@ -21,7 +42,7 @@ extension Round {
     /// or nil when it would change nothing. `by` is the acting curator's id; `at` the time.
     public func plan(_ command: Command, by: String, at: String) throws(Refusal) -> (Change, undoOf: Int?)? {
         // Adding the first curators needs no acting curator: a new round has none.
-        if case .addCurator = command {} else if case .add = command {} else {
+        if case .addCurator = command {} else if case .add = command {} else if case .putProducts = command {} else {
             guard curator(by) != nil else { throw .unknownCurator(by) }
         }
         if isFinal {
@@ -143,6 +164,130 @@ extension Round {
                 + newProducts.map { Change.product(id: $0.id, from: nil, to: $0) }
             return changes.isEmpty ? nil : (.batch(changes), nil)
 
+        case let .validateMany(decisions):
+            var changes: [Change] = []
+            var seen = Set<String>()
+            for d in decisions where seen.insert(d.producer).inserted {
+                if let (change, _) = try plan(.validate(producer: d.producer, status: d.status, reason: d.reason), by: by, at: at) {
+                    changes.append(change)
+                }
+            }
+            return changes.isEmpty ? nil : (changes.count == 1 ? changes[0] : .batch(changes), nil)
+
+        case let .addProducer(p):
+            var p = p
+            p.id = p.id.trimmingSpaces
+            if p.id.isEmpty { p.id = nextProducerID }
+            guard producer(p.id) == nil else { throw .duplicateID(p.id) }
+            p.name = p.name.trimmingSpaces
+            do { try p.check() } catch { throw .invalidField(error) }
+            if let nib = p.nib {
+                do { p.nib = try Fields.nib(nib) } catch { throw .invalidField(error) }
+            }
+            return (.producer(id: p.id, from: nil, to: p), nil)
+
+        case let .addProduct(p):
+            var p = p
+            p.id = p.id.trimmingSpaces
+            if p.id.isEmpty { p.id = nextProductID }
+            guard product(p.id) == nil else { throw .duplicateID(p.id) }
+            guard producer(p.producer) != nil else { throw .unknownProducer(p.producer) }
+            p.name = p.name.trimmingSpaces
+            do { try p.check() } catch { throw .invalidField(error) }
+            return (.product(id: p.id, from: nil, to: p), nil)
+
+        case let .editProduct(productID, fields):
+            guard let before = product(productID) else { throw .unknownProduct(productID) }
+            var after = before
+            after.fields = fields
+            after.name = after.name.trimmingSpaces
+            do { try after.check() } catch { throw .invalidField(error) }
+            if after.cluster != before.cluster, let (cluster, pin) = pin(of: productID) {
+                throw .pinnedElsewhere(product: productID, cluster: cluster, slot: pin.slot)
+            }
+            return after == before ? nil : (.product(id: productID, from: before, to: after), nil)
+
+        case let .putProducts(list):
+            var changes: [Change] = []
+            var seen = Set<String>()
+            var nextProducers = Set<String>()
+            for p in list {
+                guard seen.insert(p.id).inserted, !p.id.isEmpty else { throw .duplicateID(p.id) }
+                guard producer(p.producer) != nil || nextProducers.contains(p.producer) else { throw .unknownProducer(p.producer) }
+                do { try p.check() } catch { throw .invalidField(error) }
+                let before = product(p.id)
+                if let before, before.cluster != p.cluster, let (cluster, pin) = pin(of: p.id) {
+                    throw .pinnedElsewhere(product: p.id, cluster: cluster, slot: pin.slot)
+                }
+                if before != p { changes.append(.product(id: p.id, from: before, to: p)) }
+            }
+            return changes.isEmpty ? nil : (changes.count == 1 ? changes[0] : .batch(changes), nil)
+
+        case let .addPermit(productID, permit):
+            guard let before = product(productID) else { throw .unknownProduct(productID) }
+            var permit = permit
+            do {
+                permit.number = try Fields.permitNumber(permit.number, kind: permit.kind)
+                if let e = permit.expires { permit.expires = try Fields.date(e) }
+            } catch { throw .invalidField(error) }
+            if before.permits.contains(where: { $0.kind == permit.kind && $0.number == permit.number }) {
+                throw .permitExists(product: productID, kind: permit.kind, number: permit.number)
+            }
+            var after = before
+            after.permits.append(permit)
+            return (.product(id: productID, from: before, to: after), nil)
+
+        case let .removePermit(productID, kind, number):
+            guard let before = product(productID) else { throw .unknownProduct(productID) }
+            let wanted = number?.trimmingSpaces
+            let ofKind = before.permits.filter { $0.kind == kind }
+            let matching = ofKind.filter { p in
+                guard let wanted, !wanted.isEmpty else { return true }
+                return p.number == wanted || (try? Fields.permitNumber(wanted, kind: kind)) == p.number
+            }
+            guard !matching.isEmpty else { throw .noSuchPermit(product: productID, kind: kind, held: ofKind.map(\.number)) }
+            guard matching.count == 1 else { throw .permitAmbiguous(product: productID, kind: kind, numbers: matching.map(\.number)) }
+            var after = before
+            after.permits.removeAll { $0 == matching[0] }
+            return (.product(id: productID, from: before, to: after), nil)
+
+        case let .changeSettings(settings):
+            guard curator(by)?.role == .chair else { throw .chairOnly(curator: by) }
+            guard settings.minSheets >= 1, settings.minSheets <= 100 else {
+                throw .invalidField(FieldProblem("min-sheets", .outOfRange(String(settings.minSheets), min: 1, max: 100)))
+            }
+            guard settings.disagreementThreshold >= 0, settings.disagreementThreshold <= 100 else {
+                throw .invalidField(FieldProblem("disagreement", .outOfRange(String(settings.disagreementThreshold), min: 0, max: 100)))
+            }
+            guard rubric.criterion(settings.tieBreakCriterion) != nil else {
+                throw .unknownCriterion(settings.tieBreakCriterion, known: rubric.criteria.map(\.id))
+            }
+            let before = round.settings
+            return before == settings ? nil : (.settings(from: before, to: settings), nil)
+
+        case let .setWeight(criterionID, weight, cluster):
+            guard curator(by)?.role == .chair else { throw .chairOnly(curator: by) }
+            guard let criterion = rubric.criterion(criterionID) else {
+                throw .unknownCriterion(criterionID, known: rubric.criteria.map(\.id))
+            }
+            guard (0...100).contains(weight) else {
+                throw .invalidField(FieldProblem("weight", .outOfRange(String(weight), min: 0, max: 100)))
+            }
+            let counted = countedSheets
+            guard counted == 0 else { throw .rubricLocked(countedSheets: counted) }
+            var after = rubric
+            if let cluster {
+                var w = after.clusterWeights[cluster] ?? [:]
+                w[criterion.id] = weight
+                after.clusterWeights[cluster] = w
+            } else if let i = after.criteria.firstIndex(where: { $0.id == criterion.id }) {
+                after.criteria[i].weight = weight
+            }
+            for c in Cluster.allCases where after.criteria.allSatisfy({ after.weight(of: $0, in: c) == 0 }) {
+                throw .invalidField(FieldProblem("weight", .outOfRange("0", min: 1, max: 100)))
+            }
+            return after == rubric ? nil : (.rubric(from: rubric, to: after), nil)
+
         case .undo:
             let undone = Set(events.compactMap(\.undoOf))
             guard let last = events.last(where: { $0.by == by && $0.undoOf == nil && !undone.contains($0.revision) })
@@ -230,6 +375,12 @@ extension Round {
             guard product(id) == from else { throw .changedSince(what: id, revision: nil, by: nil) }
             if to == nil, scores[id] != nil || pin(of: id) != nil { throw .productInUse(id) }
             setProduct(to, id: id)
+        case let .settings(from, to):
+            guard round.settings == from else { throw .changedSince(what: "settings", revision: nil, by: nil) }
+            round.settings = to
+        case let .rubric(from, to):
+            guard rubric == from else { throw .changedSince(what: "rubric", revision: nil, by: nil) }
+            rubric = to
         case let .batch(list):
             for c in list { try applyChecked(c) }
         }
@@ -238,6 +389,15 @@ extension Round {
     /// The events that touched a product (its scores, pins and record), oldest first.
     public func history(product: String) -> [Event] {
         events.filter { $0.change.products.contains(product) }
+    }
+}
+
+extension Round {
+    /// How many complete (counted) score sheets the round holds.
+    public var countedSheets: Int {
+        var n = 0
+        for (_, sheets) in scores { for (_, sheet) in sheets where isComplete(sheet) { n += 1 } }
+        return n
     }
 }
 

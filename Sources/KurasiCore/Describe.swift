@@ -32,8 +32,38 @@ extension Change {
             return to == nil ? (id ? "pelaku \(pid) dihapus" : "producer \(pid) removed")
                 : from == nil ? (id ? "pelaku \(pid) ditambahkan" : "producer \(pid) added") : (id ? "pelaku \(pid) diubah" : "producer \(pid) changed")
         case let .product(pid, from, to):
+            if let from, let to, from.fields == to.fields {
+                let added = to.permits.filter { !from.permits.contains($0) }
+                let removed = from.permits.filter { !to.permits.contains($0) }
+                var parts: [String] = []
+                for p in added { parts.append(id ? "izin \(p.kind.rawValue) \(p.number) ditambahkan ke \(pid)" : "permit \(p.kind.rawValue) \(p.number) added to \(pid)") }
+                for p in removed { parts.append(id ? "izin \(p.kind.rawValue) \(p.number) dihapus dari \(pid)" : "permit \(p.kind.rawValue) \(p.number) removed from \(pid)") }
+                if !parts.isEmpty { return parts.joined(separator: "; ") }
+            }
             return to == nil ? (id ? "produk \(pid) dihapus" : "product \(pid) removed")
                 : from == nil ? (id ? "produk \(pid) ditambahkan" : "product \(pid) added") : (id ? "produk \(pid) diubah" : "product \(pid) changed")
+        case let .settings(from, to):
+            var parts: [String] = []
+            if from.aggregation != to.aggregation { parts.append("aggregation \(from.aggregation.rawValue) → \(to.aggregation.rawValue)") }
+            if from.minSheets != to.minSheets { parts.append("min-sheets \(from.minSheets) → \(to.minSheets)") }
+            if from.onePinPerProducer != to.onePinPerProducer { parts.append("one-pin-per-producer \(from.onePinPerProducer ? "yes" : "no") → \(to.onePinPerProducer ? "yes" : "no")") }
+            if from.disagreementThreshold != to.disagreementThreshold { parts.append("disagreement \(Int(from.disagreementThreshold)) → \(Int(to.disagreementThreshold))") }
+            if from.permitGates != to.permitGates {
+                func g(_ s: Settings) -> String { (s.permitGates[.mamin] ?? []).map(\.rawValue).joined(separator: ",") }
+                parts.append("mamin-permits \(g(from)) → \(g(to))")
+            }
+            if from.blindScoring != to.blindScoring { parts.append("blind \(from.blindScoring) → \(to.blindScoring)") }
+            if from.tieBreakCriterion != to.tieBreakCriterion { parts.append("tie-break \(from.tieBreakCriterion) → \(to.tieBreakCriterion)") }
+            return (id ? "pengaturan: " : "settings: ") + parts.joined(separator: ", ")
+        case let .rubric(from, to):
+            var parts: [String] = []
+            for c in to.criteria {
+                for cl in Cluster.allCases {
+                    let a = from.criterion(c.id).map { from.weight(of: $0, in: cl) }, b = to.weight(of: c, in: cl)
+                    if a != b { parts.append("\(c.id) \(cl.rawValue) \(a.map(String.init) ?? "–") → \(b)") }
+                }
+            }
+            return (id ? "bobot rubrik: " : "rubric weights: ") + parts.joined(separator: ", ")
         case let .batch(list):
             let scores = list.filter { if case .score = $0 { true } else { false } }
             if scores.count == list.count, case let .score(p, c, _, _, _)? = list.first {
@@ -41,6 +71,12 @@ extension Change {
                     if case let .score(_, _, k, from, to) = ch { return "\(k) \(v(from))→\(v(to))" } else { return nil }
                 }
                 return "\(p) \(c): " + parts.joined(separator: ", ")
+            }
+            let validations = list.compactMap { ch -> Validation? in if case let .validation(_, _, to) = ch { to } else { nil } }
+            if validations.count == list.count, let first = validations.first {
+                let same = validations.allSatisfy { $0.status == first.status }
+                let what = same ? first.status.rawValue : (id ? "campuran" : "mixed")
+                return id ? "validasi \(list.count) pelaku: \(what)" : "validation of \(list.count) producers: \(what)"
             }
             let producers = list.filter { if case .producer = $0 { true } else { false } }.count
             let products = list.filter { if case .product = $0 { true } else { false } }.count

@@ -54,14 +54,22 @@ public struct Producer: Codable, Hashable, Sendable, Identifiable {
     /// The stable key of the registry entry this producer came from; importing the same
     /// registry again finds the producer by it and changes nothing.
     public var registryKey: String?
+    /// The registry's "Sektor" (Makanan, Kerajinan, Perdagangan, …), when it came from one.
+    public var sector: String?
+    /// The registry's "Jenis Usaha" (Produksi, Dagang, Jasa, …).
+    public var businessType: String?
+    /// The registry's "Keterangan": a remark about the entry, not a product description.
+    public var remark: String?
     public var validation: Validation
 
     public init(id: String, name: String, owner: String, address: String, kelurahan: String,
                 kecamatan: String, phone: String? = nil, nib: String? = nil,
-                registryKey: String? = nil, validation: Validation = .pending) {
+                registryKey: String? = nil, sector: String? = nil, businessType: String? = nil,
+                remark: String? = nil, validation: Validation = .pending) {
         self.id = id; self.name = name; self.owner = owner; self.address = address
         self.kelurahan = kelurahan; self.kecamatan = kecamatan; self.phone = phone; self.nib = nib
-        self.registryKey = registryKey; self.validation = validation
+        self.registryKey = registryKey; self.sector = sector; self.businessType = businessType
+        self.remark = remark; self.validation = validation
     }
 }
 
@@ -203,14 +211,32 @@ public struct Settings: Codable, Hashable, Sendable {
     /// Per cluster, the permit gates: a product is eligible when it holds a valid permit of at
     /// least one kind listed. No entry, or an empty list, means no permit is required.
     public var permitGates: [Cluster: [PermitKind]]
+    /// A product is ranked only with at least this many counted sheets (1 by default).
+    public var minSheets: Int
 
     public init(aggregation: Aggregation = .mean, blindScoring: Bool = true,
                 onePinPerProducer: Bool = true, disagreementThreshold: Double = 25,
                 tieBreakCriterion: String = "kualitas",
-                permitGates: [Cluster: [PermitKind]] = [.mamin: [.pirt, .bpomMD]]) {
+                permitGates: [Cluster: [PermitKind]] = [.mamin: [.pirt, .bpomMD]], minSheets: Int = 1) {
         self.aggregation = aggregation; self.blindScoring = blindScoring
         self.onePinPerProducer = onePinPerProducer; self.disagreementThreshold = disagreementThreshold
-        self.tieBreakCriterion = tieBreakCriterion; self.permitGates = permitGates
+        self.tieBreakCriterion = tieBreakCriterion; self.permitGates = permitGates; self.minSheets = minSheets
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case aggregation, blindScoring, onePinPerProducer, disagreementThreshold, tieBreakCriterion, permitGates, minSheets
+    }
+
+    /// Stores written before `minSheets` existed read as 1.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        aggregation = try c.decode(Aggregation.self, forKey: .aggregation)
+        blindScoring = try c.decode(Bool.self, forKey: .blindScoring)
+        onePinPerProducer = try c.decode(Bool.self, forKey: .onePinPerProducer)
+        disagreementThreshold = try c.decode(Double.self, forKey: .disagreementThreshold)
+        tieBreakCriterion = try c.decode(String.self, forKey: .tieBreakCriterion)
+        permitGates = try c.decode([Cluster: [PermitKind]].self, forKey: .permitGates)
+        minSheets = try c.decodeIfPresent(Int.self, forKey: .minSheets) ?? 1
     }
 }
 

@@ -7,8 +7,10 @@
 ///   3. median of the sheet scores, higher first;
 ///   4. mean point of the round's tie-break criterion (default `kualitas`), higher first;
 ///   5. product id, in ascending order: the same data always gives the same ranking.
-/// After the ranked products come the eligible products nobody has scored yet, then the
-/// ineligible ones, each group by id; neither has a rank.
+/// Only a product with at least the round's `minSheets` counted sheets is ranked. After the
+/// ranked products come the eligible products with too few counted sheets (none, or fewer than
+/// the minimum), then the ineligible ones, each group by id; neither has a rank, and each says
+/// why (`unranked`).
 public struct RankedProduct: Hashable, Sendable {
     public var product: Product
     /// 1-based, nil for unscored or ineligible products.
@@ -16,7 +18,29 @@ public struct RankedProduct: Hashable, Sendable {
     public var aggregate: Aggregate
     public var ineligibility: [Ineligibility]
     public var pinnedSlot: Int?
+    /// Why the product has no rank; nil when it is ranked.
+    public var unranked: Unranked?
     public var eligible: Bool { ineligibility.isEmpty }
+}
+
+/// Why a product has no rank.
+public enum Unranked: Hashable, Sendable {
+    /// Not eligible (the reasons are in `RankedProduct.ineligibility`).
+    case ineligible
+    /// Eligible, but no sheet counts yet.
+    case noSheets
+    /// Eligible, but fewer counted sheets than the round's minimum.
+    case tooFewSheets(counted: Int, needed: Int)
+
+    public func text(_ lang: Language) -> String {
+        let id = lang == .id
+        switch self {
+        case .ineligible: return id ? "tidak memenuhi syarat" : "not eligible"
+        case .noSheets: return id ? "belum ada lembar nilai lengkap" : "no complete score sheet yet"
+        case let .tooFewSheets(n, need):
+            return id ? "baru \(n) dari minimal \(need) lembar nilai lengkap" : "\(n) of at least \(need) complete score sheets"
+        }
+    }
 }
 
 extension Round {
@@ -34,6 +58,8 @@ extension Round {
         ranked.sort(by: precedes)
         for i in ranked.indices { ranked[i].rank = i + 1 }
         let byID: (RankedProduct, RankedProduct) -> Bool = { $0.product.id < $1.product.id }
+        for i in unscored.indices { unscored[i].unranked = unrankedReason(unscored[i]) }
+        for i in ineligible.indices { ineligible[i].unranked = .ineligible }
         return ranked + unscored.sorted(by: byID) + ineligible.sorted(by: byID)
     }
 
@@ -66,9 +92,10 @@ extension Round {
         }
         var rank = firstTouched == 0 ? 0 : (list[firstTouched - 1].rank ?? 0)
         for i in firstTouched..<list.count {
-            guard group(of: list[i]) == 0 else { list[i].rank = nil; continue }
+            guard group(of: list[i]) == 0 else { list[i].rank = nil; list[i].unranked = unrankedReason(list[i]); continue }
             rank += 1
             list[i].rank = rank
+            list[i].unranked = nil
         }
     }
 
@@ -81,9 +108,17 @@ extension Round {
                       ineligibility: ineligibility(product), pinnedSlot: slots[product.id])
     }
 
-    /// 0 ranked, 1 eligible but unscored, 2 ineligible.
+    /// 0 ranked, 1 eligible but with too few counted sheets, 2 ineligible.
     private func group(of entry: RankedProduct) -> Int {
-        !entry.eligible ? 2 : entry.aggregate.score == nil ? 1 : 0
+        !entry.eligible ? 2 : (entry.aggregate.score == nil || entry.aggregate.count < round.settings.minSheets) ? 1 : 0
+    }
+
+    private func unrankedReason(_ entry: RankedProduct) -> Unranked? {
+        switch group(of: entry) {
+        case 2: return .ineligible
+        case 1: return entry.aggregate.count == 0 ? .noSheets : .tooFewSheets(counted: entry.aggregate.count, needed: round.settings.minSheets)
+        default: return nil
+        }
     }
 
     /// The tie-break chain (see the type's documentation) for two ranked products.

@@ -30,6 +30,15 @@ public enum Refusal: Error, Hashable, Sendable {
     case productInUse(String)
     case emptyField(String)
     case duplicateID(String)
+    /// A typed field is wrong (see `FieldProblem`).
+    case invalidField(FieldProblem)
+    case permitExists(product: String, kind: PermitKind, number: String)
+    case noSuchPermit(product: String, kind: PermitKind, held: [String])
+    case permitAmbiguous(product: String, kind: PermitKind, numbers: [String])
+    /// A pinned product cannot move to the other cluster.
+    case pinnedElsewhere(product: String, cluster: Cluster, slot: Int)
+    /// The rubric is fixed once a sheet counts: a round does not change its ruler mid-way.
+    case rubricLocked(countedSheets: Int)
 
     public func text(_ lang: Language) -> String {
         let id = lang == .id
@@ -108,6 +117,22 @@ public enum Refusal: Error, Hashable, Sendable {
             return id ? "\(f) tidak boleh kosong." : "\(f) must not be empty."
         case let .duplicateID(i):
             return id ? "ID \(i) sudah dipakai." : "The id \(i) is already in use."
+        case let .invalidField(problem):
+            return problem.text(lang)
+        case let .permitExists(p, kind, number):
+            return id ? "Produk \(p) sudah punya izin \(kind.rawValue) \(number)." : "Product \(p) already holds \(kind.rawValue) \(number)."
+        case let .noSuchPermit(p, kind, held):
+            let list = held.isEmpty ? "" : (id ? " (ada: \(held.joined(separator: ", ")))" : " (it holds: \(held.joined(separator: ", ")))")
+            return id ? "Produk \(p) tidak punya izin \(kind.rawValue) itu\(list)." : "Product \(p) holds no such \(kind.rawValue) permit\(list)."
+        case let .permitAmbiguous(p, kind, numbers):
+            return id ? "Produk \(p) punya beberapa izin \(kind.rawValue) (\(numbers.joined(separator: ", "))); sebutkan nomornya (--number)."
+                : "Product \(p) holds several \(kind.rawValue) permits (\(numbers.joined(separator: ", "))); name the one to remove (--number)."
+        case let .pinnedElsewhere(p, cluster, slot):
+            return id ? "Produk \(p) dipin di \(cluster.label(lang)) ★\(slot); lepas pinnya dulu sebelum memindah klaster."
+                : "Product \(p) is pinned in \(cluster.label(lang)) ★\(slot); unpin it before moving it to another cluster."
+        case let .rubricLocked(n):
+            return id ? "Rubrik tidak dapat diubah: sudah ada \(n) lembar nilai lengkap, dan ronde tidak mengganti alat ukurnya di tengah jalan."
+                : "The rubric cannot change: \(n) complete score sheets count already, and a round does not change its ruler mid-way."
         }
     }
 }

@@ -16,8 +16,10 @@ public enum Export {
             var rank: Int?, product: String, name: String, producer: String, producerName: String
             var kelurahan: String, score: Double?, curators: Int, min: Double?, max: Double?
             var sd: Double?, eligible: Bool, ineligible: [String], pinned: Int?
+            /// Why the product has no rank (nil when ranked).
+            var unranked: String? = nil
             enum CodingKeys: String, CodingKey {
-                case rank, product, name, producer, producerName, kelurahan, score, curators, min, max, sd, eligible, ineligible, pinned
+                case rank, product, name, producer, producerName, kelurahan, score, curators, min, max, sd, eligible, ineligible, pinned, unranked
             }
             // nil values are written as null, not left out: a script sees every field.
             func encode(to encoder: any Encoder) throws {
@@ -28,7 +30,7 @@ public enum Export {
                 try c.encode(score, forKey: .score); try c.encode(curators, forKey: .curators)
                 try c.encode(min, forKey: .min); try c.encode(max, forKey: .max); try c.encode(sd, forKey: .sd)
                 try c.encode(eligible, forKey: .eligible); try c.encode(ineligible, forKey: .ineligible)
-                try c.encode(pinned, forKey: .pinned)
+                try c.encode(pinned, forKey: .pinned); try c.encode(unranked, forKey: .unranked)
             }
         }
         struct ClusterJSON: Encodable { var pins: [String]; var ranking: [Entry] }
@@ -51,7 +53,8 @@ public enum Export {
                     score: rounded(r.aggregate.score), curators: r.aggregate.count,
                     min: rounded(r.aggregate.min), max: rounded(r.aggregate.max),
                     sd: rounded(r.aggregate.standardDeviation), eligible: r.eligible,
-                    ineligible: r.ineligibility.map { $0.text(lang) }, pinned: r.pinnedSlot)
+                    ineligible: r.ineligibility.map { $0.text(lang) }, pinned: r.pinnedSlot,
+                    unranked: r.unranked.map { $0 == .ineligible ? r.ineligibility.map { $0.text(lang) }.joined(separator: "; ") : $0.text(lang) })
             }
             out[cluster.rawValue] = .init(pins: round.pins(in: cluster).map(\.product), ranking: entries)
         }

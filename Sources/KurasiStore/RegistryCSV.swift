@@ -40,6 +40,7 @@
 
 import CSV
 import Foundation
+import KurasiCore
 
 // MARK: - Public API
 
@@ -110,7 +111,7 @@ public struct RegistryEntry: Hashable, Sendable {
 
 /// A row that could not be read. `reason` is a full English sentence that
 /// starts with "line N:" and says what is wrong and what to fix.
-public struct RegistryRowIssue: Hashable, Sendable {
+public struct RegistryRowIssue: Error, Hashable, Sendable {
     /// 1-based physical line of the row (for an unterminated quote: the line
     /// where the quote opened).
     public var line: Int
@@ -162,7 +163,48 @@ public struct RegistryFileError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// A CSV file split into rows of fields, read with the registry's spreadsheet habits (`;`, `,`
+/// or tab; BOM; CRLF; quoted fields). Rows that cannot be read are issues with their lines.
+public struct CSVTable: Sendable {
+    public struct Row: Sendable, Hashable {
+        /// 1-based physical line where the row starts.
+        public var line: Int
+        public var fields: [String]
+    }
+    public var header: [String]
+    public var headerLine: Int
+    public var delimiter: Character
+    public var rows: [Row]
+    public var issues: [RegistryRowIssue]
+
+    /// The position of the first column whose normalised name is one of `aliases`.
+    public func column(_ aliases: [String]) -> Int? {
+        let names = header.map(RegistryCSV.normaliseHeader)
+        return names.firstIndex { aliases.contains($0) }
+    }
+}
+
 public enum RegistryCSV {
+
+    /// Reads any CSV file with the registry's habits into rows of fields.
+    public static func table(_ data: Data, file: String) throws(RegistryFileError) -> CSVTable {
+        try Reader(bytes: [UInt8](data), file: file).table()
+    }
+
+    public static func table(contentsOf path: String) throws(RegistryFileError) -> CSVTable {
+        try table(readFile(path), file: path)
+    }
+
+    static func readFile(_ path: String) throws(RegistryFileError) -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = (error as NSError).localizedDescription
+            throw RegistryFileError(
+                file: path,
+                message: "cannot be read (\(reason)); check that the path is right and the file is not open elsewhere.")
+        }
+    }
 
     /// Reads a registry file from memory. `file` is only used in errors.
     public static func read(_ data: Data, file: String) throws(RegistryFileError) -> RegistryFile {
@@ -191,19 +233,9 @@ public enum RegistryCSV {
     /// is zero, since rupiah prices have no cents. Returns `nil` for empty
     /// text, words ("lima belas ribu"), negative or overflowing amounts.
     public static func parseRupiah(_ s: String) -> Int? {
-        var text = Substring(s.trimmingCharacters(in: .whitespacesAndNewlines))
-        // Currency prefix: "Rp", "Rp.", "RP", "IDR", followed by optional spaces.
-        for prefix in ["rp.", "rp", "idr"] where text.lowercased().hasPrefix(prefix) {
-            text = text.dropFirst(prefix.count)
-            break
-        }
-        text = Substring(text.trimmingCharacters(in: .whitespaces))
-        // Accounting-style suffix "15.000,-" / "15.000.-".
-        if text.hasSuffix(",-") || text.hasSuffix(".-") {
-            text = text.dropLast(2)
-        }
-        return parseGroupedInteger(text)
+        Fields.parseRupiah(s)
     }
+
 }
 
 // MARK: - Number parsing
@@ -564,16 +596,16 @@ private struct Reader {
         RegistryFileError(file: file, line: line, message: message)
     }
 
-    func read() throws(RegistryFileError) -> RegistryFile {
+    /// The records of the file, with the header found and decoded: the first record with any
+    /// non-empty cell.
+    func headerAndRecords() throws(RegistryFileError) -> (header: [String], line: Int, delimiter: UInt8, rest: ArraySlice<RawRecord>) {
         try rejectOtherFormats()
         let bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         guard let delimiterByte = detectDelimiter(from: bomLength) else {
-            throw fail("is empty; export the registry sheet from the spreadsheet as \"CSV UTF-8\" and import that file.")
+            throw fail("is empty; export the sheet from the spreadsheet as \"CSV UTF-8\" and import that file.")
         }
-        let delimiter = Character(Unicode.Scalar(delimiterByte))
         let records = RecordSplitter(bytes: bytes, delimiter: delimiterByte).split(from: bomLength)
 
-        // The header is the first record with any non-empty cell.
         var headerFields: [String]?
         var headerLine = 1
         var rest = records[...]
@@ -601,8 +633,66 @@ private struct Reader {
             if !fields.allSatisfy(\.isEmpty) { headerFields = fields }
         }
         guard let header = headerFields else {
-            throw fail("is empty; export the registry sheet from the spreadsheet as \"CSV UTF-8\" and import that file.")
+            throw fail("is empty; export the sheet from the spreadsheet as \"CSV UTF-8\" and import that file.")
         }
+        return (header, headerLine, delimiterByte, rest)
+    }
+
+    /// Every row split into fields, or the reason it cannot be: for files other than the registry.
+    func table() throws(RegistryFileError) -> CSVTable {
+        let (header, headerLine, delimiterByte, rest) = try headerAndRecords()
+        var rows: [CSVTable.Row] = []
+        var issues: [RegistryRowIssue] = []
+        let normalisedHeader = header.map(RegistryCSV.normaliseHeader)
+        for record in rest {
+            if record.range.isEmpty { continue }
+            switch splitRow(record, header: header, normalisedHeader: normalisedHeader, delimiter: delimiterByte) {
+            case .success(let fields): if let fields { rows.append(CSVTable.Row(line: record.startLine, fields: fields)) }
+            case .failure(let issue): issues.append(issue)
+            }
+        }
+        return CSVTable(header: header, headerLine: headerLine, delimiter: Character(Unicode.Scalar(delimiterByte)),
+                        rows: rows, issues: issues)
+    }
+
+    /// One record's fields; nil for a blank row; an issue when it cannot be read.
+    private func splitRow(_ record: RawRecord, header: [String], normalisedHeader: [String],
+                          delimiter: UInt8) -> Result<[String]?, RegistryRowIssue> {
+        let line = record.startLine
+        func issue(_ text: String, at issueLine: Int? = nil) -> Result<[String]?, RegistryRowIssue> {
+            let l = issueLine ?? line
+            return .failure(RegistryRowIssue(line: l, reason: "line \(l): \(text)"))
+        }
+        if let problem = record.problem {
+            if case .unterminatedQuote(let openLine) = problem { return issue(describe(problem, record: record), at: openLine) }
+            return issue(describe(problem, record: record))
+        }
+        let text: String
+        switch decodeUTF8(bytes[record.range], firstLine: line, lineBreaks: lineBreaks) {
+        case .success(let decoded): text = decoded
+        case .failure(let failure):
+            return issue("is not valid UTF-8 (\(describe(failure, startLine: line))); "
+                         + "save the file as UTF-8 (\"CSV UTF-8\" in Excel) and import again.")
+        }
+        guard let fields = parseFields(text, delimiter: delimiter) else {
+            return issue("cannot be split into fields; check the quotes on this row.")
+        }
+        if fields.allSatisfy(\.isEmpty) { return .success(nil) }
+        if fields.count != header.count {
+            let span = record.endLine > line ? " (the row runs to line \(record.endLine))" : ""
+            let d = delimiterName(delimiter)
+            let hint = fields.count > header.count
+                ? "check for an unquoted \(d) inside a field; a field containing \(d) must be in double quotes."
+                : "check for a missing \(d) or a line break inside a field that is not in double quotes."
+            return issue("has \(fields.count) fields, the header has \(header.count)\(span); \(hint)")
+        }
+        if fields.map(RegistryCSV.normaliseHeader) == normalisedHeader { return issue("repeats the header line; delete this row.") }
+        return .success(fields)
+    }
+
+    func read() throws(RegistryFileError) -> RegistryFile {
+        let (header, headerLine, delimiterByte, rest) = try headerAndRecords()
+        let delimiter = Character(Unicode.Scalar(delimiterByte))
 
         let columns = header.map(RegistryCSV.Column.match)
         guard columns.contains(.businessName) else {
@@ -779,6 +869,19 @@ private struct Reader {
                 problems.append(
                     "\"\(columnName(.capacity))\" is \"\(raw)\", which is not a whole number; "
                         + "write digits only, e.g. 1200 or 1.200, and put the unit in \"Satuan\".")
+            }
+        }
+        // Every text field has a maximum length: a 50 MB cell is a row error, not a name.
+        let limits: [(RegistryCSV.Column, Int)] = [
+            (.number, 20), (.nib, FieldLimit.nib), (.businessName, FieldLimit.name), (.owner, FieldLimit.owner),
+            (.address, FieldLimit.address), (.kelurahan, FieldLimit.place), (.kecamatan, FieldLimit.place),
+            (.phone, FieldLimit.phone), (.sector, FieldLimit.sector), (.businessType, FieldLimit.sector),
+            (.product, FieldLimit.name), (.unit, FieldLimit.unit), (.status, FieldLimit.sector), (.note, FieldLimit.remark),
+        ]
+        for (column, limit) in limits {
+            if let v = value(column), v.utf8.count > limit, v.count > limit {
+                problems.append("\"\(columnName(column))\" is \(v.count) characters long; at most \(limit) are accepted, "
+                                + "so shorten it (or check that the row's quotes are closed where they should be).")
             }
         }
         if !problems.isEmpty {

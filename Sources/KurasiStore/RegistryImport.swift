@@ -8,6 +8,12 @@ import KurasiCore
 /// so importing the same file twice adds nothing the second time. Within a kelurahan, entries whose
 /// names differ only in vowels, case, spacing, punctuation or a legal-form prefix (UD, CV, PT) are
 /// taken as spelling variants of one business: the first is imported, the others reported.
+///
+/// Traders (see `TraderRule`: sector or business type Dagang, Perdagangan, Toko, …; agents,
+/// resellers, distributors) are imported like every other entry, pending, and counted: the
+/// producers screen and `kurasi producer list` mark them "pedagang?" for the validators. The
+/// registry's remark column ("Keterangan") is kept as the producer's remark, never as a product's
+/// description.
 public struct RegistryImport: Sendable {
     public struct Duplicate: Sendable, Hashable {
         public var line: Int
@@ -24,11 +30,16 @@ public struct RegistryImport: Sendable {
     public var duplicates: [Duplicate] = []
     public var closed: [Int] = []
     public var services: [Int] = []
+    /// Lines of the imported entries that look like traders ("pedagang?").
+    public var traders: [Int] = []
+    /// The revision of the round the plan was made against.
+    public var revision: Int
     public var issues: [RegistryRowIssue]
 
     /// Plan the import of `registry` into `round`; nothing is changed.
     public init(_ registry: RegistryFile, file: String, into round: Round) {
         self.file = file
+        revision = round.revision
         rows = registry.entries.count + registry.issues.count
         issues = registry.issues
         var byKey: [String: String] = [:]       // stable key -> producer id or "line N"
@@ -60,13 +71,15 @@ public struct RegistryImport: Sendable {
             producers.append(Producer(
                 id: id, name: e.businessName, owner: e.owner ?? "", address: e.address ?? "",
                 kelurahan: e.kelurahan ?? "", kecamatan: e.kecamatan ?? "", phone: e.phone,
-                nib: e.nib, registryKey: key, validation: .pending))
+                nib: e.nib, registryKey: key, sector: e.sector, businessType: e.businessType, remark: e.note,
+                validation: .pending))
+            if producers[producers.count - 1].isTraderSuspect { traders.append(e.line) }
             byKey[key] = "line \(e.line)"; bySkeleton[loose] = "line \(e.line)"
             if let name = e.product, let cluster = Self.cluster(sector: e.sector) {
                 let pid = String(format: "P-%04d", nextProduct); nextProduct += 1
                 products.append(Product(
                     id: pid, producer: id, name: name, cluster: cluster, category: e.sector ?? "",
-                    description: e.note ?? "", price: e.price,
+                    description: "", price: e.price,
                     capacity: e.capacity.map { Capacity(amount: $0, unit: e.unit ?? "") }))
             }
         }

@@ -65,6 +65,12 @@ struct RuleRefusal: Error, CustomStringConvertible {
 
 /// Perform one command against the store under its lock; prints what changed.
 func edit(_ options: StoreOptions, by: String, _ command: Command) throws {
+    try editEvent(options, by: by, command)
+}
+
+/// `edit`, returning the event made (nil when nothing changed).
+@discardableResult
+func editEvent(_ options: StoreOptions, by: String, _ command: Command) throws -> Event? {
     let lang = options.language
     let handle = try options.openStore()
     let shown = handle.warnings.count
@@ -77,6 +83,7 @@ func edit(_ options: StoreOptions, by: String, _ command: Command) throws {
     } else {
         print(lang == .id ? "Tidak ada yang berubah." : "Nothing changed.")
     }
+    return event
 }
 
 /// Perform a command, turning a rule's refusal into an error shown in the user's language.

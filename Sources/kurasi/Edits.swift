@@ -4,25 +4,51 @@ import KurasiCore
 import KurasiStore
 
 struct Import: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Import the UMKM registry (CSV) as producers awaiting validation.")
+    static let configuration = CommandConfiguration(
+        abstract: "Import the UMKM registry (CSV) as producers awaiting validation, or (--products) the products and permits gathered on the visits.",
+        discussion: """
+        kurasi import REGISTRY.csv [--dry-run]
+        kurasi import --products PRODUCTS.csv [--dry-run]
+        The import is planned against the store as read, then applied under the store's lock as one
+        event (planned again if someone edited the store meanwhile). Rows that cannot be read are
+        reported by line; the exit status is 1 when any row was refused.
+        """)
     @OptionGroup var options: StoreOptions
-    @Argument(help: "The registry CSV as the city office sends it (; or , separated).") var file: String
+    @Argument(help: "The registry CSV as the city office sends it (; or , separated).") var file: String?
+    @Option(name: .long, help: "A products file: products and permits gathered on the visits (see README).") var products: String?
     @Flag(name: .long, help: "Show what would change; change nothing.") var dryRun = false
 
+    func validate() throws {
+        if (file == nil) == (products == nil) {
+            throw ValidationError("Give the registry file (kurasi import REGISTRY.csv) or a products file (kurasi import --products FILE.csv), one of the two.")
+        }
+    }
+
     func run() throws {
+        if let products { return try importProducts(products) }
+        try importRegistry(file!)
+    }
+
+    func importRegistry(_ file: String) throws {
         let lang = options.language, id = lang == .id
         let registry = try RegistryCSV.read(contentsOf: file)
-        let plan: RegistryImport = try options.openStore().commit { round in
-            let plan = RegistryImport(registry, file: file, into: round)
-            if !dryRun, !plan.producers.isEmpty {
-                try perform(plan.command, on: &round, by: "import", lang: lang)
+        // Plan against the store as read (no exclusive lock while the plan is made); apply under
+        // the lock, planning again only if another writer changed the store meanwhile.
+        let handle = try options.openStore()
+        var plan = RegistryImport(registry, file: file, into: handle.round)
+        if !dryRun, !plan.producers.isEmpty {
+            plan = try handle.commit { round in
+                let current = round.revision == plan.revision ? plan : RegistryImport(registry, file: file, into: round)
+                if !current.producers.isEmpty { try perform(current.command, on: &round, by: "import", lang: lang) }
+                return current
             }
-            return plan
         }
         print(id ? "\(file): \(plan.rows) baris data" : "\(file): \(plan.rows) data rows")
         let verb = dryRun ? (id ? "akan ditambahkan" : "would be added") : (id ? "ditambahkan" : "added")
         print(id ? "  \(plan.producers.count) pelaku UMKM dan \(plan.products.count) produk \(verb) (menunggu validasi)"
                  : "  \(plan.producers.count) producers and \(plan.products.count) products \(verb) (pending validation)")
+        print(id ? "  \(plan.traders.count) di antaranya tampak pedagang (ditandai \"pedagang?\" untuk validator)"
+                 : "  \(plan.traders.count) of them look like traders (marked \"pedagang?\" for the validators)")
         print(id ? "  \(plan.unchanged) sudah ada di data (tidak berubah)" : "  \(plan.unchanged) already in the store (unchanged)")
         print(id ? "  \(plan.duplicates.count) duplikat dilewati" : "  \(plan.duplicates.count) duplicates skipped")
         for d in plan.duplicates.prefix(20) {
@@ -31,30 +57,126 @@ struct Import: ParsableCommand {
         if plan.duplicates.count > 20 { print("    …") }
         print(id ? "  \(plan.closed.count) usaha tutup dilewati" : "  \(plan.closed.count) closed businesses skipped")
         print(id ? "  \(plan.services.count) usaha jasa (tanpa produk) dilewati" : "  \(plan.services.count) service businesses (no product) skipped")
-        print(id ? "  \(plan.issues.count) baris tidak terbaca" : "  \(plan.issues.count) unreadable rows")
+        print(id ? "  \(plan.issues.count) baris tidak terbaca (tidak diimpor)" : "  \(plan.issues.count) unreadable rows (not imported)")
         for issue in plan.issues { writeStderr("\(file): \(issue.reason.displaySafe)") }
         if dryRun { print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.") }
+        if !plan.issues.isEmpty {
+            writeStderr(id ? "kurasi: \(plan.issues.count) baris ditolak; perbaiki lalu impor lagi (baris yang sudah masuk tidak berubah)."
+                           : "kurasi: \(plan.issues.count) rows were refused; fix them and import again (the rows already imported stay unchanged).")
+            throw ExitCode(1)
+        }
+    }
+
+    func importProducts(_ file: String) throws {
+        let lang = options.language, id = lang == .id
+        let table = try RegistryCSV.table(contentsOf: file)
+        let handle = try options.openStore()
+        var plan = try ProductsImport(table, file: file, into: handle.round, lang: lang)
+        print(id ? "\(file): \(plan.rows) baris data" : "\(file): \(plan.rows) data rows")
+        if !plan.errors.isEmpty {
+            for e in plan.errors { writeStderr("\(file): \(e.description.displaySafe)") }
+            writeStderr(id ? "kurasi: \(plan.errors.count) baris perlu diperbaiki; tidak ada yang diterapkan. Perbaiki baris itu lalu impor lagi."
+                           : "kurasi: \(plan.errors.count) rows need fixing; nothing was applied. Fix those rows and import again.")
+            throw ExitCode(1)
+        }
+        if !dryRun, !plan.products.isEmpty {
+            plan = try handle.commit { round in
+                let current = round.revision == plan.revision ? plan : try ProductsImport(table, file: file, into: round, lang: lang)
+                guard current.errors.isEmpty else { return current }
+                try perform(current.command, on: &round, by: "import", lang: lang)
+                return current
+            }
+            if !plan.errors.isEmpty { return try importProducts(file) }
+        }
+        let verb = dryRun ? (id ? "akan " : "would be ") : ""
+        print(id ? "  \(plan.added.count) produk \(verb)ditambahkan, \(plan.updated.count) produk \(verb)diperbarui, \(plan.unchanged) tidak berubah"
+                 : "  \(plan.added.count) products \(verb)added, \(plan.updated.count) products \(verb)updated, \(plan.unchanged) unchanged")
+        if dryRun {
+            let round = handle.round
+            for p in plan.products {
+                let before = round.product(p.id)
+                let permits = p.permits.map { "\($0.kind.rawValue) \($0.number)" + ($0.expires.map { " s/d \($0)" } ?? "") }.joined(separator: ", ")
+                let what = before == nil ? (id ? "baru" : "new") : (id ? "ubah" : "update")
+                print("    \(p.id) \(what): \(p.producer) \(p.name.displaySafe) [\(p.cluster.rawValue)]" + (permits.isEmpty ? "" : " · \(permits.displaySafe)"))
+            }
+            print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.")
+        }
     }
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Record whether a producer is a real, operating UMKM.")
+    static let configuration = CommandConfiguration(
+        abstract: "Record whether producers are real, operating UMKM: one or several ids, or a visits file.",
+        discussion: """
+        kurasi validate U-0012 U-0013 --valid --curator K1
+        kurasi validate U-0014 --reject --reason "sudah tutup" --curator K1
+        kurasi validate --from visits.csv --curator K1     (columns: id or NIB; status; reason)
+        Several producers are decided as one event, undone as one. A visits file with a bad row
+        applies nothing and names every bad row.
+        """)
     @OptionGroup var options: StoreOptions
-    @Argument(help: "Producer id, e.g. U-0012.") var producer: String
-    @Flag(name: .long, help: "The producer is valid.") var valid = false
-    @Flag(name: .long, help: "The producer is rejected (needs --reason).") var reject = false
+    @Argument(help: "Producer ids, e.g. U-0012.") var producers: [String] = []
+    @Flag(name: .long, help: "The producers are valid.") var valid = false
+    @Flag(name: .long, help: "The producers are rejected (needs --reason).") var reject = false
     @Flag(name: .long, help: "Back to pending.") var pending = false
-    @Option(name: .long, help: "Why (required with --reject).") var reason: String?
+    @Option(name: .long, help: "Why (required with --reject): tidak ditemukan di alamat, sudah tutup, bukan produsen / pedagang, duplikat dari U-…, or your own words.") var reason: String?
+    @Option(name: .long, help: "A visits file (CSV): id (or NIB), status (valid, ditolak, menunggu), reason.") var from: String?
+    @Flag(name: .long, help: "With --from: show what would change; change nothing.") var dryRun = false
     @OptionGroup var curator: CuratorOption
 
     func validate() throws {
+        if from != nil {
+            if !producers.isEmpty || valid || reject || pending {
+                throw ValidationError("With --from FILE the file gives the ids and statuses; give no ids and none of --valid, --reject, --pending.")
+            }
+            return
+        }
+        if producers.isEmpty { throw ValidationError("Name the producers (e.g. kurasi validate U-0012 --valid) or give a visits file with --from FILE.") }
         if [valid, reject, pending].filter({ $0 }).count != 1 {
             throw ValidationError("Give exactly one of --valid, --reject or --pending.")
         }
     }
+
     func run() throws {
+        let by = try curator.id()
+        if let from { return try fromFile(from, by: by) }
         let status: ValidationStatus = valid ? .valid : reject ? .rejected : .pending
-        try edit(options, by: curator.id(), .validate(producer: producer, status: status, reason: reason))
+        let why = reason.map { status == .rejected ? RejectionReason.parse($0).stored : $0 }
+        if producers.count == 1 {
+            try edit(options, by: by, .validate(producer: producers[0], status: status, reason: why))
+        } else {
+            try edit(options, by: by, .validateMany(producers.map { ValidationDecision(producer: $0, status: status, reason: why) }))
+        }
+    }
+
+    func fromFile(_ file: String, by: String) throws {
+        let lang = options.language, id = lang == .id
+        let table = try RegistryCSV.table(contentsOf: file)
+        let handle = try options.openStore()
+        var plan = try VisitsImport(table, file: file, into: handle.round)
+        func report(_ plan: VisitsImport) throws {
+            guard !plan.errors.isEmpty else { return }
+            for e in plan.errors { writeStderr("\(file): \(e.description.displaySafe)") }
+            writeStderr(id ? "kurasi: \(plan.errors.count) baris perlu diperbaiki; tidak ada yang diterapkan. Perbaiki baris itu lalu jalankan lagi."
+                           : "kurasi: \(plan.errors.count) rows need fixing; nothing was applied. Fix those rows and run it again.")
+            throw ExitCode(1)
+        }
+        try report(plan)
+        var event: Event?
+        if !dryRun, !plan.decisions.isEmpty {
+            (plan, event) = try handle.commit { round in
+                let current = round.revision == plan.revision ? plan : try VisitsImport(table, file: file, into: round)
+                guard current.errors.isEmpty else { return (current, nil) }
+                return (current, try perform(current.command, on: &round, by: by, lang: lang))
+            }
+            try report(plan)
+        }
+        var counts: [ValidationStatus: Int] = [:]
+        for d in plan.decisions { counts[d.status, default: 0] += 1 }
+        print(id ? "\(file): \(plan.rows) baris; \(counts[.valid] ?? 0) valid, \(counts[.rejected] ?? 0) ditolak, \(counts[.pending] ?? 0) menunggu, \(plan.unchanged) tidak berubah"
+                 : "\(file): \(plan.rows) rows; \(counts[.valid] ?? 0) valid, \(counts[.rejected] ?? 0) rejected, \(counts[.pending] ?? 0) pending, \(plan.unchanged) unchanged")
+        if let event { print("rev \(event.revision): \(event.summary(lang).displaySafe)") }
+        if dryRun { print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.") }
     }
 }
 

@@ -15,7 +15,8 @@ struct Kurasi: ParsableCommand {
         curator with --curator ID (or $KURASI_CURATOR). Every edit is saved at once.
         """,
         subcommands: [
-            Demo.self, Init.self, Import.self, Validate.self, CuratorCommand.self, ConflictCommand.self,
+            Demo.self, Init.self, Import.self, Validate.self, ProducerCommand.self, ProductCommand.self,
+            PermitCommand.self, CuratorCommand.self, ConflictCommand.self, SettingsCommand.self, RubricCommand.self,
             Score.self, Rank.self, PinCommand.self, Unpin.self, Finalize.self, Reopen.self,
             History.self, Undo.self, ExportCommand.self, Check.self, Recover.self, Status.self,
         ])

@@ -34,7 +34,7 @@ struct Rank: ParsableCommand {
                 let a = r.aggregate
                 let score = a.score.map { String(format: "%.1f", $0) } ?? "–"
                 let disputed = a.count > 1 && a.spread >= threshold ? "⚑" : " "
-                let mark = r.pinnedSlot.map { "★\($0)" } ?? (r.eligible ? "" : "⊘ " + (r.ineligibility.first?.text(lang) ?? ""))
+                let mark = r.pinnedSlot.map { "★\($0)" } ?? (r.eligible ? (r.unranked.map { "– " + $0.text(lang) } ?? "") : "⊘ " + (r.ineligibility.first?.text(lang) ?? ""))
                 print("  \(col(r.rank.map(String.init) ?? "–", 3, right: true))  \(col(r.product.id, 7)) \(col(r.product.name, 30)) \(col(round.producer(r.product.producer)?.name ?? "", 24)) \(col(score, 5, right: true))\(disputed)\(col(String(a.count), 2, right: true))  \(mark)")
             }
             print("")

@@ -38,12 +38,13 @@ import Testing
         defer { cli.cleanUp() }
         try cli.ok(["init", "--date", "2020-10-15"])
         let r = try cli.run(["import", CLI.fixture("bad/bad-rows.csv")])
-        #expect(r.status == 0)
-        let unreadable = try #require(r.stdout.firstMatch(of: /(\d+) unreadable rows/))
+        #expect(r.status == 1)  // rows were refused: the exit status says so
+        let unreadable = try #require(r.stdout.firstMatch(of: /(\d+) unreadable rows \(not imported\)/))
         #expect(Int(unreadable.1)! >= 3)
         let lines = r.stderr.split(separator: "\n")
-        #expect(lines.count == Int(unreadable.1)!)
-        for line in lines { #expect(line.contains("bad-rows.csv: line "), "\(line)") }
+        #expect(lines.count == Int(unreadable.1)! + 1)
+        for line in lines.dropLast() { #expect(line.contains("bad-rows.csv: line "), "\(line)") }
+        #expect(lines.last!.contains("rows were refused") && lines.last!.contains("already imported stay unchanged"))
         #expect(try #require(r.stdout.firstMatch(of: /(\d+) producers/)).1 != "0")
     }
 

@@ -1,0 +1,406 @@
+import ArgumentParser
+import Foundation
+import KurasiCore
+import KurasiStore
+
+// The committee's intake work from the command line: producers, products, permits, the round's
+// settings and its rubric. Field checks are KurasiCore's (`Fields`), the same the console's
+// forms use; a refused field exits 1 with the reason.
+
+enum ListFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+enum ShowFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
+enum StatusFilter: String, ExpressibleByArgument, CaseIterable { case pending, valid, rejected, all }
+enum YesNo: String, ExpressibleByArgument, CaseIterable { case yes, no }
+extension Aggregation: ExpressibleByArgument {}
+
+/// A field check's refusal, as a rule's refusal (exit 1, in the user's language).
+func checked<T>(_ lang: Language, _ body: () throws(FieldProblem) -> T) throws(RuleRefusal) -> T {
+    do { return try body() } catch { throw RuleRefusal(refusal: .invalidField(error), lang: lang) }
+}
+
+/// JSON for people's scripts: sorted keys, two-space indent, null for missing values.
+func printJSON(_ value: Any) throws {
+    let data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+}
+
+func csvField(_ s: String) -> String {
+    let safe = s.displaySafe
+    guard safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == ";" }) else { return safe }
+    return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+func statusLabel(_ s: ValidationStatus, _ lang: Language) -> String {
+    guard lang == .id else { return s.rawValue }
+    switch s { case .pending: return "menunggu"; case .valid: return "valid"; case .rejected: return "ditolak" }
+}
+
+func nullable(_ v: Any?) -> Any { v ?? NSNull() }
+
+// MARK: - producer
+
+struct ProducerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "producer", abstract: "List, show and add producers (pelaku UMKM).",
+                                                    subcommands: [List.self, Show.self, Add.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List producers with their status, products and marks (pedagang?, duplicate suspect).")
+        @OptionGroup var options: StoreOptions
+        @Option(name: .long, help: "pending, valid, rejected or all.") var status: StatusFilter = .all
+        @Option(name: .long, help: "table, json or csv.") var format: ListFormat = .table
+
+        func run() throws {
+            let lang = options.language, id = lang == .id
+            let round = try options.loadRound()
+            let dups = round.duplicateSuspects()
+            var productCount: [String: Int] = [:]
+            for p in round.products { productCount[p.producer, default: 0] += 1 }
+            let shown = round.producers.filter { status == .all || $0.validation.status.rawValue == status.rawValue }
+            let counts = round.validationCounts()
+            switch format {
+            case .json:
+                try printJSON([
+                    "counts": ["valid": counts[.valid] ?? 0, "pending": counts[.pending] ?? 0, "rejected": counts[.rejected] ?? 0],
+                    "producers": shown.map { producerJSON($0, products: productCount[$0.id] ?? 0, duplicateOf: dups[$0.id]) },
+                ])
+            case .csv:
+                print("id,name,owner,kelurahan,kecamatan,sector,business_type,nib,products,status,reason,trader,duplicate_of")
+                for p in shown {
+                    print([p.id, p.name, p.owner, p.kelurahan, p.kecamatan, p.sector ?? "", p.businessType ?? "", p.nib ?? "",
+                           String(productCount[p.id] ?? 0), p.validation.status.rawValue, p.validation.reason ?? "",
+                           p.isTraderSuspect ? "yes" : "no", dups[p.id] ?? ""].map(csvField).joined(separator: ","))
+                }
+            case .table:
+                print(id ? "Valid \(counts[.valid] ?? 0) · Menunggu \(counts[.pending] ?? 0) · Ditolak \(counts[.rejected] ?? 0)"
+                         : "Valid \(counts[.valid] ?? 0) · Pending \(counts[.pending] ?? 0) · Rejected \(counts[.rejected] ?? 0)")
+                print("\(col("ID", 7)) \(col(id ? "Nama usaha" : "Business", 28)) \(col(id ? "Pemilik" : "Owner", 18)) \(col("Kelurahan", 15)) \(col(id ? "Jenis" : "Type", 9)) \(col("NIB", 3)) \(col(id ? "Produk" : "Products", 8, right: true))  Status")
+                for p in shown {
+                    var marks: [String] = []
+                    if p.isTraderSuspect { marks.append("pedagang?") }
+                    if let d = dups[p.id] { marks.append("≈\(d)") }
+                    let reason = p.validation.reason.map { " (\($0.displaySafe))" } ?? ""
+                    print("\(col(p.id, 7)) \(col(p.name, 28)) \(col(p.owner, 18)) \(col(p.kelurahan, 15)) \(col(p.businessType ?? "", 9)) \(col(p.nib == nil ? "–" : "✓", 3)) \(col(String(productCount[p.id] ?? 0), 8, right: true))  \(statusLabel(p.validation.status, lang))\(reason)\(marks.isEmpty ? "" : "  " + marks.joined(separator: " "))")
+                }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A producer's registry fields, products with permits and eligibility, and validation history.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "Producer id, e.g. U-0012.") var producer: String
+        @Option(name: .long, help: "table or json.") var format: ShowFormat = .table
+
+        func run() throws {
+            let lang = options.language, id = lang == .id
+            let round = try options.loadRound()
+            guard let p = round.producer(producer) else { throw RuleRefusal(refusal: .unknownProducer(producer), lang: lang) }
+            let products = round.products(of: p.id)
+            let history = round.history(producer: p.id) + products.flatMap { round.history(product: $0.id) }
+            let events = Dictionary(history.map { ($0.revision, $0) }, uniquingKeysWith: { a, _ in a }).values.sorted { $0.revision < $1.revision }
+            let dup = round.duplicateSuspects()[p.id]
+            if format == .json {
+                var producer = producerJSON(p, products: products.count, duplicateOf: dup)
+                producer["address"] = p.address
+                producer["phone"] = nullable(p.phone)
+                producer["remark"] = nullable(p.remark)
+                producer["registryKey"] = nullable(p.registryKey)
+                try printJSON([
+                    "producer": producer,
+                    "products": products.map { productJSON($0, round: round, lang: lang) },
+                    "history": events.map { ["revision": $0.revision, "at": $0.at, "by": $0.by, "summary": $0.summary(lang)] as [String: Any] },
+                ])
+                return
+            }
+            print("\(p.id) \(p.name.displaySafe)")
+            let rows: [(String, String?)] = [
+                (id ? "Pemilik" : "Owner", p.owner), (id ? "Alamat" : "Address", p.address),
+                ("Kelurahan", "\(p.kelurahan), \(p.kecamatan)"), (id ? "No. HP" : "Phone", p.phone), ("NIB", p.nib),
+                (id ? "Sektor" : "Sector", p.sector), (id ? "Jenis usaha" : "Business type", p.businessType),
+                (id ? "Keterangan" : "Remark", p.remark),
+                ("Status", statusLabel(p.validation.status, lang) + (p.validation.reason.map { " (\($0))" } ?? "")
+                    + (p.validation.by.map { " · \($0)" } ?? "") + (p.validation.at.map { " · \($0)" } ?? "")),
+            ]
+            for (k, v) in rows { if let v, !v.isEmpty { print("  \(col(k, 14)) \(v.displaySafe)") } }
+            if p.isTraderSuspect { print(id ? "  pedagang? (sektor/jenis usaha menunjukkan perdagangan)" : "  pedagang? (the sector or business type says trade)") }
+            if let dup { print(id ? "  ≈ mirip \(dup) (NIB sama, atau nama dan kelurahan sama)" : "  ≈ like \(dup) (same NIB, or same name and kelurahan)") }
+            print(id ? "Produk (\(products.count))" : "Products (\(products.count))")
+            for pr in products {
+                let why = round.ineligibility(pr)
+                let price = pr.price.map { "Rp \($0)" } ?? "–"
+                print("  \(col(pr.id, 7)) \(col(pr.name, 30)) \(col(pr.cluster.rawValue, 9)) \(col(price, 12)) " + (why.isEmpty ? (id ? "memenuhi syarat" : "eligible") : "⊘ " + why.map { $0.text(lang) }.joined(separator: "; ")))
+                for permit in pr.permits {
+                    print("      \(permit.kind.rawValue) \(permit.number.displaySafe)" + (permit.expires.map { id ? " s/d \($0)" : " until \($0)" } ?? ""))
+                }
+            }
+            print(id ? "Riwayat" : "History")
+            for e in events { print("  rev \(col(String(e.revision), 5)) \(e.at)  \(col(e.by, 6)) \(e.summary(lang).displaySafe)") }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a producer (pending validation); prints its new id.")
+        @OptionGroup var options: StoreOptions
+        @Option(name: .long, help: "Business name.") var name: String
+        @Option(name: .long, help: "Owner's name.") var owner: String = ""
+        @Option(name: .long, help: "Address.") var address: String = ""
+        @Option(name: .long, help: "Kelurahan.") var kelurahan: String = ""
+        @Option(name: .long, help: "Kecamatan.") var kecamatan: String = ""
+        @Option(name: .long, help: "NIB (13 digits).") var nib: String?
+        @Option(name: .long, help: "Phone.") var phone: String?
+        @OptionGroup var curator: CuratorOption
+
+        func run() throws {
+            let lang = options.language
+            let nibValue = try checked(lang) { () throws(FieldProblem) in try Fields.nib(nib ?? "") }
+            let p = Producer(id: "", name: name, owner: owner.trimmingCharacters(in: .whitespaces), address: address,
+                             kelurahan: kelurahan, kecamatan: kecamatan, phone: phone.flatMap { $0.isEmpty ? nil : $0 },
+                             nib: nibValue)
+            if let e = try editEvent(options, by: curator.id(), .addProducer(p)), case let .producer(newID, _, _) = e.change {
+                print(newID)
+            }
+        }
+    }
+}
+
+func producerJSON(_ p: Producer, products: Int, duplicateOf: String?) -> [String: Any] {
+    ["id": p.id, "name": p.name, "owner": p.owner, "kelurahan": p.kelurahan, "kecamatan": p.kecamatan,
+     "sector": nullable(p.sector), "businessType": nullable(p.businessType), "nib": nullable(p.nib),
+     "products": products, "status": p.validation.status.rawValue, "reason": nullable(p.validation.reason),
+     "by": nullable(p.validation.by), "at": nullable(p.validation.at), "trader": p.isTraderSuspect,
+     "duplicateOf": nullable(duplicateOf)]
+}
+
+func productJSON(_ p: Product, round: Round, lang: Language) -> [String: Any] {
+    let why = round.ineligibility(p)
+    return ["id": p.id, "producer": p.producer, "name": p.name, "cluster": p.cluster.rawValue, "category": p.category,
+            "description": p.description, "price": nullable(p.price),
+            "capacity": p.capacity.map { ["amount": $0.amount, "unit": $0.unit] as [String: Any] } ?? NSNull(),
+            "permits": p.permits.map { ["kind": $0.kind.rawValue, "number": $0.number, "expires": nullable($0.expires),
+                                        "valid": $0.isValid(on: round.round.date)] as [String: Any] },
+            "eligible": why.isEmpty, "ineligible": why.map { $0.text(lang) }]
+}
+
+// MARK: - product
+
+/// The product options `product add` and `product edit` share; each is checked by KurasiCore.
+struct ProductFieldOptions: ParsableArguments {
+    @Option(name: .long, help: "Product name.") var name: String?
+    @Option(name: .long, help: "mamin or non-mamin.") var cluster: String?
+    @Option(name: .long, help: "Category, e.g. Sambal.") var category: String?
+    @Option(name: .long, help: "Price in rupiah: 15000 or \"Rp 15.000\".") var price: String?
+    @Option(name: .long, help: "Monthly capacity, a whole number above zero (with --unit).") var capacity: String?
+    @Option(name: .long, help: "The capacity's unit, e.g. bungkus.") var unit: String?
+    @Option(name: .long, help: "Description.") var description: String?
+
+    /// The fields with these options applied over `base`.
+    func apply(to base: Product.Fields, lang: Language) throws -> Product.Fields {
+        var f = base
+        try checked(lang) { () throws(FieldProblem) in
+            if let name { f.name = try Fields.text(name, field: "name", max: FieldLimit.name, required: true)! }
+            if let cluster { f.cluster = try Fields.cluster(cluster) }
+            if let category { f.category = try Fields.text(category, field: "category", max: FieldLimit.category) ?? "" }
+            if let description { f.description = try Fields.text(description, field: "description", max: FieldLimit.description) ?? "" }
+            if let price { f.price = try Fields.rupiah(price) }
+            if let capacity {
+                if let amount = try Fields.positive(capacity) {
+                    guard let u = try Fields.text(unit ?? f.capacity?.unit ?? "", field: "unit", max: FieldLimit.unit, required: true) else { return }
+                    f.capacity = Capacity(amount: amount, unit: u)
+                } else {
+                    f.capacity = nil
+                }
+            } else if let unit, let c = f.capacity {
+                f.capacity = Capacity(amount: c.amount, unit: try Fields.text(unit, field: "unit", max: FieldLimit.unit, required: true)!)
+            } else if unit != nil {
+                throw FieldProblem("capacity", .empty)
+            }
+        }
+        return f
+    }
+}
+
+struct ProductCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "product", abstract: "Add or edit products.",
+                                                    subcommands: [Add.self, Edit.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a product to a producer; prints the new id. A product of a producer not yet validated stays ineligible and says why.")
+        @OptionGroup var options: StoreOptions
+        @Option(name: .long, help: "Producer id, e.g. U-0012.") var producer: String
+        @OptionGroup var fields: ProductFieldOptions
+        @OptionGroup var curator: CuratorOption
+
+        func validate() throws {
+            if fields.name == nil { throw ValidationError("Give the product's name: --name N.") }
+            if fields.cluster == nil { throw ValidationError("Give the product's cluster: --cluster mamin or --cluster non-mamin.") }
+        }
+
+        func run() throws {
+            let lang = options.language
+            let f = try fields.apply(to: Product.Fields(name: "", cluster: .mamin), lang: lang)
+            var p = Product(id: "", producer: producer, name: "", cluster: .mamin, category: "")
+            p.fields = f
+            if let e = try editEvent(options, by: curator.id(), .addProduct(p)), case let .product(newID, _, _) = e.change {
+                print(newID)
+            }
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a product's name, cluster, category, price, capacity or description.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "Product id, e.g. P-0012.") var product: String
+        @OptionGroup var fields: ProductFieldOptions
+        @OptionGroup var curator: CuratorOption
+
+        func run() throws {
+            let lang = options.language
+            let round = try options.loadRound()
+            guard let current = round.product(product) else { throw RuleRefusal(refusal: .unknownProduct(product), lang: lang) }
+            let f = try fields.apply(to: current.fields, lang: lang)
+            try edit(options, by: curator.id(), .editProduct(id: product, f))
+        }
+    }
+}
+
+// MARK: - permit
+
+struct PermitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "permit", abstract: "Add or remove a product's permits.",
+                                                    subcommands: [Add.self, Remove.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a permit: P-IRT (15 digits), BPOM MD (MD and 12 digits), halal, HKI or SNI.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "Product id.") var product: String
+        @Option(name: .long, help: "\"P-IRT\", \"BPOM MD\", halal, HKI or SNI.") var kind: String
+        @Option(name: .long, help: "The permit's number.") var number: String
+        @Option(name: .long, help: "Valid until (YYYY-MM-DD).") var expires: String?
+        @OptionGroup var curator: CuratorOption
+
+        func run() throws {
+            let lang = options.language
+            let (k, n, e) = try checked(lang) { () throws(FieldProblem) in
+                let k = try Fields.permitKind(kind)
+                return (k, try Fields.permitNumber(number, kind: k), try Fields.date(expires ?? ""))
+            }
+            try edit(options, by: curator.id(), .addPermit(product: product, Permit(kind: k, number: n, expires: e)))
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a product's permit of a kind (--number when it holds several).")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "Product id.") var product: String
+        @Option(name: .long, help: "\"P-IRT\", \"BPOM MD\", halal, HKI or SNI.") var kind: String
+        @Option(name: .long, help: "The permit's number.") var number: String?
+        @OptionGroup var curator: CuratorOption
+
+        func run() throws {
+            let k = try checked(options.language) { () throws(FieldProblem) in try Fields.permitKind(kind) }
+            try edit(options, by: curator.id(), .removePermit(product: product, kind: k, number: number))
+        }
+    }
+}
+
+// MARK: - settings and rubric
+
+struct SettingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settings",
+        abstract: "Show the round's settings, or change them (the chair).",
+        discussion: "Without an option, shows the settings. Every change is an event in the history.")
+    @OptionGroup var options: StoreOptions
+    @Option(name: .long, help: "mean or median.") var aggregation: Aggregation?
+    @Option(name: .long, help: "A product is ranked only with at least N complete sheets.") var minSheets: Int?
+    @Option(name: .long, help: "yes or no.") var onePinPerProducer: YesNo?
+    @Option(name: .long, help: "Spread of sheet scores (0–100) marked as a disagreement.") var disagreement: Int?
+    @Option(name: .long, help: "Permit kinds that let a mamin product in, e.g. \"P-IRT,BPOM MD\" (empty: none needed).") var maminPermits: String?
+    @OptionGroup var curator: CuratorOption
+
+    func run() throws {
+        let lang = options.language
+        let changing = aggregation != nil || minSheets != nil || onePinPerProducer != nil || disagreement != nil || maminPermits != nil
+        guard changing else { return try show(options.loadRound().round.settings, lang: lang) }
+        let round = try options.loadRound()
+        var s = round.round.settings
+        if let aggregation { s.aggregation = aggregation }
+        if let minSheets { s.minSheets = minSheets }
+        if let onePinPerProducer { s.onePinPerProducer = onePinPerProducer == .yes }
+        if let disagreement { s.disagreementThreshold = Double(disagreement) }
+        if let maminPermits {
+            let kinds = try checked(lang) { () throws(FieldProblem) -> [PermitKind] in
+                var out: [PermitKind] = []
+                for part in maminPermits.split(separator: ",") where !part.trimmingCharacters(in: .whitespaces).isEmpty {
+                    let k = try Fields.permitKind(String(part), field: "mamin-permits")
+                    if !out.contains(k) { out.append(k) }
+                }
+                return out
+            }
+            s.permitGates[.mamin] = kinds
+        }
+        try edit(options, by: curator.id(), .changeSettings(s))
+    }
+
+    func show(_ s: Settings, lang: Language) {
+        let id = lang == .id
+        let gate = (s.permitGates[.mamin] ?? []).map(\.rawValue).joined(separator: ",")
+        print("aggregation           \(s.aggregation.rawValue)")
+        print("min-sheets            \(s.minSheets)")
+        print("one-pin-per-producer  \(s.onePinPerProducer ? "yes" : "no")")
+        print("disagreement          \(Int(s.disagreementThreshold))")
+        print("mamin-permits         \(gate.isEmpty ? "-" : gate)")
+        print("blind-scoring         \(s.blindScoring ? "yes" : "no")")
+        print("tie-break             \(s.tieBreakCriterion)")
+        print(id ? "Ubah (ketua): kurasi settings --min-sheets 3 --curator K1" : "Change (the chair): kurasi settings --min-sheets 3 --curator K1")
+    }
+}
+
+struct RubricCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rubric", abstract: "Show the rubric, or set a criterion's weight (the chair, before the first complete sheet).",
+                                                    subcommands: [Show.self, Weight.self], defaultSubcommand: Show.self)
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The rubric's criteria with their weights per cluster.")
+        @OptionGroup var options: StoreOptions
+        @Option(name: .long, help: "table or json.") var format: ShowFormat = .table
+
+        func run() throws {
+            let lang = options.language, id = lang == .id
+            let round = try options.loadRound()
+            let r = round.rubric
+            let counted = round.countedSheets
+            if format == .json {
+                try printJSON([
+                    "scaleMin": r.scaleMin, "scaleMax": r.scaleMax, "countedSheets": counted, "locked": counted > 0,
+                    "criteria": r.criteria.map { c in
+                        ["id": c.id, "name": ["id": c.name.id, "en": c.name.en],
+                         "weights": Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0.rawValue, r.weight(of: c, in: $0)) })] as [String: Any]
+                    },
+                ])
+                return
+            }
+            print(id ? "Skala \(r.scaleMin)–\(r.scaleMax)" : "Scale \(r.scaleMin)–\(r.scaleMax)")
+            print("\(col(id ? "Kriteria" : "Criterion", 12)) \(col(id ? "Nama" : "Name", 32)) \(col("mamin", 6, right: true)) \(col("non-mamin", 10, right: true))")
+            for c in r.criteria {
+                print("\(col(c.id, 12)) \(col(c.name.text(lang), 32)) \(col(String(r.weight(of: c, in: .mamin)), 6, right: true)) \(col(String(r.weight(of: c, in: .nonMamin)), 10, right: true))")
+            }
+            if counted > 0 {
+                print(id ? "Terkunci: \(counted) lembar nilai lengkap sudah dihitung." : "Locked: \(counted) complete score sheets count already.")
+            }
+        }
+    }
+
+    struct Weight: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a criterion's weight, for every cluster or with --cluster for one.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "Criterion id, e.g. kualitas.") var criterion: String
+        @Argument(help: "The weight, 0–100.") var weight: Int
+        @Option(name: .long, help: "Only this cluster: mamin or non-mamin.") var cluster: Cluster?
+        @OptionGroup var curator: CuratorOption
+
+        func run() throws {
+            try edit(options, by: curator.id(), .setWeight(criterion: criterion, weight: weight, cluster: cluster))
+        }
+    }
+}
