@@ -1,7 +1,7 @@
 import KurasiCore
 
 public enum Screen: Hashable, Sendable {
-    case list, detail, board, curators
+    case list, detail, board, curators, producers
 }
 
 /// What a key asks for. Keys map to actions through the keymaps below; the update knows only
@@ -12,6 +12,7 @@ public enum Action: Hashable, Sendable {
     case filter, sort, open, back
     case score(Int), clear, previousProduct, nextProduct, nextUnscored
     case pin, board, curators, undo, redraw, finalize, reopen
+    case producers, validate, reject, makePending, mark, nextPending
 }
 
 /// One action and the keys that ask for it.
@@ -56,6 +57,7 @@ public enum Keymap {
         group(.hNextUnscored, [(.nextUnscored, [.char("n")])]),
         group(.hPin, hint: .kPin, [(.pin, [.char("p")])]),
         group(.hBoard, hint: .kBoard, [(.board, [.char("b")])]),
+        group(.hProducers, [(.producers, [.char("v")])]),
         group(.hClearFilter, [(.back, [.escape])]),
     ]
 
@@ -82,6 +84,19 @@ public enum Keymap {
         group(.hBack, hint: .kBack, [(.back, [.escape])]),
     ]
 
+    public static let producers: [BindingGroup] = [
+        group(.hMove, [(.up, [.up, .char("k")]), (.down, [.down, .char("j")])]),
+        group(.hPage, [(.pageUp, [.pageUp]), (.pageDown, [.pageDown])]),
+        group(.hTopBottom, [(.top, [.char("g"), .home]), (.bottom, [.char("G"), .end])]),
+        group(.hStatusTab, [(.nextCluster, [.tab]), (.previousCluster, [.backTab])]),
+        group(.hValidate, hint: .kValidate, [(.validate, [.char("a")])]),
+        group(.hReject, hint: .kReject, [(.reject, [.char("x")])]),
+        group(.hMakePending, hint: .kMakePending, [(.makePending, [.char("z")])]),
+        group(.hMark, hint: .kMark, [(.mark, [.char(" ")])]),
+        group(.hNextPending, hint: .kNextPending, [(.nextPending, [.char("n")])]),
+        group(.hBack, [(.back, [.escape])]),
+    ]
+
     public static let global: [BindingGroup] = [
         group(.hCurators, [(.curators, [.char("c")])]),
         group(.hUndo, [(.undo, [.char("u")])]),
@@ -96,6 +111,7 @@ public enum Keymap {
         case .detail: detail
         case .board: board
         case .curators: curators
+        case .producers: producers
         }
     }
 

@@ -5,6 +5,7 @@ public struct Prompt: Hashable, Sendable {
     public enum Purpose: Hashable, Sendable {
         case pinReason(product: String)
         case reopenReason
+        case rejectReason(producers: [String])
     }
     public var purpose: Purpose
     public var text: String = ""
@@ -21,6 +22,8 @@ public struct PendingCommit: Hashable, Sendable {
     public var command: Command
     /// A score moves to the next criterion once it stands.
     public var advance: Bool
+    /// A validation of the marked producers clears the marks once it stands.
+    public var clearsMarks = false
 }
 
 /// Everything the console shows, as a value. Only `update` changes it.
@@ -33,6 +36,7 @@ public struct State: Sendable {
     public var returnScreen: Screen = .list
     public var showHelp = false
     public var list = ListModel()
+    public var producerList = ProducerListModel()
     public var criterion = 0
     public var detailProduct: String?
     public var pickerCursor = 0
@@ -84,6 +88,7 @@ public struct State: Sendable {
         rankings = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, new.ranking($0)) })
         idWidth = new.products.reduce(6) { max($0, $1.id.count) }
         list.reindex(new)
+        producerList.reindex(new)
         refilter()
     }
 

@@ -11,6 +11,7 @@ extension View {
             let label: String = switch prompt.purpose {
             case let .pinReason(product): tr(.promptPinReason, s.lang, product)
             case .reopenReason: tr(.promptReopenReason, s.lang)
+            case let .rejectReason(producers): tr(.promptRejectReason, s.lang, producers.count == 1 ? producers[0] : "\(producers.count)")
             }
             let used = c.put(" " + label, x: 0, y: hintRow, style: .bold)
             // Show the end of a long answer so the cursor stays in view.

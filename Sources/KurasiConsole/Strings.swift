@@ -28,6 +28,8 @@ public enum T: String, CaseIterable, Sendable {
     // short hint-line labels
     case kMove, kOpen, kScore, kFilter, kCluster, kPin, kBoard, kHelp, kQuit, kBack, kCriterion, kProduct
     case kClear, kFinalize, kReopen, kChoose, kNext
+    // the producers screen
+    case producersTitle, tabPending, tabValid, tabRejected, tabAll, markedCount, colBusiness, colOwner, colType, colNIB, colProducts, traderMark, duplicateMark, noProducers, nothingPending, validatedBy, rejectedBy, pendingNote, productsOf, remarkLabel, promptRejectReason, hProducers, hStatusTab, hValidate, hReject, hMakePending, hMark, hNextPending, kValidate, kReject, kMakePending, kMark, kNextPending
 
     /// The Indonesian text. A new key without one does not compile.
     public var id: String {
@@ -147,6 +149,39 @@ public enum T: String, CaseIterable, Sendable {
         case .kReopen: "buka kembali"
         case .kChoose: "pilih"
         case .kNext: "belum dinilai"
+        case .producersTitle: "PELAKU UMKM · Valid {0} · Menunggu {1} · Ditolak {2}"
+        case .tabPending: "menunggu"
+        case .tabValid: "valid"
+        case .tabRejected: "ditolak"
+        case .tabAll: "semua"
+        case .markedCount: "{0} ditandai"
+        case .colBusiness: "Nama usaha"
+        case .colOwner: "Pemilik"
+        case .colType: "Jenis"
+        case .colNIB: "NIB"
+        case .colProducts: "Produk"
+        case .traderMark: "pedagang?"
+        case .duplicateMark: "≈{0}"
+        case .noProducers: "Tidak ada pelaku UMKM di sini. Tab: status lain."
+        case .nothingPending: "Tidak ada lagi pelaku UMKM yang menunggu validasi."
+        case .validatedBy: "valid · {0} · {1}"
+        case .rejectedBy: "ditolak: {0} · {1} · {2}"
+        case .pendingNote: "menunggu validasi"
+        case .productsOf: "Produk ({0}):"
+        case .remarkLabel: "Keterangan: {0}"
+        case .promptRejectReason: "Alasan menolak {0} (1 tidak ditemukan · 2 tutup · 3 bukan produsen · atau ketik): "
+        case .hProducers: "pelaku UMKM: validasi registri"
+        case .hStatusTab: "status berikutnya / sebelumnya (menunggu, valid, ditolak, semua)"
+        case .hValidate: "nyatakan valid (yang ditandai, atau yang dipilih)"
+        case .hReject: "tolak, dengan alasan (yang ditandai, atau yang dipilih)"
+        case .hMakePending: "kembalikan ke menunggu"
+        case .hMark: "tandai / lepas tanda, lalu turun"
+        case .hNextPending: "pelaku berikutnya yang menunggu"
+        case .kValidate: "valid"
+        case .kReject: "tolak"
+        case .kMakePending: "menunggu"
+        case .kMark: "tandai"
+        case .kNextPending: "berikutnya"
         }
     }
 
@@ -268,6 +303,39 @@ public enum T: String, CaseIterable, Sendable {
         case .kReopen: "reopen"
         case .kChoose: "choose"
         case .kNext: "unscored"
+        case .producersTitle: "PRODUCERS · Valid {0} · Pending {1} · Rejected {2}"
+        case .tabPending: "pending"
+        case .tabValid: "valid"
+        case .tabRejected: "rejected"
+        case .tabAll: "all"
+        case .markedCount: "{0} marked"
+        case .colBusiness: "Business"
+        case .colOwner: "Owner"
+        case .colType: "Type"
+        case .colNIB: "NIB"
+        case .colProducts: "Products"
+        case .traderMark: "trader?"
+        case .duplicateMark: "≈{0}"
+        case .noProducers: "No producer here. Tab: another status."
+        case .nothingPending: "No producer is waiting for validation any more."
+        case .validatedBy: "valid · {0} · {1}"
+        case .rejectedBy: "rejected: {0} · {1} · {2}"
+        case .pendingNote: "waiting for validation"
+        case .productsOf: "Products ({0}):"
+        case .remarkLabel: "Remark: {0}"
+        case .promptRejectReason: "Why reject {0} (1 not found · 2 closed · 3 not a producer · or type): "
+        case .hProducers: "producers: validate the registry"
+        case .hStatusTab: "next / previous status (pending, valid, rejected, all)"
+        case .hValidate: "validate (the marked ones, or the selected one)"
+        case .hReject: "reject, with a reason (the marked ones, or the selected one)"
+        case .hMakePending: "back to pending"
+        case .hMark: "mark / unmark, then move down"
+        case .hNextPending: "next producer waiting for validation"
+        case .kValidate: "valid"
+        case .kReject: "reject"
+        case .kMakePending: "pending"
+        case .kMark: "mark"
+        case .kNextPending: "next"
         }
     }
 }

@@ -53,6 +53,7 @@ extension State {
             if let event { message = Message(text: event.summary(lang), isWarning: false) }
             // Move on when the score stands, also when it was already that value.
             if pending?.advance == true, criterion < round.rubric.criteria.count - 1 { criterion += 1 }
+            if pending?.clearsMarks == true { producerList.marked = [] }
         case let .refused(refusal, latest):
             setRound(latest, events: nil)
             refuse(refusal)
@@ -106,6 +107,7 @@ extension State {
             switch prompt.purpose {
             case let .pinReason(product): return commit(.pin(product: product, slot: nil, reason: prompt.text))
             case .reopenReason: return commit(.reopen(reason: prompt.text))
+            case let .rejectReason(producers): return validate(producers, .rejected, reason: Self.rejectionReason(prompt.text))
             }
         default: break
         }
@@ -125,6 +127,9 @@ extension State {
             if screen != .curators { returnScreen = screen }
             pickerCursor = round.curators.firstIndex { $0.id == curator } ?? 0
             screen = .curators
+        case .producers:
+            screen = .producers
+            keepCursorVisible()
         case .board:
             if screen != .board { returnScreen = screen == .curators ? .list : screen }
             screen = .board
@@ -141,12 +146,16 @@ extension State {
             case .curators: if curator != nil { screen = returnScreen == .curators ? .list : returnScreen }
             case .list:
                 if !list.filter.isEmpty { list.filter = ""; refilter(); keepCursorVisible() }
+            case .producers:
+                // Esc first lets go of the marks, then leaves.
+                if !producerList.marked.isEmpty { producerList.marked = [] } else { screen = .list }
             }
         default:
             switch screen {
             case .list: return listAction(action)
             case .detail: return detailAction(action)
             case .curators: pickerAction(action)
+            case .producers: return producersAction(action)
             case .board: break
             }
         }
@@ -203,6 +212,65 @@ extension State {
         return []
     }
 
+    mutating func producersAction(_ action: Action) -> [Effect] {
+        var effects: [Effect] = []
+        let page = layout.page, cursor = producerList.cursor
+        switch action {
+        case .up: producerList.move(to: cursor - 1)
+        case .down: producerList.move(to: cursor + 1)
+        case .pageUp: producerList.move(to: cursor - page)
+        case .pageDown: producerList.move(to: cursor + page)
+        case .top: producerList.move(to: 0)
+        case .bottom: producerList.move(to: producerList.rows.count - 1)
+        case .nextCluster, .previousCluster:
+            let all = ProducerTab.allCases
+            let i = all.firstIndex(of: producerList.tab)! + (action == .nextCluster ? 1 : all.count - 1)
+            producerList.tab = all[i % all.count]
+            producerList.refilter(round)
+            producerList.move(to: 0)
+        case .mark:
+            if let p = producerList.selected(in: round) {
+                if producerList.marked.remove(p.id) == nil { producerList.marked.insert(p.id) }
+                producerList.move(to: cursor + 1)
+            }
+        case .nextPending:
+            let rows = producerList.rows
+            let next = rows.indices.dropFirst(cursor + 1).first { round.producers[rows[$0]].validation.status == .pending }
+            if let next { producerList.move(to: next) } else { message = Message(text: tr(.nothingPending, lang), isWarning: false) }
+        case .validate: effects = validate(producerList.targets(in: round), .valid)
+        case .makePending: effects = validate(producerList.targets(in: round), .pending)
+        case .reject:
+            let targets = producerList.targets(in: round)
+            if !targets.isEmpty, requireCurator() != nil { prompt = Prompt(purpose: .rejectReason(producers: targets)) }
+        default: break
+        }
+        keepCursorVisible()
+        return effects
+    }
+
+    /// Validate, reject or return producers to pending: one producer, or the marked ones as one event.
+    mutating func validate(_ producers: [String], _ status: ValidationStatus, reason: String? = nil) -> [Effect] {
+        guard !producers.isEmpty else { return [] }
+        let command: Command = producers.count == 1
+            ? .validate(producer: producers[0], status: status, reason: reason)
+            : .validateMany(producers.map { ValidationDecision(producer: $0, status: status, reason: reason) })
+        let effects = commit(command)
+        pending?.clearsMarks = producers.count > 1 || !producerList.marked.isEmpty
+        return effects
+    }
+
+    /// A rejection reason as typed in the prompt: 1, 2 or 3 for the standard ones, else the text
+    /// ("duplikat dari U-0102" and the standard texts are recognised).
+    static func rejectionReason(_ text: String) -> String {
+        switch String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) {
+        case "1": RejectionReason.notFound.stored
+        case "2": RejectionReason.closed.stored
+        case "3": RejectionReason.notProducer.stored
+        case "": ""
+        default: RejectionReason.parse(text).stored
+        }
+    }
+
     mutating func pickerAction(_ action: Action) {
         let count = round.curators.count
         switch action {
@@ -220,7 +288,10 @@ extension State {
 
     // MARK: Helpers
 
-    mutating func keepCursorVisible() { list.keepCursorVisible(rows: layout.rows.height) }
+    mutating func keepCursorVisible() {
+        list.keepCursorVisible(rows: layout.rows.height)
+        producerList.keepCursorVisible(rows: layout.rows.height)
+    }
 
     mutating func openDetail(_ id: String) {
         detailProduct = id

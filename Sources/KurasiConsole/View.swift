@@ -19,6 +19,7 @@ public enum View {
         case .detail: detail(s, &c)
         case .board: board(s, &c)
         case .curators: picker(s, &c)
+        case .producers: producers(s, &c)
         }
         footer(s, &c)
         return c
