@@ -13,6 +13,7 @@ public enum Action: Hashable, Sendable {
     case score(Int), clear, previousProduct, nextProduct, nextUnscored
     case pin, board, curators, undo, redraw, finalize, reopen
     case producers, validate, reject, makePending, mark, nextPending
+    case newProduct, newPermit, newCurator
 }
 
 /// One action and the keys that ask for it.
@@ -70,6 +71,7 @@ public enum Keymap {
         group(.hPin, hint: .kPin, [(.pin, [.char("p")])]),
         group(.hBack, hint: .kBack, [(.back, [.escape])]),
         group(.hBoard, [(.board, [.char("b")])]),
+        group(.hNewPermit, [(.newPermit, [.char("+")])]),
     ]
 
     public static let board: [BindingGroup] = [
@@ -81,6 +83,7 @@ public enum Keymap {
     public static let curators: [BindingGroup] = [
         group(.hMove, hint: .kMove, hintKeys: "↑↓", [(.up, [.up, .char("k")]), (.down, [.down, .char("j")])]),
         group(.hChoose, hint: .kChoose, [(.open, [.enter])]),
+        group(.hNewCurator, hint: .kNew, [(.newCurator, [.char("+")])]),
         group(.hBack, hint: .kBack, [(.back, [.escape])]),
     ]
 
@@ -94,6 +97,7 @@ public enum Keymap {
         group(.hMakePending, hint: .kMakePending, [(.makePending, [.char("z")])]),
         group(.hMark, hint: .kMark, [(.mark, [.char(" ")])]),
         group(.hNextPending, hint: .kNextPending, [(.nextPending, [.char("n")])]),
+        group(.hNewProduct, [(.newProduct, [.char("+")])]),
         group(.hBack, [(.back, [.escape])]),
     ]
 

@@ -24,6 +24,8 @@ public struct PendingCommit: Hashable, Sendable {
     public var advance: Bool
     /// A validation of the marked producers clears the marks once it stands.
     public var clearsMarks = false
+    /// A form's edit closes the form once it stands (a refusal leaves it open to be corrected).
+    public var closesForm = false
 }
 
 /// Everything the console shows, as a value. Only `update` changes it.
@@ -41,6 +43,8 @@ public struct State: Sendable {
     public var detailProduct: String?
     public var pickerCursor = 0
     public var prompt: Prompt?
+    /// A form being filled in (a new product, permit or curator).
+    public var form: Form?
     public var message: Message?
     public var saveFailed = false
     /// Where everything goes at the terminal's size (set by a resize message, never by drawing).

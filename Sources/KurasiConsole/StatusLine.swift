@@ -33,7 +33,7 @@ extension View {
         }
         // As many hints as fit whole; help and quit are last and always reachable through `?`.
         var hint = ""
-        for h in Keymap.hints(s.screen, s.lang) {
+        for h in s.form != nil ? [tr(.formHint, s.lang)] : Keymap.hints(s.screen, s.lang) {
             let next = hint.isEmpty ? " " + h : hint + "  " + h
             if next.columns > width { break }
             hint = next

@@ -54,9 +54,11 @@ extension State {
             // Move on when the score stands, also when it was already that value.
             if pending?.advance == true, criterion < round.rubric.criteria.count - 1 { criterion += 1 }
             if pending?.clearsMarks == true { producerList.marked = [] }
+            if pending?.closesForm == true { form = nil }
         case let .refused(refusal, latest):
             setRound(latest, events: nil)
             refuse(refusal)
+            if case let .invalidField(problem) = refusal { focusField(problem.field) }
         case let .failed(text):
             saveFailed = true
             message = Message(text: tr(.storeError, lang, text), isWarning: true)
@@ -67,6 +69,7 @@ extension State {
 
     mutating func handle(_ key: Key) -> [Effect] {
         if showHelp { showHelp = false; return [] }
+        if form != nil { return handleForm(key) }
         if prompt != nil { return handlePrompt(key) }
         if list.editingFilter, let effects = handleFilter(key) { return effects }
         guard let action = Keymap.action(for: key, on: screen) else { return [] }
@@ -114,6 +117,57 @@ extension State {
         return []
     }
 
+    mutating func handleForm(_ key: Key) -> [Effect] {
+        guard var f = form else { return [] }
+        let last = f.fields.count - 1
+        switch key {
+        case .escape:
+            form = nil
+            message = Message(text: tr(.cancelled, lang), isWarning: false)
+            return []
+        case .up, .backTab: f.focus = max(0, f.focus - 1)
+        case .down, .tab: f.focus = min(last, f.focus + 1)
+        case .left, .right:
+            if f.fields[f.focus].isChoice {
+                let n = f.fields[f.focus].choices.count
+                f.fields[f.focus].chosen = (f.fields[f.focus].chosen + (key == .right ? 1 : n - 1)) % n
+            }
+        case .backspace, .delete:
+            if !f.fields[f.focus].isChoice, !f.fields[f.focus].text.isEmpty { f.fields[f.focus].text.removeLast() }
+        case let .char(c):
+            if f.fields[f.focus].isChoice {
+                if c == " " { f.fields[f.focus].chosen = (f.fields[f.focus].chosen + 1) % f.fields[f.focus].choices.count }
+            } else {
+                f.fields[f.focus].text.append(c)
+            }
+        case .enter where f.focus < last: f.focus += 1
+        case .enter, .ctrl("s"):
+            form = f
+            return submitForm(f)
+        default: break
+        }
+        form = f
+        return []
+    }
+
+    mutating func submitForm(_ f: Form) -> [Effect] {
+        switch f.command() {
+        case let .success(command):
+            let effects = commit(command)
+            pending?.closesForm = true
+            return effects
+        case let .failure(problem):
+            message = Message(text: problem.text(lang), isWarning: true)
+            focusField(problem.field)
+            return []
+        }
+    }
+
+    /// Put the form's cursor on the field a problem names.
+    mutating func focusField(_ name: String) {
+        if let i = form?.fields.firstIndex(where: { $0.name == name }) { form?.focus = i }
+    }
+
     // MARK: Actions
 
     mutating func perform(_ action: Action) -> [Effect] {
@@ -130,6 +184,13 @@ extension State {
         case .producers:
             screen = .producers
             keepCursorVisible()
+        case .newProduct:
+            if screen == .producers, let p = producerList.selected(in: round) { form = .product(of: p.id) }
+        case .newPermit:
+            if screen == .detail, let p = detail?.product { form = .permit(of: p.id) }
+        case .newCurator:
+            let n = round.curators.compactMap { $0.id.hasPrefix("K") ? Int($0.id.dropFirst()) : nil }.max() ?? 0
+            form = .curator(next: "K\(n + 1)")
         case .board:
             if screen != .board { returnScreen = screen == .curators ? .list : screen }
             screen = .board

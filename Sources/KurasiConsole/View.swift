@@ -21,6 +21,7 @@ public enum View {
         case .curators: picker(s, &c)
         case .producers: producers(s, &c)
         }
+        if let form = s.form { self.form(s, form, &c) }
         footer(s, &c)
         return c
     }
