@@ -1,7 +1,7 @@
 import KurasiCore
 
 public enum Screen: Hashable, Sendable {
-    case list, detail, board, curators, producers
+    case list, detail, board, curators, producers, producer
 }
 
 /// What a key asks for. Keys map to actions through the keymaps below; the update knows only
@@ -96,9 +96,18 @@ public enum Keymap {
         group(.hReject, hint: .kReject, [(.reject, [.char("x")])]),
         group(.hMakePending, hint: .kMakePending, [(.makePending, [.char("z")])]),
         group(.hMark, hint: .kMark, [(.mark, [.char(" ")])]),
+        group(.hOpenProducer, [(.open, [.enter])]),
         group(.hNextPending, hint: .kNextPending, [(.nextPending, [.char("n")])]),
         group(.hNewProduct, [(.newProduct, [.char("+")])]),
         group(.hBack, [(.back, [.escape])]),
+    ]
+
+    public static let producer: [BindingGroup] = [
+        group(.hValidate, hint: .kValidate, [(.validate, [.char("a")])]),
+        group(.hReject, hint: .kReject, [(.reject, [.char("x")])]),
+        group(.hMakePending, hint: .kMakePending, [(.makePending, [.char("z")])]),
+        group(.hNewProduct, hint: .kNew, [(.newProduct, [.char("+")])]),
+        group(.hBack, hint: .kBack, [(.back, [.escape])]),
     ]
 
     public static let global: [BindingGroup] = [
@@ -116,6 +125,7 @@ public enum Keymap {
         case .board: board
         case .curators: curators
         case .producers: producers
+        case .producer: producer
         }
     }
 

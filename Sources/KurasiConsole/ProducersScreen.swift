@@ -123,6 +123,38 @@ extension View {
         }
     }
 
+    /// One producer, whole: where, who, its validation, its products with their eligibility, and
+    /// its history, newest first.
+    static func producer(_ s: State, _ c: inout Canvas) {
+        guard let id = s.producerDetail, let p = s.round.producer(id) else { return }
+        titleBar(s, &c, left: "\(p.id) \(p.name) · \(p.owner)")
+        let body = s.layout.body
+        var y = body.y
+        func line(_ text: String, _ style: Style = []) {
+            guard y < body.bottom else { return }
+            c.put(" " + text, x: 0, y: y, limit: body.width, style: style); y += 1
+        }
+        for (text, style) in producerFacts(s, p) { line(text, style) }
+        if let type = p.businessType { line(type + (p.isTraderSuspect ? " · " + tr(.traderMark, s.lang) : ""), .dim) }
+        if let other = s.producerList.duplicates[p.id], let twin = s.round.producer(other) {
+            line(tr(.duplicateMark, s.lang, "\(twin.id) \(twin.name) · \(twin.kelurahan)"), .warning)
+        }
+        y += 1
+        let products = s.round.products(of: p.id)
+        line(tr(.productsOf, s.lang, products.count), .bold)
+        for product in products {
+            let reasons = s.round.ineligibility(product)
+            let eligibility = reasons.isEmpty ? tr(.eligible, s.lang)
+                : tr(.ineligible, s.lang, reasons.map { $0.text(s.lang) }.joined(separator: "; "))
+            line("  \(product.id) \(product.name) · \(product.cluster.label(s.lang)) · \(eligibility)", reasons.isEmpty ? [] : .dim)
+        }
+        y += 1
+        line(tr(.historyHeader, s.lang), .bold)
+        let history = s.round.history(producer: p.id)
+        if history.isEmpty { line("  " + tr(.noHistory, s.lang), .dim) }
+        for e in history.reversed() { line("  rev \(e.revision) · \(e.at) · \(e.by) · \(e.summary(s.lang))", .dim) }
+    }
+
     /// A count for people: "1.398" in Indonesian, "1,398" in English.
     static func number(_ n: Int, _ lang: Language) -> String {
         lang == .id ? rupiah(n) : rupiah(n).replacingOccurrences(of: ".", with: ",")

@@ -39,6 +39,8 @@ public struct State: Sendable {
     public var showHelp = false
     public var list = ListModel()
     public var producerList = ProducerListModel()
+    /// The producer the producer screen shows.
+    public var producerDetail: String?
     public var criterion = 0
     public var detailProduct: String?
     public var pickerCursor = 0

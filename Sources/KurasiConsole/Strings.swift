@@ -31,7 +31,7 @@ public enum T: String, CaseIterable, Sendable {
     // forms
     case fName, fCluster, fCategory, fPrice, fCapacity, fUnit, fDescription, fPermitKind, fPermitNumber, fExpires, fCuratorID, fRole, formProductTitle, formPermitTitle, formCuratorTitle, formHint, hNewProduct, hNewPermit, hNewCurator, kNew
     // the producers screen
-    case producersTitle, tabPending, tabValid, tabRejected, tabAll, markedCount, colBusiness, colOwner, colType, colNIB, colProducts, traderMark, duplicateMark, noProducers, nothingPending, validatedBy, rejectedBy, pendingNote, productsOf, remarkLabel, promptRejectReason, hProducers, hStatusTab, hValidate, hReject, hMakePending, hMark, hNextPending, kValidate, kReject, kMakePending, kMark, kNextPending
+    case hOpenProducer, producersTitle, tabPending, tabValid, tabRejected, tabAll, markedCount, colBusiness, colOwner, colType, colNIB, colProducts, traderMark, duplicateMark, noProducers, nothingPending, validatedBy, rejectedBy, pendingNote, productsOf, remarkLabel, promptRejectReason, hProducers, hStatusTab, hValidate, hReject, hMakePending, hMark, hNextPending, kValidate, kReject, kMakePending, kMark, kNextPending
 
     /// The Indonesian text. A new key without one does not compile.
     public var id: String {
@@ -151,6 +151,7 @@ public enum T: String, CaseIterable, Sendable {
         case .kReopen: "buka kembali"
         case .kChoose: "pilih"
         case .kNext: "belum dinilai"
+        case .hOpenProducer: "buka pelaku ini: produk dan riwayatnya"
         case .fName: "Nama"
         case .fCluster: "Klaster"
         case .fCategory: "Kategori"
@@ -325,6 +326,7 @@ public enum T: String, CaseIterable, Sendable {
         case .kReopen: "reopen"
         case .kChoose: "choose"
         case .kNext: "unscored"
+        case .hOpenProducer: "open this producer: its products and history"
         case .fName: "Name"
         case .fCluster: "Cluster"
         case .fCategory: "Category"

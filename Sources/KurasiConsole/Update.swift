@@ -186,6 +186,7 @@ extension State {
             keepCursorVisible()
         case .newProduct:
             if screen == .producers, let p = producerList.selected(in: round) { form = .product(of: p.id) }
+            if screen == .producer, let id = producerDetail { form = .product(of: id) }
         case .newPermit:
             if screen == .detail, let p = detail?.product { form = .permit(of: p.id) }
         case .newCurator:
@@ -210,6 +211,7 @@ extension State {
             case .producers:
                 // Esc first lets go of the marks, then leaves.
                 if !producerList.marked.isEmpty { producerList.marked = [] } else { screen = .list }
+            case .producer: screen = .producers
             }
         default:
             switch screen {
@@ -217,6 +219,7 @@ extension State {
             case .detail: return detailAction(action)
             case .curators: pickerAction(action)
             case .producers: return producersAction(action)
+            case .producer: return producerAction(action)
             case .board: break
             }
         }
@@ -298,6 +301,8 @@ extension State {
             let rows = producerList.rows
             let next = rows.indices.dropFirst(cursor + 1).first { round.producers[rows[$0]].validation.status == .pending }
             if let next { producerList.move(to: next) } else { message = Message(text: tr(.nothingPending, lang), isWarning: false) }
+        case .open:
+            if let p = producerList.selected(in: round) { producerDetail = p.id; screen = .producer }
         case .validate: effects = validate(producerList.targets(in: round), .valid)
         case .makePending: effects = validate(producerList.targets(in: round), .pending)
         case .reject:
@@ -309,6 +314,19 @@ extension State {
         return effects
     }
 
+    /// The producer screen: the keys decide about this one producer, whatever is marked.
+    mutating func producerAction(_ action: Action) -> [Effect] {
+        guard let id = producerDetail, round.producer(id) != nil else { screen = .producers; return [] }
+        switch action {
+        case .validate: return validate([id], .valid)
+        case .makePending: return validate([id], .pending)
+        case .reject:
+            if requireCurator() != nil { prompt = Prompt(purpose: .rejectReason(producers: [id])) }
+        default: break
+        }
+        return []
+    }
+
     /// Validate, reject or return producers to pending: one producer, or the marked ones as one event.
     mutating func validate(_ producers: [String], _ status: ValidationStatus, reason: String? = nil) -> [Effect] {
         guard !producers.isEmpty else { return [] }
@@ -316,7 +334,7 @@ extension State {
             ? .validate(producer: producers[0], status: status, reason: reason)
             : .validateMany(producers.map { ValidationDecision(producer: $0, status: status, reason: reason) })
         let effects = commit(command)
-        pending?.clearsMarks = producers.count > 1 || !producerList.marked.isEmpty
+        pending?.clearsMarks = screen == .producers && (producers.count > 1 || !producerList.marked.isEmpty)
         return effects
     }
 

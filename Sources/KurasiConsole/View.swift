@@ -20,6 +20,7 @@ public enum View {
         case .board: board(s, &c)
         case .curators: picker(s, &c)
         case .producers: producers(s, &c)
+        case .producer: producer(s, &c)
         }
         if let form = s.form { self.form(s, form, &c) }
         footer(s, &c)

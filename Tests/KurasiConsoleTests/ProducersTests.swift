@@ -109,6 +109,22 @@ import Testing
         #expect(app.state.screen == .list)
     }
 
+    @Test func enterOpensTheProducerAndItsKeysDecideAboutItAlone() throws {
+        var r = Self.registry
+        try r.perform(.addProduct(Product(id: "", producer: Self.pending[2], name: "Pecel Madiun Bungkus", cluster: .mamin,
+                                          category: "Sambal")), by: "K1", at: "2020-10-15T09:31:00Z")
+        let app = console(lang: .id, curator: "K1", round: r)
+        app.type(.char("v"), .char(" "), .down, .enter)  // one marked, the third opened
+        #expect(app.state.screen == .producer && app.state.producerDetail == Self.pending[2])
+        try expectGolden(app.screen, "producer-id-80x24")
+        #expect(app.type(.char("a")) == [.commit(.validate(producer: Self.pending[2], status: .valid, reason: nil), by: "K1")])
+        #expect(app.state.producerList.marked == [Self.pending[0]])  // the mark stays for the list
+        app.type(.char("+"))
+        #expect(app.state.form?.purpose == .product(producer: Self.pending[2]))
+        app.type(.escape, .escape)
+        #expect(app.state.screen == .producers)
+    }
+
     @Test(arguments: [Language.id, .en])
     func theScreen(_ lang: Language) throws {
         let app = console(lang: lang, curator: "K1", round: Self.registry)
