@@ -7,6 +7,7 @@ import KurasiCore
 public struct Form: Hashable, Sendable {
     public enum Purpose: Hashable, Sendable {
         case product(producer: String)
+        case editProduct(product: String)
         case permit(product: String)
         case curator
     }
@@ -39,6 +40,20 @@ public struct Form: Hashable, Sendable {
         ])
     }
 
+    /// The product's fields as they are, to be changed.
+    public static func edit(_ p: Product) -> Form {
+        var f = product(of: p.producer)
+        f.purpose = .editProduct(product: p.id)
+        let values = ["name": p.name, "category": p.category, "price": p.price.map(String.init) ?? "",
+                      "capacity": p.capacity.map { String($0.amount) } ?? "", "unit": p.capacity?.unit ?? "",
+                      "description": p.description]
+        for i in f.fields.indices {
+            if let v = values[f.fields[i].name] { f.fields[i].text = v }
+            if f.fields[i].name == "cluster" { f.fields[i].chosen = Cluster.allCases.firstIndex(of: p.cluster) ?? 0 }
+        }
+        return f
+    }
+
     public static func permit(of product: String) -> Form {
         Form(purpose: .permit(product: product), fields: [
             Field(label: .fPermitKind, name: "kind", choices: PermitKind.allCases.map(\.rawValue)),
@@ -60,14 +75,18 @@ public struct Form: Hashable, Sendable {
         func value(_ name: String) -> String { fields.first { $0.name == name }?.value ?? "" }
         do throws(FieldProblem) {
             switch purpose {
-            case let .product(producer):
+            case .product, .editProduct:
                 let cluster = try Fields.cluster(value("cluster"))
                 let price = try Fields.rupiah(value("price"))
                 let amount = try Fields.positive(value("capacity"))
                 let unit = value("unit").split(separator: " ").joined(separator: " ")
-                var p = Product(id: "", producer: producer, name: value("name"), cluster: cluster, category: value("category"),
-                                description: value("description"), price: price)
-                if let amount { p.capacity = Capacity(amount: amount, unit: unit.isEmpty ? "unit" : unit) }
+                let fields = Product.Fields(name: value("name"), cluster: cluster, category: value("category"),
+                                            description: value("description"), price: price,
+                                            capacity: amount.map { Capacity(amount: $0, unit: unit.isEmpty ? "unit" : unit) })
+                if case let .editProduct(id) = purpose { return .success(.editProduct(id: id, fields)) }
+                guard case let .product(producer) = purpose else { return .failure(FieldProblem("product", .empty)) }
+                var p = Product(id: "", producer: producer, name: "", cluster: cluster, category: "")
+                p.fields = fields
                 return .success(.addProduct(p))
             case let .permit(product):
                 let kind = try Fields.permitKind(value("kind"))

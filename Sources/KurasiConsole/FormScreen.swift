@@ -12,6 +12,8 @@ extension View {
         let title: String = switch f.purpose {
         case let .product(producer):
             tr(.formProductTitle, s.lang, "\(producer) \(s.round.producer(producer)?.name ?? "")")
+        case let .editProduct(product):
+            tr(.formEditTitle, s.lang, "\(product) \(s.round.product(product)?.name ?? "")")
         case let .permit(product):
             tr(.formPermitTitle, s.lang, "\(product) \(s.round.product(product)?.name ?? "")")
         case .curator:

@@ -13,7 +13,7 @@ public enum Action: Hashable, Sendable {
     case score(Int), clear, previousProduct, nextProduct, nextUnscored
     case pin, board, curators, undo, redraw, finalize, reopen
     case producers, validate, reject, makePending, mark, nextPending
-    case newProduct, newPermit, newCurator
+    case newProduct, newPermit, newCurator, editProduct
 }
 
 /// One action and the keys that ask for it.
@@ -72,6 +72,7 @@ public enum Keymap {
         group(.hBack, hint: .kBack, [(.back, [.escape])]),
         group(.hBoard, [(.board, [.char("b")])]),
         group(.hNewPermit, [(.newPermit, [.char("+")])]),
+        group(.hEditProduct, [(.editProduct, [.char("e")])]),
     ]
 
     public static let board: [BindingGroup] = [

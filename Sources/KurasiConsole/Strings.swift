@@ -31,7 +31,7 @@ public enum T: String, CaseIterable, Sendable {
     // forms
     case fName, fCluster, fCategory, fPrice, fCapacity, fUnit, fDescription, fPermitKind, fPermitNumber, fExpires, fCuratorID, fRole, formProductTitle, formPermitTitle, formCuratorTitle, formHint, hNewProduct, hNewPermit, hNewCurator, kNew
     // the producers screen
-    case hOpenProducer, producersTitle, tabPending, tabValid, tabRejected, tabAll, markedCount, colBusiness, colOwner, colType, colNIB, colProducts, traderMark, duplicateMark, noProducers, nothingPending, validatedBy, rejectedBy, pendingNote, productsOf, remarkLabel, promptRejectReason, hProducers, hStatusTab, hValidate, hReject, hMakePending, hMark, hNextPending, kValidate, kReject, kMakePending, kMark, kNextPending
+    case formEditTitle, hEditProduct, hOpenProducer, producersTitle, tabPending, tabValid, tabRejected, tabAll, markedCount, colBusiness, colOwner, colType, colNIB, colProducts, traderMark, duplicateMark, noProducers, nothingPending, validatedBy, rejectedBy, pendingNote, productsOf, remarkLabel, promptRejectReason, hProducers, hStatusTab, hValidate, hReject, hMakePending, hMark, hNextPending, kValidate, kReject, kMakePending, kMark, kNextPending
 
     /// The Indonesian text. A new key without one does not compile.
     public var id: String {
@@ -151,6 +151,8 @@ public enum T: String, CaseIterable, Sendable {
         case .kReopen: "buka kembali"
         case .kChoose: "pilih"
         case .kNext: "belum dinilai"
+        case .formEditTitle: "Ubah {0}"
+        case .hEditProduct: "ubah data produk ini"
         case .hOpenProducer: "buka pelaku ini: produk dan riwayatnya"
         case .fName: "Nama"
         case .fCluster: "Klaster"
@@ -326,6 +328,8 @@ public enum T: String, CaseIterable, Sendable {
         case .kReopen: "reopen"
         case .kChoose: "choose"
         case .kNext: "unscored"
+        case .formEditTitle: "Edit {0}"
+        case .hEditProduct: "edit this product's facts"
         case .hOpenProducer: "open this producer: its products and history"
         case .fName: "Name"
         case .fCluster: "Cluster"

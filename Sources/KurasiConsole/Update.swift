@@ -189,6 +189,8 @@ extension State {
             if screen == .producer, let id = producerDetail { form = .product(of: id) }
         case .newPermit:
             if screen == .detail, let p = detail?.product { form = .permit(of: p.id) }
+        case .editProduct:
+            if screen == .detail, let p = detail?.product { form = .edit(p) }
         case .newCurator:
             let n = round.curators.compactMap { $0.id.hasPrefix("K") ? Int($0.id.dropFirst()) : nil }.max() ?? 0
             form = .curator(next: "K\(n + 1)")

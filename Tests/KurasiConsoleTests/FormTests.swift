@@ -70,6 +70,22 @@ import Testing
         try expectGolden(app.screen, "form-permit-en-80x24")
     }
 
+    @Test func editingAProductStartsFromItsFacts() throws {
+        let app = console(lang: .en, curator: "K2", round: madiun)
+        app.type(.enter, .char("e"))
+        let product = try #require(app.state.detail?.product)
+        #expect(app.state.form?.purpose == .editProduct(product: product.id))
+        #expect(app.state.form?.fields.first { $0.name == "name" }?.text == product.name)
+        #expect(app.state.form?.fields.first { $0.name == "price" }?.text == product.price.map(String.init) ?? "")
+        app.type(.tab, .tab, .tab)  // the price
+        app.type(.backspace); app.type("0")
+        var fields = product.fields
+        fields.price = (product.price ?? 0) / 10 * 10
+        #expect(app.type(.ctrl("s")) == [.commit(.editProduct(id: product.id, fields), by: "K2")])
+        #expect(app.round.product(product.id)?.price == fields.price)
+        #expect(app.state.form == nil)
+    }
+
     @Test func aCuratorFromThePicker() throws {
         let app = console(lang: .id, curator: "K1", round: madiun)
         app.type(.char("c"), .char("+"))
