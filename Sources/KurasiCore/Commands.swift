@@ -136,6 +136,10 @@ extension Round {
         case let .addCurator(c):
             guard !c.id.trimmingSpaces.isEmpty else { throw .emptyField("id") }
             guard !c.name.trimmingSpaces.isEmpty else { throw .emptyField("name") }
+            do {
+                _ = try Fields.text(c.id, field: "id", max: FieldLimit.curatorID, required: true)
+                _ = try Fields.text(c.name, field: "name", max: FieldLimit.name, required: true)
+            } catch { throw .invalidField(error) }
             guard curator(c.id) == nil else { throw .curatorExists(c.id) }
             return (.curator(id: c.id, from: nil, to: c), nil)
 

@@ -19,6 +19,7 @@ public enum FieldLimit {
     public static let remark = 500
     public static let permitNumber = 60
     public static let reason = 500
+    public static let curatorID = 20
 }
 
 /// What is wrong with one typed field.

@@ -71,6 +71,13 @@ extension Round {
         events.filter { $0.change.producers.contains(producer) }
     }
 
+    /// The events that touched a producer or any of its products, oldest first: what the
+    /// producer's page shows as its history.
+    public func historyWithProducts(producer: String) -> [Event] {
+        let ids = Set(products(of: producer).map(\.id))
+        return events.filter { e in e.change.producers.contains(producer) || e.change.products.contains(where: ids.contains) }
+    }
+
     /// The next free id of the form PREFIX-NNNN ("U-0101", "P-0301").
     public func nextID(prefix: String, in ids: [String]) -> String {
         let n = (ids.compactMap { $0.hasPrefix(prefix) ? Int($0.dropFirst(prefix.count)) : nil }.max() ?? 0) + 1

@@ -236,6 +236,15 @@ public enum RegistryCSV {
         Fields.parseRupiah(s)
     }
 
+    /// No row of a registry, visits or products file needs more bytes than this (every field at
+    /// its maximum length, in 4-byte characters, is far less).
+    public static let maxRowBytes = 65_536
+
+    static func rowTooLong(_ bytes: Int) -> String {
+        "is \(bytes) bytes long; no row needs more than \(maxRowBytes) (each field has a maximum length, see README). "
+            + "A cell holds far too much text: shorten it, or check for a quote that is never closed."
+    }
+
 }
 
 // MARK: - Number parsing
@@ -663,6 +672,7 @@ private struct Reader {
             let l = issueLine ?? line
             return .failure(RegistryRowIssue(line: l, reason: "line \(l): \(text)"))
         }
+        if record.range.count > RegistryCSV.maxRowBytes { return issue(RegistryCSV.rowTooLong(record.range.count)) }
         if let problem = record.problem {
             if case .unterminatedQuote(let openLine) = problem { return issue(describe(problem, record: record), at: openLine) }
             return issue(describe(problem, record: record))
@@ -810,6 +820,9 @@ private struct Reader {
             }
             return issue(describe(problem, record: record))
         }
+        // A row far longer than every field's maximum together is refused before it is decoded:
+        // a 50 MB cell costs a scan of its bytes, never a 50 MB name.
+        if record.range.count > RegistryCSV.maxRowBytes { return issue(RegistryCSV.rowTooLong(record.range.count)) }
 
         let text: String
         switch decodeUTF8(bytes[record.range], firstLine: line, lineBreaks: lineBreaks) {

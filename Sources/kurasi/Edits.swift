@@ -37,6 +37,7 @@ struct Import: ParsableCommand {
         let handle = try options.openStore()
         var plan = RegistryImport(registry, file: file, into: handle.round)
         if !dryRun, !plan.producers.isEmpty {
+            pauseAfterPlan()
             plan = try handle.commit { round in
                 let current = round.revision == plan.revision ? plan : RegistryImport(registry, file: file, into: round)
                 if !current.producers.isEmpty { try perform(current.command, on: &round, by: "import", lang: lang) }
@@ -80,6 +81,7 @@ struct Import: ParsableCommand {
             throw ExitCode(1)
         }
         if !dryRun, !plan.products.isEmpty {
+            pauseAfterPlan()
             plan = try handle.commit { round in
                 let current = round.revision == plan.revision ? plan : try ProductsImport(table, file: file, into: round, lang: lang)
                 guard current.errors.isEmpty else { return current }
@@ -102,6 +104,15 @@ struct Import: ParsableCommand {
             print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.")
         }
     }
+}
+
+/// A named point for tests: with $KURASI_TEST_PAUSE_AFTER_PLAN set to a path, an import that has
+/// made its plan (holding no lock) creates that file and waits until the test removes it, so a
+/// test can make another edit between the plan and its application.
+func pauseAfterPlan() {
+    guard let path = ProcessInfo.processInfo.environment["KURASI_TEST_PAUSE_AFTER_PLAN"], !path.isEmpty else { return }
+    FileManager.default.createFile(atPath: path, contents: Data())
+    while FileManager.default.fileExists(atPath: path) { usleep(10_000) }
 }
 
 struct Validate: ParsableCommand {

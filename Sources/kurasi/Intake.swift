@@ -37,6 +37,17 @@ func statusLabel(_ s: ValidationStatus, _ lang: Language) -> String {
 
 func nullable(_ v: Any?) -> Any { v ?? NSNull() }
 
+/// 1398 -> "1.398" in Indonesian, "1,398" in English.
+func grouped(_ n: Int, _ lang: Language) -> String {
+    let digits = Array(String(n))
+    var out = ""
+    for (i, d) in digits.enumerated() {
+        if i > 0, (digits.count - i) % 3 == 0 { out.append(lang == .id ? "." : ",") }
+        out.append(d)
+    }
+    return out
+}
+
 // MARK: - producer
 
 struct ProducerCommand: ParsableCommand {
@@ -71,8 +82,9 @@ struct ProducerCommand: ParsableCommand {
                            p.isTraderSuspect ? "yes" : "no", dups[p.id] ?? ""].map(csvField).joined(separator: ","))
                 }
             case .table:
-                print(id ? "Valid \(counts[.valid] ?? 0) · Menunggu \(counts[.pending] ?? 0) · Ditolak \(counts[.rejected] ?? 0)"
-                         : "Valid \(counts[.valid] ?? 0) · Pending \(counts[.pending] ?? 0) · Rejected \(counts[.rejected] ?? 0)")
+                func n(_ s: ValidationStatus) -> String { grouped(counts[s] ?? 0, lang) }
+                print(id ? "Valid \(n(.valid)) · Menunggu \(n(.pending)) · Ditolak \(n(.rejected))"
+                         : "Valid \(n(.valid)) · Pending \(n(.pending)) · Rejected \(n(.rejected))")
                 print("\(col("ID", 7)) \(col(id ? "Nama usaha" : "Business", 28)) \(col(id ? "Pemilik" : "Owner", 18)) \(col("Kelurahan", 15)) \(col(id ? "Jenis" : "Type", 9)) \(col("NIB", 3)) \(col(id ? "Produk" : "Products", 8, right: true))  Status")
                 for p in shown {
                     var marks: [String] = []
@@ -96,8 +108,7 @@ struct ProducerCommand: ParsableCommand {
             let round = try options.loadRound()
             guard let p = round.producer(producer) else { throw RuleRefusal(refusal: .unknownProducer(producer), lang: lang) }
             let products = round.products(of: p.id)
-            let history = round.history(producer: p.id) + products.flatMap { round.history(product: $0.id) }
-            let events = Dictionary(history.map { ($0.revision, $0) }, uniquingKeysWith: { a, _ in a }).values.sorted { $0.revision < $1.revision }
+            let events = round.historyWithProducts(producer: p.id)
             let dup = round.duplicateSuspects()[p.id]
             if format == .json {
                 var producer = producerJSON(p, products: products.count, duplicateOf: dup)

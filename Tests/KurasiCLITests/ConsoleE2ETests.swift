@@ -189,14 +189,14 @@ struct ConsoleE2ETests {
         var held = true
         defer { if held { flock(lock, LOCK_UN); close(lock) } }
         tmux.keys("4")
-        try tmux.waitFor(" saving… · rev 0")
+        try tmux.waitFor(" saving… · rev \(original.revision)")
         tmux.keys("5")  // waits for the first
         tmux.resize(40, 10)
         try tmux.waitFor("Terminal too small")
         tmux.resize(80, 24)
-        try tmux.waitFor(" saving… · rev 0")
+        try tmux.waitFor(" saving… · rev \(original.revision)")
         flock(lock, LOCK_UN); close(lock); held = false
-        try tmux.waitFor(" Saved · rev 2")
+        try tmux.waitFor(" Saved · rev \(original.revision + 2)")
         tmux.keys("q")
         try tmux.waitForExit(0)
         let round = try Store(path: cli.store).load()

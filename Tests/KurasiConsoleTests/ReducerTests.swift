@@ -206,7 +206,7 @@ import Testing
         try other.perform(.score(product: "P-0003", points: ["kualitas": 2]), by: "K4", at: "t")
         app.round = other  // another terminal's edit, in the store
         #expect(app.send(.tick) == [.refresh])
-        #expect(app.state.round.revision == 1)
+        #expect(app.state.round.revision == madiun.revision + 1)
         #expect(app.state.round.sheet(product: "P-0003", curator: "K4")["kualitas"] == 2)
         #expect(app.state.message?.text.contains("terminal lain") == true)
         #expect(app.state.rankings[.mamin]! == other.ranking(.mamin))
@@ -350,10 +350,10 @@ import Testing
         detail(app)
         #expect(app.type(.char("4")) == [.commit(.score(product: Self.open.id, points: ["kualitas": 4]), by: "K2")])
         #expect(app.state.pending != nil && app.state.criterion == 0)
-        #expect(app.screen.text(row: 23).hasPrefix(" menyimpan… · rev 0"))
+        #expect(app.screen.text(row: 23).hasPrefix(" menyimpan… · rev \(madiun.revision)"))
         app.answerAll()
         #expect(app.state.pending == nil && app.state.criterion == 1)
-        #expect(app.screen.text(row: 23).hasPrefix(" Tersimpan · rev 1"))
+        #expect(app.screen.text(row: 23).hasPrefix(" Tersimpan · rev \(madiun.revision + 1)"))
     }
 
     @Test func keysTypedWhileSavingWaitAndFollowInOrder() {
@@ -392,7 +392,7 @@ import Testing
         app.type(.enter, .char("4"))
         app.send(.committed(.failed("disk full")))
         #expect(app.state.saveFailed && app.state.pending == nil && app.state.criterion == 0)
-        #expect(app.screen.text(row: 23).hasPrefix(" NOT SAVED · rev 0 · open · Not saved: disk full"))
+        #expect(app.screen.text(row: 23).hasPrefix(" NOT SAVED · rev \(madiun.revision) · open · Not saved: disk full"))
         // The next save that works says so again.
         app.answering = true
         app.type(.char("4"))

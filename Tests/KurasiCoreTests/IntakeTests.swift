@@ -131,6 +131,13 @@ import Testing
         #expect(r == before)
     }
 
+    @Test func curatorsHaveShortIDs() throws {
+        var r = smallRound()
+        #expect(throws: Refusal.invalidField(FieldProblem("id", .tooLong(length: 21, max: 20)))) {
+            try r.perform(.addCurator(Curator(id: String(repeating: "K", count: 21), name: "Sri")), by: "admin", at: at)
+        }
+    }
+
     @Test func addingAProducerTakesTheNextID() throws {
         var r = smallRound()
         let e = try #require(try r.perform(.addProducer(Producer(id: "", name: "Brem Baru", owner: "Sri", address: "", kelurahan: "Kejuron", kecamatan: "Taman", nib: "91-8347-4443278")), by: "K2", at: at))
@@ -160,6 +167,8 @@ import Testing
         try r.perform(.validate(producer: "U-9", status: .valid, reason: nil), by: "K2", at: at)
         #expect(r.isEligible(r.product(id)!))
         #expect(r.events.last(where: { $0.change.products.contains(id) })?.summary(.en) == "permit P-IRT 2063577010123-25 added to P-0001")
+        #expect(r.historyWithProducts(producer: "U-9").map { $0.summary(.en) } == [
+            "product P-0001 added", "permit P-IRT 2063577010123-25 added to P-0001", "validation of U-9: pending → valid"])
 
         #expect(throws: Refusal.permitExists(product: id, kind: .pirt, number: "2063577010123-25")) {
             try r.perform(.addPermit(product: id, Permit(kind: .pirt, number: "2063577010123-25")), by: "K2", at: at)
