@@ -21,13 +21,19 @@ extension View {
     static func producers(_ s: State, _ c: inout Canvas) {
         let layout = s.layout, model = s.producerList
         let counts = s.round.validationCounts()
-        titleBar(s, &c, left: tr(.producersTitle, s.lang, number(counts[.valid] ?? 0, s.lang),
-                                 number(counts[.pending] ?? 0, s.lang), number(counts[.rejected] ?? 0, s.lang)))
+        titleBar(s, &c, left: tr(.producersTitle, s.lang, s.round.round.title))
         let width = layout.listWidth
         var x = 1
+        // Each tab says how many producers it holds.
         for tab in ProducerTab.allCases {
             let active = tab == model.tab
-            let label = tr(tab.label, s.lang)
+            let n: Int = switch tab {
+            case .pending: counts[.pending] ?? 0
+            case .valid: counts[.valid] ?? 0
+            case .rejected: counts[.rejected] ?? 0
+            case .all: s.round.producers.count
+            }
+            let label = tr(tab.label, s.lang) + " " + number(n, s.lang)
             x += c.put(active ? "[ \(label) ]" : "  \(label)  ", x: x, y: layout.tabs, style: active ? [.bold, .accent] : .dim) + 1
         }
         if !model.marked.isEmpty {
