@@ -21,12 +21,17 @@ let package = Package(
             name: "KurasiStore",
             dependencies: ["KurasiCore", .product(name: "CSV", package: "CSV.swift")]
         ),
-        .target(name: "KurasiConsole", dependencies: ["KurasiCore", "KurasiStore"]),
-        .target(name: "KurasiTerminal", dependencies: ["CNcursesw", "KurasiConsole"]),
+        // The console as data: state, update, layout and view; no store, clock or terminal.
+        .target(name: "KurasiConsole", dependencies: ["KurasiCore"]),
+        // The console's signal handling, in C: its state exists once.
+        .target(name: "CKurasiSignals", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "KurasiTerminal", dependencies: ["CNcursesw", "CKurasiSignals", "KurasiConsole"]),
+        // Performs the console's effects: the store (off the main loop), the clock, the environment.
+        .target(name: "KurasiConsoleRuntime", dependencies: ["KurasiConsole", "KurasiStore", "KurasiTerminal", "KurasiCore"]),
         .executableTarget(
             name: "kurasi",
             dependencies: [
-                "KurasiCore", "KurasiStore", "KurasiConsole", "KurasiTerminal",
+                "KurasiCore", "KurasiStore", "KurasiConsole", "KurasiTerminal", "KurasiConsoleRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources/madiun-2020.json")]
@@ -34,7 +39,12 @@ let package = Package(
         .testTarget(name: "KurasiCoreTests", dependencies: ["KurasiCore"]),
         .testTarget(name: "KurasiStoreTests", dependencies: ["KurasiStore", "KurasiCore"]),
         .testTarget(name: "KurasiCLITests", dependencies: ["kurasi", "KurasiStore", "KurasiCore"]),
-        .testTarget(name: "KurasiConsoleTests", dependencies: ["KurasiConsole", "KurasiCore", "KurasiStore"]),
+        .testTarget(
+            name: "KurasiConsoleTests",
+            dependencies: ["KurasiConsole", "KurasiConsoleRuntime", "KurasiCore", "KurasiStore"],
+            exclude: ["Golden"]  // read through #filePath, not bundled
+        ),
+        .testTarget(name: "KurasiTerminalTests", dependencies: ["KurasiTerminal", "KurasiConsole", "CNcursesw"]),
         .testTarget(name: "CNcurseswTests", dependencies: ["CNcursesw"]),
     ],
     swiftLanguageModes: [.v6]

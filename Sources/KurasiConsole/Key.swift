@@ -6,7 +6,6 @@ public enum Key: Hashable, Sendable {
     /// Ctrl plus a letter, lowercase: `.ctrl("l")`.
     case ctrl(Character)
     case function(Int)
-    case resize(width: Int, height: Int)
 
     /// How the key is written in the help and the hint line.
     public func label(_ lang: KurasiCore.Language) -> String {
@@ -28,7 +27,6 @@ public enum Key: Hashable, Sendable {
         case .backTab: "Shift-Tab"
         case let .ctrl(c): "Ctrl-" + String(c).uppercased()
         case let .function(n): "F\(n)"
-        case .resize: ""
         }
     }
 }

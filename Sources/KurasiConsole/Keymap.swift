@@ -1,10 +1,10 @@
 import KurasiCore
 
 public enum Screen: Hashable, Sendable {
-    case list, detail, board, curators
+    case list, detail, board, curators, producers, producer
 }
 
-/// What a key asks for. Keys map to actions through the keymaps below; the reducer knows only
+/// What a key asks for. Keys map to actions through the keymaps below; the update knows only
 /// actions.
 public enum Action: Hashable, Sendable {
     case quit, help, nextCluster, previousCluster
@@ -12,101 +12,136 @@ public enum Action: Hashable, Sendable {
     case filter, sort, open, back
     case score(Int), clear, previousProduct, nextProduct, nextUnscored
     case pin, board, curators, undo, redraw, finalize, reopen
+    case producers, validate, reject, makePending, mark, nextPending
+    case newProduct, newPermit, newCurator, editProduct
 }
 
-/// One binding: the keys, the action, its line in the help and, when it matters on the screen,
-/// its short label on the bottom hint line.
-public struct Binding: Sendable {
+/// One action and the keys that ask for it.
+public struct Binding: Hashable, Sendable {
     public var keys: [Key]
     public var action: Action
-    public var help: T
-    public var hint: T?
-    /// How the keys are written in the hint line, when not simply the first key.
-    public var hintKeys: String?
 }
 
-/// Keymaps are data: one table per screen, then the shared table. The help overlay and the hint
-/// line are generated from them, so a key cannot work without being documented.
+/// Bindings that share one line in the help (↑ and ↓, the five scores) and, when they matter on
+/// the screen, one short label on the bottom hint line.
+public struct BindingGroup: Sendable {
+    public var bindings: [Binding]
+    public var help: T
+    public var hint: T?
+    /// How the keys are written on the hint line, when not simply the first key.
+    public var hintKeys: String?
+
+    /// Every key of the group, in the order the help lists them: each binding's first key, then
+    /// each one's second (↑ ↓ k j; g G Home End).
+    public var keys: [Key] {
+        let longest = bindings.map(\.keys.count).max() ?? 0
+        return (0..<longest).flatMap { i in bindings.compactMap { $0.keys.indices.contains(i) ? $0.keys[i] : nil } }
+    }
+}
+
+/// Keymaps are data: one table per screen, then the shared table, one binding per action. The
+/// help and the hint line are made from them, so a key cannot work without being documented.
 public enum Keymap {
-    static func b(_ keys: [Key], _ action: Action, _ help: T, hint: T? = nil, hintKeys: String? = nil) -> Binding {
-        Binding(keys: keys, action: action, help: help, hint: hint, hintKeys: hintKeys)
+    static func group(_ help: T, hint: T? = nil, hintKeys: String? = nil, _ bindings: [(Action, [Key])]) -> BindingGroup {
+        BindingGroup(bindings: bindings.map { Binding(keys: $0.1, action: $0.0) }, help: help, hint: hint, hintKeys: hintKeys)
     }
 
-    public static let list: [Binding] = [
-        b([.up, .down, .char("k"), .char("j")], .down, .hMove),
-        b([.enter], .open, .hOpen, hint: .kOpen),
-        b([.char("/")], .filter, .hFilter, hint: .kFilter),
-        b([.tab], .nextCluster, .hNextCluster, hint: .kCluster),
-        b([.backTab], .previousCluster, .hPrevCluster),
-        b([.pageUp, .pageDown], .pageDown, .hPage),
-        b([.char("g"), .char("G"), .home, .end], .top, .hTopBottom),
-        b([.char("s")], .sort, .hSort),
-        b([.char("n")], .nextUnscored, .hNextUnscored),
-        b([.char("p")], .pin, .hPin, hint: .kPin),
-        b([.char("b")], .board, .hBoard, hint: .kBoard),
-        b([.escape], .back, .hClearFilter),
+    public static let list: [BindingGroup] = [
+        group(.hMove, [(.up, [.up, .char("k")]), (.down, [.down, .char("j")])]),
+        group(.hOpen, hint: .kOpen, [(.open, [.enter])]),
+        group(.hFilter, hint: .kFilter, [(.filter, [.char("/")])]),
+        group(.hNextCluster, hint: .kCluster, [(.nextCluster, [.tab])]),
+        group(.hPrevCluster, [(.previousCluster, [.backTab])]),
+        group(.hPage, [(.pageUp, [.pageUp]), (.pageDown, [.pageDown])]),
+        group(.hTopBottom, [(.top, [.char("g"), .home]), (.bottom, [.char("G"), .end])]),
+        group(.hSort, [(.sort, [.char("s")])]),
+        group(.hNextUnscored, [(.nextUnscored, [.char("n")])]),
+        group(.hPin, hint: .kPin, [(.pin, [.char("p")])]),
+        group(.hBoard, hint: .kBoard, [(.board, [.char("b")])]),
+        group(.hProducers, [(.producers, [.char("v")])]),
+        group(.hClearFilter, [(.back, [.escape])]),
     ]
 
-    public static let detail: [Binding] = [
-        b([.up, .down, .char("k"), .char("j")], .down, .hCriterion, hint: .kCriterion, hintKeys: "↑↓"),
-        b((1...5).map { .char(Character(String($0))) }, .score(1), .hScore, hint: .kScore, hintKeys: "1–5"),
-        b([.char("0"), .backspace, .delete], .clear, .hClear, hint: .kClear, hintKeys: "0"),
-        b([.left, .right], .nextProduct, .hPrevNext, hint: .kProduct, hintKeys: "←→"),
-        b([.char("n")], .nextUnscored, .hNextUnscored, hint: .kNext),
-        b([.char("p")], .pin, .hPin, hint: .kPin),
-        b([.escape], .back, .hBack, hint: .kBack),
-        b([.char("b")], .board, .hBoard),
+    public static let detail: [BindingGroup] = [
+        group(.hCriterion, hint: .kCriterion, hintKeys: "↑↓", [(.up, [.up, .char("k")]), (.down, [.down, .char("j")])]),
+        group(.hScore, hint: .kScore, hintKeys: "1–5", (1...5).map { (.score($0), [.char(Character(String($0)))]) }),
+        group(.hClear, hint: .kClear, hintKeys: "0", [(.clear, [.char("0"), .backspace, .delete])]),
+        group(.hPrevNext, hint: .kProduct, hintKeys: "←→", [(.previousProduct, [.left]), (.nextProduct, [.right])]),
+        group(.hNextUnscored, hint: .kNext, [(.nextUnscored, [.char("n")])]),
+        group(.hPin, hint: .kPin, [(.pin, [.char("p")])]),
+        group(.hBack, hint: .kBack, [(.back, [.escape])]),
+        group(.hBoard, [(.board, [.char("b")])]),
+        group(.hNewPermit, [(.newPermit, [.char("+")])]),
+        group(.hEditProduct, [(.editProduct, [.char("e")])]),
     ]
 
-    public static let board: [Binding] = [
-        b([.char("f")], .finalize, .hFinalize, hint: .kFinalize),
-        b([.char("r")], .reopen, .hReopen, hint: .kReopen),
-        b([.escape, .char("b")], .back, .hBack, hint: .kBack),
+    public static let board: [BindingGroup] = [
+        group(.hFinalize, hint: .kFinalize, [(.finalize, [.char("f")])]),
+        group(.hReopen, hint: .kReopen, [(.reopen, [.char("r")])]),
+        group(.hBack, hint: .kBack, [(.back, [.escape, .char("b")])]),
     ]
 
-    public static let curators: [Binding] = [
-        b([.up, .down, .char("k"), .char("j")], .down, .hMove, hint: .kMove, hintKeys: "↑↓"),
-        b([.enter], .open, .hChoose, hint: .kChoose),
-        b([.escape], .back, .hBack, hint: .kBack),
+    public static let curators: [BindingGroup] = [
+        group(.hMove, hint: .kMove, hintKeys: "↑↓", [(.up, [.up, .char("k")]), (.down, [.down, .char("j")])]),
+        group(.hChoose, hint: .kChoose, [(.open, [.enter])]),
+        group(.hNewCurator, hint: .kNew, [(.newCurator, [.char("+")])]),
+        group(.hBack, hint: .kBack, [(.back, [.escape])]),
     ]
 
-    public static let global: [Binding] = [
-        b([.char("c")], .curators, .hCurators),
-        b([.char("u")], .undo, .hUndo),
-        b([.ctrl("l")], .redraw, .hRedraw),
-        b([.char("?")], .help, .hHelp, hint: .kHelp),
-        b([.char("q"), .ctrl("c")], .quit, .hQuit, hint: .kQuit),
+    public static let producers: [BindingGroup] = [
+        group(.hMove, [(.up, [.up, .char("k")]), (.down, [.down, .char("j")])]),
+        group(.hPage, [(.pageUp, [.pageUp]), (.pageDown, [.pageDown])]),
+        group(.hTopBottom, [(.top, [.char("g"), .home]), (.bottom, [.char("G"), .end])]),
+        group(.hStatusTab, [(.nextCluster, [.tab]), (.previousCluster, [.backTab])]),
+        group(.hValidate, hint: .kValidate, [(.validate, [.char("a")])]),
+        group(.hReject, hint: .kReject, [(.reject, [.char("x")])]),
+        group(.hMakePending, hint: .kMakePending, [(.makePending, [.char("z")])]),
+        group(.hMark, hint: .kMark, [(.mark, [.char(" ")])]),
+        group(.hOpenProducer, [(.open, [.enter])]),
+        group(.hNextPending, hint: .kNextPending, [(.nextPending, [.char("n")])]),
+        group(.hNewProduct, [(.newProduct, [.char("+")])]),
+        group(.hBack, [(.back, [.escape])]),
     ]
 
-    public static func table(_ screen: Screen) -> [Binding] {
+    public static let producer: [BindingGroup] = [
+        group(.hValidate, hint: .kValidate, [(.validate, [.char("a")])]),
+        group(.hReject, hint: .kReject, [(.reject, [.char("x")])]),
+        group(.hMakePending, hint: .kMakePending, [(.makePending, [.char("z")])]),
+        group(.hNewProduct, hint: .kNew, [(.newProduct, [.char("+")])]),
+        group(.hBack, hint: .kBack, [(.back, [.escape])]),
+    ]
+
+    public static let global: [BindingGroup] = [
+        group(.hCurators, [(.curators, [.char("c")])]),
+        group(.hUndo, [(.undo, [.char("u")])]),
+        group(.hRedraw, [(.redraw, [.ctrl("l")])]),
+        group(.hHelp, hint: .kHelp, [(.help, [.char("?")])]),
+        group(.hQuit, hint: .kQuit, [(.quit, [.char("q"), .ctrl("c")])]),
+    ]
+
+    public static func table(_ screen: Screen) -> [BindingGroup] {
         switch screen {
         case .list: list
         case .detail: detail
         case .board: board
         case .curators: curators
+        case .producers: producers
+        case .producer: producer
         }
     }
 
     /// The action a key performs on a screen: the screen's table first, then the shared one.
-    /// Keys that share a binding but mean different things are told apart here.
     public static func action(for key: Key, on screen: Screen) -> Action? {
-        for binding in table(screen) + global where binding.keys.contains(key) {
-            switch (binding.action, key) {
-            case (.down, .up), (.down, .char("k")): return .up
-            case (.pageDown, .pageUp): return .pageUp
-            case (.top, .char("G")), (.top, .end): return .bottom
-            case (.score, .char(let c)): return .score(Int(String(c)) ?? 0)
-            case (.nextProduct, .left): return .previousProduct
-            default: return binding.action
-            }
+        for group in table(screen) + global {
+            for binding in group.bindings where binding.keys.contains(key) { return binding.action }
         }
         return nil
     }
 
-    /// The hint line of a screen: the bindings that matter there, then help and quit.
+    /// The hint line of a screen: the groups that matter there, then help and quit.
     public static func hints(_ screen: Screen, _ lang: Language) -> [String] {
-        (table(screen) + global).compactMap { b in
-            b.hint.map { "\(b.hintKeys ?? b.keys[0].label(lang)) \(tr($0, lang))" }
+        (table(screen) + global).compactMap { g in
+            g.hint.map { "\(g.hintKeys ?? g.keys[0].label(lang)) \(tr($0, lang))" }
         }
     }
 }

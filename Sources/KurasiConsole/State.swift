@@ -1,26 +1,11 @@
 import KurasiCore
-#if canImport(Glibc)
-import Glibc
-#endif
-
-public enum Sort: CaseIterable, Sendable {
-    case rank, name, producer, kelurahan, id
-    var label: T {
-        switch self {
-        case .rank: .sortRank
-        case .name: .sortName
-        case .producer: .sortProducer
-        case .kelurahan: .sortKelurahan
-        case .id: .sortID
-        }
-    }
-}
 
 /// A one-line text prompt at the bottom of the screen.
 public struct Prompt: Hashable, Sendable {
     public enum Purpose: Hashable, Sendable {
         case pinReason(product: String)
         case reopenReason
+        case rejectReason(producers: [String])
     }
     public var purpose: Purpose
     public var text: String = ""
@@ -29,12 +14,22 @@ public struct Prompt: Hashable, Sendable {
 public struct Message: Hashable, Sendable {
     public var text: String
     public var isWarning: Bool
+    public init(text: String, isWarning: Bool) { self.text = text; self.isWarning = isWarning }
 }
 
-/// Everything the console shows, as a value. Keys change it only through `reduce`.
-public struct State: Sendable {
-    public static let minWidth = 60, minHeight = 16
+/// A command sent to the store whose answer has not come back yet.
+public struct PendingCommit: Hashable, Sendable {
+    public var command: Command
+    /// A score moves to the next criterion once it stands.
+    public var advance: Bool
+    /// A validation of the marked producers clears the marks once it stands.
+    public var clearsMarks = false
+    /// A form's edit closes the form once it stands (a refusal leaves it open to be corrected).
+    public var closesForm = false
+}
 
+/// Everything the console shows, as a value. Only `update` changes it.
+public struct State: Sendable {
     public private(set) var round: Round
     public var lang: Language
     public var curator: String?
@@ -42,58 +37,52 @@ public struct State: Sendable {
     /// Where Esc from the board or the picker goes back to.
     public var returnScreen: Screen = .list
     public var showHelp = false
-    public var cluster: Cluster = .mamin
-    public var cursor: [Cluster: Int] = [:]
-    public var top: [Cluster: Int] = [:]
-    public var filter = ""
-    public var editingFilter = false
-    public var sort: Sort = .rank
+    public var list = ListModel()
+    public var producerList = ProducerListModel()
+    /// The producer the producer screen shows.
+    public var producerDetail: String?
     public var criterion = 0
     public var detailProduct: String?
     public var pickerCursor = 0
     public var prompt: Prompt?
+    /// A form being filled in (a new product, permit or curator).
+    public var form: Form?
     public var message: Message?
     public var saveFailed = false
-    public var width = 80, height = 24
-    public var finished = false
-    /// Set by Ctrl-L; the backend clears the terminal and draws everything again.
-    public var redrawRequested = false
+    /// Where everything goes at the terminal's size (set by a resize message, never by drawing).
+    public var layout = Layout(width: 80, height: 24)
+    /// The commit the store is working on ("menyimpan…" on the status line); keys typed meanwhile
+    /// wait in `queued` and are handled, in order, once it is answered.
+    public var pending: PendingCommit?
+    public var queued: [Key] = []
+    /// A refresh (other terminals' edits) is under way.
+    public var refreshing = false
 
     /// Rankings of the current round (recomputed when the round changes).
     public private(set) var rankings: [Cluster: [RankedProduct]] = [:]
-    /// The rows the list shows: ranking, filtered and sorted.
-    public private(set) var rows: [Cluster: Rows] = [:]
-    /// Per product: the lowercased text the filter searches (name, id, producer, kelurahan) as
-    /// bytes, and the sort keys, computed once per round rather than once per keystroke.
-    private var keys: [String: SearchKey] = [:]
     /// Columns the longest product id takes (for the list's id column).
     public private(set) var idWidth = 6
-    /// What `rows` was last filtered and sorted for; typing one more letter narrows those rows.
-    private var filteredFor: (needle: [UInt8], revision: Int, sort: Sort)?
-
-    struct SearchKey: Sendable {
-        var text: [UInt8]
-        var name: String, producer: String, kelurahan: String
-    }
 
     public init(round: Round, lang: Language, curator: String? = nil) {
         self.round = round
         self.lang = lang
         if let curator, round.curator(curator) != nil { self.curator = curator } else { screen = .curators }
-        setRound(round)
+        setRound(round, events: nil)
     }
 
     // MARK: Derived data
 
-    public mutating func setRound(_ new: Round) {
-        // Edits that only score or pin products re-place just those products in the ranking;
-        // anything else (an import, a validation, a rubric change) recomputes it whole.
+    /// Take a new round. `events` are the edits that lead to it from the current one when they are
+    /// known (the answer to a commit); edits that only score or pin products then re-place just
+    /// those products in the ranking. Anything else (an import, a validation, a rubric change, an
+    /// unknown path) recomputes the rankings whole.
+    mutating func setRound(_ new: Round, events: [Event]?) {
         let old = round
-        let since = Array(new.events.reversed().prefix { $0.revision > old.revision }.reversed())
-        if !rankings.isEmpty, new.revision > old.revision, since.first?.revision == old.revision + 1,
-           since.count == new.revision - old.revision, let changed = Self.scoredOrPinned(since) {
+        if !rankings.isEmpty, let events, new.revision == old.revision + events.count,
+           events.first.map({ $0.revision == old.revision + 1 }) ?? true,
+           let changed = Self.scoredOrPinned(events) {
             round = new
-            rows = [:]  // shares storage with the rankings; let go so they are changed in place
+            list.releaseRows()  // the rows share storage with the rankings; let go so they change in place
             for cluster in Cluster.allCases {
                 let mine = changed.filter { new.product($0)?.cluster == cluster }
                 if !mine.isEmpty { new.rerank(&rankings[cluster, default: []], changed: mine) }
@@ -104,14 +93,8 @@ public struct State: Sendable {
         round = new
         rankings = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, new.ranking($0)) })
         idWidth = new.products.reduce(6) { max($0, $1.id.count) }
-        keys = [:]
-        keys.reserveCapacity(new.products.count)
-        for p in new.products {
-            let producer = new.producer(p.producer)
-            let name = p.name.lowercased(), pr = producer?.name.lowercased() ?? "", kel = producer?.kelurahan.lowercased() ?? ""
-            keys[p.id] = SearchKey(text: Array([name, p.id.lowercased(), pr, kel].joined(separator: "\u{1F}").utf8),
-                                   name: name, producer: pr, kelurahan: kel)
-        }
+        list.reindex(new)
+        producerList.reindex(new)
         refilter()
     }
 
@@ -129,76 +112,16 @@ public struct State: Sendable {
         return ids
     }
 
-    public mutating func refilter() {
-        let needle = Array(filter.lowercased().utf8)
-        // One more letter typed: only the rows that matched before can match now.
-        let narrowing = filteredFor.map {
-            !$0.needle.isEmpty && $0.revision == round.revision && $0.sort == sort && needle.starts(with: $0.needle)
-        } ?? false
-        for cluster in Cluster.allCases {
-            let ranking = rankings[cluster] ?? []
-            var positions: [Int32]?
-            if narrowing, let before = rows[cluster]?.positions {
-                positions = before.filter { matches(ranking[Int($0)].product.id, needle) }
-            } else {
-                if !needle.isEmpty {
-                    positions = ranking.indices.compactMap { matches(ranking[$0].product.id, needle) ? Int32($0) : nil }
-                }
-                if sort != .rank {
-                    var p = positions ?? ranking.indices.map { Int32($0) }
-                    let k = keys
-                    func key(_ i: Int32) -> (String, String) {
-                        let id = ranking[Int(i)].product.id
-                        let sk = k[id]
-                        switch sort {
-                        case .name: return (sk?.name ?? "", id)
-                        case .producer: return (sk?.producer ?? "", id)
-                        case .kelurahan: return (sk?.kelurahan ?? "", id)
-                        case .id, .rank: return ("", id)
-                        }
-                    }
-                    p.sort { key($0) < key($1) }
-                    positions = p
-                }
-            }
-            let list = Rows(ranking: ranking, positions: positions)
-            rows[cluster] = list
-            let c = cursor[cluster] ?? 0
-            cursor[cluster] = max(0, min(c, list.count - 1))
-        }
-        filteredFor = (needle, round.revision, sort)
-    }
-
-    /// Whether a product's search text contains the needle (bytes of lowercased UTF-8).
-    func matches(_ id: String, _ needle: [UInt8]) -> Bool {
-        guard let hay = keys[id]?.text else { return false }
-        return hay.withUnsafeBytes { h in needle.withUnsafeBytes { n in Self.find(n, in: h) } }
-    }
-
-    /// Byte search: memchr to the next candidate first byte, memcmp the rest. (glibc's memmem is
-    /// not visible to Swift without _GNU_SOURCE.)
-    static func find(_ n: UnsafeRawBufferPointer, in h: UnsafeRawBufferPointer) -> Bool {
-        guard n.count > 0 else { return true }
-        guard n.count <= h.count, let hb = h.baseAddress, let nb = n.baseAddress else { return false }
-        let last = h.count - n.count
-        var i = 0
-        while i <= last {
-            guard let hit = memchr(hb + i, Int32(n[0]), last - i + 1) else { return false }
-            let j = hb.distance(to: UnsafeRawPointer(hit))
-            if memcmp(hb + j, nb, n.count) == 0 { return true }
-            i = j + 1
-        }
-        return false
+    mutating func refilter() {
+        list.refilter(rankings, revision: round.revision)
     }
 
     // MARK: Convenience
 
-    public var visibleRows: Rows { rows[cluster] ?? Rows(ranking: [], positions: nil) }
-    public var selectedIndex: Int { cursor[cluster] ?? 0 }
-    public var selected: RankedProduct? {
-        let rows = visibleRows
-        return rows.indices.contains(selectedIndex) ? rows[selectedIndex] : nil
-    }
+    public var rows: [Cluster: Rows] { list.rows }
+    public var visibleRows: Rows { list.visibleRows }
+    public var selectedIndex: Int { list.selectedIndex }
+    public var selected: RankedProduct? { list.selected }
     /// The product the detail screen shows.
     public var detail: RankedProduct? {
         guard let id = detailProduct, let p = round.product(id) else { return nil }
@@ -214,25 +137,4 @@ public struct State: Sendable {
         if c.isRecused(from: product.producer) { return true }
         return round.isComplete(round.sheet(product: product.id, curator: c.id))
     }
-
-    public var isTooSmall: Bool { width < Self.minWidth || height < Self.minHeight }
-}
-
-extension State {
-    /// Rows of the product list at the current size: below the title, tabs and column header,
-    /// above the detail strip (on terminals narrower than 120 columns), the hint and status lines.
-    public var listHeight: Int { max(1, height - 3 - 2 - (hasSidePane ? 0 : 3)) }
-    /// At 120 columns and more the detail sits beside the list.
-    public var hasSidePane: Bool { width >= 120 }
-}
-
-/// The rows the list shows: positions into a cluster's ranking (or all of it, in rank order),
-/// so that filtering and sorting move small integers rather than copy products.
-public struct Rows: RandomAccessCollection, Sendable {
-    let ranking: [RankedProduct]
-    /// nil: every product of the ranking, in rank order.
-    let positions: [Int32]?
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { positions?.count ?? ranking.count }
-    public subscript(i: Int) -> RankedProduct { positions.map { ranking[Int($0[i])] } ?? ranking[i] }
 }

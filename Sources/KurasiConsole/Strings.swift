@@ -1,20 +1,20 @@
 import KurasiCore
 
-/// Every text of the console, in both languages, in one table. `StringsTests` fails when a key
-/// has no text in either language. Placeholders are {0}, {1}, … in order.
+/// Every text of the console, in both languages: one exhaustive switch per language, so a key
+/// without a text in either language does not compile. Placeholders are {0}, {1}, … in order.
 public enum T: String, CaseIterable, Sendable {
-    case appName, curatorLabel, noCurator, tabs, sortLabel, filterLabel, filterEditing
+    case appName, curatorLabel, noCurator, sortLabel, filterLabel, filterEditing
     case colRank, colID, colProduct, colProducer, colKelurahan, colScore, colCurators, colPin
     case sortRank, sortName, sortProducer, sortKelurahan, sortID
     case emptyList, emptyFilter
-    case saved, notSaved, revision, finalBadge, openBadge
+    case saved, saving, notSaved, revision, finalBadge, openBadge
     case tooSmall
     // detail
     case criterionHeader, you, blindNote, recusedNote, aggregateLine, noAggregate, eligible, ineligible
     case price, capacityPerMonth, noPermits, expires, historyHeader, noHistory, anchorsHeader, pinnedAt, topFiveNote
     case phone
     // board
-    case boardTitle, boardEmptySlot, boardTopFive, boardNotPinned, boardOverride, boardFinalHint, boardReasonLabel
+    case boardTitle, boardEmptySlot, boardTopFive, boardOverride, boardFinalHint, boardReasonLabel
     case boardFinalizedBy, boardReopened
     // picker and help
     case pickerTitle, pickerHint, helpTitle, helpGlobal, helpClose, roleChair, roleCurator, conflictsLabel, keySpace
@@ -28,86 +28,372 @@ public enum T: String, CaseIterable, Sendable {
     // short hint-line labels
     case kMove, kOpen, kScore, kFilter, kCluster, kPin, kBoard, kHelp, kQuit, kBack, kCriterion, kProduct
     case kClear, kFinalize, kReopen, kChoose, kNext
+    // forms
+    case fName, fCluster, fCategory, fPrice, fCapacity, fUnit, fDescription, fPermitKind, fPermitNumber, fExpires, fCuratorID, fRole, formProductTitle, formPermitTitle, formCuratorTitle, formHint, hNewProduct, hNewPermit, hNewCurator, kNew
+    // the producers screen
+    case formEditTitle, hEditProduct, hOpenProducer, producersTitle, tabPending, tabValid, tabRejected, tabAll, markedCount, colBusiness, colOwner, colType, colNIB, colProducts, traderMark, duplicateMark, noProducers, nothingPending, validatedBy, rejectedBy, pendingNote, productsOf, remarkLabel, promptRejectReason, hProducers, hStatusTab, hValidate, hReject, hMakePending, hMark, hNextPending, kValidate, kReject, kMakePending, kMark, kNextPending
 
-    static let table: [T: (id: String, en: String)] = [
-        .appName: ("Kurasi", "Kurasi"),
-        .curatorLabel: ("Kurator: {0}", "Curator: {0}"),
-        .noCurator: ("Kurator: – (tekan c)", "Curator: – (press c)"),
-        .tabs: ("{0} {1}", "{0} {1}"),
-        .sortLabel: ("urut: {0}", "sort: {0}"),
-        .filterLabel: ("saring: {0}", "filter: {0}"),
-        .filterEditing: ("saring: {0}▏", "filter: {0}▏"),
-        .colRank: ("#", "#"), .colID: ("ID", "ID"), .colProduct: ("Produk", "Product"),
-        .colProducer: ("Pelaku UMKM", "Producer"), .colKelurahan: ("Kelurahan", "Kelurahan"),
-        .colScore: ("Skor", "Score"), .colCurators: ("n/m", "n/m"), .colPin: ("Pin", "Pin"),
-        .sortRank: ("skor ▼", "score ▼"), .sortName: ("nama", "name"), .sortProducer: ("pelaku", "producer"),
-        .sortKelurahan: ("kelurahan", "kelurahan"), .sortID: ("ID", "ID"),
-        .emptyList: ("Belum ada produk di klaster ini.", "No products in this cluster yet."),
-        .emptyFilter: ("Tidak ada produk yang cocok dengan \"{0}\". Esc menghapus saringan.", "No product matches \"{0}\". Esc clears the filter."),
-        .saved: ("Tersimpan", "Saved"), .notSaved: ("TIDAK TERSIMPAN", "NOT SAVED"),
-        .revision: ("rev {0}", "rev {0}"), .finalBadge: ("FINAL", "FINAL"), .openBadge: ("terbuka", "open"),
-        .tooSmall: ("Terminal terlalu kecil ({0}×{1}); perlu paling sedikit {2}×{3}.", "Terminal too small ({0}×{1}); needs at least {2}×{3}."),
-        .criterionHeader: ("Kriteria (bobot)", "Criterion (weight)"), .you: ("Anda", "You"),
-        .blindNote: ("Skor kurator lain tampil setelah lembar Anda lengkap.", "Other curators' scores show once your sheet is complete."),
-        .recusedNote: ("Anda menyatakan konflik dengan pelaku ini ({0}); Anda tidak menilai produknya.", "You declared a conflict with this producer ({0}); you do not score its products."),
-        .aggregateLine: ("Skor {0} · n {1} · min {2} · maks {3} · sd {4}", "Score {0} · n {1} · min {2} · max {3} · sd {4}"),
-        .noAggregate: ("Belum ada lembar nilai lengkap.", "No complete score sheet yet."),
-        .eligible: ("✓ memenuhi syarat", "✓ eligible"), .ineligible: ("⊘ tidak memenuhi syarat: {0}", "⊘ not eligible: {0}"),
-        .price: ("Rp {0}", "Rp {0}"), .capacityPerMonth: ("{0} {1} per bulan", "{0} {1} a month"),
-        .noPermits: ("tanpa izin", "no permits"), .expires: ("s/d {0}", "until {0}"),
-        .historyHeader: ("Riwayat", "History"), .noHistory: ("Belum ada perubahan.", "No changes yet."),
-        .anchorsHeader: ("Skala {0}:", "Scale of {0}:"), .pinnedAt: ("dipin ★{0}", "pinned ★{0}"),
-        .topFiveNote: ("peringkat {0}", "rank {0}"), .phone: ("☎ {0}", "☎ {0}"),
-        .boardTitle: ("PAPAN PILIHAN · {0}", "SHORTLIST BOARD · {0}"), .boardEmptySlot: ("–", "–"),
-        .boardTopFive: ("Usulan 5 teratas menurut skor", "Top five by score"),
-        .boardNotPinned: ("○ belum dipin", "○ not pinned"), .boardOverride: ("di luar 5 teratas", "outside the top five"),
-        .boardFinalHint: ("f finalisasi (perlu 5 + 5)", "f finalise (needs 5 + 5)"), .boardReasonLabel: ("alasan: {0}", "reason: {0}"),
-        .boardFinalizedBy: ("FINAL · difinalisasi oleh {0} pada {1}", "FINAL · finalised by {0} at {1}"),
-        .boardReopened: ("dibuka kembali: {0}", "reopened: {0}"),
-        .pickerTitle: ("Pilih kurator aktif", "Choose the active curator"),
-        .roleChair: ("ketua", "chair"), .roleCurator: ("kurator", "curator"),
-        .conflictsLabel: ("konflik: {0}", "conflicts: {0}"), .keySpace: ("Spasi", "Space"),
-        .pickerHint: ("Skor yang Anda masukkan tercatat atas nama kurator ini.", "The scores you enter are recorded under this curator."),
-        .helpTitle: ("Bantuan · tombol di layar ini", "Help · keys on this screen"),
-        .helpGlobal: ("Di semua layar", "On every screen"), .helpClose: ("Tekan tombol apa saja untuk menutup.", "Press any key to close."),
-        .promptPinReason: ("Alasan memilih {0} di luar 5 teratas: ", "Why pin {0} outside the top five: "),
-        .promptReopenReason: ("Alasan membuka kembali ronde: ", "Why reopen the round: "),
-        .promptHint: ("Enter simpan · Esc batal", "Enter save · Esc cancel"),
-        .cancelled: ("Dibatalkan.", "Cancelled."),
-        .chooseCuratorFirst: ("Pilih kurator aktif dulu: tekan c.", "Choose the active curator first: press c."),
-        .nothingUnscored: ("Semua produk di sini sudah Anda nilai.", "You have scored every product here."),
-        .activeCurator: ("Kurator aktif: {0}", "Active curator: {0}"),
-        .redrawn: ("Layar digambar ulang.", "Screen redrawn."),
-        .storeError: ("Tidak tersimpan: {0}", "Not saved: {0}"),
-        .updatedElsewhere: ("Diperbarui dari terminal lain (rev {0}).", "Updated from another terminal (rev {0})."),
-        .hQuit: ("keluar (semua sudah tersimpan)", "quit (everything is already saved)"),
-        .hHelp: ("bantuan ini", "this help"), .hNextCluster: ("klaster berikutnya", "next cluster"),
-        .hPrevCluster: ("klaster sebelumnya", "previous cluster"), .hMove: ("pindah pilihan", "move the selection"),
-        .hPage: ("satu halaman", "one page"), .hTopBottom: ("awal / akhir daftar", "top / bottom of the list"),
-        .hFilter: ("saring sambil mengetik (nama, pelaku, ID, kelurahan); Enter simpan, Esc hapus", "filter as you type (name, producer, id, kelurahan); Enter keeps, Esc clears"),
-        .hSort: ("ganti urutan", "cycle the sort"), .hOpen: ("buka detail dan penilaian", "open the detail and scoring"),
-        .hBack: ("kembali", "back"), .hScore: ("beri nilai kriteria ini, lalu ke kriteria berikutnya", "score this criterion, then move to the next"),
-        .hClear: ("hapus nilai kriteria ini", "clear this criterion's score"), .hCriterion: ("pilih kriteria", "choose a criterion"),
-        .hPrevNext: ("produk sebelumnya / berikutnya", "previous / next product"),
-        .hNextUnscored: ("produk berikutnya yang belum Anda nilai", "next product you have not scored"),
-        .hPin: ("pin / lepas pin", "pin / unpin"), .hBoard: ("papan pilihan", "the shortlist board"),
-        .hCurators: ("ganti kurator aktif", "change the active curator"), .hUndo: ("batalkan perubahan terakhir Anda", "undo your last change"),
-        .hRedraw: ("gambar ulang layar", "redraw the screen"), .hFinalize: ("finalisasi ronde (ketua; perlu 5 + 5 pin)", "finalise the round (chair; needs 5 + 5 pins)"),
-        .hReopen: ("buka kembali ronde final (ketua, dengan alasan)", "reopen a final round (chair, with a reason)"),
-        .hChoose: ("pilih kurator ini", "choose this curator"),
-        .hClearFilter: ("hapus saringan", "clear the filter"),
-        .kMove: ("pilih", "select"), .kOpen: ("nilai", "score"), .kScore: ("nilai", "score"), .kFilter: ("saring", "filter"),
-        .kCluster: ("klaster", "cluster"), .kPin: ("pin", "pin"), .kBoard: ("papan", "board"), .kHelp: ("bantuan", "help"),
-        .kQuit: ("keluar", "quit"), .kBack: ("kembali", "back"), .kCriterion: ("kriteria", "criterion"),
-        .kProduct: ("produk", "product"), .kClear: ("hapus", "clear"), .kFinalize: ("finalisasi", "finalise"),
-        .kReopen: ("buka kembali", "reopen"), .kChoose: ("pilih", "choose"), .kNext: ("belum dinilai", "unscored"),
-    ]
+    /// The Indonesian text. A new key without one does not compile.
+    public var id: String {
+        switch self {
+        case .appName: "Kurasi"
+        case .curatorLabel: "Kurator: {0}"
+        case .noCurator: "Kurator: – (tekan c)"
+        case .sortLabel: "urut: {0}"
+        case .filterLabel: "saring: {0}"
+        case .filterEditing: "saring: {0}▏"
+        case .colRank: "#"
+        case .colID: "ID"
+        case .colProduct: "Produk"
+        case .colProducer: "Pelaku UMKM"
+        case .colKelurahan: "Kelurahan"
+        case .colScore: "Skor"
+        case .colCurators: "n/m"
+        case .colPin: "Pin"
+        case .sortRank: "skor ▼"
+        case .sortName: "nama"
+        case .sortProducer: "pelaku"
+        case .sortKelurahan: "kelurahan"
+        case .sortID: "ID"
+        case .emptyList: "Belum ada produk di klaster ini."
+        case .emptyFilter: "Tidak ada produk yang cocok dengan \"{0}\". Esc menghapus saringan."
+        case .saved: "Tersimpan"
+        case .saving: "menyimpan…"
+        case .notSaved: "TIDAK TERSIMPAN"
+        case .revision: "rev {0}"
+        case .finalBadge: "FINAL"
+        case .openBadge: "terbuka"
+        case .tooSmall: "Terminal terlalu kecil ({0}×{1}); perlu paling sedikit {2}×{3}."
+        case .criterionHeader: "Kriteria (bobot)"
+        case .you: "Anda"
+        case .blindNote: "Skor kurator lain tampil setelah lembar Anda lengkap."
+        case .recusedNote: "Anda menyatakan konflik dengan pelaku ini ({0}); Anda tidak menilai produknya."
+        case .aggregateLine: "Skor {0} · n {1} · min {2} · maks {3} · sd {4}"
+        case .noAggregate: "Belum ada lembar nilai lengkap."
+        case .eligible: "✓ memenuhi syarat"
+        case .ineligible: "⊘ tidak memenuhi syarat: {0}"
+        case .price: "Rp {0}"
+        case .capacityPerMonth: "{0} {1} per bulan"
+        case .noPermits: "tanpa izin"
+        case .expires: "s/d {0}"
+        case .historyHeader: "Riwayat"
+        case .noHistory: "Belum ada perubahan."
+        case .anchorsHeader: "Skala {0}:"
+        case .pinnedAt: "dipin ★{0}"
+        case .topFiveNote: "peringkat {0}"
+        case .phone: "☎ {0}"
+        case .boardTitle: "PAPAN PILIHAN · {0}"
+        case .boardEmptySlot: "–"
+        case .boardTopFive: "Usulan 5 teratas menurut skor"
+        case .boardOverride: "di luar 5 teratas"
+        case .boardFinalHint: "f finalisasi (perlu 5 + 5)"
+        case .boardReasonLabel: "alasan: {0}"
+        case .boardFinalizedBy: "FINAL · difinalisasi oleh {0} pada {1}"
+        case .boardReopened: "dibuka kembali: {0}"
+        case .pickerTitle: "Pilih kurator aktif"
+        case .roleChair: "ketua"
+        case .roleCurator: "kurator"
+        case .conflictsLabel: "konflik: {0}"
+        case .keySpace: "Spasi"
+        case .pickerHint: "Skor yang Anda masukkan tercatat atas nama kurator ini."
+        case .helpTitle: "Bantuan · tombol di layar ini"
+        case .helpGlobal: "Di semua layar"
+        case .helpClose: "Tekan tombol apa saja untuk menutup."
+        case .promptPinReason: "Alasan memilih {0} di luar 5 teratas: "
+        case .promptReopenReason: "Alasan membuka kembali ronde: "
+        case .promptHint: "Enter simpan · Esc batal"
+        case .cancelled: "Dibatalkan."
+        case .chooseCuratorFirst: "Pilih kurator aktif dulu: tekan c."
+        case .nothingUnscored: "Semua produk di sini sudah Anda nilai."
+        case .activeCurator: "Kurator aktif: {0}"
+        case .redrawn: "Layar digambar ulang."
+        case .storeError: "Tidak tersimpan: {0}"
+        case .updatedElsewhere: "Diperbarui dari terminal lain (rev {0})."
+        case .hQuit: "keluar (semua sudah tersimpan)"
+        case .hHelp: "bantuan ini"
+        case .hNextCluster: "klaster berikutnya"
+        case .hPrevCluster: "klaster sebelumnya"
+        case .hMove: "pindah pilihan"
+        case .hPage: "satu halaman"
+        case .hTopBottom: "awal / akhir daftar"
+        case .hFilter: "saring sambil mengetik (nama, pelaku, ID, kelurahan); Enter simpan, Esc hapus"
+        case .hSort: "ganti urutan"
+        case .hOpen: "buka detail dan penilaian"
+        case .hBack: "kembali"
+        case .hScore: "beri nilai kriteria ini, lalu ke kriteria berikutnya"
+        case .hClear: "hapus nilai kriteria ini"
+        case .hCriterion: "pilih kriteria"
+        case .hPrevNext: "produk sebelumnya / berikutnya"
+        case .hNextUnscored: "produk berikutnya yang belum Anda nilai"
+        case .hPin: "pin / lepas pin"
+        case .hBoard: "papan pilihan"
+        case .hCurators: "ganti kurator aktif"
+        case .hUndo: "batalkan perubahan terakhir Anda"
+        case .hRedraw: "gambar ulang layar"
+        case .hFinalize: "finalisasi ronde (ketua; perlu 5 + 5 pin)"
+        case .hReopen: "buka kembali ronde final (ketua, dengan alasan)"
+        case .hChoose: "pilih kurator ini"
+        case .hClearFilter: "hapus saringan"
+        case .kMove: "pilih"
+        case .kOpen: "nilai"
+        case .kScore: "nilai"
+        case .kFilter: "saring"
+        case .kCluster: "klaster"
+        case .kPin: "pin"
+        case .kBoard: "papan"
+        case .kHelp: "bantuan"
+        case .kQuit: "keluar"
+        case .kBack: "kembali"
+        case .kCriterion: "kriteria"
+        case .kProduct: "produk"
+        case .kClear: "hapus"
+        case .kFinalize: "finalisasi"
+        case .kReopen: "buka kembali"
+        case .kChoose: "pilih"
+        case .kNext: "belum dinilai"
+        case .formEditTitle: "Ubah {0}"
+        case .hEditProduct: "ubah data produk ini"
+        case .hOpenProducer: "buka pelaku ini: produk dan riwayatnya"
+        case .fName: "Nama"
+        case .fCluster: "Klaster"
+        case .fCategory: "Kategori"
+        case .fPrice: "Harga (Rp)"
+        case .fCapacity: "Kapasitas per bulan"
+        case .fUnit: "Satuan"
+        case .fDescription: "Deskripsi"
+        case .fPermitKind: "Jenis izin"
+        case .fPermitNumber: "Nomor"
+        case .fExpires: "Berlaku s/d (TTTT-BB-HH)"
+        case .fCuratorID: "ID kurator"
+        case .fRole: "Peran"
+        case .formProductTitle: "Produk baru dari {0}"
+        case .formPermitTitle: "Izin baru untuk {0}"
+        case .formCuratorTitle: "Kurator baru"
+        case .formHint: "↑↓ kolom  ←→ pilihan  Enter berikutnya/simpan  Ctrl-S simpan  Esc batal"
+        case .hNewProduct: "tambah produk pelaku ini"
+        case .hNewPermit: "tambah izin produk ini"
+        case .hNewCurator: "tambah kurator (ketua)"
+        case .kNew: "tambah"
+        case .producersTitle: "PELAKU UMKM · {0}"
+        case .tabPending: "menunggu"
+        case .tabValid: "valid"
+        case .tabRejected: "ditolak"
+        case .tabAll: "semua"
+        case .markedCount: "{0} ditandai"
+        case .colBusiness: "Nama usaha"
+        case .colOwner: "Pemilik"
+        case .colType: "Jenis"
+        case .colNIB: "NIB"
+        case .colProducts: "Produk"
+        case .traderMark: "pedagang?"
+        case .duplicateMark: "≈{0}"
+        case .noProducers: "Tidak ada pelaku UMKM di sini. Tab: status lain."
+        case .nothingPending: "Tidak ada lagi pelaku UMKM yang menunggu validasi."
+        case .validatedBy: "valid · {0} · {1}"
+        case .rejectedBy: "ditolak: {0} · {1} · {2}"
+        case .pendingNote: "menunggu validasi"
+        case .productsOf: "Produk ({0}):"
+        case .remarkLabel: "Keterangan: {0}"
+        case .promptRejectReason: "Alasan menolak {0} (1 tidak ditemukan · 2 tutup · 3 bukan produsen · atau ketik): "
+        case .hProducers: "pelaku UMKM: validasi registri"
+        case .hStatusTab: "status berikutnya / sebelumnya (menunggu, valid, ditolak, semua)"
+        case .hValidate: "nyatakan valid (yang ditandai, atau yang dipilih)"
+        case .hReject: "tolak, dengan alasan (yang ditandai, atau yang dipilih)"
+        case .hMakePending: "kembalikan ke menunggu"
+        case .hMark: "tandai / lepas tanda, lalu turun"
+        case .hNextPending: "pelaku berikutnya yang menunggu"
+        case .kValidate: "valid"
+        case .kReject: "tolak"
+        case .kMakePending: "menunggu"
+        case .kMark: "tandai"
+        case .kNextPending: "berikutnya"
+        }
+    }
+
+    /// The English text. A new key without one does not compile.
+    public var en: String {
+        switch self {
+        case .appName: "Kurasi"
+        case .curatorLabel: "Curator: {0}"
+        case .noCurator: "Curator: – (press c)"
+        case .sortLabel: "sort: {0}"
+        case .filterLabel: "filter: {0}"
+        case .filterEditing: "filter: {0}▏"
+        case .colRank: "#"
+        case .colID: "ID"
+        case .colProduct: "Product"
+        case .colProducer: "Producer"
+        case .colKelurahan: "Kelurahan"
+        case .colScore: "Score"
+        case .colCurators: "n/m"
+        case .colPin: "Pin"
+        case .sortRank: "score ▼"
+        case .sortName: "name"
+        case .sortProducer: "producer"
+        case .sortKelurahan: "kelurahan"
+        case .sortID: "ID"
+        case .emptyList: "No products in this cluster yet."
+        case .emptyFilter: "No product matches \"{0}\". Esc clears the filter."
+        case .saved: "Saved"
+        case .saving: "saving…"
+        case .notSaved: "NOT SAVED"
+        case .revision: "rev {0}"
+        case .finalBadge: "FINAL"
+        case .openBadge: "open"
+        case .tooSmall: "Terminal too small ({0}×{1}); needs at least {2}×{3}."
+        case .criterionHeader: "Criterion (weight)"
+        case .you: "You"
+        case .blindNote: "Other curators' scores show once your sheet is complete."
+        case .recusedNote: "You declared a conflict with this producer ({0}); you do not score its products."
+        case .aggregateLine: "Score {0} · n {1} · min {2} · max {3} · sd {4}"
+        case .noAggregate: "No complete score sheet yet."
+        case .eligible: "✓ eligible"
+        case .ineligible: "⊘ not eligible: {0}"
+        case .price: "Rp {0}"
+        case .capacityPerMonth: "{0} {1} a month"
+        case .noPermits: "no permits"
+        case .expires: "until {0}"
+        case .historyHeader: "History"
+        case .noHistory: "No changes yet."
+        case .anchorsHeader: "Scale of {0}:"
+        case .pinnedAt: "pinned ★{0}"
+        case .topFiveNote: "rank {0}"
+        case .phone: "☎ {0}"
+        case .boardTitle: "SHORTLIST BOARD · {0}"
+        case .boardEmptySlot: "–"
+        case .boardTopFive: "Top five by score"
+        case .boardOverride: "outside the top five"
+        case .boardFinalHint: "f finalise (needs 5 + 5)"
+        case .boardReasonLabel: "reason: {0}"
+        case .boardFinalizedBy: "FINAL · finalised by {0} at {1}"
+        case .boardReopened: "reopened: {0}"
+        case .pickerTitle: "Choose the active curator"
+        case .roleChair: "chair"
+        case .roleCurator: "curator"
+        case .conflictsLabel: "conflicts: {0}"
+        case .keySpace: "Space"
+        case .pickerHint: "The scores you enter are recorded under this curator."
+        case .helpTitle: "Help · keys on this screen"
+        case .helpGlobal: "On every screen"
+        case .helpClose: "Press any key to close."
+        case .promptPinReason: "Why pin {0} outside the top five: "
+        case .promptReopenReason: "Why reopen the round: "
+        case .promptHint: "Enter save · Esc cancel"
+        case .cancelled: "Cancelled."
+        case .chooseCuratorFirst: "Choose the active curator first: press c."
+        case .nothingUnscored: "You have scored every product here."
+        case .activeCurator: "Active curator: {0}"
+        case .redrawn: "Screen redrawn."
+        case .storeError: "Not saved: {0}"
+        case .updatedElsewhere: "Updated from another terminal (rev {0})."
+        case .hQuit: "quit (everything is already saved)"
+        case .hHelp: "this help"
+        case .hNextCluster: "next cluster"
+        case .hPrevCluster: "previous cluster"
+        case .hMove: "move the selection"
+        case .hPage: "one page"
+        case .hTopBottom: "top / bottom of the list"
+        case .hFilter: "filter as you type (name, producer, id, kelurahan); Enter keeps, Esc clears"
+        case .hSort: "cycle the sort"
+        case .hOpen: "open the detail and scoring"
+        case .hBack: "back"
+        case .hScore: "score this criterion, then move to the next"
+        case .hClear: "clear this criterion's score"
+        case .hCriterion: "choose a criterion"
+        case .hPrevNext: "previous / next product"
+        case .hNextUnscored: "next product you have not scored"
+        case .hPin: "pin / unpin"
+        case .hBoard: "the shortlist board"
+        case .hCurators: "change the active curator"
+        case .hUndo: "undo your last change"
+        case .hRedraw: "redraw the screen"
+        case .hFinalize: "finalise the round (chair; needs 5 + 5 pins)"
+        case .hReopen: "reopen a final round (chair, with a reason)"
+        case .hChoose: "choose this curator"
+        case .hClearFilter: "clear the filter"
+        case .kMove: "select"
+        case .kOpen: "score"
+        case .kScore: "score"
+        case .kFilter: "filter"
+        case .kCluster: "cluster"
+        case .kPin: "pin"
+        case .kBoard: "board"
+        case .kHelp: "help"
+        case .kQuit: "quit"
+        case .kBack: "back"
+        case .kCriterion: "criterion"
+        case .kProduct: "product"
+        case .kClear: "clear"
+        case .kFinalize: "finalise"
+        case .kReopen: "reopen"
+        case .kChoose: "choose"
+        case .kNext: "unscored"
+        case .formEditTitle: "Edit {0}"
+        case .hEditProduct: "edit this product's facts"
+        case .hOpenProducer: "open this producer: its products and history"
+        case .fName: "Name"
+        case .fCluster: "Cluster"
+        case .fCategory: "Category"
+        case .fPrice: "Price (Rp)"
+        case .fCapacity: "Capacity a month"
+        case .fUnit: "Unit"
+        case .fDescription: "Description"
+        case .fPermitKind: "Permit"
+        case .fPermitNumber: "Number"
+        case .fExpires: "Valid until (YYYY-MM-DD)"
+        case .fCuratorID: "Curator id"
+        case .fRole: "Role"
+        case .formProductTitle: "New product of {0}"
+        case .formPermitTitle: "New permit of {0}"
+        case .formCuratorTitle: "New curator"
+        case .formHint: "↑↓ field  ←→ choice  Enter next/save  Ctrl-S save  Esc cancel"
+        case .hNewProduct: "add a product of this producer"
+        case .hNewPermit: "add a permit of this product"
+        case .hNewCurator: "add a curator (the chair)"
+        case .kNew: "add"
+        case .producersTitle: "PRODUCERS · {0}"
+        case .tabPending: "pending"
+        case .tabValid: "valid"
+        case .tabRejected: "rejected"
+        case .tabAll: "all"
+        case .markedCount: "{0} marked"
+        case .colBusiness: "Business"
+        case .colOwner: "Owner"
+        case .colType: "Type"
+        case .colNIB: "NIB"
+        case .colProducts: "Products"
+        case .traderMark: "trader?"
+        case .duplicateMark: "≈{0}"
+        case .noProducers: "No producer here. Tab: another status."
+        case .nothingPending: "No producer is waiting for validation any more."
+        case .validatedBy: "valid · {0} · {1}"
+        case .rejectedBy: "rejected: {0} · {1} · {2}"
+        case .pendingNote: "waiting for validation"
+        case .productsOf: "Products ({0}):"
+        case .remarkLabel: "Remark: {0}"
+        case .promptRejectReason: "Why reject {0} (1 not found · 2 closed · 3 not a producer · or type): "
+        case .hProducers: "producers: validate the registry"
+        case .hStatusTab: "next / previous status (pending, valid, rejected, all)"
+        case .hValidate: "validate (the marked ones, or the selected one)"
+        case .hReject: "reject, with a reason (the marked ones, or the selected one)"
+        case .hMakePending: "back to pending"
+        case .hMark: "mark / unmark, then move down"
+        case .hNextPending: "next producer waiting for validation"
+        case .kValidate: "valid"
+        case .kReject: "reject"
+        case .kMakePending: "pending"
+        case .kMark: "mark"
+        case .kNextPending: "next"
+        }
+    }
 }
 
 /// The text of `key` in `lang`, with {0}, {1}, … replaced by `args`.
 public func tr(_ key: T, _ lang: Language, _ args: CustomStringConvertible...) -> String {
-    guard let entry = T.table[key] else { return key.rawValue }
-    var s = lang == .id ? entry.id : entry.en
+    var s = switch lang {
+    case .id: key.id
+    case .en: key.en
+    }
     for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a.description) }
     return s
 }

@@ -1,11 +1,23 @@
 import CNcursesw
 import KurasiConsole
 
-/// What `wget_wch` returns, as a `Key`.
+/// What one read of the keyboard brought.
+enum Read: Hashable {
+    case key(Key)
+    /// The terminal changed size (read LINES and COLS for the new one).
+    case resize
+}
+
+/// What `wget_wch` returns, as a `Key`. Pure: no curses state is read.
 enum Keys {
     /// `code` is a key code when `isKeyCode` (wget_wch returned KEY_CODE_YES), else a character.
     /// Returns nil for what the console has no use for (mouse events, unknown keys, NUL).
-    static func key(code: Int32, isKeyCode: Bool) -> Key? {
+    static func key(code: Int32, isKeyCode: Bool) -> Read? {
+        if isKeyCode, code == kurasi_key_resize() { return .resize }
+        return plainKey(code: code, isKeyCode: isKeyCode).map(Read.key)
+    }
+
+    static func plainKey(code: Int32, isKeyCode: Bool) -> Key? {
         if isKeyCode {
             switch code {
             case kurasi_key_up(): return .up
@@ -20,7 +32,6 @@ enum Keys {
             case kurasi_key_backspace(): return .backspace
             case kurasi_key_dc(): return .delete
             case kurasi_key_enter(): return .enter
-            case kurasi_key_resize(): return .resize(width: Int(kurasi_cols()), height: Int(kurasi_lines()))
             case kurasi_key_f(1)...kurasi_key_f(63): return .function(Int(code - kurasi_key_f(0)))
             default: return nil
             }

@@ -1,3 +1,4 @@
+import CKurasiSignals
 import CNcursesw
 import KurasiConsole
 
@@ -7,30 +8,38 @@ import Glibc
 import Darwin
 #endif
 
-/// What the terminal loop drives: keys in, a whole screen out. `ConsoleApp` is one; tests and
-/// tools may bring their own.
-public protocol TerminalApp: AnyObject {
-    func handle(_ key: Key)
-    func render(width: Int, height: Int) -> Canvas
+/// What the terminal hands a program.
+public enum TerminalInput: Hashable, Sendable {
+    case key(Key)
+    /// The terminal's size: once before the first frame, then after every change.
+    case resize(width: Int, height: Int)
+    /// No key arrived within `waitMilliseconds`.
+    case timeout
+}
+
+/// What the terminal loop drives: input in, a whole screen out. The console's runtime is one;
+/// tests and tools may bring their own.
+public protocol TerminalProgram: AnyObject {
+    func handle(_ input: TerminalInput)
+    /// The screen to show now.
+    func frame() -> Canvas
     var isFinished: Bool { get }
-    /// Called about every 250 ms while no key arrives (picks up other terminals' edits).
-    func tick()
+    /// How long to wait for a key before handing over `.timeout` (shorter while work is under way).
+    var waitMilliseconds: Int32 { get }
     /// Whether the terminal should be cleared and drawn afresh (Ctrl-L); reading it resets it.
     func takeRedrawRequest() -> Bool
 }
-
-extension TerminalApp {
-    public func takeRedrawRequest() -> Bool { false }
-}
-
-extension ConsoleApp: TerminalApp {}
 
 /// The curses backend: sets the terminal up, copies each Canvas to the screen, turns what
 /// `wget_wch` reads into `Key`s, and puts the terminal back on every way out: quit, SIGINT,
 /// SIGTERM, SIGHUP and a crash.
 public enum Terminal {
-    /// How long to wait for a key before calling `tick()`.
+    /// How long a program usually waits for a key before it is told `.timeout`.
     public static let tickMilliseconds: Int32 = 250
+
+    /// For a worker thread: leave Ctrl-C, kill, hang-up and resizing to the main thread, whose read
+    /// of the keyboard they interrupt.
+    public static func leaveSignalsToTheMainThread() { kurasi_block_console_signals_in_this_thread() }
 
     /// Both standard input and standard output are terminals: the console can run.
     public static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
@@ -49,7 +58,7 @@ public enum Terminal {
     /// to the handler that was there before (Swift's backtracer, or the default action).
     ///
     /// The app saves every edit the moment it is made, so no exit path has anything left to save.
-    public static func run(_ app: some TerminalApp) -> Int32 {
+    public static func run(_ app: some TerminalProgram) -> Int32 {
         guard isInteractive else {
             writeError("kurasi: the console needs a terminal on standard input and output.")
             return 1
@@ -69,13 +78,16 @@ public enum Terminal {
         var caught: Int32 = 0
         var hungUp = false
         var forceRepaint = true
+        app.handle(.resize(width: Int(kurasi_cols()), height: Int(kurasi_lines())))
         while !app.isFinished {
             caught = Signals.take()
             if caught != 0 { break }
-            painter.paint(app.render(width: Int(kurasi_cols()), height: Int(kurasi_lines())), force: forceRepaint)
+            if app.takeRedrawRequest() { forceRepaint = true }
+            painter.paint(app.frame(), force: forceRepaint)
             forceRepaint = false
 
             var ch: wint_t = 0
+            wtimeout(kurasi_stdscr(), app.waitMilliseconds)
             let result = wget_wch(kurasi_stdscr(), &ch)
             caught = Signals.take()
             if caught != 0 { break }
@@ -83,13 +95,18 @@ public enum Terminal {
                 // A terminal that went away (ssh dropped, window closed) with SIGHUP ignored
                 // (nohup) would make every read fail at once: stop instead of spinning.
                 if inputHungUp() { hungUp = true; break }
-                app.tick()
+                app.handle(.timeout)
                 continue
             }
-            guard let key = Keys.key(code: Int32(bitPattern: UInt32(ch)), isKeyCode: result == kurasi_key_code_yes()) else { continue }
-            if case .resize = key { forceRepaint = true }
-            app.handle(key)
-            if app.takeRedrawRequest() { forceRepaint = true }
+            switch Keys.key(code: Int32(bitPattern: UInt32(ch)), isKeyCode: result == kurasi_key_code_yes()) {
+            case .resize?:
+                forceRepaint = true
+                app.handle(.resize(width: Int(kurasi_cols()), height: Int(kurasi_lines())))
+            case let .key(key)?:
+                app.handle(.key(key))
+            case nil:
+                continue
+            }
         }
 
         endwin()
@@ -159,7 +176,6 @@ struct Painter {
         keypad(kurasi_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
-        wtimeout(kurasi_stdscr(), Terminal.tickMilliseconds)
         utf8 = kurasi_locale_is_utf8() != 0
         if has_colors(), Terminal.colorsAllowed, start_color() == kurasi_ok(), use_default_colors() == kurasi_ok() {
             init_pair(Self.accentPair, Int16(COLOR_CYAN), -1)
@@ -256,17 +272,9 @@ struct Painter {
     }
 }
 
-/// The signal handlers live in the C shim (a handler may only set a flag); this is their one
-/// Swift caller, which matters because their state is file-static in the header.
+/// The signal handlers live in the CKurasiSignals target (a handler may only set a flag).
 enum Signals {
-    /// Where the handlers we replace are kept, so a crash still reaches them (Swift's backtracer).
-    /// Allocated once and never freed: a handler may read it at any time.
-    nonisolated(unsafe) private static let previous: UnsafeMutablePointer<sigaction> = {
-        let p = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
-        p.initialize(repeating: sigaction(), count: 65)
-        return p
-    }()
-    static func install() { kurasi_install_signal_handlers(previous) }
+    static func install() { kurasi_install_signal_handlers() }
     static func cursesActive(_ on: Bool) { kurasi_set_curses_active(on ? 1 : 0) }
     static func take() -> Int32 { kurasi_take_signal() }
     static func reraise(_ sig: Int32) { kurasi_reraise(sig) }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KurasiConsole
+import KurasiConsoleRuntime
 import KurasiCore
 import KurasiStore
 import KurasiTerminal
@@ -32,20 +32,14 @@ struct Kurasi: ParsableCommand {
     }
 }
 
-/// The interactive console (KurasiConsole drawn by KurasiTerminal) on a store.
+/// The interactive console (KurasiConsole run by KurasiConsoleRuntime, drawn by KurasiTerminal) on a store.
 enum Console {
     static func open(_ options: StoreOptions, curator: String?) throws {
         guard Terminal.isInteractive else {
             writeStderr(notATerminal(options.language))
             throw ExitCode(1)
         }
-        let source = try StoreSource(store: options.kurasiStore)
-        let env = ProcessInfo.processInfo.environment["KURASI_CURATOR"].flatMap { $0.isEmpty ? nil : $0 }
-        let app = ConsoleApp(source: source, lang: options.language, curator: curator.flatMap { $0.isEmpty ? nil : $0 } ?? env)
-        if let warning = source.warnings.first { app.notify(warning, warning: true) }
-        let status = Terminal.run(app)
-        // Every edit is in the journal already; fold it into the snapshot for a quick next start.
-        source.close()
+        let status = try ConsoleRuntime.run(store: options.kurasiStore, lang: options.language, curator: curator)
         if status != 0 { throw ExitCode(status) }
     }
 

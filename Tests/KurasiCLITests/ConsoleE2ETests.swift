@@ -169,6 +169,82 @@ struct ConsoleE2ETests {
         return (inside, outside)
     }
 
+    // MARK: A slow store
+
+    /// Another terminal holds the store's lock: the edit waits for it and says "saving…", the
+    /// screen keeps answering (a resize), and the keys typed meanwhile follow once it is saved.
+    @Test func aSaveWaitingForAnotherTerminalKeepsTheScreenAnswering() throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        let original = try Store(path: cli.store).load()
+        let product = try #require(original.products.first { p in
+            p.cluster == .mamin && original.scores[p.id, default: [:]].isEmpty
+                && original.ranking(.mamin).first { $0.product.id == p.id }?.eligible == true
+        }).id
+        let tmux = try Tmux.console(cli, ["--store", cli.store, "--curator", "K2"])
+        defer { tmux.kill() }
+        try tmux.waitFor("Curator: Agus Prasetyo, S.E. (K2)")
+        tmux.keys("/")
+        tmux.type(product)
+        try tmux.waitUntil("the filtered list shows only \(product)") { productRows($0) == [product] }
+        tmux.keys("Enter", "Enter")
+        try tmux.waitFor("Criterion (weight)")
+
+        let lock = open(cli.store + ".lock", O_RDWR | O_CREAT, 0o600)
+        try #require(lock >= 0 && flock(lock, LOCK_EX) == 0)
+        var held = true
+        defer { if held { flock(lock, LOCK_UN); close(lock) } }
+        tmux.keys("4")
+        try tmux.waitFor(" saving… · rev \(original.revision)")
+        tmux.keys("5")  // waits for the first
+        tmux.resize(40, 10)
+        try tmux.waitFor("Terminal too small")
+        tmux.resize(80, 24)
+        try tmux.waitFor(" saving… · rev \(original.revision)")
+        flock(lock, LOCK_UN); close(lock); held = false
+        try tmux.waitFor(" Saved · rev \(original.revision + 2)")
+        tmux.keys("q")
+        try tmux.waitForExit(0)
+        let round = try Store(path: cli.store).load()
+        #expect(round.sheet(product: product, curator: "K2") == ["kualitas": 4, "kemasan": 5])
+    }
+
+    // MARK: Producers
+
+    @Test func producersAreValidatedFromTheConsole() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["init", "--date", "2020-10-15"])
+        try cli.ok(["curator", "add", "K1", "--name", "Sri", "--chair"])
+        try cli.ok(["import", CLI.fixture("madiun-2020/registry.csv")])
+        let start = try Store(path: cli.store).load()
+        let pending = start.producers.filter { $0.validation.status == .pending }.map(\.id)
+        try #require(pending.count >= 3)
+        let tmux = try Tmux.console(cli, ["--store", cli.store, "--curator", "K1"])
+        defer { tmux.kill() }
+        try tmux.waitFor("Curator: Sri (K1)")
+        tmux.keys("v")
+        try tmux.waitFor("PRODUCERS · ")
+        try tmux.waitFor("  valid 0  ")
+        tmux.keys("Space", "Space")
+        try tmux.waitFor("2 marked")
+        tmux.keys("a")
+        try tmux.waitFor("  valid 2  ")
+        tmux.keys("g", "x")
+        try tmux.waitFor("Why reject \(pending[2])")
+        tmux.type("1")
+        tmux.keys("Enter")
+        try tmux.waitFor("  rejected 1  ")
+        tmux.keys("q")
+        try tmux.waitForExit(0)
+        let end = try Store(path: cli.store).load()
+        #expect(end.producer(pending[0])?.validation.status == .valid)
+        #expect(end.producer(pending[1])?.validation.status == .valid)
+        #expect(end.producer(pending[2])?.validation.status == .rejected)
+        #expect(end.producer(pending[2])?.validation.reason == "tidak ditemukan di alamat")
+        #expect(end.revision == start.revision + 2)  // the two marked ones are one edit
+    }
+
     // MARK: Language
 
     @Test func indonesianLocaleSpeaksBahasaIndonesia() throws {

@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func everyBindingHasHelpInBothLanguages() {
-        for screen in [Screen.list, .detail, .board, .curators] {
+        for screen in [Screen.list, .detail, .board, .curators, .producers] {
             for b in Keymap.table(screen) + Keymap.global {
                 #expect(!tr(b.help, .id).isEmpty && !tr(b.help, .en).isEmpty)
             }
@@ -85,5 +85,19 @@ import Testing
         for (key, action) in detail { #expect(Keymap.action(for: key, on: .detail) == action, "\(key) in the detail") }
         #expect(Keymap.action(for: .char("f"), on: .board) == .finalize)
         #expect(Keymap.action(for: .char("r"), on: .board) == .reopen)
+        #expect(Keymap.action(for: .char("v"), on: .list) == .producers)
+        let producers: [(Key, Action)] = [
+            (.char("a"), .validate), (.char("x"), .reject), (.char("z"), .makePending), (.char(" "), .mark),
+            (.char("n"), .nextPending), (.tab, .nextCluster), (.backTab, .previousCluster), (.escape, .back),
+        ]
+        for (key, action) in producers { #expect(Keymap.action(for: key, on: .producers) == action, "\(key) on the producers") }
+    }
+
+    /// One binding per action and screen: no key means two things on one screen.
+    @Test func noKeyIsBoundTwiceOnAScreen() {
+        for screen in [Screen.list, .detail, .board, .curators, .producers] {
+            let keys = (Keymap.table(screen) + Keymap.global).flatMap { $0.bindings.flatMap(\.keys) }
+            #expect(Set(keys).count == keys.count, "\(screen)")
+        }
     }
 }

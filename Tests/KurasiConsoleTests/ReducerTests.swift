@@ -5,7 +5,7 @@ import Testing
 /// Key sequences in, State out.
 @Suite struct ReducerTests {
     @Test func withoutACuratorThePickerComesFirst() {
-        let (app, _) = console(curator: nil)
+        let app = console(curator: nil)
         #expect(app.state.screen == .curators)
         app.type(.down, .enter)
         #expect(app.state.curator == madiun.curators[1].id)
@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func movingAndPaging() {
-        let (app, _) = console()
+        let app = console()
         let count = app.state.visibleRows.count
         app.type(.char("j"), .down)
         #expect(app.state.selectedIndex == 2)
@@ -22,30 +22,30 @@ import Testing
         #expect(app.state.selectedIndex == 1)
         app.type(.char("G"))
         #expect(app.state.selectedIndex == count - 1)
-        #expect(app.state.top[.mamin]! == count - app.state.listHeight)
+        #expect(app.state.list.top[.mamin]! == count - app.state.layout.rows.height)
         app.type(.char("g"))
-        #expect(app.state.selectedIndex == 0 && app.state.top[.mamin] == 0)
+        #expect(app.state.selectedIndex == 0 && app.state.list.top[.mamin] == 0)
         app.type(.pageDown)
-        #expect(app.state.selectedIndex == app.state.listHeight - 1)
+        #expect(app.state.selectedIndex == app.state.layout.rows.height - 1)
         app.type(.up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up, .up)
         #expect(app.state.selectedIndex == 0)
     }
 
     @Test func tabSwitchesClustersAndKeepsEachCursor() {
-        let (app, _) = console()
+        let app = console()
         app.type(.down, .down)
         app.type(.tab)
-        #expect(app.state.cluster == .nonMamin)
+        #expect(app.state.list.cluster == .nonMamin)
         #expect(app.state.selectedIndex == 0)
         app.type(.backTab)
-        #expect(app.state.cluster == .mamin && app.state.selectedIndex == 2)
+        #expect(app.state.list.cluster == .mamin && app.state.selectedIndex == 2)
     }
 
     @Test func filterAsYouTypeOverNameProducerIDAndKelurahan() {
-        let (app, _) = console()
+        let app = console()
         app.type(.char("/"))
         app.type("pecel")
-        #expect(app.state.editingFilter)
+        #expect(app.state.list.editingFilter)
         #expect(!app.state.visibleRows.isEmpty)
         for r in app.state.visibleRows {
             let producer = madiun.producer(r.product.producer)!
@@ -53,14 +53,14 @@ import Testing
             #expect(hay.contains("pecel"))
         }
         app.type(.enter)
-        #expect(!app.state.editingFilter && app.state.filter == "pecel")
+        #expect(!app.state.list.editingFilter && app.state.list.filter == "pecel")
         // By kelurahan and by id too.
         app.type(.char("/"), .escape)
-        #expect(app.state.filter.isEmpty)
+        #expect(app.state.list.filter.isEmpty)
         app.type(.char("/")); app.type("kuncen"); app.type(.enter)
         #expect(app.state.visibleRows.allSatisfy { madiun.producer($0.product.producer)!.kelurahan == "Kuncen" })
         app.type(.escape)  // Esc on the list clears a kept filter
-        let cleared = app.state.filter.isEmpty
+        let cleared = app.state.list.filter.isEmpty
         #expect(cleared)
         app.type(.char("/")); app.type("P-0003"); app.type(.enter)
         let ids = app.state.visibleRows.map(\.product.id)
@@ -68,17 +68,17 @@ import Testing
     }
 
     @Test func sortCycles() {
-        let (app, _) = console()
+        let app = console()
         app.type(.char("s"))
-        #expect(app.state.sort == .name)
+        #expect(app.state.list.sort == .name)
         let names = app.state.visibleRows.map { $0.product.name.lowercased() }
         #expect(names == names.sorted())
         app.type(.char("s"), .char("s"), .char("s"), .char("s"))
-        #expect(app.state.sort == .rank)
+        #expect(app.state.list.sort == .rank)
     }
 
     @Test func scoringMovesToTheNextCriterionAndCommits() throws {
-        let (app, source) = console()
+        let app = console()
         // Pick a product K2 has not scored and may score.
         let target = madiun.products.first { p in
             p.cluster == .mamin && madiun.sheet(product: p.id, curator: "K2").isEmpty && !madiun.curator("K2")!.isRecused(from: p.producer)
@@ -88,11 +88,11 @@ import Testing
         #expect(app.state.criterion == 0)
         app.type(.char("4"), .char("3"), .char("5"))
         #expect(app.state.criterion == 3)
-        #expect(source.round.sheet(product: target.id, curator: "K2") == ["kualitas": 4, "kemasan": 3, "keunikan": 5])
+        #expect(app.round.sheet(product: target.id, curator: "K2") == ["kualitas": 4, "kemasan": 3, "keunikan": 5])
         app.type(.up, .char("0"))
-        #expect(source.round.sheet(product: target.id, curator: "K2")["keunikan"] == nil)
+        #expect(app.round.sheet(product: target.id, curator: "K2")["keunikan"] == nil)
         app.type(.backspace)  // clearing an empty criterion changes nothing
-        #expect(source.round.sheet(product: target.id, curator: "K2").count == 2)
+        #expect(app.round.sheet(product: target.id, curator: "K2").count == 2)
         app.type(.escape)
         #expect(app.state.screen == .list)
     }
@@ -100,10 +100,10 @@ import Testing
     @Test func aRecusedCuratorIsRefusedOnScreen() throws {
         let k3 = madiun.curator("K3")!
         let product = madiun.products.first { $0.producer == k3.conflicts[0].producer }!
-        let (app, source) = console(curator: "K3")
+        let app = console(curator: "K3")
         app.type(.char("/")); app.type(product.id); app.type(.enter, .enter)
         app.type(.char("5"))
-        #expect(source.round.sheet(product: product.id, curator: "K3").isEmpty)
+        #expect(app.round.sheet(product: product.id, curator: "K3").isEmpty)
         #expect(app.state.message?.isWarning == true)
         #expect(app.state.message?.text.contains("konflik kepentingan") == true)
     }
@@ -113,7 +113,7 @@ import Testing
             p.cluster == .mamin && madiun.aggregate(p).count >= 2 && madiun.sheet(product: p.id, curator: "K2").isEmpty
                 && !madiun.curator("K2")!.isRecused(from: p.producer)
         }!
-        let (app, _) = console()
+        let app = console()
         app.type(.char("/")); app.type(product.id); app.type(.enter)
         let hidden = !app.state.revealsScores(of: product)
         #expect(hidden)
@@ -129,7 +129,7 @@ import Testing
     }
 
     @Test func leftAndRightWalkTheList() {
-        let (app, _) = console()
+        let app = console()
         app.type(.enter)
         let first = app.state.detailProduct
         app.type(.right)
@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func nextUnscoredSkipsScoredAndRecusedProducts() {
-        let (app, _) = console(curator: "K3")
+        let app = console(curator: "K3")
         app.type(.char("n"))
         let r = app.state.selected!
         #expect(!madiun.isComplete(madiun.sheet(product: r.product.id, curator: "K3")))
@@ -147,10 +147,10 @@ import Testing
     }
 
     @Test func pinningInsideTheTopFiveIsOneKeyAndOutsideAsksForAReason() {
-        let (app, source) = console(curator: "K1")
+        let app = console(curator: "K1")
         app.type(.char("p"))  // rank 1
         let first = app.state.visibleRows[0].product.id
-        #expect(source.round.pin(of: first)?.1.slot == 1)
+        #expect(app.round.pin(of: first)?.1.slot == 1)
         #expect(app.state.message?.text.contains("★1") == true)
         // Rank 20 is outside the top five: a prompt asks why.
         app.type(.char("g"))
@@ -160,39 +160,39 @@ import Testing
         #expect(app.state.prompt?.purpose == .pinReason(product: outsider))
         app.type("ikon kota")
         app.type(.enter)
-        #expect(source.round.pin(of: outsider)?.1.reason == "ikon kota")
+        #expect(app.round.pin(of: outsider)?.1.reason == "ikon kota")
         // p again unpins.
         app.type(.char("p"))
-        #expect(source.round.pin(of: outsider) == nil)
+        #expect(app.round.pin(of: outsider) == nil)
         // Esc cancels a prompt without pinning.
         app.type(.char("p"), .escape)
-        #expect(source.round.pin(of: outsider) == nil && app.state.prompt == nil)
+        #expect(app.round.pin(of: outsider) == nil && app.state.prompt == nil)
     }
 
     @Test func boardFinaliseNeedsFiveAndFive() {
-        let (app, source) = console(curator: "K1")
+        let app = console(curator: "K1")
         app.type(.char("b"))
         #expect(app.state.screen == .board)
         app.type(.char("f"))
         #expect(app.state.message?.isWarning == true)
         #expect(app.state.message?.text.contains("5 pin") == true)
-        #expect(!source.round.isFinal)
+        #expect(!app.round.isFinal)
         app.type(.escape)
         #expect(app.state.screen == .list)
     }
 
     @Test func undoRevertsMyLastChange() {
-        let (app, source) = console()
+        let app = console()
         app.type(.enter, .char("2"))
         let product = app.state.detailProduct!
         let before = madiun.sheet(product: product, curator: "K2")
-        #expect(source.round.sheet(product: product, curator: "K2") != before)
+        #expect(app.round.sheet(product: product, curator: "K2") != before)
         app.type(.char("u"))
-        #expect(source.round.sheet(product: product, curator: "K2") == before)
+        #expect(app.round.sheet(product: product, curator: "K2") == before)
     }
 
     @Test func helpOverlayOpensAndAnyKeyClosesIt() {
-        let (app, _) = console()
+        let app = console()
         app.type(.char("?"))
         #expect(app.state.showHelp)
         #expect(app.screenText.contains("saring sambil mengetik"))
@@ -200,30 +200,40 @@ import Testing
         #expect(!app.state.showHelp)
     }
 
-    @Test func anotherTerminalsEditShowsOnTick() throws {
-        let (app, source) = console()
-        var other = source.round
+    @Test func aTickAsksForARefreshAndAnotherTerminalsEditShows() throws {
+        let app = console()
+        var other = app.round
         try other.perform(.score(product: "P-0003", points: ["kualitas": 2]), by: "K4", at: "t")
-        source.replace(other)
-        // MemorySource does not poll; a StoreSource does (see StoreSourceTests).
-        app.tick()
-        #expect(app.state.round.revision == madiun.revision)
+        app.round = other  // another terminal's edit, in the store
+        #expect(app.send(.tick) == [.refresh])
+        #expect(app.state.round.revision == madiun.revision + 1)
+        #expect(app.state.round.sheet(product: "P-0003", curator: "K4")["kualitas"] == 2)
+        #expect(app.state.message?.text.contains("terminal lain") == true)
+        #expect(app.state.rankings[.mamin]! == other.ranking(.mamin))
+    }
+
+    @Test func oneRefreshAtATime() {
+        var state = State(round: madiun, lang: .en, curator: "K2")
+        #expect(update(&state, .tick) == [.refresh])
+        #expect(update(&state, .tick) == [])  // the first has not been answered
+        #expect(update(&state, .refreshed(nil)) == [])
+        #expect(update(&state, .tick) == [.refresh])
     }
 
     @Test func quitKeys() {
-        let (app, _) = console()
+        let app = console()
         app.type(.char("q"))
-        #expect(app.isFinished)
-        let (app2, _) = console()
+        #expect(app.finished)
+        let app2 = console()
         app2.type(.ctrl("c"))
-        #expect(app2.isFinished)
+        #expect(app2.finished)
     }
 
     @Test func tooSmallAndRecovery() {
-        let (app, _) = console()
-        app.handle(.resize(width: 40, height: 10))
+        let app = console()
+        app.send(.resize(width: 40, height: 10))
         #expect(app.screenText.contains("Terminal terlalu kecil (40×10)"))
-        app.handle(.resize(width: 80, height: 24))
+        app.send(.resize(width: 80, height: 24))
         #expect(app.screenText.contains("MAMIN"))
     }
 }
@@ -231,17 +241,17 @@ import Testing
 @Suite struct IncrementalStateTests {
     /// Scoring and pinning through the console keeps rankings equal to a full recompute.
     @Test func rankingsStayExactAfterEdits() throws {
-        let (app, source) = console(curator: "K1")
+        let app = console(curator: "K1")
         app.type(.enter)
         for key in "4354432" { app.type(.char(key)) }
         app.type(.right); for key in "5555" { app.type(.char(key)) }
         app.type(.escape, .char("g"), .char("p"), .down, .char("p"), .tab, .char("p"))
         for cluster in Cluster.allCases {
-            #expect(app.state.rankings[cluster]! == source.round.ranking(cluster))
+            #expect(app.state.rankings[cluster]! == app.round.ranking(cluster))
         }
         app.type(.char("u"))
         for cluster in Cluster.allCases {
-            #expect(app.state.rankings[cluster]! == source.round.ranking(cluster))
+            #expect(app.state.rankings[cluster]! == app.round.ranking(cluster))
         }
     }
 }
@@ -249,7 +259,7 @@ import Testing
 @Suite struct RescoringTests {
     /// Typing a whole sheet over an existing one walks every criterion, also where a point is unchanged.
     @Test func sameValueStillMovesToTheNextCriterion() {
-        let (app, source) = console(curator: "K2")
+        let app = console(curator: "K2")
         app.type(.enter)
         let product = app.state.detailProduct!
         for key in "434343" { app.type(.char(key)) }
@@ -257,19 +267,19 @@ import Testing
         #expect(app.state.criterion == 0)
         for key in "435343" { app.type(.char(key)) }
         #expect(app.state.criterion == 5)
-        #expect(source.round.sheet(product: product, curator: "K2")["keunikan"] == 5)
+        #expect(app.round.sheet(product: product, curator: "K2")["keunikan"] == 5)
     }
 }
 
 @Suite struct FilterTests {
     /// Narrowing as letters are typed, widening on Backspace: always what a fresh filter gives.
     @Test func typingAndErasingMatchAFreshFilter() {
-        let (app, _) = console()
+        let app = console()
         app.type(.char("/"))
         for text in ["b", "br", "bre", "brem", "bre", "b", "", "k", "ku", "kun"] {
-            while !app.state.filter.isEmpty && !text.hasPrefix(app.state.filter) { app.type(.backspace) }
-            app.type(String(text.dropFirst(app.state.filter.count)))
-            let (fresh, _) = console()
+            while !app.state.list.filter.isEmpty && !text.hasPrefix(app.state.list.filter) { app.type(.backspace) }
+            app.type(String(text.dropFirst(app.state.list.filter.count)))
+            let fresh = console()
             fresh.type(.char("/")); fresh.type(text)
             for cluster in Cluster.allCases {
                 let got = app.state.rows[cluster]!.map(\.product.id), want = fresh.state.rows[cluster]!.map(\.product.id)
@@ -284,7 +294,7 @@ import Testing
         r.products[0].name = "Keripik Café Ñam"
         let round = Round(revision: r.revision, round: r.round, rubric: r.rubric, curators: r.curators,
                           producers: r.producers, products: r.products, scores: r.scores, pins: r.pins, events: r.events)
-        let (app, _) = console(round: round)
+        let app = console(round: round)
         app.type(.char("/")); app.type("CAFÉ ñ")
         let ids = (Array(app.state.rows[.mamin]!) + Array(app.state.rows[.nonMamin]!)).map(\.product.id)
         #expect(ids == [id])
@@ -302,7 +312,7 @@ import Testing
         r.scores[old] = nil
         let round = Round(revision: r.revision, round: r.round, rubric: r.rubric, curators: r.curators,
                           producers: r.producers, products: r.products, scores: r.scores, pins: r.pins, events: r.events)
-        let (app, _) = console(round: round)
+        let app = console(round: round)
         app.type(.char("/")); app.type("123456")
         #expect(app.screenText.contains(" \(id) "))
     }
@@ -315,10 +325,108 @@ import Testing
         r.round.status = RoundStatus(state: .final, by: "K1", at: "2020-10-15T15:00:00Z")
         let round = Round(revision: r.revision, round: r.round, rubric: r.rubric, curators: r.curators,
                           producers: r.producers, products: r.products, scores: r.scores, pins: r.pins, events: r.events)
-        let (app, source) = console(curator: "K2", round: round)
+        let app = console(curator: "K2", round: round)
         app.type(.enter, .char("4"))
-        #expect(source.round.revision == round.revision)
+        #expect(app.round.revision == round.revision)
         #expect(app.state.message?.isWarning == true)
         #expect(app.state.message?.text.contains("di papan: r") == true)
+    }
+}
+
+/// What `update` asks the world for, and what it does with the answers.
+@Suite struct EffectTests {
+    /// A product K2 may score and has not.
+    static let open = madiun.products.first { p in
+        p.cluster == .mamin && madiun.sheet(product: p.id, curator: "K2").isEmpty && !madiun.curator("K2")!.isRecused(from: p.producer)
+    }!
+
+    func detail(_ app: Driver) {
+        app.type(.char("/")); app.type(Self.open.id); app.type(.enter, .enter)
+    }
+
+    @Test func aScoreIsACommitAndTheCursorMovesWhenItStands() {
+        let app = console()
+        app.answering = false
+        detail(app)
+        #expect(app.type(.char("4")) == [.commit(.score(product: Self.open.id, points: ["kualitas": 4]), by: "K2")])
+        #expect(app.state.pending != nil && app.state.criterion == 0)
+        #expect(app.screen.text(row: 23).hasPrefix(" menyimpan… · rev \(madiun.revision)"))
+        app.answerAll()
+        #expect(app.state.pending == nil && app.state.criterion == 1)
+        #expect(app.screen.text(row: 23).hasPrefix(" Tersimpan · rev \(madiun.revision + 1)"))
+    }
+
+    @Test func keysTypedWhileSavingWaitAndFollowInOrder() {
+        let app = console()
+        app.answering = false
+        detail(app)
+        app.type(.char("4"))
+        #expect(app.type(.char("3"), .up, .char("5")) == [])  // all wait for the first save
+        #expect(app.state.queued == [.char("3"), .up, .char("5")])
+        // The first answer lets "3" through, which commits and holds the rest again.
+        let (first, by) = app.unanswered.removeFirst()
+        app.answer(first, by: by)
+        #expect(app.state.queued == [.up, .char("5")])
+        #expect(app.effects.last == .commit(.score(product: Self.open.id, points: ["kemasan": 3]), by: "K2"))
+        app.answerAll()
+        // ↑ went back to kemasan, 5 replaced its 3 and moved on.
+        #expect(app.round.sheet(product: Self.open.id, curator: "K2")["kemasan"] == 5)
+        #expect(app.state.criterion == 2)
+        let commits = app.effects.filter { if case .commit = $0 { true } else { false } }
+        #expect(commits.count == 3)
+    }
+
+    @Test func aRefusalLeavesTheCursorAndSaysWhy() {
+        let k3 = madiun.curator("K3")!
+        let product = madiun.products.first { $0.producer == k3.conflicts[0].producer }!
+        let app = console(curator: "K3")
+        app.type(.char("/")); app.type(product.id); app.type(.enter, .enter)
+        #expect(app.type(.char("5")) == [.commit(.score(product: product.id, points: ["kualitas": 5]), by: "K3")])
+        #expect(app.state.criterion == 0 && app.state.message?.isWarning == true)
+        #expect(!app.state.saveFailed)
+    }
+
+    @Test func aFailedSaveIsNotSaved() {
+        let app = console(lang: .en)
+        app.answering = false
+        app.type(.enter, .char("4"))
+        app.send(.committed(.failed("disk full")))
+        #expect(app.state.saveFailed && app.state.pending == nil && app.state.criterion == 0)
+        #expect(app.screen.text(row: 23).hasPrefix(" NOT SAVED · rev \(madiun.revision) · open · Not saved: disk full"))
+        // The next save that works says so again.
+        app.answering = true
+        app.type(.char("4"))
+        #expect(!app.state.saveFailed)
+    }
+
+    @Test func onlyTheEditKeysCommit() {
+        let app = console()
+        #expect(app.type(.down, .down, .up, .tab, .backTab, .char("s"), .char("/")) == [])
+        #expect(app.type(.escape, .char("?"), .char("x"), .char("b"), .escape) == [])
+        #expect(app.type(.char("u")) == [.commit(.undo, by: "K2")])
+        #expect(app.type(.ctrl("l")) == [.redraw])
+        #expect(app.type(.char("q")) == [.quit])
+    }
+
+    @Test func withoutACuratorNothingIsCommitted() {
+        let app = console(curator: nil)
+        app.type(.escape)  // the picker cannot be left without choosing
+        #expect(app.state.screen == .curators)
+        var state = State(round: madiun, lang: .en, curator: nil)
+        state.screen = .list
+        #expect(update(&state, .key(.char("p"))) == [])
+        #expect(state.message?.text.contains("press c") == true)
+    }
+
+    @Test func theSizeComesOnlyFromAResize() {
+        let app = console(width: 80, height: 24)
+        #expect(app.state.layout == Layout(width: 80, height: 24))
+        #expect(app.state.layout.rows == Rect(x: 0, y: 3, width: 80, height: 16))
+        app.send(.resize(width: 132, height: 40))
+        #expect(app.state.layout.side == Rect(x: 78, y: 1, width: 53, height: 37))
+        #expect(app.state.layout.rows.height == 35 && app.state.layout.page == 34)
+        #expect(app.screen.width == 132 && app.screen.height == 40)
+        app.type(.pageDown)
+        #expect(app.state.selectedIndex == 34)
     }
 }

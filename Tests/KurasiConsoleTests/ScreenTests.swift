@@ -31,32 +31,32 @@ import Testing
     @Test(arguments: [Language.id, .en])
     func productList(_ lang: Language) throws {
         for (w, h) in Self.sizes {
-            let (app, _) = console(lang: lang, curator: "K1", width: w, height: h, round: Self.pinned)
+            let app = console(lang: lang, curator: "K1", width: w, height: h, round: Self.pinned)
             app.type(.down, .down)
-            try expectGolden(View.render(app.state), "list-\(lang.rawValue)-\(w)x\(h)")
+            try expectGolden(app.screen, "list-\(lang.rawValue)-\(w)x\(h)")
         }
     }
 
     @Test(arguments: [Language.id, .en])
     func listFilteredOnNonMamin(_ lang: Language) throws {
-        let (app, _) = console(lang: lang, curator: "K1", round: Self.pinned)
+        let app = console(lang: lang, curator: "K1", round: Self.pinned)
         app.type(.tab, .char("/"))
         app.type("batik")
-        try expectGolden(View.render(app.state), "list-filter-\(lang.rawValue)-80x24")
+        try expectGolden(app.screen, "list-filter-\(lang.rawValue)-80x24")
     }
 
     @Test(arguments: [Language.id, .en])
     func detailBlindThenRevealed(_ lang: Language) throws {
         for (w, h) in Self.sizes {
-            let (app, _) = console(lang: lang, curator: "K2", width: w, height: h, round: Self.pinned)
+            let app = console(lang: lang, curator: "K2", width: w, height: h, round: Self.pinned)
             // The first product with two or more sheets that K2 has not scored.
             let target = Self.pinned.ranking(.mamin).first { r in
                 r.aggregate.count >= 2 && Self.pinned.sheet(product: r.product.id, curator: "K2").isEmpty
             }!
             app.type(.char("/")); app.type(target.product.id); app.type(.enter, .enter)
-            try expectGolden(View.render(app.state), "detail-blind-\(lang.rawValue)-\(w)x\(h)")
+            try expectGolden(app.screen, "detail-blind-\(lang.rawValue)-\(w)x\(h)")
             app.type(.char("4"), .char("3"), .char("5"), .char("4"), .char("4"), .char("3"))
-            try expectGolden(View.render(app.state), "detail-scored-\(lang.rawValue)-\(w)x\(h)")
+            try expectGolden(app.screen, "detail-scored-\(lang.rawValue)-\(w)x\(h)")
         }
     }
 
@@ -64,36 +64,36 @@ import Testing
     func detailOfARecusedCurator(_ lang: Language) throws {
         let k3 = madiun.curator("K3")!
         let product = madiun.products.first { $0.producer == k3.conflicts[0].producer }!
-        let (app, _) = console(lang: lang, curator: "K3", round: Self.pinned)
+        let app = console(lang: lang, curator: "K3", round: Self.pinned)
         app.type(.char("/")); app.type(product.id); app.type(.enter, .enter, .char("5"))
-        try expectGolden(View.render(app.state), "detail-recused-\(lang.rawValue)-80x24")
+        try expectGolden(app.screen, "detail-recused-\(lang.rawValue)-80x24")
     }
 
     @Test(arguments: [Language.id, .en])
     func board(_ lang: Language) throws {
         for (w, h) in Self.sizes {
-            let (app, _) = console(lang: lang, curator: "K1", width: w, height: h, round: Self.pinned)
+            let app = console(lang: lang, curator: "K1", width: w, height: h, round: Self.pinned)
             app.type(.char("b"))
-            try expectGolden(View.render(app.state), "board-\(lang.rawValue)-\(w)x\(h)")
+            try expectGolden(app.screen, "board-\(lang.rawValue)-\(w)x\(h)")
         }
     }
 
     @Test(arguments: [Language.id, .en])
     func pickerHelpAndPrompt(_ lang: Language) throws {
-        let (app, _) = console(lang: lang, curator: nil, round: Self.pinned)
-        try expectGolden(View.render(app.state), "picker-\(lang.rawValue)-80x24")
+        let app = console(lang: lang, curator: nil, round: Self.pinned)
+        try expectGolden(app.screen, "picker-\(lang.rawValue)-80x24")
         app.type(.enter, .char("?"))
-        try expectGolden(View.render(app.state), "help-list-\(lang.rawValue)-80x24")
+        try expectGolden(app.screen, "help-list-\(lang.rawValue)-80x24")
         app.type(.char("x"))
         for _ in 0..<7 { app.type(.down) }  // rank 8: outside the top five, its producer not pinned
         app.type(.char("p"))
         #expect(app.state.prompt != nil)
-        try expectGolden(View.render(app.state), "prompt-\(lang.rawValue)-80x24")
+        try expectGolden(app.screen, "prompt-\(lang.rawValue)-80x24")
     }
 
     @Test func tooSmall() throws {
-        let (app, _) = console(width: 40, height: 10)
-        try expectGolden(View.render(app.state), "too-small-40x10")
+        let app = console(width: 40, height: 10)
+        try expectGolden(app.screen, "too-small-40x10")
     }
 
     @Test func namesWithEscapesWideGlyphsAndBidiControls() throws {
@@ -105,17 +105,81 @@ import Testing
         products[products.firstIndex { $0.id == first.id }!] = p
         let round = Round(revision: r.revision, round: r.round, rubric: r.rubric, curators: r.curators,
                           producers: r.producers, products: products, scores: r.scores, pins: r.pins, events: r.events)
-        let (app, _) = console(curator: "K1", round: round)
+        let app = console(curator: "K1", round: round)
         app.type(.char("/")); app.type(first.id); app.type(.enter)
-        let canvas = View.render(app.state)
+        let canvas = app.screen
         let text = canvas.lines.joined(separator: "\n")
         #expect(!text.contains("\u{1B}") && !text.contains("\u{07}") && !text.contains("\u{202E}"))
         #expect(text.contains("Keripik \u{FFFD}]2;pwned"))
         try expectGolden(canvas, "list-escapes-80x24")
         app.type(.enter)
-        app.handle(.resize(width: 132, height: 40))
-        let detail = View.render(app.state)
+        app.send(.resize(width: 132, height: 40))
+        let detail = app.screen
         #expect(detail.text(row: 0).contains("Keripik \u{FFFD}]2;pwned\u{FFFD}\u{FFFD}Tempe 🌶️ 辣 Café"))
         try expectGolden(detail, "detail-escapes-132x40")
+    }
+}
+
+/// The states the first goldens never showed: an ineligible row, a final round, a save that
+/// failed or is waiting, a refusal too long for one line, the side pane's history.
+@Suite struct StateScreenTests {
+    /// Five pins per cluster (from the top, one per producer, a reason outside the top five), finalised by the chair.
+    static let final: Round = {
+        var r = madiun
+        let at = "2020-10-15T14:00:00Z"
+        for cluster in Cluster.allCases {
+            var producers = Set<String>()
+            var n = 0
+            for row in r.ranking(cluster) where row.rank != nil && row.eligible && n < 5 && producers.insert(row.product.producer).inserted {
+                try! r.perform(.pin(product: row.product.id, slot: nil, reason: row.rank! > 5 ? "satu pelaku satu pin" : nil), by: "K1", at: at)
+                n += 1
+            }
+        }
+        try! r.perform(.finalize, by: "K1", at: "2020-10-15T15:00:00Z")
+        return r
+    }()
+
+    @Test(arguments: [Language.id, .en])
+    func anIneligibleProductSelected(_ lang: Language) throws {
+        let app = console(lang: lang, curator: "K1", round: ScreenTests.pinned)
+        let i = try #require(app.state.visibleRows.firstIndex { !$0.eligible })
+        for _ in 0..<i { app.type(.down) }
+        #expect(app.state.selected?.eligible == false)
+        try expectGolden(app.screen, "list-ineligible-\(lang.rawValue)-80x24")
+    }
+
+    @Test(arguments: [Language.id, .en])
+    func aFinalRound(_ lang: Language) throws {
+        let app = console(lang: lang, curator: "K2", round: Self.final)
+        try expectGolden(app.screen, "list-final-\(lang.rawValue)-80x24")
+        app.type(.char("b"))
+        try expectGolden(app.screen, "board-final-\(lang.rawValue)-80x24")
+        // An edit on a final round: the refusal is too long for the status line and takes the hint line too.
+        app.type(.escape, .enter, .char("4"))
+        #expect(app.state.message?.isWarning == true)
+        try expectGolden(app.screen, "detail-refused-\(lang.rawValue)-80x24")
+    }
+
+    @Test(arguments: [Language.id, .en])
+    func savingThenNotSaved(_ lang: Language) throws {
+        let app = console(lang: lang, curator: "K2", round: ScreenTests.pinned)
+        app.answering = false
+        app.type(.enter, .char("4"))
+        try expectGolden(app.screen, "detail-saving-\(lang.rawValue)-80x24")
+        app.send(.committed(.failed(lang == .id ? "disk penuh" : "disk full")))
+        try expectGolden(app.screen, "detail-not-saved-\(lang.rawValue)-80x24")
+    }
+
+    @Test func theSidePaneShowsTheHistory() throws {
+        var r = ScreenTests.pinned
+        let top = r.ranking(.mamin)[0].product.id
+        for (i, curator) in ["K2", "K4", "K5"].enumerated() where !r.curator(curator)!.isRecused(from: r.product(top)!.producer) {
+            try r.perform(.score(product: top, points: ["kualitas": 3 + i % 2, "kemasan": 4]), by: curator, at: "2020-10-15T11:0\(i):00Z")
+        }
+        let app = console(lang: .en, curator: "K1", width: 132, height: 40, round: r)
+        let i = try #require(app.state.visibleRows.firstIndex { $0.product.id == top })
+        for _ in 0..<i { app.type(.down) }
+        #expect(app.state.selected?.product.id == top)
+        try expectGolden(app.screen, "list-history-en-132x40")
     }
 }

@@ -12,32 +12,92 @@ let madiun: Round = {
     return try! Store.decode(Data(contentsOf: URL(fileURLWithPath: path)), file: path)
 }()
 
+/// The console's State driven through `update`, with the effects it asks for recorded and, by
+/// default, answered at once from a round held here (as the runtime answers from the store), so a
+/// test reads as the keys typed. With `answering` off, commits wait in `unanswered`.
+final class Driver {
+    var state: State
+    /// What the store holds.
+    var round: Round
+    /// Every effect asked for, in order.
+    var effects: [Effect] = []
+    var unanswered: [(Command, String)] = []
+    var answering = true
+    var finished = false
+    var redraws = 0
+    var clock = "2020-10-15T09:00:00Z"
+
+    init(lang: Language, curator: String?, width: Int, height: Int, round: Round) {
+        self.round = round
+        state = State(round: round, lang: lang, curator: curator)
+        send(.resize(width: width, height: height))
+    }
+
+    @discardableResult
+    func send(_ msg: Msg) -> [Effect] {
+        let out = update(&state, msg)
+        effects += out
+        for effect in out {
+            switch effect {
+            case .quit: finished = true
+            case .redraw: redraws += 1
+            case .refresh: send(.refreshed(round.revision != state.round.revision ? round : nil))
+            case let .commit(command, curator):
+                if answering { answer(command, by: curator) } else { unanswered.append((command, curator)) }
+            }
+        }
+        return out
+    }
+
+    /// What the store does with a commit: apply it to the latest round, answer with the result.
+    func answer(_ command: Command, by curator: String) {
+        do {
+            let event = try round.perform(command, by: curator, at: clock)
+            send(.committed(.saved(round, event)))
+        } catch {
+            send(.committed(.refused(error, latest: round)))
+        }
+    }
+
+    /// Answer the commits that waited.
+    func answerAll() {
+        while !unanswered.isEmpty {
+            let (command, curator) = unanswered.removeFirst()
+            answer(command, by: curator)
+        }
+    }
+
+    @discardableResult
+    func type(_ keys: Key...) -> [Effect] { keys.flatMap { send(.key($0)) } }
+    @discardableResult
+    func type(_ text: String) -> [Effect] { text.flatMap { send(.key(.char($0))) } }
+    var screen: Canvas { View.render(state) }
+    var screenText: String { screen.lines.joined(separator: "\n") }
+}
+
 /// A console on an in-memory copy of the Madiun round.
-func console(lang: Language = .id, curator: String? = "K2", width: Int = 80, height: Int = 24, round: Round = madiun) -> (ConsoleApp, MemorySource) {
-    let source = MemorySource(round)
-    let app = ConsoleApp(source: source, lang: lang, curator: curator)
-    app.handle(.resize(width: width, height: height))
-    return (app, source)
+func console(lang: Language = .id, curator: String? = "K2", width: Int = 80, height: Int = 24, round: Round = madiun) -> Driver {
+    Driver(lang: lang, curator: curator, width: width, height: height, round: round)
 }
 
-extension ConsoleApp {
-    func type(_ keys: Key...) { for k in keys { handle(k) } }
-    func type(_ text: String) { for ch in text { handle(.char(ch)) } }
-    var screenText: String { View.render(state).lines.joined(separator: "\n") }
-}
-
-/// Compare a rendered canvas with `Tests/KurasiConsoleTests/Golden/NAME.txt`. Lines end with `|`
-/// so trailing spaces show. With KURASI_UPDATE_GOLDEN=1 the file is (re)written instead.
+/// Compare a rendered canvas with `Tests/KurasiConsoleTests/Golden/NAME.txt` (the text; lines end
+/// with `|` so trailing spaces show) and `NAME.style.txt` (the style layer: one letter a cell for
+/// reverse video, bold, dim, underline, accent and warning, with a legend of the letters used).
+/// With KURASI_UPDATE_GOLDEN=1 the files are (re)written instead.
 func expectGolden(_ canvas: Canvas, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let url = repoRoot.appendingPathComponent("Tests/KurasiConsoleTests/Golden/\(name).txt")
-    let text = canvas.lines.joined(separator: "\n") + "\n"
+    try compareGolden(canvas.lines.joined(separator: "\n") + "\n", "\(name).txt", sourceLocation)
+    try compareGolden(canvas.styleLayer, "\(name).style.txt", sourceLocation)
+}
+
+private func compareGolden(_ text: String, _ file: String, _ sourceLocation: SourceLocation) throws {
+    let url = repoRoot.appendingPathComponent("Tests/KurasiConsoleTests/Golden/\(file)")
     if ProcessInfo.processInfo.environment["KURASI_UPDATE_GOLDEN"] == "1" {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
         return
     }
     guard let golden = try? String(contentsOf: url, encoding: .utf8) else {
-        Issue.record("no golden file \(name).txt; run with KURASI_UPDATE_GOLDEN=1 and review it", sourceLocation: sourceLocation)
+        Issue.record("no golden file \(file); run with KURASI_UPDATE_GOLDEN=1 and review it", sourceLocation: sourceLocation)
         return
     }
     if golden != text {
@@ -45,10 +105,38 @@ func expectGolden(_ canvas: Canvas, _ name: String, sourceLocation: SourceLocati
         let b = text.split(separator: "\n", omittingEmptySubsequences: false)
         let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
         Issue.record("""
-            screen differs from \(name).txt at row \(first):
+            screen differs from \(file) at line \(first + 1):
               golden: \(first < a.count ? String(a[first]) : "<none>")
               actual: \(first < b.count ? String(b[first]) : "<none>")
             (KURASI_UPDATE_GOLDEN=1 rewrites the golden files)
             """, sourceLocation: sourceLocation)
+    }
+}
+
+extension Style {
+    /// The style's letter in a golden style layer: a blank for plain cells; otherwise one letter
+    /// per combination, fixed by the style's bits, so the same style is the same letter in every file.
+    var goldenLetter: Character {
+        let letters = Array(" ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        return letters[Int(rawValue) % letters.count]
+    }
+
+    var goldenName: String {
+        let names: [(Style, String)] = [(.bold, "bold"), (.reverse, "reverse"), (.underline, "underline"),
+                                        (.dim, "dim"), (.accent, "accent"), (.warning, "warning")]
+        return names.filter { contains($0.0) }.map(\.1).joined(separator: "+")
+    }
+}
+
+extension Canvas {
+    /// The golden style layer: the legend of the letters used, then one line a row, a letter a cell.
+    var styleLayer: String {
+        let used = Set(cells.map(\.style)).filter { !$0.isEmpty }.sorted { $0.rawValue < $1.rawValue }
+        var out = used.map { "\($0.goldenLetter) = \($0.goldenName)" }
+        out.append(String(repeating: "-", count: width))
+        for y in 0..<height {
+            out.append(String((0..<width).map { self[$0, y].style.goldenLetter }) + "|")
+        }
+        return out.joined(separator: "\n") + "\n"
     }
 }

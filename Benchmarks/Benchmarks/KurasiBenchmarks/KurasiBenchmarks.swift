@@ -68,38 +68,38 @@ let benchmarks: @Sendable () -> Void = {
             try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "kurasi-bench-scratch-\(getpid())-compaction")
         }
 
-        // One score edit end to end as the console makes it (StoreSource.commit): lock, catch up
-        // with the journal, plan and apply, append one line, fsync. As in the console, a State
-        // holds the round too (it is given the new round after each edit, untimed), so an edit
+        // One score edit end to end as the console's runtime makes it: lock, catch up with the
+        // journal, plan and apply, append one line, fsync. As in the console, a State holds the
+        // round too (it is given the answer after each edit, untimed), so an edit
         // that copies storage the two share pays for it here. Automatic compaction is off (it is
         // measured above); with the default it runs inline on every 200th edit.
         Benchmark("edit durable \(s)", configuration: configuration(scale, heavy: false)) { benchmark, box in
-            let (source, _, t) = box.value
-            let v = Workload.nextPoint(source.round, t)
+            let (handle, _, t) = box.value
+            let v = Workload.nextPoint(handle.round, t)
             benchmark.startMeasurement()
-            let result = source.commit(.score(product: t.product, points: [t.criterion: v]), by: t.curator)
+            let answer = try? Workload.commitScore(handle, t, v)
             benchmark.stopMeasurement()
-            if case let .failure(e) = result { benchmark.error("\(e)") }
-            box.value.1.setRound(source.round)
-        } setup: { () -> Box<(StoreSource, State, Workload.Target)> in
+            guard let answer else { benchmark.error("the edit failed"); return }
+            _ = update(&box.value.1, answer)
+        } setup: { () -> Box<(StoreHandle, State, Workload.Target)> in
             let copy = try BenchData.scratchCopy(of: BenchData.ensure(scale), tag: "edit")
-            let source = try StoreSource(store: Store(path: copy), clock: { "2020-10-15T16:00:00Z" })
-            source.handle.compactEvery = .max
-            return Box((source, State(round: source.round, lang: .id, curator: source.round.curators.first?.id),
-                        Workload.editTarget(source.round)))
+            let handle = try StoreHandle(store: Store(path: copy))
+            handle.compactEvery = .max
+            return Box((handle, State(round: handle.round, lang: .id, curator: handle.round.curators.first?.id),
+                        Workload.editTarget(handle.round)))
         } teardown: {
             try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "kurasi-bench-scratch-\(getpid())-edit")
         }
 
-        // The console's rankings brought up to date after one score edit (State.setRound: the
-        // incremental rerank of the edited product, then the filter).
+        // The console's rankings brought up to date after one score edit (update with the
+        // commit's answer: the incremental rerank of the edited product, then the filter).
         Benchmark("ranking after edit \(s)", configuration: configuration(scale, heavy: false)) { benchmark, box in
             let t = box.value.1
             var next = box.value.0.round
-            try! next.perform(.score(product: t.product, points: [t.criterion: Workload.nextPoint(next, t)]),
-                              by: t.curator, at: "2020-10-15T16:00:00Z")
+            let event = try! next.perform(.score(product: t.product, points: [t.criterion: Workload.nextPoint(next, t)]),
+                                          by: t.curator, at: "2020-10-15T16:00:00Z")
             benchmark.startMeasurement()
-            box.value.0.setRound(next)
+            _ = update(&box.value.0, .committed(.saved(next, event)))
             benchmark.stopMeasurement()
         } setup: { () -> Box<(State, Workload.Target)> in
             let round = try load(scale)
@@ -117,7 +117,7 @@ let benchmarks: @Sendable () -> Void = {
             box.value.1 += 1
             box.value.0.handle(box.value.1 % 40 < 20 ? .down : .up)
             benchmark.startMeasurement()
-            blackHole(box.value.0.render(width: 200, height: 60))
+            blackHole(box.value.0.render())
             benchmark.stopMeasurement()
         } setup: { Box((Workload.console(try load(scale)), 0)) }
 
@@ -129,7 +129,7 @@ let benchmarks: @Sendable () -> Void = {
             if k == 0 { app.handle(.escape); app.handle(.char("/")) }
             benchmark.startMeasurement()
             app.handle(.char(Workload.filterText[k]))
-            blackHole(app.render(width: 200, height: 60))
+            blackHole(app.render())
             benchmark.stopMeasurement()
             box.value.1 = i + 1
         } setup: { Box((Workload.console(try load(scale)), 0)) }

@@ -103,14 +103,36 @@ public enum Workload {
     }
 
     /// A console on the round at 200×60 with the first curator active, one frame drawn.
-    public static func console(_ round: Round, width: Int = 200, height: Int = 60) -> ConsoleApp {
-        let app = ConsoleApp(source: MemorySource(round), lang: .id, curator: round.curators.first?.id)
-        _ = app.render(width: width, height: height)
+    public static func console(_ round: Round, width: Int = 200, height: Int = 60) -> BenchConsole {
+        let app = BenchConsole(round, width: width, height: height)
+        _ = app.render()
         return app
+    }
+
+    /// One score edit as the console's runtime makes it: under the store's lock against the latest
+    /// round, one journal line appended and fsynced. Returns the answer the console is given.
+    public static func commitScore(_ handle: StoreHandle, _ t: Target, _ value: Int) throws -> Msg {
+        let event = try handle.commit { r in
+            try r.perform(.score(product: t.product, points: [t.criterion: value]), by: t.curator, at: "2020-10-15T16:00:00Z")
+        }
+        return .committed(.saved(handle.round, event))
     }
 
     /// The filter text typed key by key in the filter benchmark.
     public static let filterText: [Character] = Array("pecel")
+}
+
+/// The console driven as its runtime drives it, without a store or a terminal: keys and answers
+/// through `update`, frames from `View.render`.
+public final class BenchConsole {
+    public var state: State
+    public init(_ round: Round, width: Int, height: Int) {
+        state = State(round: round, lang: .id, curator: round.curators.first?.id)
+        _ = update(&state, .resize(width: width, height: height))
+    }
+    public func handle(_ key: Key) { _ = update(&state, .key(key)) }
+    public func send(_ msg: Msg) { _ = update(&state, msg) }
+    public func render() -> Canvas { View.render(state) }
 }
 
 /// Resident memory of this process from /proc/self/status, in bytes: (VmRSS, VmHWM).

@@ -60,12 +60,12 @@ case "rss":
     // haystacks and a 200×60 canvas.
     guard let path = args.first else { fail("usage: kurasi-bench rss STORE") }
     let before = residentMemory()
-    let source = try StoreSource(store: Store(path: path))
+    let handle = try StoreHandle(store: Store(path: path))
     let afterLoad = residentMemory()
-    let app = ConsoleApp(source: source, lang: .id, curator: source.round.curators.first?.id)
-    let canvas = app.render(width: 200, height: 60)
+    let app = BenchConsole(handle.round, width: 200, height: 60)
+    let canvas = app.render()
     let after = residentMemory()
-    withExtendedLifetime((source, app, canvas)) {}
+    withExtendedLifetime((handle, app, canvas)) {}
     print(json(["store": path, "bytes": BenchData.fileSize(path), "rss_start": before.rss,
                 "rss_after_load": afterLoad.rss, "rss_after_frame": after.rss, "hwm": after.peak]))
 
@@ -115,19 +115,18 @@ case "run":
             try time { try handle.compact() }
         }
     case "edit":
-        // As in the console: a State holds the round too, given the new round after each edit.
+        // As in the console: a State holds the round too, given the answer after each edit.
         let copy = try BenchData.scratchCopy(of: path, tag: "edit")
         defer { BenchData.removeScratch(copy) }
-        let source = try StoreSource(store: Store(path: copy), clock: { "2020-10-15T16:00:00Z" })
-        source.handle.compactEvery = .max
-        var state = State(round: source.round, lang: .id, curator: source.round.curators.first?.id)
-        let t = Workload.editTarget(source.round)
+        let handle = try StoreHandle(store: Store(path: copy))
+        handle.compactEvery = .max
+        var state = State(round: handle.round, lang: .id, curator: handle.round.curators.first?.id)
+        let t = Workload.editTarget(handle.round)
         for _ in 0..<n {
-            let v = Workload.nextPoint(source.round, t)
-            time {
-                if case let .failure(e) = source.commit(.score(product: t.product, points: [t.criterion: v]), by: t.curator) { fail("\(e)") }
-            }
-            state.setRound(source.round)
+            let v = Workload.nextPoint(handle.round, t)
+            var answer: Msg?
+            try time { answer = try Workload.commitScore(handle, t, v) }
+            _ = update(&state, answer!)
         }
     case "rank":
         var round = try Store(path: path).load()
@@ -135,8 +134,8 @@ case "run":
         let t = Workload.editTarget(round)
         for _ in 0..<n {
             var next = round
-            try next.perform(.score(product: t.product, points: [t.criterion: Workload.nextPoint(next, t)]), by: t.curator, at: "2020-10-15T16:00:00Z")
-            time { state.setRound(next) }
+            let event = try next.perform(.score(product: t.product, points: [t.criterion: Workload.nextPoint(next, t)]), by: t.curator, at: "2020-10-15T16:00:00Z")
+            time { _ = update(&state, .committed(.saved(next, event))) }
             round = next
         }
     case "rank-full":
@@ -147,7 +146,7 @@ case "run":
         let app = Workload.console(round)
         for i in 0..<n {
             app.handle(i % 40 < 20 ? .down : .up)
-            time { _ = app.render(width: 200, height: 60) }
+            time { _ = app.render() }
         }
     case "filter":
         let round = try Store(path: path).load()
@@ -156,7 +155,7 @@ case "run":
         for i in 0..<n {
             let k = i % Workload.filterText.count
             if k == 0, i > 0 { app.handle(.escape); app.handle(.char("/")) }
-            time { app.handle(.char(Workload.filterText[k])); _ = app.render(width: 200, height: 60) }
+            time { app.handle(.char(Workload.filterText[k])); _ = app.render() }
         }
     default:
         fail("unknown operation \(op)")

@@ -1,0 +1,76 @@
+import KurasiCore
+
+extension View {
+    // The detail and scoring screen: the product's facts, the rubric with every curator's
+    // points, the aggregate, the selected criterion's scale and the history, top to bottom.
+
+    static func detail(_ s: State, _ c: inout Canvas) {
+        guard let r = s.detail else { return }
+        let p = r.product
+        titleBar(s, &c, left: "\(p.id) \(p.name) · \(p.cluster.label(s.lang))")
+        let body = s.layout.body, end = body.bottom
+        var y = body.y
+        for (text, style) in facts(s, r) { c.put(" " + text, x: 0, y: y, style: style); y += 1 }
+        y += 1
+        let reveal = s.revealsScores(of: p)
+        let me = s.activeCurator
+        let recused = me.map { $0.isRecused(from: p.producer) } ?? false
+        let others = s.round.curators.filter { $0.id != me?.id }
+        let rubric = s.round.rubric
+        let nameWidth = min(36, max(20, rubric.criteria.map { "\($0.name.text(s.lang)) (\(rubric.weight(of: $0, in: p.cluster)))".columns }.max() ?? 20))
+        var header = "   " + tr(.criterionHeader, s.lang).padded(to: nameWidth) + " " + tr(.you, s.lang).padded(to: 4, right: true)
+        for o in others { header += " " + o.id.padded(to: 3, right: true) }
+        c.put(header, x: 0, y: y, style: .bold)
+        y += 1
+        let mine = me.map { s.round.sheet(product: p.id, curator: $0.id) } ?? [:]
+        let tableX = 3 + nameWidth + 1 + 4 + others.count * 4 + 2
+        for (i, k) in rubric.criteria.enumerated() {
+            let selected = i == s.criterion
+            var line = (selected ? " > " : "   ") + "\(k.name.text(s.lang)) (\(rubric.weight(of: k, in: p.cluster)))".padded(to: nameWidth)
+            line += " " + (recused ? "–" : mine[k.id].map(String.init) ?? "_").padded(to: 4, right: true)
+            for o in others {
+                let v: String = if o.isRecused(from: p.producer) { "×" }
+                    else if !reveal { "·" }
+                    else { s.round.sheet(product: p.id, curator: o.id)[k.id].map(String.init) ?? "_" }
+                line += " " + v.padded(to: 3, right: true)
+            }
+            c.put(line, x: 0, y: y, style: selected ? .bold : [])
+            if selected { c.style(row: y, count: tableX - 2, [.reverse, .bold]) }
+            // The anchor of the point given, beside the row.
+            if let v = mine[k.id], k.anchors.indices.contains(v - rubric.scaleMin) {
+                c.put("\(v): " + k.anchors[v - rubric.scaleMin].text(s.lang), x: tableX, y: y, style: .dim)
+            }
+            y += 1
+        }
+        y += 1
+        let note: String, noteStyle: Style
+        if recused, let me, let conflict = me.conflicts.first(where: { $0.producer == p.producer }) {
+            note = tr(.recusedNote, s.lang, conflict.reason); noteStyle = .warning
+        } else {
+            note = reveal ? aggregateText(s, r) : tr(.blindNote, s.lang); noteStyle = reveal ? .accent : .dim
+        }
+        for line in note.wrapped(to: body.width - 2).prefix(2) { c.put(" " + line, x: 0, y: y, style: noteStyle); y += 1 }
+        y += 1
+        // The scale of the selected criterion, point by point.
+        let k = rubric.criteria[min(s.criterion, rubric.criteria.count - 1)]
+        if y < end - 1 { c.put(" " + tr(.anchorsHeader, s.lang, k.name.text(s.lang)), x: 0, y: y, style: .bold); y += 1 }
+        for (i, anchor) in k.anchors.enumerated() where y < end - 1 {
+            c.put("   \(rubric.scaleMin + i)  \(anchor.text(s.lang))", x: 0, y: y, style: mine[k.id] == rubric.scaleMin + i ? .accent : [])
+            y += 1
+        }
+        // The product's history, newest first, in what room is left.
+        if y < end - 2 {
+            y += 1
+            c.put(" " + tr(.historyHeader, s.lang), x: 0, y: y, style: .bold); y += 1
+            let history = s.round.history(product: p.id)
+            if history.isEmpty, y < end { c.put("   " + tr(.noHistory, s.lang), x: 0, y: y, style: .dim) }
+            for e in history.reversed() where y < end {
+                // Before one's own sheet is complete, other curators' scores stay out of the history too.
+                if !reveal, case let .score(_, who, _, _, _) = e.change, who != me?.id { continue }
+                if !reveal, case let .batch(list) = e.change, case let .score(_, who, _, _, _)? = list.first, who != me?.id { continue }
+                c.put("   rev \(e.revision) · \(e.at) · \(e.by) · \(e.summary(s.lang))", x: 0, y: y, style: .dim)
+                y += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import KurasiCore
+
+extension View {
+    // The help: the keys of the screen underneath, then the keys of every screen, from the keymaps.
+
+    static func help(_ s: State, _ c: inout Canvas) {
+        titleBar(s, &c, left: tr(.helpTitle, s.lang))
+        var y = s.layout.body.y + 1
+        func section(_ groups: [BindingGroup]) {
+            for b in groups where y < s.layout.body.bottom {
+                let keys = b.keys.map { $0.label(s.lang) }.joined(separator: " ")
+                c.put("  " + keys.padded(to: 22) + " " + tr(b.help, s.lang), x: 0, y: y)
+                y += 1
+            }
+        }
+        section(Keymap.table(s.screen))
+        y += 1
+        if y < s.layout.body.bottom { c.put(" " + tr(.helpGlobal, s.lang), x: 0, y: y, style: .bold); y += 1 }
+        section(Keymap.global)
+        c.put(" " + tr(.helpClose, s.lang), x: 0, y: s.layout.status, style: .dim)
+    }
+}

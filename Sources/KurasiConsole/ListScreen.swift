@@ -1,0 +1,127 @@
+import KurasiCore
+
+extension View {
+    // The product list: tabs, column header, rows, and the selected product in a strip under
+    // the list or in a pane beside it.
+
+    struct Columns {
+        var rank = 3, id = 6, name = 20, producer = 16, kelurahan = 0, score = 5, count = 3, mark = 1, pin = 7
+        /// `idWidth` and `countWidth` grow with the round (P-00001 at province size, 20/20 curators),
+        /// so that neither an id nor a count is ever cut.
+        init(width: Int, idWidth: Int = 6, countWidth: Int = 3) {
+            id = max(id, idWidth); count = max(count, countWidth)
+            let fixed = 1 + rank + 1 + id + 1 + 1 + score + 1 + count + mark + 1 + pin
+            var flex = max(12, width - fixed - 2)
+            if flex >= 40 { kelurahan = min(16, flex / 4); flex -= kelurahan + 1 }
+            name = max(6, flex * 55 / 100)
+            producer = max(4, flex - name - 1)
+        }
+    }
+
+    static func list(_ s: State, _ c: inout Canvas) {
+        titleBar(s, &c, left: "\(tr(.appName, s.lang)) · \(s.round.round.title)")
+        let layout = s.layout, list = s.list
+        let listWidth = layout.listWidth
+        // Tabs, sort and filter.
+        var x = 1
+        for cluster in Cluster.allCases {
+            let total = s.rankings[cluster]?.count ?? 0
+            // With a filter, each tab says how many match, so a match in the other cluster shows.
+            let label = list.filter.isEmpty ? "\(cluster.label(s.lang)) \(total)"
+                : "\(cluster.label(s.lang)) \(s.rows[cluster]?.count ?? 0)/\(total)"
+            let active = cluster == list.cluster
+            x += c.put(active ? "[ \(label) ]" : "  \(label)  ", x: x, y: layout.tabs, style: active ? [.bold, .accent] : .dim) + 1
+        }
+        var right = tr(.sortLabel, s.lang, tr(list.sort.label, s.lang))
+        if list.editingFilter { right += "   " + tr(.filterEditing, s.lang, list.filter) }
+        else if !list.filter.isEmpty { right += "   " + tr(.filterLabel, s.lang, list.filter) }
+        let rightText = right.clipped(to: max(0, listWidth - x - 2))
+        c.put(rightText, x: max(x, listWidth - rightText.columns - 1), y: layout.tabs, style: list.editingFilter ? .bold : [])
+
+        let col = Columns(width: listWidth, idWidth: s.idWidth,
+                          countWidth: "\(s.round.curators.count)/\(s.round.curators.count)".count)
+        var header = " " + tr(.colRank, s.lang).padded(to: col.rank, right: true) + " " + tr(.colID, s.lang).padded(to: col.id)
+        header += " " + tr(.colProduct, s.lang).padded(to: col.name) + " " + tr(.colProducer, s.lang).padded(to: col.producer)
+        if col.kelurahan > 0 { header += " " + tr(.colKelurahan, s.lang).padded(to: col.kelurahan) }
+        header += " " + tr(.colScore, s.lang).padded(to: col.score, right: true) + " " + tr(.colCurators, s.lang).padded(to: col.count, right: true)
+        header += "  " + tr(.colPin, s.lang)
+        c.put(header, x: 0, y: layout.columnHeader, limit: listWidth, style: .bold)
+
+        let rows = list.visibleRows
+        let top = list.firstRow, area = layout.rows
+        if rows.isEmpty {
+            let text = list.filter.isEmpty ? tr(.emptyList, s.lang) : tr(.emptyFilter, s.lang, list.filter)
+            c.put(" " + text, x: 0, y: area.y, limit: listWidth, style: .dim)
+        }
+        for i in 0..<area.height {
+            let index = top + i
+            guard index < rows.count else { break }
+            let r = rows[index]
+            let y = area.y + i
+            c.put(row(s, r, col), x: 0, y: y, limit: listWidth)
+            if index == list.selectedIndex { c.style(row: y, count: listWidth, .reverse) }
+            else if !r.eligible { c.style(row: y, count: listWidth, .dim) }
+        }
+        if let x = layout.sideDivider, let side = layout.side {
+            for y in layout.body.y..<layout.body.bottom { c.put("│", x: x, y: y, style: .dim) }
+            if let r = list.selected { sidePane(s, r, &c, side) }
+        } else if let y = layout.stripDivider, let strip = layout.strip {
+            c.put(String(repeating: "─", count: layout.width), x: 0, y: y, style: .dim)
+            if let r = list.selected { self.strip(s, r, &c, strip) }
+        }
+    }
+
+    static func row(_ s: State, _ r: RankedProduct, _ col: Columns) -> String {
+        let producer = s.round.producer(r.product.producer)
+        let reveal = s.revealsScores(of: r.product)
+        let a = r.aggregate
+        let score = reveal ? fmt(a.score) : "?"
+        let coverage = s.round.coverage(r.product)
+        let disputed = reveal && a.count > 1 && a.spread >= s.round.round.settings.disagreementThreshold
+        let pin: String = if let slot = r.pinnedSlot { "★\(slot)" }
+            else if let why = r.ineligibility.first { "⊘ \(why.mark)" }
+            else { "" }
+        var line = " " + (r.rank.map(String.init) ?? "–").padded(to: col.rank, right: true) + " " + r.product.id.padded(to: col.id)
+        line += " " + r.product.name.padded(to: col.name) + " " + (producer?.name ?? "").padded(to: col.producer)
+        if col.kelurahan > 0 { line += " " + (producer?.kelurahan ?? "").padded(to: col.kelurahan) }
+        line += " " + score.padded(to: col.score, right: true) + " " + "\(coverage.scored)/\(coverage.possible)".padded(to: col.count, right: true)
+        line += (disputed ? "⚑" : " ") + " " + pin
+        return line
+    }
+
+    /// Two lines about the selected product under the list (narrow terminals).
+    static func strip(_ s: State, _ r: RankedProduct, _ c: inout Canvas, _ area: Rect) {
+        let y = area.y
+        let p = r.product
+        let producer = s.round.producer(p.producer)
+        var first = [producer?.name ?? p.producer]
+        if let pr = producer { first.append("\(pr.kelurahan), \(pr.kecamatan)") }
+        first.append(permitsText(s, p))
+        c.put(" " + first.joined(separator: " · "), x: 0, y: y)
+        var second: [String] = []
+        if let price = p.price { second.append(tr(.price, s.lang, rupiah(price))) }
+        if let cap = p.capacity { second.append(tr(.capacityPerMonth, s.lang, rupiah(cap.amount), cap.unit)) }
+        second.append(r.eligible ? tr(.eligible, s.lang) : tr(.ineligible, s.lang, r.ineligibility.map { $0.text(s.lang) }.joined(separator: "; ")))
+        c.put(" " + second.joined(separator: " · "), x: 0, y: y + 1, style: r.eligible ? [] : .warning)
+    }
+
+    /// The detail beside the list (wide terminals).
+    /// The product's facts, its aggregate and its history, newest first, in what room is left.
+    static func sidePane(_ s: State, _ r: RankedProduct, _ c: inout Canvas, _ area: Rect) {
+        var y = area.y
+        let p = r.product
+        func line(_ text: String, _ style: Style = []) {
+            guard y < area.bottom else { return }
+            c.put(text, x: area.x, y: y, limit: area.width, style: style); y += 1
+        }
+        line("\(p.id) \(p.name)", .bold)
+        for l in facts(s, r) { line(l.0, l.1) }
+        y += 1
+        let reveal = s.revealsScores(of: p)
+        line(reveal ? aggregateText(s, r) : tr(.blindNote, s.lang), .dim)
+        y += 1
+        for e in s.round.history(product: p.id).suffix(max(0, area.bottom - y - 1)).reversed() {
+            line("rev \(e.revision) \(e.by) " + e.summary(s.lang), .dim)
+        }
+    }
+}

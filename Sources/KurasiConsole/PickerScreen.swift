@@ -1,0 +1,23 @@
+import KurasiCore
+
+extension View {
+    // The curator picker: who is scoring at this terminal.
+
+    static func picker(_ s: State, _ c: inout Canvas) {
+        titleBar(s, &c, left: "\(tr(.appName, s.lang)) · \(s.round.round.title)")
+        let body = s.layout.body
+        c.put(" " + tr(.pickerTitle, s.lang), x: 0, y: body.y + 1, style: .bold)
+        c.put(" " + tr(.pickerHint, s.lang), x: 0, y: body.y + 2, style: .dim)
+        for (i, k) in s.round.curators.enumerated() {
+            let y = body.y + 4 + i
+            guard y < body.bottom else { break }
+            let role = tr(k.role == .chair ? .roleChair : .roleCurator, s.lang)
+            var line = "   \(k.id.padded(to: 4)) \(k.name.padded(to: 28)) \(role)"
+            if !k.conflicts.isEmpty {
+                line += " · " + tr(.conflictsLabel, s.lang, k.conflicts.map(\.producer).joined(separator: ", "))
+            }
+            c.put(line, x: 0, y: y)
+            if i == s.pickerCursor { c.style(row: y, .reverse) }
+        }
+    }
+}

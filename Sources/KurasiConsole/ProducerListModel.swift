@@ -1,0 +1,74 @@
+import KurasiCore
+
+/// Which producers the producers screen shows.
+public enum ProducerTab: CaseIterable, Hashable, Sendable {
+    case pending, valid, rejected, all
+
+    func shows(_ p: Producer) -> Bool {
+        switch self {
+        case .pending: p.validation.status == .pending
+        case .valid: p.validation.status == .valid
+        case .rejected: p.validation.status == .rejected
+        case .all: true
+        }
+    }
+
+    var label: T {
+        switch self {
+        case .pending: .tabPending
+        case .valid: .tabValid
+        case .rejected: .tabRejected
+        case .all: .tabAll
+        }
+    }
+}
+
+/// The producers screen's list: the tab, its rows (positions into the round's producers, in
+/// store order), the cursor, the scroll position and the producers marked with Space.
+public struct ProducerListModel: Sendable {
+    public var tab: ProducerTab = .pending
+    public private(set) var rows: [Int] = []
+    public private(set) var cursor = 0
+    public private(set) var top = 0
+    /// Marked producers (ids): a, x and z apply to all of them at once.
+    public var marked: Set<String> = []
+    /// Per producer: the other entry it looks like a duplicate of.
+    public private(set) var duplicates: [String: String] = [:]
+    /// Per producer: how many products it has.
+    public private(set) var productCounts: [String: Int] = [:]
+
+    public init() {}
+
+    /// Take a new round: the marks, counts and rows follow it.
+    mutating func reindex(_ round: Round) {
+        duplicates = round.duplicateSuspects()
+        productCounts = [:]
+        for p in round.products { productCounts[p.producer, default: 0] += 1 }
+        let ids = Set(round.producers.map(\.id))
+        marked = marked.filter { ids.contains($0) }
+        refilter(round)
+    }
+
+    mutating func refilter(_ round: Round) {
+        rows = round.producers.indices.filter { tab.shows(round.producers[$0]) }
+        cursor = max(0, min(cursor, rows.count - 1))
+    }
+
+    mutating func move(to index: Int) { cursor = max(0, min(rows.count - 1, index)) }
+
+    mutating func keepCursorVisible(rows height: Int) {
+        if cursor < top { top = cursor }
+        if cursor >= top + height { top = cursor - height + 1 }
+        top = max(0, min(top, max(0, rows.count - height)))
+    }
+
+    public func selected(in round: Round) -> Producer? {
+        rows.indices.contains(cursor) && round.producers.indices.contains(rows[cursor]) ? round.producers[rows[cursor]] : nil
+    }
+
+    /// What a validation key applies to: the marked producers, else the selected one.
+    func targets(in round: Round) -> [String] {
+        if !marked.isEmpty { return round.producers.map(\.id).filter(marked.contains) }
+        return selected(in: round).map { [$0.id] } ?? []
+    }
+}

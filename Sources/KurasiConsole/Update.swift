@@ -1,0 +1,444 @@
+import KurasiCore
+
+/// The console's one way of changing: a message in, the new state and the effects it asks for
+/// out. Pure: no store, no clock, no terminal; the runtime performs the effects and answers with
+/// messages.
+public func update(_ state: inout State, _ msg: Msg) -> [Effect] {
+    switch msg {
+    case let .resize(width, height):
+        state.layout = Layout(width: width, height: height)
+        state.keepCursorVisible()
+        return []
+    case .tick:
+        // One refresh at a time, and none while a commit is under way (it brings the latest round).
+        guard state.pending == nil, !state.refreshing else { return [] }
+        state.refreshing = true
+        return [.refresh]
+    case let .refreshed(round):
+        state.refreshing = false
+        guard let round, round.revision != state.round.revision else { return [] }
+        let since = round.revision > state.round.revision
+            ? Array(round.events.reversed().prefix { $0.revision > state.round.revision }.reversed()) : nil
+        state.setRound(round, events: since)
+        state.keepCursorVisible()
+        state.message = Message(text: tr(.updatedElsewhere, state.lang, round.revision), isWarning: false)
+        return []
+    case let .committed(answer):
+        var effects = state.committed(answer)
+        // Keys typed while the store was busy, in order, until one of them commits again.
+        while state.pending == nil, !state.queued.isEmpty {
+            effects += state.handle(state.queued.removeFirst())
+        }
+        return effects
+    case let .key(key):
+        if state.pending != nil {
+            state.enqueue(key)
+            return []
+        }
+        return state.handle(key)
+    }
+}
+
+extension State {
+    /// How many keys may wait for a slow store; more are dropped (a key held down, a cat on the keyboard).
+    static let queueLimit = 256
+
+    mutating func committed(_ answer: Committed) -> [Effect] {
+        let pending = self.pending
+        self.pending = nil
+        switch answer {
+        case let .saved(round, event):
+            saveFailed = false
+            setRound(round, events: event.map { [$0] } ?? [])
+            if let event { message = Message(text: event.summary(lang), isWarning: false) }
+            // Move on when the score stands, also when it was already that value.
+            if pending?.advance == true, criterion < round.rubric.criteria.count - 1 { criterion += 1 }
+            if pending?.clearsMarks == true { producerList.marked = [] }
+            if pending?.closesForm == true { form = nil }
+        case let .refused(refusal, latest):
+            setRound(latest, events: nil)
+            refuse(refusal)
+            if case let .invalidField(problem) = refusal { focusField(problem.field) }
+        case let .failed(text):
+            saveFailed = true
+            message = Message(text: tr(.storeError, lang, text), isWarning: true)
+        }
+        keepCursorVisible()
+        return []
+    }
+
+    mutating func handle(_ key: Key) -> [Effect] {
+        if showHelp { showHelp = false; return [] }
+        if form != nil { return handleForm(key) }
+        if prompt != nil { return handlePrompt(key) }
+        if list.editingFilter, let effects = handleFilter(key) { return effects }
+        guard let action = Keymap.action(for: key, on: screen) else { return [] }
+        return perform(action)
+    }
+
+    // MARK: Text input
+
+    /// A key while the filter is being typed; nil when the key is for the list instead.
+    mutating func handleFilter(_ key: Key) -> [Effect]? {
+        switch key {
+        case .enter: list.editingFilter = false
+        case .escape: list.editingFilter = false; list.filter = ""; refilter()
+        case .backspace, .delete: if !list.filter.isEmpty { list.filter.removeLast(); refilter() }
+        case let .char(c): list.filter.append(c); refilter(); list.move(to: 0)
+        case .up, .down, .pageUp, .pageDown:
+            list.editingFilter = false
+            return nil
+        default: break
+        }
+        keepCursorVisible()
+        return []
+    }
+
+    mutating func handlePrompt(_ key: Key) -> [Effect] {
+        guard var prompt else { return [] }
+        switch key {
+        case .escape:
+            self.prompt = nil
+            message = Message(text: tr(.cancelled, lang), isWarning: false)
+        case .backspace, .delete:
+            if !prompt.text.isEmpty { prompt.text.removeLast() }
+            self.prompt = prompt
+        case let .char(c):
+            prompt.text.append(c); self.prompt = prompt
+        case .enter:
+            self.prompt = nil
+            switch prompt.purpose {
+            case let .pinReason(product): return commit(.pin(product: product, slot: nil, reason: prompt.text))
+            case .reopenReason: return commit(.reopen(reason: prompt.text))
+            case let .rejectReason(producers): return validate(producers, .rejected, reason: Self.rejectionReason(prompt.text))
+            }
+        default: break
+        }
+        return []
+    }
+
+    mutating func handleForm(_ key: Key) -> [Effect] {
+        guard var f = form else { return [] }
+        let last = f.fields.count - 1
+        switch key {
+        case .escape:
+            form = nil
+            message = Message(text: tr(.cancelled, lang), isWarning: false)
+            return []
+        case .up, .backTab: f.focus = max(0, f.focus - 1)
+        case .down, .tab: f.focus = min(last, f.focus + 1)
+        case .left, .right:
+            if f.fields[f.focus].isChoice {
+                let n = f.fields[f.focus].choices.count
+                f.fields[f.focus].chosen = (f.fields[f.focus].chosen + (key == .right ? 1 : n - 1)) % n
+            }
+        case .backspace, .delete:
+            if !f.fields[f.focus].isChoice, !f.fields[f.focus].text.isEmpty { f.fields[f.focus].text.removeLast() }
+        case let .char(c):
+            if f.fields[f.focus].isChoice {
+                if c == " " { f.fields[f.focus].chosen = (f.fields[f.focus].chosen + 1) % f.fields[f.focus].choices.count }
+            } else {
+                f.fields[f.focus].text.append(c)
+            }
+        case .enter where f.focus < last: f.focus += 1
+        case .enter, .ctrl("s"):
+            form = f
+            return submitForm(f)
+        default: break
+        }
+        form = f
+        return []
+    }
+
+    mutating func submitForm(_ f: Form) -> [Effect] {
+        switch f.command() {
+        case let .success(command):
+            let effects = commit(command)
+            pending?.closesForm = true
+            return effects
+        case let .failure(problem):
+            message = Message(text: problem.text(lang), isWarning: true)
+            focusField(problem.field)
+            return []
+        }
+    }
+
+    /// Put the form's cursor on the field a problem names.
+    mutating func focusField(_ name: String) {
+        if let i = form?.fields.firstIndex(where: { $0.name == name }) { form?.focus = i }
+    }
+
+    // MARK: Actions
+
+    mutating func perform(_ action: Action) -> [Effect] {
+        switch action {
+        case .quit: return [.quit]
+        case .help: showHelp = true
+        case .redraw:
+            message = Message(text: tr(.redrawn, lang), isWarning: false)
+            return [.redraw]
+        case .curators:
+            if screen != .curators { returnScreen = screen }
+            pickerCursor = round.curators.firstIndex { $0.id == curator } ?? 0
+            screen = .curators
+        case .producers:
+            screen = .producers
+            keepCursorVisible()
+        case .newProduct:
+            if screen == .producers, let p = producerList.selected(in: round) { form = .product(of: p.id) }
+            if screen == .producer, let id = producerDetail { form = .product(of: id) }
+        case .newPermit:
+            if screen == .detail, let p = detail?.product { form = .permit(of: p.id) }
+        case .editProduct:
+            if screen == .detail, let p = detail?.product { form = .edit(p) }
+        case .newCurator:
+            let n = round.curators.compactMap { $0.id.hasPrefix("K") ? Int($0.id.dropFirst()) : nil }.max() ?? 0
+            form = .curator(next: "K\(n + 1)")
+        case .board:
+            if screen != .board { returnScreen = screen == .curators ? .list : screen }
+            screen = .board
+        case .undo: return commit(.undo)
+        case .finalize: return commit(.finalize)
+        case .reopen:
+            guard round.isFinal else { refuse(.notFinal); return [] }
+            guard activeCurator?.role == .chair else { refuse(.chairOnly(curator: curator ?? "–")); return [] }
+            prompt = Prompt(purpose: .reopenReason)
+        case .back:
+            switch screen {
+            case .detail: screen = .list
+            case .board: screen = returnScreen == .board ? .list : returnScreen
+            case .curators: if curator != nil { screen = returnScreen == .curators ? .list : returnScreen }
+            case .list:
+                if !list.filter.isEmpty { list.filter = ""; refilter(); keepCursorVisible() }
+            case .producers:
+                // Esc first lets go of the marks, then leaves.
+                if !producerList.marked.isEmpty { producerList.marked = [] } else { screen = .list }
+            case .producer: screen = .producers
+            }
+        default:
+            switch screen {
+            case .list: return listAction(action)
+            case .detail: return detailAction(action)
+            case .curators: pickerAction(action)
+            case .producers: return producersAction(action)
+            case .producer: return producerAction(action)
+            case .board: break
+            }
+        }
+        return []
+    }
+
+    mutating func listAction(_ action: Action) -> [Effect] {
+        var effects: [Effect] = []
+        let page = layout.page
+        switch action {
+        case .up: list.move(to: selectedIndex - 1)
+        case .down: list.move(to: selectedIndex + 1)
+        case .pageUp: list.move(to: selectedIndex - page)
+        case .pageDown: list.move(to: selectedIndex + page)
+        case .top: list.move(to: 0)
+        case .bottom: list.move(to: visibleRows.count - 1)
+        case .nextCluster, .previousCluster:
+            list.cluster = list.cluster == .mamin ? .nonMamin : .mamin
+        case .filter: list.editingFilter = true
+        case .sort:
+            let all = Sort.allCases
+            list.sort = all[(all.firstIndex(of: list.sort)! + 1) % all.count]
+            refilter()
+        case .open:
+            if let row = selected { openDetail(row.product.id) }
+        case .nextUnscored: nextUnscored(open: false)
+        case .pin:
+            if let row = selected { effects = togglePin(row.product.id) }
+        default: break
+        }
+        keepCursorVisible()
+        return effects
+    }
+
+    mutating func detailAction(_ action: Action) -> [Effect] {
+        guard let product = detail?.product else { screen = .list; return [] }
+        let criteria = round.rubric.criteria
+        switch action {
+        case .up: criterion = max(0, criterion - 1)
+        case .down: criterion = min(criteria.count - 1, criterion + 1)
+        case let .score(n):
+            return commit(.score(product: product.id, points: [criteria[criterion].id: n]), advance: true)
+        case .clear:
+            return commit(.score(product: product.id, points: [criteria[criterion].id: nil]))
+        case .previousProduct, .nextProduct:
+            guard let rows = rows[product.cluster] else { return [] }
+            guard let i = rows.firstIndex(where: { $0.product.id == product.id }) else { return [] }
+            let j = action == .nextProduct ? min(rows.count - 1, i + 1) : max(0, i - 1)
+            openDetail(rows[j].product.id)
+        case .nextUnscored: nextUnscored(open: true)
+        case .pin: return togglePin(product.id)
+        default: break
+        }
+        return []
+    }
+
+    mutating func producersAction(_ action: Action) -> [Effect] {
+        var effects: [Effect] = []
+        let page = layout.page, cursor = producerList.cursor
+        switch action {
+        case .up: producerList.move(to: cursor - 1)
+        case .down: producerList.move(to: cursor + 1)
+        case .pageUp: producerList.move(to: cursor - page)
+        case .pageDown: producerList.move(to: cursor + page)
+        case .top: producerList.move(to: 0)
+        case .bottom: producerList.move(to: producerList.rows.count - 1)
+        case .nextCluster, .previousCluster:
+            let all = ProducerTab.allCases
+            let i = all.firstIndex(of: producerList.tab)! + (action == .nextCluster ? 1 : all.count - 1)
+            producerList.tab = all[i % all.count]
+            producerList.refilter(round)
+            producerList.move(to: 0)
+        case .mark:
+            if let p = producerList.selected(in: round) {
+                if producerList.marked.remove(p.id) == nil { producerList.marked.insert(p.id) }
+                producerList.move(to: cursor + 1)
+            }
+        case .nextPending:
+            let rows = producerList.rows
+            let next = rows.indices.dropFirst(cursor + 1).first { round.producers[rows[$0]].validation.status == .pending }
+            if let next { producerList.move(to: next) } else { message = Message(text: tr(.nothingPending, lang), isWarning: false) }
+        case .open:
+            if let p = producerList.selected(in: round) { producerDetail = p.id; screen = .producer }
+        case .validate: effects = validate(producerList.targets(in: round), .valid)
+        case .makePending: effects = validate(producerList.targets(in: round), .pending)
+        case .reject:
+            let targets = producerList.targets(in: round)
+            if !targets.isEmpty, requireCurator() != nil { prompt = Prompt(purpose: .rejectReason(producers: targets)) }
+        default: break
+        }
+        keepCursorVisible()
+        return effects
+    }
+
+    /// The producer screen: the keys decide about this one producer, whatever is marked.
+    mutating func producerAction(_ action: Action) -> [Effect] {
+        guard let id = producerDetail, round.producer(id) != nil else { screen = .producers; return [] }
+        switch action {
+        case .validate: return validate([id], .valid)
+        case .makePending: return validate([id], .pending)
+        case .reject:
+            if requireCurator() != nil { prompt = Prompt(purpose: .rejectReason(producers: [id])) }
+        default: break
+        }
+        return []
+    }
+
+    /// Validate, reject or return producers to pending: one producer, or the marked ones as one event.
+    mutating func validate(_ producers: [String], _ status: ValidationStatus, reason: String? = nil) -> [Effect] {
+        guard !producers.isEmpty else { return [] }
+        let command: Command = producers.count == 1
+            ? .validate(producer: producers[0], status: status, reason: reason)
+            : .validateMany(producers.map { ValidationDecision(producer: $0, status: status, reason: reason) })
+        let effects = commit(command)
+        pending?.clearsMarks = screen == .producers && (producers.count > 1 || !producerList.marked.isEmpty)
+        return effects
+    }
+
+    /// A rejection reason as typed in the prompt: 1, 2 or 3 for the standard ones, else the text
+    /// ("duplikat dari U-0102" and the standard texts are recognised).
+    static func rejectionReason(_ text: String) -> String {
+        switch String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) {
+        case "1": RejectionReason.notFound.stored
+        case "2": RejectionReason.closed.stored
+        case "3": RejectionReason.notProducer.stored
+        case "": ""
+        default: RejectionReason.parse(text).stored
+        }
+    }
+
+    mutating func pickerAction(_ action: Action) {
+        let count = round.curators.count
+        switch action {
+        case .up: pickerCursor = max(0, pickerCursor - 1)
+        case .down: pickerCursor = min(count - 1, pickerCursor + 1)
+        case .open:
+            guard round.curators.indices.contains(pickerCursor) else { return }
+            let c = round.curators[pickerCursor]
+            curator = c.id
+            screen = returnScreen == .curators ? .list : returnScreen
+            message = Message(text: tr(.activeCurator, lang, "\(c.name) (\(c.id))"), isWarning: false)
+        default: break
+        }
+    }
+
+    // MARK: Helpers
+
+    mutating func keepCursorVisible() {
+        list.keepCursorVisible(rows: layout.rows.height)
+        producerList.keepCursorVisible(rows: layout.rows.height)
+    }
+
+    mutating func openDetail(_ id: String) {
+        detailProduct = id
+        if let p = round.product(id) { list.select(id, in: p.cluster) }
+        criterion = firstOpenCriterion(id)
+        screen = .detail
+        keepCursorVisible()
+    }
+
+    /// The first criterion the active curator has not scored on this product (else the first).
+    func firstOpenCriterion(_ product: String) -> Int {
+        guard let c = curator else { return 0 }
+        let sheet = round.sheet(product: product, curator: c)
+        return round.rubric.criteria.firstIndex { sheet[$0.id] == nil } ?? 0
+    }
+
+    mutating func nextUnscored(open: Bool) {
+        guard let curator = requireCurator() else { return }
+        let rows = visibleRows
+        guard !rows.isEmpty else { return }
+        let start = open ? (rows.firstIndex { $0.product.id == detailProduct } ?? selectedIndex) : selectedIndex
+        for step in 1...rows.count {
+            let r = rows[(start + step) % rows.count]
+            if curator.isRecused(from: r.product.producer) { continue }
+            if !round.isComplete(round.sheet(product: r.product.id, curator: curator.id)) {
+                if open { openDetail(r.product.id) } else { list.move(to: (start + step) % rows.count); keepCursorVisible() }
+                return
+            }
+        }
+        message = Message(text: tr(.nothingUnscored, lang), isWarning: false)
+    }
+
+    mutating func togglePin(_ product: String) -> [Effect] {
+        guard let curator = requireCurator() else { return [] }
+        if round.pin(of: product) != nil { return commit(.unpin(product: product)) }
+        // Ask for a reason only when the rules would ask for one, and only then.
+        do { _ = try round.plan(.pin(product: product, slot: nil, reason: nil), by: curator.id, at: "") } catch {
+            if case .reasonRequired = error {
+                prompt = Prompt(purpose: .pinReason(product: product))
+                return []
+            }
+        }
+        return commit(.pin(product: product, slot: nil, reason: nil))
+    }
+
+    mutating func requireCurator() -> Curator? {
+        if let c = activeCurator { return c }
+        message = Message(text: tr(.chooseCuratorFirst, lang), isWarning: true)
+        return nil
+    }
+
+    mutating func refuse(_ refusal: Refusal) {
+        message = Message(text: refusal.text(lang), isWarning: true)
+    }
+
+    /// Ask the store to apply a command as the active curator; the answer comes as `.committed`.
+    mutating func commit(_ command: Command, advance: Bool = false) -> [Effect] {
+        guard let curator = requireCurator() else { return [] }
+        pending = PendingCommit(command: command, advance: advance)
+        return [.commit(command, by: curator.id)]
+    }
+}
+
+extension State {
+    /// Queue a key for after the pending commit, within the limit.
+    mutating func enqueue(_ key: Key) {
+        if queued.count < Self.queueLimit { queued.append(key) }
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import KurasiConsole
+import KurasiCore
+import KurasiStore
+import KurasiTerminal
+
+/// Runs the console on a store: feeds `update` the terminal's keys, sizes and ticks, and performs
+/// the effects it returns. The store's work (a commit under the lock, a refresh) happens on a
+/// worker thread, so an edit waiting for another terminal's lock shows "menyimpan…" while the
+/// screen keeps answering; its answer comes back as a message. The clock (`KURASI_NOW` fixes it)
+/// and the environment are read here, never in KurasiConsole.
+public final class ConsoleRuntime: TerminalProgram {
+    public private(set) var state: State
+    public private(set) var isFinished = false
+    private var redrawRequested = false
+    private let worker: StoreWorker
+
+    /// How long a commit may take before the status line says "menyimpan…": a quick save shows
+    /// no flicker; a slow one is visible.
+    public var quietSave: TimeInterval = 0.1
+
+    public init(store: Store, lang: Language, curator: String?,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
+        let handle = try StoreHandle(store: store)
+        worker = StoreWorker(handle: handle, clock: Self.clock(environment))
+        state = State(round: handle.round, lang: lang, curator: curator)
+        // What loading found worth telling (a torn last journal line dropped), once.
+        if let warning = handle.warnings.first { state.message = Message(text: warning, isWarning: true) }
+    }
+
+    /// The time edits are stamped with: `KURASI_NOW` when set (tests, demonstrations), else now.
+    static func clock(_ environment: [String: String]) -> @Sendable () -> String {
+        if let fixed = environment["KURASI_NOW"], !fixed.isEmpty { return { fixed } }
+        return { ISO8601DateFormatter().string(from: Date()) }
+    }
+
+    /// Open the console on a terminal until it quits; returns the exit status (see `Terminal.run`).
+    /// The curator is `curator`, else `$KURASI_CURATOR`, else chosen in the picker.
+    public static func run(store: Store, lang: Language, curator: String?,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> Int32 {
+        let chosen = curator.flatMap { $0.isEmpty ? nil : $0 } ?? environment["KURASI_CURATOR"].flatMap { $0.isEmpty ? nil : $0 }
+        let runtime = try ConsoleRuntime(store: store, lang: lang, curator: chosen, environment: environment)
+        let status = Terminal.run(runtime)
+        runtime.close()
+        return status
+    }
+
+    // MARK: Messages and effects
+
+    public func send(_ msg: Msg) {
+        perform(update(&state, msg))
+    }
+
+    func perform(_ effects: [Effect]) {
+        for effect in effects {
+            switch effect {
+            case .quit: isFinished = true
+            case .redraw: redrawRequested = true
+            case .refresh: worker.submit(.refresh)
+            case let .commit(command, curator):
+                worker.submit(.commit(command, by: curator))
+                // Most saves take milliseconds: wait that long, so the screen does not flash
+                // "menyimpan…" on every key; a save waiting for a lock shows it.
+                if worker.waitForAnswer(timeout: quietSave) { deliverAnswers() }
+            }
+        }
+    }
+
+    /// Hand the worker's answers to `update`, in the order they came.
+    func deliverAnswers() {
+        for answer in worker.takeAnswers() { send(answer) }
+    }
+
+    /// Wait (at most `timeout`) until the store has answered everything asked of it, delivering
+    /// the answers (which may ask for more: keys typed meanwhile). False when it is still busy
+    /// (another terminal holds the lock).
+    @discardableResult
+    public func settle(timeout: TimeInterval = 30) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while true {
+            let idle = worker.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
+            deliverAnswers()
+            if idle, state.pending == nil, !state.refreshing { return true }
+            if !idle || Date() >= deadline { return false }
+        }
+    }
+
+    /// Finish the store's work and fold the journal into the snapshot for a quick next start.
+    public func close() {
+        _ = worker.waitUntilIdle(timeout: .infinity)
+        worker.stop()
+        try? worker.handle.compact()
+    }
+
+    // MARK: TerminalProgram
+
+    public func handle(_ input: TerminalInput) {
+        deliverAnswers()
+        switch input {
+        case let .key(key): send(.key(key))
+        case let .resize(width, height): send(.resize(width: width, height: height))
+        case .timeout: send(.tick)
+        }
+    }
+
+    public func frame() -> Canvas { View.render(state) }
+
+    /// While the store is working, look for its answer often; otherwise tick four times a second.
+    public var waitMilliseconds: Int32 {
+        state.pending != nil || state.refreshing ? 20 : Terminal.tickMilliseconds
+    }
+
+    public func takeRedrawRequest() -> Bool {
+        defer { redrawRequested = false }
+        return redrawRequested
+    }
+}
+
+/// One thread that does the store's work in the order asked, and keeps the answers until the main
+/// loop takes them. The StoreHandle is used only on this thread until `stop`.
+final class StoreWorker: @unchecked Sendable {
+    enum Job {
+        case commit(Command, by: String)
+        case refresh
+    }
+
+    let handle: StoreHandle
+    private let clock: @Sendable () -> String
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var answers: [Msg] = []
+    private var busy = false
+    private var stopping = false
+
+    init(handle: StoreHandle, clock: @escaping @Sendable () -> String) {
+        self.handle = handle
+        self.clock = clock
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "kurasi store"
+        thread.start()
+    }
+
+    func submit(_ job: Job) {
+        condition.lock()
+        jobs.append(job)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func takeAnswers() -> [Msg] {
+        condition.lock()
+        defer { answers = []; condition.unlock() }
+        return answers
+    }
+
+    /// Wait until an answer is there (true) or `timeout` passed (false).
+    func waitForAnswer(timeout: TimeInterval) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while answers.isEmpty {
+            if !condition.wait(until: deadline) { return !answers.isEmpty }
+        }
+        return true
+    }
+
+    /// Wait until every job is done (true) or `timeout` passed (false).
+    func waitUntilIdle(timeout: TimeInterval) -> Bool {
+        let deadline = timeout.isFinite ? Date(timeIntervalSinceNow: timeout) : Date.distantFuture
+        condition.lock()
+        defer { condition.unlock() }
+        while busy || !jobs.isEmpty {
+            if !condition.wait(until: deadline) { return !(busy || !jobs.isEmpty) }
+        }
+        return true
+    }
+
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func loop() {
+        Terminal.leaveSignalsToTheMainThread()
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty { condition.unlock(); return }
+            let job = jobs.removeFirst()
+            busy = true
+            condition.unlock()
+            let answer = perform(job)
+            condition.lock()
+            answers.append(answer)
+            busy = false
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    private func perform(_ job: Job) -> Msg {
+        switch job {
+        case .refresh:
+            // A store mid-replace or damaged by hand keeps the round we have; the next edit reports it.
+            let changed = (try? handle.refresh()) ?? false
+            return .refreshed(changed ? handle.round : nil)
+        case let .commit(command, curator):
+            let clock = self.clock
+            do {
+                // The edit is made under the lock against the latest round (other terminals' edits
+                // included); a refusal leaves the store untouched.
+                let outcome = try handle.commit { (latest: inout Round) -> Result<Event?, Refusal> in
+                    do throws(Refusal) { return .success(try latest.perform(command, by: curator, at: clock())) } catch { return .failure(error) }
+                }
+                switch outcome {
+                case let .success(event): return .committed(.saved(handle.round, event))
+                case let .failure(refusal): return .committed(.refused(refusal, latest: handle.round))
+                }
+            } catch let error as StoreError {
+                return .committed(.failed(error.description))
+            } catch {
+                return .committed(.failed("\(error)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import KurasiConsole
+import KurasiConsoleRuntime
+import KurasiCore
+import KurasiStore
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The runtime on a real store: effects performed, answers fed back as messages.
+@Suite struct RuntimeTests {
+    func copyOfMadiun() throws -> (String, Store) {
+        let dir = NSTemporaryDirectory() + "kurasi-console-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/kurasi.json"
+        try FileManager.default.copyItem(atPath: repoRoot.appendingPathComponent("fixtures/madiun-2020/kurasi.json").path, toPath: path)
+        return (dir, Store(path: path))
+    }
+
+    func runtime(_ store: Store, lang: Language = .en, curator: String = "K2") throws -> ConsoleRuntime {
+        let r = try ConsoleRuntime(store: store, lang: lang, curator: curator, environment: ["KURASI_NOW": "2020-10-15T09:00:00Z"])
+        r.handle(.resize(width: 80, height: 24))
+        return r
+    }
+
+    @Test func everyEditIsOnDiskTheMomentItIsAnswered() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try runtime(store, lang: .id)
+        app.handle(.key(.enter)); app.handle(.key(.char("4")))
+        #expect(app.settle())
+        let product = try #require(app.state.detailProduct)
+        let saved = try store.load()
+        #expect(saved.sheet(product: product, curator: "K2")["kualitas"] == 4)
+        #expect(saved.revision == madiun.revision + 1)
+        #expect(saved.events.last?.at == "2020-10-15T09:00:00Z")  // the clock is KURASI_NOW
+        #expect(app.state.criterion == 1)
+    }
+
+    @Test func anotherTerminalsEditShowsAfterATick() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try runtime(store)
+        // Another terminal scores as K4.
+        let other = try StoreHandle(store: Store(path: store.path))
+        _ = try other.commit { try $0.perform(.score(product: "P-0003", points: ["kualitas": 2]), by: "K4", at: "t") }
+        app.handle(.timeout)
+        #expect(app.settle())
+        #expect(app.state.round.revision == madiun.revision + 1)
+        #expect(app.state.round.sheet(product: "P-0003", curator: "K4")["kualitas"] == 2)
+        #expect(app.state.message?.text.contains("another terminal") == true)
+        // An edit made here builds on the other terminal's, never over it.
+        app.handle(.key(.enter)); app.handle(.key(.char("5")))
+        #expect(app.settle())
+        let round = try store.load()
+        #expect(round.revision == madiun.revision + 2)
+        #expect(round.sheet(product: "P-0003", curator: "K4")["kualitas"] == 2)
+    }
+
+    @Test func anEditAgainstAStaleRoundIsAppliedToTheLatest() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try runtime(store)
+        let other = try StoreHandle(store: Store(path: store.path))
+        _ = try other.commit { try $0.perform(.score(product: "P-0003", points: ["kualitas": 2]), by: "K4", at: "t") }
+        // No tick: the console has not seen the other edit, but its commit runs against the file.
+        app.handle(.key(.enter)); app.handle(.key(.char("1")))
+        #expect(app.settle())
+        #expect(app.state.round.revision == madiun.revision + 2)
+        #expect(app.state.round.sheet(product: "P-0003", curator: "K4")["kualitas"] == 2)
+        #expect(app.state.rankings[.mamin]! == app.state.round.ranking(.mamin))
+    }
+
+    /// The store cannot be written (its journal's place is taken by a directory; root cannot write
+    /// there either): the console says "not saved" and keeps running; nothing on disk changes.
+    @Test func aStoreThatCannotBeWrittenIsReportedAndTheConsoleKeepsRunning() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try runtime(store)
+        let before = try Data(contentsOf: URL(fileURLWithPath: store.path))
+        try FileManager.default.createDirectory(atPath: store.journalPath, withIntermediateDirectories: false)
+        app.handle(.key(.enter)); app.handle(.key(.char("4")))
+        #expect(app.settle())
+        #expect(app.state.saveFailed)
+        #expect(app.state.message?.text.hasPrefix("Not saved") == true)
+        #expect(app.state.criterion == 0)  // the score did not stand: the cursor stays
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store.path)) == before)
+        app.handle(.key(.escape))
+        #expect(app.state.screen == .list)
+    }
+
+    /// Another terminal holds the store's lock: the edit waits for it, the status line says so, and
+    /// the screen keeps answering (a resize, a tick); keys typed meanwhile are handled in order
+    /// once the edit is saved.
+    @Test func aCommitWaitingForAnotherTerminalsLockShowsSavingAndTheScreenKeepsAnswering() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try runtime(store)
+        let lock = open(store.path + ".lock", O_RDWR | O_CREAT, 0o600)
+        #expect(lock >= 0)
+        #expect(flock(lock, LOCK_EX) == 0)
+        app.handle(.key(.enter)); app.handle(.key(.char("4")))
+        #expect(app.state.pending != nil)
+        #expect(app.frame().text(row: 23).hasPrefix(" saving… · rev \(madiun.revision)"))
+        app.handle(.key(.char("5")))  // waits for the first
+        app.handle(.resize(width: 132, height: 40))
+        #expect(app.frame().width == 132)
+        #expect(app.frame().text(row: 39).hasPrefix(" saving…"))
+        app.handle(.timeout)  // no refresh while the store is busy
+        #expect(!app.state.refreshing)
+        #expect(!app.settle(timeout: 0.2))  // still waiting for the lock
+        #expect(!FileManager.default.fileExists(atPath: store.journalPath))  // nothing written yet
+        flock(lock, LOCK_UN); close(lock)
+        #expect(app.settle())
+        let product = try #require(app.state.detailProduct)
+        let round = try store.load()
+        #expect(round.sheet(product: product, curator: "K2") == ["kualitas": 4, "kemasan": 5])
+        #expect(app.state.criterion == 2)
+        #expect(app.frame().text(row: 39).hasPrefix(" Saved · rev \(madiun.revision + 2)"))
+    }
+
+    @Test func quittingEndsTheProgramAndCompactsTheJournal() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try runtime(store)
+        app.handle(.key(.enter)); app.handle(.key(.char("3")))
+        app.handle(.key(.char("q")))
+        #expect(app.settle())
+        #expect(app.isFinished)
+        app.close()
+        #expect(!FileManager.default.fileExists(atPath: store.journalPath))
+        #expect(try store.load().revision == madiun.revision + 1)
+    }
+}
