@@ -93,6 +93,7 @@ public enum Keymap {
         group(.hPage, [(.pageUp, [.pageUp]), (.pageDown, [.pageDown])]),
         group(.hTopBottom, [(.top, [.char("g"), .home]), (.bottom, [.char("G"), .end])]),
         group(.hStatusTab, [(.nextCluster, [.tab]), (.previousCluster, [.backTab])]),
+        group(.hFilterProducers, [(.filter, [.char("/")])]),
         group(.hValidate, hint: .kValidate, [(.validate, [.char("a")])]),
         group(.hReject, hint: .kReject, [(.reject, [.char("x")])]),
         group(.hMakePending, hint: .kMakePending, [(.makePending, [.char("z")])]),

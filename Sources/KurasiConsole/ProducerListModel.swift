@@ -36,6 +36,11 @@ public struct ProducerListModel: Sendable {
     public private(set) var duplicates: [String: String] = [:]
     /// Per producer: how many products it has.
     public private(set) var productCounts: [String: Int] = [:]
+    /// The text filter, as in the product list: id, name, owner, kelurahan, kecamatan, NIB, phone.
+    public var filter = ""
+    public var editingFilter = false
+    /// Per producer (by position), the lowercased text the filter searches; built once per round.
+    private var searchText: [String] = []
 
     public init() {}
 
@@ -46,12 +51,26 @@ public struct ProducerListModel: Sendable {
         for p in round.products { productCounts[p.producer, default: 0] += 1 }
         let ids = Set(round.producers.map(\.id))
         marked = marked.filter { ids.contains($0) }
+        searchText = round.producers.map { p in
+            [p.id, p.name, p.owner, p.kelurahan, p.kecamatan, p.nib ?? "", p.phone?.filter(\.isNumber) ?? ""]
+                .joined(separator: "\u{1F}").lowercased()
+        }
         refilter(round)
     }
 
     mutating func refilter(_ round: Round) {
-        rows = round.producers.indices.filter { tab.shows(round.producers[$0]) }
+        let needle = filter.lowercased()
+        if searchText.count != round.producers.count { searchText = round.producers.map { "\($0.id) \($0.name)".lowercased() } }
+        rows = round.producers.indices.filter { i in
+            tab.shows(round.producers[i]) && (needle.isEmpty || searchText[i].contains(needle))
+        }
         cursor = max(0, min(cursor, rows.count - 1))
+    }
+
+    /// How many producers of a tab match the filter (the tab's count while filtering).
+    func count(of tab: ProducerTab, in round: Round) -> Int {
+        let needle = filter.lowercased()
+        return round.producers.indices.filter { tab.shows(round.producers[$0]) && searchText[$0].contains(needle) }.count
     }
 
     mutating func move(to index: Int) { cursor = max(0, min(rows.count - 1, index)) }

@@ -27,17 +27,24 @@ extension View {
         // Each tab says how many producers it holds.
         for tab in ProducerTab.allCases {
             let active = tab == model.tab
-            let n: Int = switch tab {
-            case .pending: counts[.pending] ?? 0
-            case .valid: counts[.valid] ?? 0
-            case .rejected: counts[.rejected] ?? 0
-            case .all: s.round.producers.count
+            // With a filter, each tab says how many match.
+            let n: Int = if !model.filter.isEmpty { model.count(of: tab, in: s.round) } else {
+                switch tab {
+                case .pending: counts[.pending] ?? 0
+                case .valid: counts[.valid] ?? 0
+                case .rejected: counts[.rejected] ?? 0
+                case .all: s.round.producers.count
+                }
             }
             let label = tr(tab.label, s.lang) + " " + number(n, s.lang)
             x += c.put(active ? "[ \(label) ]" : "  \(label)  ", x: x, y: layout.tabs, style: active ? [.bold, .accent] : .dim) + 1
         }
-        if !model.marked.isEmpty {
-            let text = tr(.markedCount, s.lang, model.marked.count)
+        var right: [String] = []
+        if !model.marked.isEmpty { right.append(tr(.markedCount, s.lang, model.marked.count)) }
+        if model.editingFilter { right.append(tr(.filterEditing, s.lang, model.filter)) }
+        else if !model.filter.isEmpty { right.append(tr(.filterLabel, s.lang, model.filter)) }
+        if !right.isEmpty {
+            let text = right.joined(separator: "   ")
             c.put(text, x: max(x, width - text.columns - 1), y: layout.tabs, style: .bold)
         }
         let col = ProducerColumns(width: width, idWidth: s.round.producers.reduce(6) { max($0, $1.id.count) },
@@ -49,7 +56,10 @@ extension View {
         c.put(header, x: 0, y: layout.columnHeader, limit: width, style: .bold)
 
         let area = layout.rows
-        if model.rows.isEmpty { c.put(" " + tr(.noProducers, s.lang), x: 0, y: area.y, limit: width, style: .dim) }
+        if model.rows.isEmpty {
+            let text = model.filter.isEmpty ? tr(.noProducers, s.lang) : tr(.emptyProducerFilter, s.lang, model.filter)
+            c.put(" " + text, x: 0, y: area.y, limit: width, style: .dim)
+        }
         for i in 0..<area.height {
             let index = model.top + i
             guard index < model.rows.count else { break }

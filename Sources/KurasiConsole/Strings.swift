@@ -6,7 +6,7 @@ public enum T: String, CaseIterable, Sendable {
     case appName, curatorLabel, noCurator, sortLabel, filterLabel, filterEditing
     case colRank, colID, colProduct, colProducer, colKelurahan, colScore, colCurators, colPin
     case sortRank, sortName, sortProducer, sortKelurahan, sortID
-    case emptyList, emptyFilter
+    case emptyList, emptyFilter, emptyProducerFilter
     case saved, saving, notSaved, revision, finalBadge, openBadge
     case tooSmall
     // detail
@@ -22,7 +22,7 @@ public enum T: String, CaseIterable, Sendable {
     case promptPinReason, promptReopenReason, promptHint, cancelled, chooseCuratorFirst, nothingUnscored
     case activeCurator, redrawn, storeError, updatedElsewhere
     // help texts of bindings
-    case hQuit, hHelp, hNextCluster, hPrevCluster, hMove, hPage, hTopBottom, hFilter, hSort, hOpen, hBack
+    case hQuit, hHelp, hNextCluster, hPrevCluster, hMove, hPage, hTopBottom, hFilter, hFilterProducers, hSort, hOpen, hBack
     case hScore, hClear, hCriterion, hPrevNext, hNextUnscored, hPin, hBoard, hCurators, hUndo, hRedraw
     case hFinalize, hReopen, hChoose, hClearFilter
     // short hint-line labels
@@ -57,6 +57,7 @@ public enum T: String, CaseIterable, Sendable {
         case .sortID: "ID"
         case .emptyList: "Belum ada produk di klaster ini."
         case .emptyFilter: "Tidak ada produk yang cocok dengan \"{0}\". Esc menghapus saringan."
+        case .emptyProducerFilter: "Tidak ada pelaku yang cocok dengan \"{0}\". Esc menghapus saringan."
         case .saved: "Tersimpan"
         case .saving: "menyimpan…"
         case .notSaved: "TIDAK TERSIMPAN"
@@ -117,6 +118,7 @@ public enum T: String, CaseIterable, Sendable {
         case .hPage: "satu halaman"
         case .hTopBottom: "awal / akhir daftar"
         case .hFilter: "saring sambil mengetik (nama, pelaku, ID, kelurahan); Enter simpan, Esc hapus"
+        case .hFilterProducers: "saring: ID, nama, pemilik, kelurahan, NIB, telepon"
         case .hSort: "ganti urutan"
         case .hOpen: "buka detail dan penilaian"
         case .hBack: "kembali"
@@ -234,6 +236,7 @@ public enum T: String, CaseIterable, Sendable {
         case .sortID: "ID"
         case .emptyList: "No products in this cluster yet."
         case .emptyFilter: "No product matches \"{0}\". Esc clears the filter."
+        case .emptyProducerFilter: "No producer matches \"{0}\". Esc clears the filter."
         case .saved: "Saved"
         case .saving: "saving…"
         case .notSaved: "NOT SAVED"
@@ -294,6 +297,7 @@ public enum T: String, CaseIterable, Sendable {
         case .hPage: "one page"
         case .hTopBottom: "top / bottom of the list"
         case .hFilter: "filter as you type (name, producer, id, kelurahan); Enter keeps, Esc clears"
+        case .hFilterProducers: "filter: id, name, owner, kelurahan, NIB, phone"
         case .hSort: "cycle the sort"
         case .hOpen: "open the detail and scoring"
         case .hBack: "back"

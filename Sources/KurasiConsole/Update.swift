@@ -71,24 +71,45 @@ extension State {
         if showHelp { showHelp = false; return [] }
         if form != nil { return handleForm(key) }
         if prompt != nil { return handlePrompt(key) }
-        if list.editingFilter, let effects = handleFilter(key) { return effects }
+        if screen == .producers, producerList.editingFilter {
+            switch Self.editFilter(key, &producerList.filter, &producerList.editingFilter) {
+            case .changed?: producerList.refilter(round); producerList.move(to: 0); keepCursorVisible(); return []
+            case .kept?: return []
+            case nil: break
+            }
+        }
+        if screen == .list, list.editingFilter, let effects = handleFilter(key) { return effects }
         guard let action = Keymap.action(for: key, on: screen) else { return [] }
         return perform(action)
     }
 
     // MARK: Text input
 
-    /// A key while the filter is being typed; nil when the key is for the list instead.
-    mutating func handleFilter(_ key: Key) -> [Effect]? {
+    enum FilterEdit { case changed, kept }
+
+    /// A key while a filter is being typed, the same on every screen that filters: Enter keeps
+    /// it, Esc clears it, Backspace takes a character off, a character narrows, a movement key
+    /// stops typing and goes to the screen (nil).
+    static func editFilter(_ key: Key, _ text: inout String, _ editing: inout Bool) -> FilterEdit? {
         switch key {
-        case .enter: list.editingFilter = false
-        case .escape: list.editingFilter = false; list.filter = ""; refilter()
-        case .backspace, .delete: if !list.filter.isEmpty { list.filter.removeLast(); refilter() }
-        case let .char(c): list.filter.append(c); refilter(); list.move(to: 0)
-        case .up, .down, .pageUp, .pageDown:
-            list.editingFilter = false
-            return nil
-        default: break
+        case .enter: editing = false; return .kept
+        case .escape: editing = false; text = ""; return .changed
+        case .backspace, .delete:
+            guard !text.isEmpty else { return .kept }
+            text.removeLast(); return .changed
+        case let .char(c): text.append(c); return .changed
+        case .up, .down, .pageUp, .pageDown: editing = false; return nil
+        default: return .kept
+        }
+    }
+
+    /// A key while the product list's filter is being typed; nil when the key is for the list.
+    mutating func handleFilter(_ key: Key) -> [Effect]? {
+        let narrowing: Bool = if case .char = key { true } else { false }
+        switch Self.editFilter(key, &list.filter, &list.editingFilter) {
+        case .changed?: refilter(); if narrowing { list.move(to: 0) }
+        case .kept?: break
+        case nil: return nil
         }
         keepCursorVisible()
         return []
@@ -211,8 +232,10 @@ extension State {
             case .list:
                 if !list.filter.isEmpty { list.filter = ""; refilter(); keepCursorVisible() }
             case .producers:
-                // Esc first lets go of the marks, then leaves.
-                if !producerList.marked.isEmpty { producerList.marked = [] } else { screen = .list }
+                // Esc first lets go of the marks, then clears the filter, then leaves.
+                if !producerList.marked.isEmpty { producerList.marked = [] }
+                else if !producerList.filter.isEmpty { producerList.filter = ""; producerList.refilter(round); keepCursorVisible() }
+                else { screen = .list }
             case .producer: screen = .producers
             }
         default:
@@ -282,6 +305,7 @@ extension State {
         var effects: [Effect] = []
         let page = layout.page, cursor = producerList.cursor
         switch action {
+        case .filter: producerList.editingFilter = true
         case .up: producerList.move(to: cursor - 1)
         case .down: producerList.move(to: cursor + 1)
         case .pageUp: producerList.move(to: cursor - page)

@@ -113,6 +113,33 @@ import Testing
         #expect(app.state.screen == .list)
     }
 
+    @Test func slashFiltersTheProducersAsYouTypeAcrossTabs() throws {
+        let app = console(lang: .id, curator: "K1", round: Self.registry)
+        app.type(.char("v"), .char("/"))
+        for ch in "mbok sri" { app.type(.char(ch)) }
+        let shown = app.state.producerList.rows.map { Self.registry.producers[$0].name }
+        #expect(shown == ["UD Pecel Mbok Sri", "Pecel Mbok Sri"])
+        #expect(app.screenText.contains("mbok sri"))
+        // By NIB and by phone digits too, and in every tab (the tab says how many match there).
+        app.type(.escape, .char("/"))
+        for ch in "081234" { app.type(.char(ch)) }
+        #expect(app.state.producerList.rows.map { Self.registry.producers[$0].name } == ["Sambel Pecel Bu Tini"])
+        app.type(.enter)
+        #expect(!app.state.producerList.editingFilter)
+        app.type(.tab)
+        #expect(app.state.producerList.tab == .valid && app.state.producerList.rows.isEmpty)
+        #expect(app.screenText.contains("Tidak ada pelaku yang cocok dengan"))
+        app.type(.backTab)
+        // a validates the one found; Esc clears the filter before it leaves the screen.
+        let found = try #require(app.state.producerList.selected(in: app.state.round)).id
+        #expect(app.type(.char("a")) == [.commit(.validate(producer: found, status: .valid, reason: nil), by: "K1")])
+        app.type(.escape)
+        #expect(app.state.screen == .producers && app.state.producerList.filter.isEmpty)
+        #expect(app.state.producerList.rows.count == Self.pending.count - 1)
+        app.type(.escape)
+        #expect(app.state.screen == .list)
+    }
+
     @Test func enterOpensTheProducerAndItsKeysDecideAboutItAlone() throws {
         var r = Self.registry
         try r.perform(.addProduct(Product(id: "", producer: Self.pending[2], name: "Pecel Madiun Bungkus", cluster: .mamin,
