@@ -245,6 +245,75 @@ struct ConsoleE2ETests {
         #expect(end.revision == start.revision + 2)  // the two marked ones are one edit
     }
 
+    /// A mamin product of a validated producer whose only want is a P-IRT or BPOM MD permit.
+    func wantsOnlyAPermit(_ round: Round) throws -> Product {
+        try #require(round.products.first { p in
+            guard p.cluster == .mamin, round.producer(p.producer)?.validation.status == .valid else { return false }
+            if case .missingPermit? = round.ineligibility(p).first { return round.ineligibility(p).count == 1 }
+            return false
+        })
+    }
+
+    @Test func aPermitAddedInTheFormMakesTheProductEligible() throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        let start = try Store(path: cli.store).load()
+        let product = try wantsOnlyAPermit(start)
+        let tmux = try Tmux.console(cli, ["--store", cli.store, "--curator", "K1"])
+        defer { tmux.kill() }
+        try tmux.waitFor("(K1)")
+        tmux.keys("/"); tmux.type(product.id); tmux.keys("Enter")
+        try tmux.waitUntil("\(product.id) is listed as wanting a permit") { screen in
+            screen.split(separator: "\n").contains { $0.contains(" \(product.id) ") && $0.contains("⊘") }
+        }
+        tmux.keys("Enter")
+        try tmux.waitFor("Criterion (weight)")
+        tmux.keys("+")
+        try tmux.waitFor("New permit of \(product.id)")
+        tmux.keys("Right")  // NIB → P-IRT
+        tmux.keys("Tab"); tmux.type("206357701012325"); tmux.keys("Tab"); tmux.type("2026-12-31")
+        tmux.keys("Enter")
+        try tmux.waitUntil("the form is closed and saved") { !$0.contains("New permit of") && $0.contains("Saved") }
+        tmux.keys("Escape")
+        try tmux.waitUntil("\(product.id) is eligible in the list") { screen in
+            screen.split(separator: "\n").contains { $0.contains(" \(product.id) ") && !$0.contains("⊘") }
+        }
+        let end = try Store(path: cli.store).load()
+        #expect(end.product(product.id)?.permits.contains { $0.kind == .pirt && $0.number == "206357701012325" } == true)
+        #expect(end.isEligible(end.product(product.id)!))
+        #expect(end.revision == start.revision + 1)
+    }
+
+    @Test func escInAHalfFilledFormSavesNothing() throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        let before = try cli.storeBytes()
+        let product = try wantsOnlyAPermit(try Store(path: cli.store).load())
+        let tmux = try Tmux.console(cli, ["--store", cli.store, "--curator", "K1"])
+        defer { tmux.kill() }
+        try tmux.waitFor("(K1)")
+        tmux.keys("/"); tmux.type(product.id); tmux.keys("Enter", "Enter")
+        try tmux.waitFor("Criterion (weight)")
+        tmux.keys("+")
+        try tmux.waitFor("New permit of \(product.id)")
+        tmux.keys("Right", "Tab"); tmux.type("2063577010")  // half a P-IRT number
+        tmux.keys("Escape")
+        try tmux.waitUntil("the form is gone") { !$0.contains("New permit of") }
+        // The product form from the producers screen, half filled, then Esc.
+        tmux.keys("Escape", "Escape", "v")
+        try tmux.waitFor("PRODUCERS")
+        tmux.keys("+")
+        try tmux.waitUntil("the product form is open") { $0.contains("New product") }
+        tmux.type("Sambal Setengah Jadi")
+        tmux.keys("Escape")
+        try tmux.waitUntil("the product form is gone") { !$0.contains("New product") }
+        tmux.keys("q")
+        try tmux.waitForExit(0)
+        #expect(try cli.storeBytes() == before, "Esc saved something")
+        let journal = (try? Data(contentsOf: URL(fileURLWithPath: cli.store + ".journal"))) ?? Data()
+        #expect(journal.isEmpty, "Esc wrote to the journal")
+    }
+
     // MARK: Language
 
     @Test func indonesianLocaleSpeaksBahasaIndonesia() throws {
