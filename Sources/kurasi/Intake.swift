@@ -24,12 +24,6 @@ func printJSON(_ value: Any) throws {
     FileHandle.standardOutput.write(data + Data("\n".utf8))
 }
 
-func csvField(_ s: String) -> String {
-    let safe = s.displaySafe
-    guard safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == ";" }) else { return safe }
-    return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}
-
 func statusLabel(_ s: ValidationStatus, _ lang: Language) -> String {
     guard lang == .id else { return s.rawValue }
     switch s { case .pending: return "menunggu"; case .valid: return "valid"; case .rejected: return "ditolak" }
@@ -75,12 +69,15 @@ struct ProducerCommand: ParsableCommand {
                     "producers": shown.map { producerJSON($0, products: productCount[$0.id] ?? 0, duplicateOf: dups[$0.id]) },
                 ])
             case .csv:
-                print("id,name,owner,kelurahan,kecamatan,sector,business_type,nib,products,status,reason,trader,duplicate_of")
-                for p in shown {
-                    print([p.id, p.name, p.owner, p.kelurahan, p.kecamatan, p.sector ?? "", p.businessType ?? "", p.nib ?? "",
-                           String(productCount[p.id] ?? 0), p.validation.status.rawValue, p.validation.reason ?? "",
-                           p.isTraderSuspect ? "yes" : "no", dups[p.id] ?? ""].map(csvField).joined(separator: ","))
+                // Through Kurasi's one CSV writer: quoting, and no cell a spreadsheet would run.
+                let header = ["id", "name", "owner", "kelurahan", "kecamatan", "sector", "business_type", "nib", "products",
+                              "status", "reason", "trader", "duplicate_of"]
+                let rows = shown.map { p in
+                    [p.id, p.name, p.owner, p.kelurahan, p.kecamatan, p.sector ?? "", p.businessType ?? "", p.nib ?? "",
+                     String(productCount[p.id] ?? 0), p.validation.status.rawValue, p.validation.reason ?? "",
+                     p.isTraderSuspect ? "yes" : "no", dups[p.id] ?? ""].map(\.displaySafe)
                 }
+                FileHandle.standardOutput.write(try Export.csv([header] + rows))
             case .table:
                 func n(_ s: ValidationStatus) -> String { grouped(counts[s] ?? 0, lang) }
                 print(id ? "Valid \(n(.valid)) · Menunggu \(n(.pending)) · Ditolak \(n(.rejected))"

@@ -264,6 +264,10 @@ extension CLI {
         #expect(csv.contains { $0.hasPrefix((first["id"] as! String) + ",") && $0.hasSuffix(",\(newID)") })
         let shown = try cli.ok(["producer", "show", newID])
         #expect(shown.contains("≈ like \(first["id"] as! String)"))
+        // A name a spreadsheet would run as a formula arrives as text.
+        try cli.ok(["producer", "add", "--name", "=HYPERLINK(\"http://x.example\",\"klik\")", "--owner", "@SUM(A1)", "--curator", "K1"])
+        let hostile = try cli.ok(["producer", "list", "--format", "csv"]).split(separator: "\n").last!
+        #expect(hostile.contains(",\"'=HYPERLINK(\"\"http://x.example\"\",\"\"klik\"\")\",'@SUM(A1),"), "\(hostile)")
     }
 
     @Test func settingsAndTheRubricAreTheChairs() throws {
