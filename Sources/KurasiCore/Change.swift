@@ -10,6 +10,8 @@ public indirect enum Change: Hashable, Sendable {
     case product(id: String, from: Product?, to: Product?)
     /// Several changes made as one edit (an import); undone together.
     case batch([Change])
+    /// A fairness setting or a pairwise comparison (Analysis/Fairness.swift).
+    case fairness(FairnessChange)
 
     /// The change that takes the round back to where it was before this one.
     public var inverse: Change {
@@ -22,6 +24,7 @@ public indirect enum Change: Hashable, Sendable {
         case let .producer(id, from, to): .producer(id: id, from: to, to: from)
         case let .product(id, from, to): .product(id: id, from: to, to: from)
         case let .batch(list): .batch(list.reversed().map(\.inverse))
+        case let .fairness(f): .fairness(f.inverse)
         }
     }
 
@@ -32,6 +35,7 @@ public indirect enum Change: Hashable, Sendable {
         case let .pin(_, _, from, to): Array(Set([from?.product, to?.product].compactMap { $0 })).sorted()
         case let .product(id, _, _): [id]
         case let .batch(list): list.flatMap(\.products)
+        case let .fairness(f): f.products
         default: []
         }
     }
@@ -69,6 +73,9 @@ extension Change: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
+        if let k = try? c.decode(String.self, forKey: .kind), FairnessChange.kinds.contains(k) {
+            self = .fairness(try FairnessChange(from: decoder)); return
+        }
         switch try c.decode(Kind.self, forKey: .kind) {
         case .score:
             self = .score(product: try c.decode(String.self, forKey: .product),
@@ -106,6 +113,7 @@ extension Change: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        if case let .fairness(f) = self { return try f.encode(to: encoder) }
         var c = encoder.container(keyedBy: Keys.self)
         switch self {
         case let .score(p, cur, k, from, to):
@@ -131,6 +139,7 @@ extension Change: Codable {
             try c.encode(from, forKey: .from); try c.encode(to, forKey: .to)
         case let .batch(list):
             try c.encode(Kind.batch, forKey: .kind); try c.encode(list, forKey: .changes)
+        case .fairness: break
         }
     }
 }

@@ -22,6 +22,8 @@ public enum Command: Hashable, Sendable {
     case add(producers: [Producer], products: [Product])
     /// Revert the curator's own last change that is not yet undone.
     case undo
+    /// A fairness setting or a pairwise comparison (Analysis/Fairness.swift).
+    case fairness(FairnessCommand)
 }
 
 extension Round {
@@ -195,6 +197,9 @@ extension Round {
             // Applying the inverse checks that what it restores over is still there, and refuses
             // (naming who changed it since) otherwise; no need to try it on a copy here first.
             return (last.change.inverse, last.revision)
+
+        case let .fairness(f):
+            return try planFairness(f, by: by, at: at).map { ($0, nil) }
         }
     }
 
@@ -286,6 +291,8 @@ extension Round {
             setProduct(to, id: id)
         case let .batch(list):
             for c in list { try applyChecked(c) }
+        case let .fairness(f):
+            try applyFairness(f)
         }
     }
 

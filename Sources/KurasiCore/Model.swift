@@ -229,6 +229,10 @@ public struct Settings: Codable, Hashable, Sendable {
     /// Per cluster, the permit gates: a product is eligible when it holds a valid permit of at
     /// least one kind listed. No entry, or an empty list, means no permit is required.
     public var permitGates: [Cluster: [PermitKind]]
+    /// What the ranking is computed from; nil is raw (Analysis/Fairness.swift).
+    public var scoreBasis: ScoreBasis? = nil
+    /// The least a finalist must make a month for the shared brand; nil when not set.
+    public var minimumCapacity: Int? = nil
 
     public init(aggregation: Aggregation = .mean, blindScoring: Bool = true,
                 onePinPerProducer: Bool = true, disagreementThreshold: Double = 25,

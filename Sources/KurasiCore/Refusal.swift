@@ -31,6 +31,8 @@ public enum Refusal: Error, Hashable, Sendable {
     case emptyField(String)
     case duplicateID(String)
     case deliberationOpen
+    /// A fairness setting or comparison refused (Analysis/Fairness.swift).
+    case fairness(FairnessRefusal)
     case curatorHasWork(String)
     case noConflict(curator: String, producer: String)
     case pinsByChairOrSecretary(curator: String)
@@ -120,6 +122,8 @@ public enum Refusal: Error, Hashable, Sendable {
             return id ? "ID \(i) sudah dipakai." : "The id \(i) is already in use."
         case .deliberationOpen:
             return id ? "Tahap musyawarah sudah dibuka." : "Deliberation is already open."
+        case let .fairness(f):
+            return f.text(lang)
         case let .curatorHasWork(c):
             return id ? "Kurator \(c) sudah menilai, mengepin atau mengubah data; tidak dapat dihapus (ubah perannya bila perlu)."
                 : "Curator \(c) has scored, pinned or changed the round; they cannot be removed (change their role if needed)."
