@@ -134,6 +134,8 @@ extension Export {
             md += "\n"
         }
 
+        md += round.fairnessMinutes(lang: lang, escape: e)
+
         md += "\n## \(L("Lampiran: produk berperingkat", "Appendix: ranked products"))\n"
         for cluster in Cluster.allCases {
             let ranking = rankings[cluster] ?? []
