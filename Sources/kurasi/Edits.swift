@@ -6,10 +6,13 @@ import KurasiStore
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Import the UMKM registry (CSV) as producers awaiting validation.")
     @OptionGroup var options: StoreOptions
-    @Argument(help: "The registry CSV as the city office sends it (; or , separated).") var file: String
+    @Argument(help: "The registry CSV as the city office sends it (; or , separated).") var file: String?
     @Flag(name: .long, help: "Show what would change; change nothing.") var dryRun = false
+    @OptionGroup var finalists: FinalistsOptions
 
     func run() throws {
+        if let path = finalists.finalists { return try finalists.run(options, path, dryRun: dryRun) }
+        guard let file else { throw ValidationError("Name the registry CSV to import, or a finished city round with --finalists FILE.json.") }
         let lang = options.language, id = lang == .id
         let registry = try RegistryCSV.read(contentsOf: file)
         let plan: RegistryImport = try options.openStore().commit { round in

@@ -372,3 +372,45 @@ struct FeedbackCommand: ParsableCommand {
         print(id ? "\(sheets.count) lembar umpan balik ditulis di \(output)" : "\(sheets.count) feedback sheets written to \(output)")
     }
 }
+
+/// `kurasi import --finalists CITY-ROUND.json [--prefix MDN] --curator CHAIR`: a finished city
+/// round's 5 + 5 into this (province) round.
+struct FinalistsOptions: ParsableArguments {
+    @Option(name: .long, help: "Import the 5 + 5 finalists of a finished city round (its store file) instead of a registry.")
+    var finalists: String?
+    @Option(name: .long, help: "With --finalists: put this prefix before the city's ids (MDN makes P-0012 MDN-P-0012).")
+    var prefix: String?
+    @OptionGroup var curator: CuratorOption
+
+    func run(_ options: StoreOptions, _ path: String, dryRun: Bool) throws {
+        let lang = options.language, id = lang == .id
+        if let prefix, prefix.range(of: #"^[A-Za-z0-9_]+$"#, options: .regularExpression) == nil {
+            throw ValidationError("--prefix takes letters, digits and _ only, like MDN, not \(prefix).")
+        }
+        let city = try Store(path: path).load()
+        let by = try curator.id()
+        let handle = try options.openStore()
+        let result: (FinalistImport, Event?) = try handle.commit { round in
+            let plan: FinalistImport
+            do { plan = try round.planFinalists(from: city, file: path, prefix: prefix) } catch let error as FinalistImportError {
+                writeStderr("kurasi: " + error.text(lang))
+                throw ExitCode(1)
+            }
+            let event = dryRun ? nil : try perform(.fairness(.importFinalists(plan)), on: &round, by: by, lang: lang)
+            return (plan, event)
+        }
+        let (plan, event) = result
+        let verb = dryRun ? (id ? "akan ditambahkan" : "would be added") : (id ? "ditambahkan" : "added")
+        print(id ? "\(path): \(plan.products.count) finalis dan \(plan.producers.count) pelaku UMKM \(verb) dari \(city.round.title.displaySafe)"
+                 : "\(path): \(plan.products.count) finalists and \(plan.producers.count) producers \(verb) from \(city.round.title.displaySafe)")
+        for o in plan.origins {
+            print("  \(o.cluster.label(lang)) ★\(o.slot) \(o.product)" + (o.product != o.sourceProduct ? " (\(o.sourceProduct))" : "")
+                  + (id ? " · skor kota \(Format.score(o.score, lang)) (acuan, tidak dihitung)" : " · city score \(Format.score(o.score, lang)) (for reference, not counted)"))
+        }
+        if !plan.alreadyImported.isEmpty {
+            print(id ? "  sudah diimpor sebelumnya: \(plan.alreadyImported.joined(separator: ", "))" : "  already imported: \(plan.alreadyImported.joined(separator: ", "))")
+        }
+        if let event { print("rev \(event.revision)") }
+        if dryRun { print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.") }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import KurasiStore
 import Testing
 
 @Suite struct FairnessCLITests {
@@ -159,5 +160,58 @@ import Testing
         FileManager.default.createFile(atPath: cli.dir + "/berkas", contents: Data())
         let notDir = try cli.run(["feedback", "-o", "berkas"])
         #expect(notDir.status != 0 && notDir.stderr.contains("berkas is a file"))
+    }
+}
+
+@Suite struct FinalistsCLITests {
+    @Test func aFinishedCityRoundsFiveAndFiveComeToTheProvince() throws {
+        let city = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { city.cleanUp() }
+        let cityStore = city.store
+        // Not final yet: refused, naming the file and what to do.
+        let prov = try CLI()
+        defer { prov.cleanUp() }
+        try prov.ok(["init", "--title", "Kurasi Provinsi Jawa Timur", "--date", "2020-12-01"])
+        try prov.ok(["curator", "add", "P1", "--name", "Ketua Provinsi", "--chair"])
+        try prov.ok(["curator", "add", "P2", "--name", "Anggota", "--curator", "P1"])
+        let early = try prov.run(["import", "--finalists", cityStore, "--curator", "P1"])
+        #expect(early.status == 1 && early.stderr.contains("\(cityStore): the city round is not final"))
+        // Finalise the city round with its computed top fives.
+        for cluster in ["mamin", "non-mamin"] {
+            let s = try JSONSerialization.jsonObject(with: Data(city.ok(["report", "stability", "--format", "json", "--curator", "K1", "--resamples", "1", "--cluster", cluster]).utf8)) as! [String: Any]
+            for p in ((s["clusters"] as! [String: Any])[cluster] as! [String: Any])["topFive"] as! [String] {
+                try city.ok(["pin", p, "--curator", "K1"])
+            }
+        }
+        try city.ok(["finalize", "--curator", "K1"])
+        let before = try city.storeBytes()
+        #expect(try prov.run(["import", "--finalists", cityStore, "--curator", "P2"]).stderr.contains("chair"))
+        let out = try prov.ok(["import", "--finalists", cityStore, "--curator", "P1"])
+        #expect(out.contains("10 finalists and 10 producers added from Kurasi Produk Unggulan Kadin Kota Madiun 2020"))
+        #expect(out.contains("city score"))
+        #expect(try city.storeBytes() == before, "the city round is only read")
+        let rank = try prov.rank()
+        let clusters = rank["clusters"] as! [String: Any]
+        for c in ["mamin", "non-mamin"] {
+            let ranking = (clusters[c] as! [String: Any])["ranking"] as! [[String: Any]]
+            #expect(ranking.count == 5)
+            #expect(ranking.allSatisfy { $0["rank"] is NSNull && $0["curators"] as? Int == 0 }, "the city's scores are not counted")
+        }
+        // Again: nothing new. With clashing ids from another city, a prefix is asked for.
+        #expect(try prov.ok(["import", "--finalists", cityStore, "--curator", "P1"]).contains("already imported"))
+        let minutes = try prov.ok(["export", "--format", "md"])
+        #expect(minutes.contains("Finalists from city rounds"))
+        #expect(minutes.contains("Kurasi Produk Unggulan Kadin Kota Madiun 2020, Kadin Kota Madiun, 15 October 2020, MAMIN ★1, city score"))
+        let renamed = try CLI()
+        defer { renamed.cleanUp() }
+        var other = try Store(path: cityStore).load()
+        other.round.title = "Kurasi Kota Kediri 2020"
+        try Store(path: renamed.store).create(other)
+        let clash = try prov.run(["import", "--finalists", renamed.store, "--curator", "P1"])
+        #expect(clash.status == 1 && clash.stderr.contains("--prefix"))
+        let prefixed = try prov.ok(["import", "--finalists", renamed.store, "--curator", "P1", "--prefix", "KDR"])
+        #expect(prefixed.contains("10 finalists and 10 producers added from Kurasi Kota Kediri 2020"))
+        #expect(prefixed.contains("KDR-P-"))
+        #expect(try prov.run(["import", "--curator", "P1"]).stderr.contains("--finalists FILE.json"))
     }
 }

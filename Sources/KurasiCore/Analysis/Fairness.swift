@@ -37,19 +37,23 @@ public enum FairnessChange: Hashable, Sendable {
     case minimumCapacity(from: Int?, to: Int?)
     /// A curator compared two products (from: their earlier judgement of the pair, if any).
     case comparison(a: String, b: String, curator: String, from: Comparison?, to: Comparison?)
+    /// Where an imported finalist came from (Analysis/Finalists.swift).
+    case finalist(product: String, from: FinalistOrigin?, to: FinalistOrigin?)
 
-    static let kinds: Set<String> = ["scoreBasis", "minimumCapacity", "comparison"]
+    static let kinds: Set<String> = ["scoreBasis", "minimumCapacity", "comparison", "finalist"]
 
     public var inverse: FairnessChange {
         switch self {
         case let .scoreBasis(f, t): .scoreBasis(from: t, to: f)
         case let .minimumCapacity(f, t): .minimumCapacity(from: t, to: f)
         case let .comparison(a, b, c, f, t): .comparison(a: a, b: b, curator: c, from: t, to: f)
+        case let .finalist(p, f, t): .finalist(product: p, from: t, to: f)
         }
     }
 
     public var products: [String] {
         if case let .comparison(a, b, _, _, _) = self { return [a, b] }
+        if case let .finalist(p, _, _) = self { return [p] }
         return []
     }
 
@@ -69,12 +73,15 @@ public enum FairnessChange: Hashable, Sendable {
             case .b: return id ? "\(c): \(b) lebih baik dari \(a)" : "\(c): \(b) preferred to \(a)"
             case .same: return id ? "\(c): \(a) setara dengan \(b)" : "\(c): \(a) and \(b) judged equal"
             }
+        case let .finalist(p, _, to):
+            guard let to else { return id ? "asal finalis \(p) dihapus" : "origin of finalist \(p) removed" }
+            return id ? "finalis \(p) dari \(to.round)" : "finalist \(p) from \(to.round)"
         }
     }
 }
 
 extension FairnessChange: Codable {
-    private enum Keys: String, CodingKey { case kind, from, to, a, b, curator }
+    private enum Keys: String, CodingKey { case kind, from, to, a, b, curator, product }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
@@ -90,6 +97,10 @@ extension FairnessChange: Codable {
                                curator: try c.decode(String.self, forKey: .curator),
                                from: try c.decodeIfPresent(Comparison.self, forKey: .from),
                                to: try c.decodeIfPresent(Comparison.self, forKey: .to))
+        case "finalist":
+            self = .finalist(product: try c.decode(String.self, forKey: .product),
+                             from: try c.decodeIfPresent(FinalistOrigin.self, forKey: .from),
+                             to: try c.decodeIfPresent(FinalistOrigin.self, forKey: .to))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown change kind \(other)")
         }
@@ -105,6 +116,9 @@ extension FairnessChange: Codable {
         case let .comparison(a, b, cur, f, t):
             try c.encode("comparison", forKey: .kind); try c.encode(a, forKey: .a); try c.encode(b, forKey: .b)
             try c.encode(cur, forKey: .curator); try c.encode(f, forKey: .from); try c.encode(t, forKey: .to)
+        case let .finalist(p, f, t):
+            try c.encode("finalist", forKey: .kind); try c.encode(p, forKey: .product)
+            try c.encode(f, forKey: .from); try c.encode(t, forKey: .to)
         }
     }
 }
@@ -114,6 +128,8 @@ public enum FairnessCommand: Hashable, Sendable {
     case setScoreBasis(ScoreBasis)
     case setMinimumCapacity(Int?)
     case compare(String, String, prefer: Comparison.Preference)
+    /// Bring a city round's finalists in (see `Round.planFinalists`), as one edit.
+    case importFinalists(FinalistImport)
 }
 
 /// Why a fairness command was refused.
@@ -207,6 +223,18 @@ extension Round {
             let before = comparisons.first { $0.a == judged.a && $0.b == judged.b && $0.curator == by }
             if let before, before.prefer == judged.prefer { return nil }
             return .fairness(.comparison(a: judged.a, b: judged.b, curator: by, from: before, to: judged))
+        case let .importFinalists(plan):
+            if hasChair, curator(by)?.role != .chair { throw .chairOnly(curator: by) }
+            var seen = Set<String>()
+            for p in plan.producers { guard producer(p.id) == nil, seen.insert(p.id).inserted else { throw .duplicateID(p.id) } }
+            for p in plan.products {
+                guard product(p.id) == nil, seen.insert(p.id).inserted else { throw .duplicateID(p.id) }
+                guard producer(p.producer) != nil || plan.producers.contains(where: { $0.id == p.producer }) else { throw .unknownProducer(p.producer) }
+            }
+            guard !plan.products.isEmpty else { return nil }
+            return .batch(plan.producers.map { .producer(id: $0.id, from: nil, to: $0) }
+                + plan.products.map { .product(id: $0.id, from: nil, to: $0) }
+                + plan.origins.map { .fairness(.finalist(product: $0.product, from: nil, to: $0)) })
         }
     }
 
@@ -227,6 +255,9 @@ extension Round {
                 throw .changedSince(what: "\(a)–\(b) \(c)", revision: e?.revision, by: e?.by)
             }
             // The judgement itself lives in the event; `comparisons` folds the events.
+        case let .finalist(p, from, _):
+            guard product(p) != nil else { throw .unknownProduct(p) }
+            guard finalistOrigins[p] == from else { throw .changedSince(what: p, revision: nil, by: nil) }
         }
     }
 }

@@ -45,6 +45,17 @@ extension Round {
                     "- \(cluster.label(lang)), pairwise comparisons at the cut line (\(p.comparisons) comparisons), Bradley-Terry order: ")
             md += p.order.filter { $0.comparisons > 0 }.map { e($0.product) }.joined(separator: ", ") + ".\n"
         }
+        let origins = finalistOrigins.values.sorted { $0.cluster != $1.cluster ? $0.cluster < $1.cluster : $0.product < $1.product }
+        if !origins.isEmpty {
+            md += L("- Finalis dari putaran kota (skor kota sebagai acuan, tidak dihitung):\n",
+                    "- Finalists from city rounds (the city's score for reference, not counted):\n")
+            for o in origins {
+                let name = product(o.product).map { " " + e($0.name) } ?? ""
+                md += "  - \(e(o.product))\(name): \(e(o.round))" + (o.organizer.isEmpty ? "" : ", \(e(o.organizer))")
+                    + ", \(e(Format.date(o.date, lang))), \(o.cluster.label(lang)) ★\(o.slot), "
+                    + L("skor kota ", "city score ") + Format.score(o.score, lang) + "\n"
+            }
+        }
         return md
     }
 }
