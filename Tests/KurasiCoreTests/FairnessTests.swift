@@ -316,3 +316,22 @@ func feedbackRound() throws -> Round {
         }
     }
 }
+
+@Suite struct AnalysisDataTests {
+    @Test func barsAndDotsForAScreenThatOnlyDrawsThem() throws {
+        var r = try lenientAndSevere()
+        let data = r.analysisData(barWidth: 10, resamples: 50)
+        let k2 = try #require(data.curators.first { $0.curator == "K2" })
+        #expect(k2.histogram == [0, 0, 0, 0, 0, 5, 0, 10, 0, 10])
+        #expect(k2.leniency == 10)  // +50 points, beyond the 20 that fill the width
+        #expect(data.curators.first { $0.curator == "K4" }?.leniency == -10)
+        #expect(data.ranks[.mamin]?.count == 5)
+        #expect(data.probabilities[.mamin]?.first?.cells == 10)
+        // While scoring is blind, K3 (no sheet) sees no dots; K2 (own sheet complete) does.
+        #expect(r.sheetDots(product: "P-M1", width: 21, visibleTo: "K3") == nil)
+        let dots = try #require(r.sheetDots(product: "P-M1", width: 21, visibleTo: "K2"))
+        #expect(dots.cells == [10, 20] && dots.score == 15)
+        try r.perform(.openDeliberation, by: "K1", at: "2020-10-15T12:00:00Z")
+        #expect(r.sheetDots(product: "P-M1", width: 21, visibleTo: nil) != nil)
+    }
+}
