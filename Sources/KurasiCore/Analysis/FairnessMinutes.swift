@@ -19,8 +19,14 @@ extension Round {
             let raw = normalisation().scales.values.filter { $0.treatment != .normalised }.map(\.curator).sorted()
             md += L("- Skor tiap kurator dinormalisasi (skor z, diskalakan ke rerata dan simpangan baku komite)",
                     "- Each curator's scores normalised (z-scores rescaled to the committee's mean and standard deviation)")
-            md += raw.isEmpty ? ".\n" : L("; tetap mentah (kurang dari \(Normalisation.minimumSheets) lembar atau tanpa sebaran): \(raw.map(e).joined(separator: ", ")).\n",
-                                          "; left raw (fewer than \(Normalisation.minimumSheets) sheets or no spread): \(raw.map(e).joined(separator: ", ")).\n")
+            md += raw.isEmpty ? "" : L("; tetap mentah (kurang dari \(Normalisation.minimumSheets) lembar atau tanpa sebaran): \(raw.map(e).joined(separator: ", ")).\n",
+                                          "; left raw (fewer than \(Normalisation.minimumSheets) sheets or no spread): \(raw.map(e).joined(separator: ", "))")
+            md += L(". Peringkat 1–5, skor mentah → ternormalisasi: ", ". Ranks 1–5, raw → normalised score: ")
+            md += Cluster.allCases.flatMap { c in
+                normalisedRows(c).filter { ($0.normalisedRank ?? .max) <= Round.pinSlots }.map {
+                    "\(e($0.product)) \(Format.score($0.raw, lang)) → \(Format.score($0.normalised, lang))"
+                }
+            }.joined(separator: ", ") + ".\n"
         }
         let stability = stability(seed: seed, resamples: resamples)
         for c in stability.clusters where !c.topFive.isEmpty {
