@@ -63,6 +63,7 @@ import Testing
         let rows = (n["clusters"] as! [String: Any])["mamin"] as! [[String: Any]]
         let ranking = ((try cli.rank()["clusters"] as! [String: Any])["mamin"] as! [String: Any])["ranking"] as! [[String: Any]]
         #expect(ranking.prefix(5).map { $0["product"] as! String } == rows.prefix(5).map { $0["product"] as! String })
+        #expect(try cli.ok(["rank", "--cluster", "mamin"]).contains("  raw "), "the raw score beside the normalised one")
         try cli.ok(["deliberate", "--curator", "K1"])
         let late = try cli.run(["basis", "raw", "--curator", "K1"])
         #expect(late.status == 1 && late.stderr.contains("chosen before deliberation"))

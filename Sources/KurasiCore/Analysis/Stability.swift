@@ -75,6 +75,13 @@ struct Candidate {
     var sheets: [(curator: String, score: Double, tie: Int)]
     var low: Double
     var high: Double
+    /// Population standard deviation of the sheets over √n: the spread of a resampled mean.
+    var standardError: Double {
+        let n = Double(sheets.count)
+        guard n > 0 else { return 0 }
+        let m = sheets.reduce(0) { $0 + $1.score } / n
+        return (sheets.reduce(0) { $0 + ($1.score - m) * ($1.score - m) } / n).squareRoot() / n.squareRoot()
+    }
 }
 
 /// The ranking chain's key of one (possibly resampled) set of sheets.
@@ -130,6 +137,8 @@ extension Round {
         return out.sorted { $0.id < $1.id }
     }
 
+    static let pruneSE = 4.0
+
     /// The five the rules allow among keyed candidates.
     func chooseFive(_ keys: inout [ChainKey], _ candidates: [Candidate]) -> [Int] {
         keys.sort(by: ChainKey.precedes)
@@ -174,7 +183,14 @@ extension Round {
         }
         let sortedFloors = floors.values.sorted(by: >)
         let threshold = sortedFloors.count >= Round.pinSlots ? sortedFloors[Round.pinSlots - 1] : -.infinity
-        let live = all.enumerated().filter { $0.element.high >= threshold }.map(\.offset)
+        // And, to keep a province-sized round within seconds, a product more than four standard
+        // errors below the fifth, itself taken four standard errors low, is counted 0 % without
+        // resampling (a chance well below one in a thousand resamples).
+        let fifth = base.last.flatMap { id in all.first { $0.id == id } }
+        let reach = fifth.map { ($0.score ?? 0) - Self.pruneSE * $0.standardError } ?? -.infinity
+        let live = all.enumerated().filter {
+            $0.element.high >= threshold && ($0.element.score ?? 0) + Self.pruneSE * $0.element.standardError >= reach
+        }.map(\.offset)
         let pool = live.map { all[$0] }
         var hits = [Int](repeating: 0, count: pool.count)
         var rng = SplitMix64(seed: seed &+ (cluster == .mamin ? 0 : 0x5DEE_CE66_D1CE_4E5B))
