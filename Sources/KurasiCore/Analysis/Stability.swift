@@ -184,10 +184,11 @@ extension Round {
         let sortedFloors = floors.values.sorted(by: >)
         let threshold = sortedFloors.count >= Round.pinSlots ? sortedFloors[Round.pinSlots - 1] : -.infinity
         // And, to keep a province-sized round within seconds, a product more than four standard
-        // errors below the fifth, itself taken four standard errors low, is counted 0 % without
-        // resampling (a chance well below one in a thousand resamples).
-        let fifth = base.last.flatMap { id in all.first { $0.id == id } }
-        let reach = fifth.map { ($0.score ?? 0) - Self.pruneSE * $0.standardError } ?? -.infinity
+        // errors below every one of the five, each taken four standard errors low, is counted 0 %
+        // without resampling (a chance well below one in a thousand resamples).
+        let five = base.compactMap { id in all.first { $0.id == id } }
+        let reach = five.count < Round.pinSlots ? -.infinity
+            : five.map { ($0.score ?? 0) - Self.pruneSE * $0.standardError }.min() ?? -.infinity
         let live = all.enumerated().filter {
             $0.element.high >= threshold && ($0.element.score ?? 0) + Self.pruneSE * $0.element.standardError >= reach
         }.map(\.offset)
