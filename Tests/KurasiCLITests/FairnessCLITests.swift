@@ -214,5 +214,11 @@ import Testing
         #expect(prefixed.contains("10 finalists and 10 producers added from Kurasi Kota Kediri 2020"))
         #expect(prefixed.contains("KDR-P-"))
         #expect(try prov.run(["import", "--curator", "P1"]).stderr.contains("--finalists FILE.json"))
+        let missing = try prov.run(["import", "--finalists", "tidak-ada.json", "--curator", "P1"])
+        #expect(missing.status == 1 && missing.stderr.contains("tidak-ada.json"))
+        FileManager.default.createFile(atPath: prov.dir + "/rusak.json", contents: Data("{\"schemaVersion\": 1,\n  \"revision\": }".utf8))
+        let broken = try prov.run(["import", "--finalists", "rusak.json", "--curator", "P1"])
+        #expect(broken.status == 1 && broken.stderr.contains("rusak.json:2:"))
+        #expect(try prov.run(["import", "--finalists", cityStore, "--curator", "P1", "--prefix", "a b"]).status == 2)
     }
 }
