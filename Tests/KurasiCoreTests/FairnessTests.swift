@@ -199,6 +199,9 @@ func oneCuratorDecidesFifth() throws -> Round {
         #expect(r.comparisons(visibleTo: "K2").count == 2)
         #expect(r.comparisons(visibleTo: "K1").isEmpty)
         #expect(r.comparisons(visibleTo: nil).isEmpty)
+        // The same in a product's history.
+        #expect(r.history(product: "P-M5", visibleTo: "K1").allSatisfy { $0.change.fairnessChanges.isEmpty })
+        #expect(r.history(product: "P-M5", visibleTo: "K2").filter { !$0.change.fairnessChanges.isEmpty }.count == 2)
         // K2 changes their mind, then undoes it.
         try r.perform(.fairness(.compare("P-M5", "P-M6", prefer: .same)), by: "K2", at: at)
         #expect(r.comparisons.first { $0.curator == "K2" }?.prefer == .same)

@@ -194,6 +194,13 @@ extension Round {
         return all.filter { $0.curator == curator || judged.contains("\($0.a)\u{0}\($0.b)") }
     }
 
+    /// While scoring is blind, another curator's judgement of a pair `curator` has not judged.
+    func isHiddenComparison(_ change: FairnessChange, to curator: String?) -> Bool {
+        guard !scoresArePublic, case let .comparison(a, b, who, _, _) = change, who != curator else { return false }
+        guard let curator else { return true }
+        return !comparisons.contains { $0.a == a && $0.b == b && $0.curator == curator }
+    }
+
     func planFairness(_ command: FairnessCommand, by: String, at: String) throws(Refusal) -> Change? {
         switch command {
         case let .setScoreBasis(basis):
