@@ -338,3 +338,21 @@ func feedbackRound() throws -> Round {
         #expect(r.sheetDots(product: "P-M1", width: 21, visibleTo: nil) != nil)
     }
 }
+
+@Suite struct FeedbackEscapingTests {
+    @Test func valuesFromDataAreEscapedInBothFormats() throws {
+        var r = try feedbackRound()
+        r.producers[2].name = "Usaha <script>alert(1)</script> | *tiga*\u{1B}]2;x\u{07}"
+        let sheet = try #require(r.feedback(lang: .id, producers: ["U-3"]).first)
+        let html = sheet.html(round: r.round, lang: .id)
+        #expect(html.contains("Usaha &lt;script&gt;alert(1)&lt;/script&gt; | *tiga*"))
+        #expect(!html.contains("<script>"))
+        let md = sheet.markdown(round: r.round, lang: .id)
+        #expect(md.contains("Usaha \\<script\\>alert(1)\\</script\\> \\| \\*tiga\\*"))
+        for text in [html, md] { #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }) }
+        #expect(sheet.fileStem == "U-3")
+        var odd = sheet
+        odd.producer = "../x"
+        #expect(odd.fileStem == "___x")
+    }
+}
