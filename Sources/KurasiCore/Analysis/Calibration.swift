@@ -54,7 +54,9 @@ extension Round {
         var own: [String: [Double]] = [:]
         var points: [String: [String: [Int]]] = [:]
         var diffs: [String: [(Double, Double)]] = [:]  // curator -> (own, others' mean)
-        var pairs: [String: [String: [(String, Double, Double)]]] = [:]
+        // Per pair of curators: products shared, the sum of absolute differences, and the three
+        // products they differ most on so far.
+        var pairs: [String: [String: (n: Int, sum: Double, worst: [(String, Double, Double)])]] = [:]
         let lo = rubric.scaleMin, width = Swift.max(0, rubric.scaleMax - rubric.scaleMin) + 1
         for entry in counted {
             let sheets = entry.sheets
@@ -72,7 +74,16 @@ extension Round {
                     diffs[s.curator, default: []].append((s.score, others))
                 }
                 for t in sheets[(i + 1)...] {
-                    pairs[s.curator, default: [:]][t.curator, default: []].append((entry.product.id, s.score, t.score))
+                    var acc = pairs[s.curator]?[t.curator] ?? (0, 0, [])
+                    let d = abs(s.score - t.score)
+                    acc.n += 1; acc.sum += d
+                    if acc.worst.count < 3 || d > abs(acc.worst[acc.worst.count - 1].1 - acc.worst[acc.worst.count - 1].2) {
+                        acc.worst.append((entry.product.id, s.score, t.score))
+                        // Largest difference first, then product id (products come in id order).
+                        acc.worst.sort { abs($0.1 - $0.2) != abs($1.1 - $1.2) ? abs($0.1 - $0.2) > abs($1.1 - $1.2) : $0.0 < $1.0 }
+                        if acc.worst.count > 3 { acc.worst.removeLast() }
+                    }
+                    pairs[s.curator, default: [:]][t.curator] = acc
                 }
             }
         }
@@ -92,11 +103,9 @@ extension Round {
         }
         var dis: [Disagreement] = []
         for (a, row) in pairs {
-            for (b, items) in row where items.count >= 2 {
-                let mad = items.reduce(0) { $0 + abs($1.1 - $1.2) } / Double(items.count)
-                let worst = items.sorted { abs($0.1 - $0.2) != abs($1.1 - $1.2) ? abs($0.1 - $0.2) > abs($1.1 - $1.2) : $0.0 < $1.0 }
-                    .prefix(3).map { (product: $0.0, scores: [$0.1, $0.2]) }
-                dis.append(Disagreement(curators: [a, b], shared: items.count, meanAbsoluteDifference: mad, products: worst))
+            for (b, acc) in row where acc.n >= 2 {
+                dis.append(Disagreement(curators: [a, b], shared: acc.n, meanAbsoluteDifference: acc.sum / Double(acc.n),
+                                        products: acc.worst.map { (product: $0.0, scores: [$0.1, $0.2]) }))
             }
         }
         dis.sort { $0.meanAbsoluteDifference != $1.meanAbsoluteDifference ? $0.meanAbsoluteDifference > $1.meanAbsoluteDifference : $0.curators.lexicographicallyPrecedes($1.curators) }

@@ -52,20 +52,23 @@ extension Round {
     }
 
     public func feedback(lang: Language, producers ids: [String]? = nil) -> [FeedbackSheet] {
-        let wanted = ids ?? scoredProducers
-        var rankings: [Cluster: [RankedProduct]] = [:]
-        for c in Cluster.allCases { rankings[c] = ranking(c) }
+        var entries: [String: RankedProduct] = [:], rankedCount: [Cluster: Int] = [:]
+        var byProducer: [String: [String]] = [:]
+        for c in Cluster.allCases {
+            for r in ranking(c) {
+                entries[r.product.id] = r
+                if r.rank != nil { rankedCount[c, default: 0] += 1 }
+                byProducer[r.product.producer, default: []].append(r.product.id)
+            }
+        }
+        let wanted = ids ?? byProducer.filter { $0.value.contains { (entries[$0]?.aggregate.count ?? 0) > 0 } }.keys.sorted()
         var out: [FeedbackSheet] = []
         for pid in wanted {
             guard let producer = producer(pid) else { continue }
-            var list: [FeedbackProduct] = []
-            for p in products where p.producer == pid {
-                let ranking = rankings[p.cluster] ?? []
-                guard let entry = ranking.first(where: { $0.product.id == p.id }) else { continue }
-                let ranked = ranking.filter { $0.rank != nil }.count
-                list.append(feedbackProduct(entry, rankedCount: ranked, lang: lang))
+            let list = (byProducer[pid] ?? []).sorted().compactMap { id in
+                entries[id].map { feedbackProduct($0, rankedCount: rankedCount[$0.product.cluster] ?? 0, lang: lang) }
             }
-            out.append(FeedbackSheet(producer: pid, producerName: producer.name, products: list.sorted { $0.product < $1.product }))
+            out.append(FeedbackSheet(producer: pid, producerName: producer.name, products: list))
         }
         return out
     }
