@@ -21,10 +21,14 @@ public struct RankedProduct: Hashable, Sendable {
 
 extension Round {
     public func ranking(_ cluster: Cluster) -> [RankedProduct] {
+        // On the normalised basis every sheet of a curator moves with each of their edits.
+        ranking(cluster, normalisation: scoreBasis == .normalised ? normalisation() : nil)
+    }
+
+    /// The ranking with each sheet score adjusted by `norm` (nil: raw scores).
+    func ranking(_ cluster: Cluster, normalisation norm: Normalisation?) -> [RankedProduct] {
         var ranked: [RankedProduct] = [], unscored: [RankedProduct] = [], ineligible: [RankedProduct] = []
         let slots = pinSlots(cluster)
-        // On the normalised basis every sheet of a curator moves with each of their edits.
-        let norm = scoreBasis == .normalised ? normalisation() : nil
         for product in products where product.cluster == cluster {
             let entry = entry(for: product, slots: slots, normalisation: norm)
             switch group(of: entry) {

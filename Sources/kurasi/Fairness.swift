@@ -173,7 +173,7 @@ struct Report: ParsableCommand {
         if format == .json {
             var out: [String: Any] = [:]
             for c in clusters {
-                out[c.rawValue] = round.normalisedRows(c).map {
+                out[c.rawValue] = round.normalisedRows(c, normalisation: n).map {
                     ["product": $0.product, "name": $0.name, "raw": r2($0.raw), "normalised": r2($0.normalised),
                      "rawRank": orNull($0.rawRank), "normalisedRank": orNull($0.normalisedRank), "move": orNull($0.move)] as [String: Any]
                 }
@@ -202,7 +202,7 @@ struct Report: ParsableCommand {
             print("")
             print(c.label(lang))
             print("  \(col("#norm", 5, right: true)) \(col("#raw", 4, right: true))  \(col("ID", 8)) \(col(id ? "Produk" : "Product", 28)) \(col(id ? "Mentah" : "Raw", 6, right: true)) \(col("Norm", 6, right: true))  " + (id ? "Geser" : "Move"))
-            for row in round.normalisedRows(c) where row.raw != nil {
+            for row in round.normalisedRows(c, normalisation: n) where row.raw != nil {
                 let move = row.move.map { $0 > 0 ? "▲\($0)" : $0 < 0 ? "▼\(-$0)" : "=" } ?? ""
                 print("  \(col(row.normalisedRank.map(String.init) ?? "–", 5, right: true)) \(col(row.rawRank.map(String.init) ?? "–", 4, right: true))  \(col(row.product, 8)) \(col(row.name, 28)) \(col(Format.score(row.raw, lang), 6, right: true)) \(col(Format.score(row.normalised, lang), 6, right: true))  \(move)")
             }

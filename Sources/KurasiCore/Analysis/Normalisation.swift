@@ -123,16 +123,14 @@ public struct NormalisedRow: Hashable, Sendable {
 extension Round {
     /// The ranking of a cluster on a given basis (whatever the round is set to).
     public func ranking(_ cluster: Cluster, basis: ScoreBasis) -> [RankedProduct] {
-        var copy = self
-        copy.round.settings.scoreBasis = basis == .raw ? nil : basis
-        return copy.ranking(cluster)
+        ranking(cluster, normalisation: basis == .normalised ? normalisation() : nil)
     }
 
     /// Raw and normalised scores and ranks of a cluster's products, in normalised rank order
-    /// (then raw-only, then unranked).
-    public func normalisedRows(_ cluster: Cluster) -> [NormalisedRow] {
-        let raw = ranking(cluster, basis: .raw)
-        let norm = ranking(cluster, basis: .normalised)
+    /// (then raw-only, then unranked). `normalisation` saves computing it again.
+    public func normalisedRows(_ cluster: Cluster, normalisation given: Normalisation? = nil) -> [NormalisedRow] {
+        let raw = ranking(cluster, normalisation: nil)
+        let norm = ranking(cluster, normalisation: given ?? normalisation())
         var rawBy: [String: RankedProduct] = [:]
         for r in raw { rawBy[r.product.id] = r }
         return norm.map { n in
