@@ -134,7 +134,8 @@ extension Export {
             md += "\n"
         }
 
-        md += round.fairnessMinutes(lang: lang, escape: e)
+        let fairness = round.fairnessMinutes(lang: lang)
+        md += "\n## \(e(fairness.heading))\n\n" + fairness.items.map { "- " + e($0) + "\n" }.joined()
 
         md += "\n## \(L("Lampiran: produk berperingkat", "Appendix: ranked products"))\n"
         for cluster in Cluster.allCases {
