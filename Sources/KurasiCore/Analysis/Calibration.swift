@@ -51,61 +51,85 @@ public struct Calibration: Hashable, Sendable {
 extension Round {
     public func calibration(clusters: [Cluster] = Cluster.allCases) -> Calibration {
         let counted = countedSheetScores().filter { clusters.contains($0.product.cluster) }
-        var own: [String: [Double]] = [:]
-        var points: [String: [String: [Int]]] = [:]
-        var diffs: [String: [(Double, Double)]] = [:]  // curator -> (own, others' mean)
-        // Per pair of curators: products shared, the sum of absolute differences, and the three
-        // products they differ most on so far.
-        var pairs: [String: [String: (n: Int, sum: Double, worst: [(String, Double, Double)])]] = [:]
+        // Curators by position, and flat arrays over them: a province-sized round has millions of
+        // sheets and tens of millions of curator pairs on shared products.
+        let ids = Array(Set(curators.map(\.id)).union(counted.flatMap { $0.sheets.map(\.curator) })).sorted()
+        let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        let n = ids.count
         let lo = rubric.scaleMin, width = Swift.max(0, rubric.scaleMax - rubric.scaleMin) + 1
+        let criteria = rubric.criteria.map(\.id)
+        var own = [[Double]](repeating: [], count: n)
+        var points = [Int](repeating: 0, count: n * criteria.count * width)
+        // Per curator, against the others' mean on the same product: n, Σx, Σy, Σxy, Σx², Σy².
+        var sx = [Double](repeating: 0, count: n), sy = sx, sxy = sx, sxx = sx, syy = sx
+        var shared = [Int](repeating: 0, count: n)
+        var pairN = [Int](repeating: 0, count: n * n), pairSum = [Double](repeating: 0, count: n * n)
+        var worst = [[(String, Double, Double)]](repeating: [], count: n * n)
+        var idx: [Int] = []
         for entry in counted {
             let sheets = entry.sheets
             let total = sheets.reduce(0) { $0 + $1.score }
+            let product = scores[entry.product.id] ?? [:]
+            idx.removeAll(keepingCapacity: true)
+            for s in sheets { idx.append(index[s.curator]!) }
             for (i, s) in sheets.enumerated() {
-                own[s.curator, default: []].append(s.score)
-                let sheet = scores[entry.product.id]?[s.curator] ?? [:]
-                for c in rubric.criteria {
-                    var counts = points[s.curator]?[c.id] ?? [Int](repeating: 0, count: width)
-                    if let v = sheet[c.id], v >= lo, v - lo < width { counts[v - lo] += 1 }
-                    points[s.curator, default: [:]][c.id] = counts
+                let c = idx[i]
+                own[c].append(s.score)
+                if let sheet = product[s.curator] {
+                    for (k, crit) in criteria.enumerated() {
+                        if let v = sheet[crit], v >= lo, v - lo < width { points[(c * criteria.count + k) * width + v - lo] += 1 }
+                    }
                 }
                 if sheets.count > 1 {
-                    let others = (total - s.score) / Double(sheets.count - 1)
-                    diffs[s.curator, default: []].append((s.score, others))
+                    let x = s.score, y = (total - s.score) / Double(sheets.count - 1)
+                    shared[c] += 1; sx[c] += x; sy[c] += y; sxy[c] += x * y; sxx[c] += x * x; syy[c] += y * y
                 }
-                for t in sheets[(i + 1)...] {
-                    var acc = pairs[s.curator]?[t.curator] ?? (0, 0, [])
+                for j in (i + 1)..<sheets.count {
+                    let t = sheets[j], p = c * n + idx[j]
                     let d = abs(s.score - t.score)
-                    acc.n += 1; acc.sum += d
-                    if acc.worst.count < 3 || d > abs(acc.worst[acc.worst.count - 1].1 - acc.worst[acc.worst.count - 1].2) {
-                        acc.worst.append((entry.product.id, s.score, t.score))
+                    pairN[p] += 1; pairSum[p] += d
+                    if worst[p].count < 3 || d > abs(worst[p][worst[p].count - 1].1 - worst[p][worst[p].count - 1].2) {
+                        worst[p].append((entry.product.id, s.score, t.score))
                         // Largest difference first, then product id (products come in id order).
-                        acc.worst.sort { abs($0.1 - $0.2) != abs($1.1 - $1.2) ? abs($0.1 - $0.2) > abs($1.1 - $1.2) : $0.0 < $1.0 }
-                        if acc.worst.count > 3 { acc.worst.removeLast() }
+                        worst[p].sort { abs($0.1 - $0.2) != abs($1.1 - $1.2) ? abs($0.1 - $0.2) > abs($1.1 - $1.2) : $0.0 < $1.0 }
+                        if worst[p].count > 3 { worst[p].removeLast() }
                     }
-                    pairs[s.curator, default: [:]][t.curator] = acc
                 }
             }
         }
         var list: [CuratorCalibration] = []
-        for c in curators.sorted(by: { $0.id < $1.id }) {
-            let values = own[c.id] ?? []
-            let n = Double(values.count)
-            let mean = values.isEmpty ? nil : values.reduce(0, +) / n
-            let spread = mean.map { m in (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / n).squareRoot() }
-            let d = diffs[c.id] ?? []
-            let leniency = d.isEmpty ? nil : d.reduce(0) { $0 + $1.0 - $1.1 } / Double(d.count)
+        for cur in curators.sorted(by: { $0.id < $1.id }) {
+            let c = index[cur.id]!
+            let values = own[c]
+            let count = Double(values.count)
+            let mean = values.isEmpty ? nil : values.reduce(0, +) / count
+            let spread = mean.map { m in (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / count).squareRoot() }
+            let k = Double(shared[c])
+            let leniency = shared[c] == 0 ? nil : (sx[c] - sy[c]) / k
+            var agreement: Double?
+            if shared[c] >= 3 {
+                let cov = sxy[c] - sx[c] * sy[c] / k, vx = sxx[c] - sx[c] * sx[c] / k, vy = syy[c] - sy[c] * sy[c] / k
+                if vx > 1e-9 * k, vy > 1e-9 * k { agreement = Swift.max(-1, Swift.min(1, cov / (vx * vy).squareRoot())) }
+            }
             var hist = [Int](repeating: 0, count: 10)
             for v in values { hist[Swift.min(9, Swift.max(0, Int(v / 10)))] += 1 }
-            list.append(CuratorCalibration(curator: c.id, name: c.name, sheets: values.count, mean: mean, spread: spread,
-                                           points: points[c.id] ?? [:], leniency: leniency,
-                                           agreement: Self.pearson(d), shared: d.count, histogram: hist))
+            var pts: [String: [Int]] = [:]
+            if !values.isEmpty {
+                for (k, crit) in criteria.enumerated() {
+                    let base = (c * criteria.count + k) * width
+                    pts[crit] = Array(points[base..<(base + width)])
+                }
+            }
+            list.append(CuratorCalibration(curator: cur.id, name: cur.name, sheets: values.count, mean: mean, spread: spread,
+                                           points: pts, leniency: leniency, agreement: agreement, shared: shared[c], histogram: hist))
         }
         var dis: [Disagreement] = []
-        for (a, row) in pairs {
-            for (b, acc) in row where acc.n >= 2 {
-                dis.append(Disagreement(curators: [a, b], shared: acc.n, meanAbsoluteDifference: acc.sum / Double(acc.n),
-                                        products: acc.worst.map { (product: $0.0, scores: [$0.1, $0.2]) }))
+        for a in 0..<n {
+            for b in 0..<n where pairN[a * n + b] + pairN[b * n + a] >= 2 && a < b {
+                // Sheets come in curator id order, so a pair is always counted as (a, b) with a < b.
+                let p = a * n + b
+                dis.append(Disagreement(curators: [ids[a], ids[b]], shared: pairN[p], meanAbsoluteDifference: pairSum[p] / Double(pairN[p]),
+                                        products: worst[p].map { (product: $0.0, scores: [$0.1, $0.2]) }))
             }
         }
         dis.sort { $0.meanAbsoluteDifference != $1.meanAbsoluteDifference ? $0.meanAbsoluteDifference > $1.meanAbsoluteDifference : $0.curators.lexicographicallyPrecedes($1.curators) }
