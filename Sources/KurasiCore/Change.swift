@@ -12,6 +12,8 @@ public indirect enum Change: Hashable, Sendable {
     case rubric(from: Rubric, to: Rubric)
     /// Several changes made as one edit (an import); undone together.
     case batch([Change])
+    /// A fairness setting or a pairwise comparison (Analysis/Fairness.swift).
+    case fairness(FairnessChange)
 
     /// The change that takes the round back to where it was before this one.
     public var inverse: Change {
@@ -26,6 +28,7 @@ public indirect enum Change: Hashable, Sendable {
         case let .settings(from, to): .settings(from: to, to: from)
         case let .rubric(from, to): .rubric(from: to, to: from)
         case let .batch(list): .batch(list.reversed().map(\.inverse))
+        case let .fairness(f): .fairness(f.inverse)
         }
     }
 
@@ -36,6 +39,7 @@ public indirect enum Change: Hashable, Sendable {
         case let .pin(_, _, from, to): Array(Set([from?.product, to?.product].compactMap { $0 })).sorted()
         case let .product(id, _, _): [id]
         case let .batch(list): list.flatMap(\.products)
+        case let .fairness(f): f.products
         default: []
         }
     }
@@ -73,6 +77,9 @@ extension Change: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
+        if let k = try? c.decode(String.self, forKey: .kind), FairnessChange.kinds.contains(k) {
+            self = .fairness(try FairnessChange(from: decoder)); return
+        }
         switch try c.decode(Kind.self, forKey: .kind) {
         case .score:
             self = .score(product: try c.decode(String.self, forKey: .product),
@@ -114,6 +121,7 @@ extension Change: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        if case let .fairness(f) = self { return try f.encode(to: encoder) }
         var c = encoder.container(keyedBy: Keys.self)
         switch self {
         case let .score(p, cur, k, from, to):
@@ -143,6 +151,7 @@ extension Change: Codable {
             try c.encode(Kind.rubric, forKey: .kind); try c.encode(from, forKey: .from); try c.encode(to, forKey: .to)
         case let .batch(list):
             try c.encode(Kind.batch, forKey: .kind); try c.encode(list, forKey: .changes)
+        case .fairness: break
         }
     }
 }

@@ -43,6 +43,8 @@ public enum Command: Hashable, Sendable {
     /// Set a criterion's weight, for every cluster or, with `cluster`, for one (the chair;
     /// refused once any sheet counts).
     case setWeight(criterion: String, weight: Int, cluster: Cluster?)
+    /// A fairness setting or a pairwise comparison (Analysis/Fairness.swift).
+    case fairness(FairnessCommand)
 }
 
 extension Round {
@@ -348,6 +350,9 @@ extension Round {
             // Applying the inverse checks that what it restores over is still there, and refuses
             // (naming who changed it since) otherwise; no need to try it on a copy here first.
             return (last.change.inverse, last.revision)
+
+        case let .fairness(f):
+            return try planFairness(f, by: by, at: at).map { ($0, nil) }
         }
     }
 
@@ -445,6 +450,8 @@ extension Round {
             rubric = to
         case let .batch(list):
             for c in list { try applyChecked(c) }
+        case let .fairness(f):
+            try applyFairness(f)
         }
     }
 

@@ -92,6 +92,8 @@ extension Change {
                 return id ? "impor: \(producers) pelaku, \(products) produk" : "import: \(producers) producers, \(products) products"
             }
             return list.map { $0.summary(lang) }.joined(separator: "; ")
+        case let .fairness(f):
+            return f.summary(lang)
         }
     }
 }

@@ -239,6 +239,10 @@ public struct Settings: Codable, Hashable, Sendable {
     public var permitGates: [Cluster: [PermitKind]]
     /// A product is ranked only with at least this many counted sheets (1 by default).
     public var minSheets: Int
+    /// What the ranking is computed from; nil is raw (Analysis/Fairness.swift).
+    public var scoreBasis: ScoreBasis? = nil
+    /// The least a finalist must make a month for the shared brand; nil when not set.
+    public var minimumCapacity: Int? = nil
 
     public init(aggregation: Aggregation = .mean, blindScoring: Bool = true,
                 onePinPerProducer: Bool = true, disagreementThreshold: Double = 25,

@@ -45,10 +45,16 @@ public enum Unranked: Hashable, Sendable {
 
 extension Round {
     public func ranking(_ cluster: Cluster) -> [RankedProduct] {
+        // On the normalised basis every sheet of a curator moves with each of their edits.
+        ranking(cluster, normalisation: scoreBasis == .normalised ? normalisation() : nil)
+    }
+
+    /// The ranking with each sheet score adjusted by `norm` (nil: raw scores).
+    func ranking(_ cluster: Cluster, normalisation norm: Normalisation?) -> [RankedProduct] {
         var ranked: [RankedProduct] = [], unscored: [RankedProduct] = [], ineligible: [RankedProduct] = []
         let slots = pinSlots(cluster)
         for product in products where product.cluster == cluster {
-            let entry = entry(for: product, slots: slots)
+            let entry = entry(for: product, slots: slots, normalisation: norm)
             switch group(of: entry) {
             case 0: ranked.append(entry)
             case 1: unscored.append(entry)
@@ -69,6 +75,9 @@ extension Round {
     public func rerank(_ list: inout [RankedProduct], changed: Set<String>) {
         guard !changed.isEmpty else { return }
         let cluster = list.first?.product.cluster
+        if scoreBasis == .normalised, let c = cluster ?? changed.lazy.compactMap({ self.product($0)?.cluster }).first {
+            list = ranking(c); return
+        }
         let slots = cluster.map(pinSlots) ?? [:]
         var firstTouched = list.count
         for id in changed {
@@ -103,8 +112,8 @@ extension Round {
         Dictionary(pins(in: cluster).map { ($0.product, $0.slot) }, uniquingKeysWith: { a, _ in a })
     }
 
-    private func entry(for product: Product, slots: [String: Int]) -> RankedProduct {
-        RankedProduct(product: product, rank: nil, aggregate: aggregate(product),
+    private func entry(for product: Product, slots: [String: Int], normalisation: Normalisation? = nil) -> RankedProduct {
+        RankedProduct(product: product, rank: nil, aggregate: aggregate(product, normalisation: normalisation),
                       ineligibility: ineligibility(product), pinnedSlot: slots[product.id])
     }
 

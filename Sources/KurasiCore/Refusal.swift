@@ -33,6 +33,8 @@ public enum Refusal: Error, Hashable, Sendable {
     /// An id that breaks `IDRule` (control characters, spaces, longer than 32 characters).
     case invalidID(String, problem: String)
     case deliberationOpen
+    /// A fairness setting or comparison refused (Analysis/Fairness.swift).
+    case fairness(FairnessRefusal)
     case curatorHasWork(String)
     case noConflict(curator: String, producer: String)
     case pinsByChairOrSecretary(curator: String)
@@ -135,6 +137,8 @@ public enum Refusal: Error, Hashable, Sendable {
                 : "The id \"\(shown)\" cannot be used (it \(problem)): ids have no spaces or control characters and at most \(IDRule.maxLength) characters (e.g. K7, U-0012)."
         case .deliberationOpen:
             return id ? "Tahap musyawarah sudah dibuka." : "Deliberation is already open."
+        case let .fairness(f):
+            return f.text(lang)
         case let .curatorHasWork(c):
             return id ? "Kurator \(c) sudah menilai, mengepin atau mengubah data; tidak dapat dihapus (ubah perannya bila perlu)."
                 : "Curator \(c) has scored, pinned or changed the round; they cannot be removed (change their role if needed)."

@@ -41,7 +41,8 @@ extension Round {
         return weights > 0 ? total / weights * 100 : nil
     }
 
-    public func aggregate(_ product: Product) -> Aggregate {
+    /// With a normalisation, each sheet score is the curator's normalised one (see `Normalisation`).
+    public func aggregate(_ product: Product, normalisation: Normalisation? = nil) -> Aggregate {
         var sheetScores: [String: Double] = [:]
         var points: [String: [Int]] = [:]
         var setAside: [String] = []
@@ -51,7 +52,7 @@ extension Round {
             guard let s = weightedScore(sheet, cluster: product.cluster) else { continue }
             // A declared conflict sets the curator's sheet aside, even one made before it.
             if recused.contains(curator) { setAside.append(curator); continue }
-            sheetScores[curator] = s
+            sheetScores[curator] = normalisation?.adjust(s, curator: curator) ?? s
             for (k, v) in sheet { points[k, default: []].append(v) }
         }
         let values = sheetScores.values.sorted()

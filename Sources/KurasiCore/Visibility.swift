@@ -32,6 +32,7 @@ extension Round {
     /// still blind to them are not.
     public func isVisible(_ event: Event, to curator: String?) -> Bool {
         if scoresArePublic { return true }
+        if event.change.fairnessChanges.contains(where: { isHiddenComparison($0, to: curator) }) { return false }
         return !event.change.scoreEntries.contains { entry in
             entry.curator != curator && !visibility(of: entry.product, to: curator).otherSheets
         }

@@ -136,6 +136,10 @@ extension Export {
                 + (top.isEmpty ? "–" : top.map { "\($0.product.id) \($0.product.name) (\(score($0.aggregate.score)))" }.joined(separator: "; ")))
         }
 
+        let fairness = round.fairnessMinutes(lang: lang)
+        doc.add(.heading(fairness.heading))
+        if !fairness.items.isEmpty { doc.add(.list(fairness.items.map { [.text($0)] })) }
+
         // Place and date above the signatures, before the appendix.
         let place = info.place ?? "______________"
         let day = Format.date(String((info.status.state == .final ? info.status.at : nil)?.prefix(10) ?? Substring(info.date)), lang)

@@ -17,16 +17,20 @@ struct Import: ParsableCommand {
     @Argument(help: "The registry CSV as the city office sends it (; or , separated).") var file: String?
     @Option(name: .long, help: "A products file: products and permits gathered on the visits (see README).") var products: String?
     @Flag(name: .long, help: "Show what would change; change nothing.") var dryRun = false
+    @OptionGroup var finalists: FinalistsOptions
 
     func validate() throws {
-        if (file == nil) == (products == nil) {
-            throw ValidationError("Give the registry file (kurasi import REGISTRY.csv) or a products file (kurasi import --products FILE.csv), one of the two.")
+        let given = [file != nil, products != nil, finalists.finalists != nil].filter { $0 }.count
+        if given != 1 {
+            throw ValidationError("Give one of: the registry file (kurasi import REGISTRY.csv), a products file (kurasi import --products FILE.csv), or a finished city round (kurasi import --finalists ROUND.json).")
         }
     }
 
     func run() throws {
+        if let path = finalists.finalists { return try finalists.run(options, path, dryRun: dryRun) }
         if let products { return try importProducts(products) }
-        try importRegistry(file!)
+        guard let file else { throw ValidationError("Name the registry CSV to import, a products file with --products FILE.csv, or a finished city round with --finalists FILE.json.") }
+        try importRegistry(file)
     }
 
     func importRegistry(_ file: String) throws {

@@ -19,6 +19,7 @@ struct Kurasi: ParsableCommand {
             PermitCommand.self, CuratorCommand.self, ConflictCommand.self, SettingsCommand.self, RubricCommand.self,
             Score.self, Rank.self, PinCommand.self, Unpin.self, Deliberate.self, Finalize.self, Reopen.self,
             History.self, Undo.self, ExportCommand.self, Check.self, Recover.self, Status.self,
+            Report.self, Basis.self, Compare.self, ReadinessCommand.self, FeedbackCommand.self,
         ])
 
     @OptionGroup var options: StoreOptions

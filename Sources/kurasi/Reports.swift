@@ -39,8 +39,10 @@ struct Rank: ParsableCommand {
                 let a = r.aggregate
                 let score = Format.score(a.score, lang)
                 let disputed = a.count > 1 && a.spread >= threshold ? "⚑" : " "
+                // On the normalised basis the raw score stands beside the normalised one.
+                let raw = round.scoreBasis == .normalised && a.score != nil ? (id ? "  mentah " : "  raw ") + Format.score(round.aggregate(r.product).score, lang) : ""
                 let mark = r.pinnedSlot.map { "★\($0)" } ?? (r.eligible ? (r.unranked.map { "– " + $0.text(lang) } ?? "") : "⊘ " + (r.ineligibility.first?.text(lang) ?? ""))
-                print("  \(col(r.rank.map(String.init) ?? "–", 3, right: true))  \(col(r.product.id, 7)) \(col(r.product.name, 30)) \(col(round.producer(r.product.producer)?.name ?? "", 24)) \(col(score, 5, right: true))\(disputed)\(col(String(a.count), 2, right: true))  \(mark)")
+                print("  \(col(r.rank.map(String.init) ?? "–", 3, right: true))  \(col(r.product.id, 7)) \(col(r.product.name, 30)) \(col(round.producer(r.product.producer)?.name ?? "", 24)) \(col(score, 5, right: true))\(disputed)\(col(String(a.count), 2, right: true))  \(mark)\(raw)")
             }
             print("")
         }

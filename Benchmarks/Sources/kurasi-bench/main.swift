@@ -13,7 +13,9 @@ import Glibc
 //   kurasi-bench rss STORE                                     load as the console does; print memory
 //   kurasi-bench run OP STORE [N]                              repeat one operation N times (for perf/callgrind)
 //       OP: load, decode, encode, compact, edit, rank, rank-full, frame, filter,
-//           proto-parse (a hand-written one-pass reader, Prototype.swift), jsonserialization
+//           proto-parse (a hand-written one-pass reader, Prototype.swift), jsonserialization,
+//           calibration, stability, normalised, pairwise, readiness, feedback (the fairness reports,
+//           on the round as loaded; stability with the default 1,000 resamples)
 // Output is one JSON object per line, for run.sh's report.
 
 
@@ -156,6 +158,20 @@ case "run":
             let k = i % Workload.filterText.count
             if k == 0, i > 0 { app.handle(.escape); app.handle(.char("/")) }
             time { app.handle(.char(Workload.filterText[k])); _ = app.render() }
+        }
+    case "calibration", "stability", "normalised", "pairwise", "readiness", "feedback":
+        let round = try Store(path: path).load()
+        for _ in 0..<n {
+            time {
+                switch op {
+                case "calibration": withExtendedLifetime(round.calibration()) {}
+                case "stability": withExtendedLifetime(round.stability()) {}
+                case "normalised": withExtendedLifetime(Cluster.allCases.map { round.normalisedRows($0) }) {}
+                case "pairwise": withExtendedLifetime(Cluster.allCases.map { round.pairwise($0, everything: true) }) {}
+                case "readiness": withExtendedLifetime(round.readiness(lang: .id)) {}
+                default: withExtendedLifetime(round.feedback(lang: .id).map { $0.markdown(round: round.round, lang: .id) }) {}
+                }
+            }
         }
     default:
         fail("unknown operation \(op)")

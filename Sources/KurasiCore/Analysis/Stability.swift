@@ -1,0 +1,233 @@
+/// Is the top five stable? Two checks, both on the five the rules allow (`Round.topFive(of:)`'s
+/// rule: by the ranking's chain, one product per producer when the round says so):
+///
+/// - leave one curator out: for each curator, the top five recomputed without their sheets, and
+///   which products would leave or enter;
+/// - a seeded bootstrap: each product's counted sheets resampled with replacement, `resamples`
+///   times; the share of resamples in which the product is in its cluster's top five.
+///
+/// The generator is SplitMix64 on integers only, walked in a fixed order (cluster, resample,
+/// product id, sheet), so the same seed gives the same percentages on every machine.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// A uniform integer in 0..<n (Lemire's multiply-shift; no floating point).
+    public mutating func below(_ n: Int) -> Int {
+        Int(next().multipliedFullWidth(by: UInt64(n)).high)
+    }
+}
+
+public struct CuratorEffect: Hashable, Sendable {
+    public var curator: String
+    /// The top five without this curator's sheets.
+    public var topFive: [String]
+    public var leaves: [String]
+    public var enters: [String]
+    public var changes: Bool { !leaves.isEmpty || !enters.isEmpty }
+}
+
+public struct TopFiveProbability: Hashable, Sendable {
+    public var product: String
+    public var rank: Int?
+    public var score: Double?
+    /// 0…1: the share of resamples with the product in its cluster's top five.
+    public var probability: Double
+    public var inTopFive: Bool
+}
+
+public struct ClusterStability: Hashable, Sendable {
+    public var cluster: Cluster
+    public var topFive: [String]
+    public var leaveOneOut: [CuratorEffect]
+    /// Products that were in the top five in at least one resample, or are in it now; most
+    /// probable first, then by rank.
+    public var probabilities: [TopFiveProbability]
+    /// Curators whose sheets alone decide who is in the top five: without them it changes.
+    public var decisive: [String] { leaveOneOut.filter(\.changes).map(\.curator) }
+    public func probability(of product: String) -> Double {
+        probabilities.first { $0.product == product }?.probability ?? 0
+    }
+}
+
+public struct Stability: Hashable, Sendable {
+    public static let defaultSeed: UInt64 = 2020
+    public static let defaultResamples = 1000
+    public var seed: UInt64
+    public var resamples: Int
+    public var basis: ScoreBasis
+    public var clusters: [ClusterStability]
+}
+
+/// One ranked product reduced to what the ranking chain needs.
+struct Candidate {
+    var id: String
+    var producer: String
+    var rank: Int?
+    var score: Double?
+    /// (curator, sheet score on the round's basis, tie-break criterion point)
+    var sheets: [(curator: String, score: Double, tie: Int)]
+    var low: Double
+    var high: Double
+    /// Population standard deviation of the sheets over √n: the spread of a resampled mean.
+    var standardError: Double {
+        let n = Double(sheets.count)
+        guard n > 0 else { return 0 }
+        let m = sheets.reduce(0) { $0 + $1.score } / n
+        return (sheets.reduce(0) { $0 + ($1.score - m) * ($1.score - m) } / n).squareRoot() / n.squareRoot()
+    }
+}
+
+/// The ranking chain's key of one (possibly resampled) set of sheets.
+struct ChainKey {
+    var score: Double
+    var count: Int
+    var median: Double
+    var tie: Double
+    var index: Int  // into the candidates, which are in id order
+
+    static func make(_ values: inout [Double], tieSum: Int, index: Int, median useMedian: Bool) -> ChainKey {
+        values.sort()
+        let n = values.count
+        let mean = values.reduce(0, +) / Double(n)
+        let mid = n / 2
+        let median = n % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
+        return ChainKey(score: useMedian ? median : mean, count: n, median: median,
+                        tie: Double(tieSum) / Double(n), index: index)
+    }
+
+    /// The chain of `Round.precedes`: score, count, median, tie-break mean, then id.
+    static func precedes(_ x: ChainKey, _ y: ChainKey) -> Bool {
+        if x.score != y.score { return x.score > y.score }
+        if x.count != y.count { return x.count > y.count }
+        if x.median != y.median { return x.median > y.median }
+        if x.tie != y.tie { return x.tie > y.tie }
+        return x.index < y.index
+    }
+}
+
+extension Round {
+    /// Stability of every cluster (or one), on the round's score basis.
+    public func stability(clusters: [Cluster] = Cluster.allCases, seed: UInt64 = Stability.defaultSeed,
+                          resamples: Int = Stability.defaultResamples) -> Stability {
+        let list = clusters.map { clusterStability($0, seed: seed, resamples: resamples) }
+        return Stability(seed: seed, resamples: resamples, basis: scoreBasis, clusters: list)
+    }
+
+    func candidates(_ ranking: [RankedProduct]) -> [Candidate] {
+        let k = round.settings.tieBreakCriterion
+        var out: [Candidate] = []
+        for r in ranking where r.rank != nil {
+            var sheets: [(String, Double, Int)] = []
+            let raw = scores[r.product.id] ?? [:]
+            for (c, s) in r.aggregate.sheetScores.sorted(by: { $0.key < $1.key }) {
+                sheets.append((c, s, raw[c]?[k] ?? 0))
+            }
+            let values = sheets.map(\.1)
+            out.append(Candidate(id: r.product.id, producer: r.product.producer, rank: r.rank, score: r.aggregate.score,
+                                 sheets: sheets.map { (curator: $0.0, score: $0.1, tie: $0.2) },
+                                 low: values.min() ?? 0, high: values.max() ?? 0))
+        }
+        return out.sorted { $0.id < $1.id }
+    }
+
+    static let pruneSE = 4.0
+
+    /// The five the rules allow among keyed candidates.
+    func chooseFive(_ keys: inout [ChainKey], _ candidates: [Candidate]) -> [Int] {
+        keys.sort(by: ChainKey.precedes)
+        var chosen: [Int] = [], producers = Set<String>()
+        for key in keys {
+            guard chosen.count < Round.pinSlots else { break }
+            if round.settings.onePinPerProducer, !producers.insert(candidates[key.index].producer).inserted { continue }
+            chosen.append(key.index)
+        }
+        return chosen
+    }
+
+    func clusterStability(_ cluster: Cluster, seed: UInt64, resamples: Int) -> ClusterStability {
+        let ranked = ranking(cluster)
+        let base = topFive(of: ranked)
+        let all = candidates(ranked)
+        let useMedian = round.settings.aggregation == .median
+
+        // Leave one curator out.
+        let curatorIDs = Set(all.flatMap { $0.sheets.map(\.curator) }).sorted()
+        var effects: [CuratorEffect] = []
+        for c in curatorIDs {
+            var keys: [ChainKey] = []
+            for (i, cand) in all.enumerated() {
+                var values: [Double] = [], tie = 0
+                for s in cand.sheets where s.curator != c { values.append(s.score); tie += s.tie }
+                guard !values.isEmpty else { continue }
+                keys.append(.make(&values, tieSum: tie, index: i, median: useMedian))
+            }
+            let five = chooseFive(&keys, all).map { all[$0].id }
+            effects.append(CuratorEffect(curator: c, topFive: five,
+                                         leaves: base.filter { !five.contains($0) },
+                                         enters: five.filter { !base.contains($0) }))
+        }
+
+        // Bootstrap. A product whose best sheet is below the worst sheet of five other producers'
+        // products can never reach the top five (mean and median lie between the extremes).
+        var floors: [String: Double] = [:]
+        for cand in all {
+            let key = round.settings.onePinPerProducer ? cand.producer : cand.id
+            floors[key] = Swift.max(floors[key] ?? -.infinity, cand.low)
+        }
+        let sortedFloors = floors.values.sorted(by: >)
+        let threshold = sortedFloors.count >= Round.pinSlots ? sortedFloors[Round.pinSlots - 1] : -.infinity
+        // And, to keep a province-sized round within seconds, a product more than four standard
+        // errors below every one of the five, each taken four standard errors low, is counted 0 %
+        // without resampling (a chance well below one in a thousand resamples).
+        let five = base.compactMap { id in all.first { $0.id == id } }
+        let reach = five.count < Round.pinSlots ? -.infinity
+            : five.map { ($0.score ?? 0) - Self.pruneSE * $0.standardError }.min() ?? -.infinity
+        let live = all.enumerated().filter {
+            $0.element.high >= threshold && ($0.element.score ?? 0) + Self.pruneSE * $0.element.standardError >= reach
+        }.map(\.offset)
+        let pool = live.map { all[$0] }
+        var hits = [Int](repeating: 0, count: pool.count)
+        var rng = SplitMix64(seed: seed &+ (cluster == .mamin ? 0 : 0x5DEE_CE66_D1CE_4E5B))
+        var keys: [ChainKey] = []
+        keys.reserveCapacity(pool.count)
+        var values: [Double] = []
+        for _ in 0..<resamples {
+            keys.removeAll(keepingCapacity: true)
+            for (i, cand) in pool.enumerated() {
+                values.removeAll(keepingCapacity: true)
+                var tie = 0
+                let n = cand.sheets.count
+                for _ in 0..<n {
+                    let s = cand.sheets[rng.below(n)]
+                    values.append(s.score); tie += s.tie
+                }
+                keys.append(.make(&values, tieSum: tie, index: i, median: useMedian))
+            }
+            for i in chooseFive(&keys, pool) { hits[i] += 1 }
+        }
+        var probabilities: [TopFiveProbability] = []
+        for (i, cand) in pool.enumerated() where hits[i] > 0 || base.contains(cand.id) {
+            probabilities.append(TopFiveProbability(product: cand.id, rank: cand.rank, score: cand.score,
+                                                    probability: resamples > 0 ? Double(hits[i]) / Double(resamples) : 0,
+                                                    inTopFive: base.contains(cand.id)))
+        }
+        probabilities.sort {
+            $0.probability != $1.probability ? $0.probability > $1.probability : ($0.rank ?? .max) < ($1.rank ?? .max)
+        }
+        return ClusterStability(cluster: cluster, topFive: base, leaveOneOut: effects, probabilities: probabilities)
+    }
+}
+
+extension Format {
+    /// A probability as a whole percentage, half up: "97 %".
+    public static func percent(_ p: Double) -> String {
+        "\(Int((p * 100 * 1e6).rounded() / 1e6 + 0.5)) %"
+    }
+}
