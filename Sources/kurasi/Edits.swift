@@ -22,7 +22,7 @@ struct Import: ParsableCommand {
     func validate() throws {
         let given = [file != nil, products != nil, finalists.finalists != nil].filter { $0 }.count
         if given != 1 {
-            throw ValidationError("Give one of: the registry file (kurasi import REGISTRY.csv), a products file (kurasi import --products FILE.csv), or a finished city round (kurasi import --finalists ROUND.json).")
+            throw ValidationError("Give one of: the registry file (kurasi import REGISTRY.csv), a products file (kurasi import --products FILE.csv), or a finished city round (kurasi import --finalists FILE.json).")
         }
     }
 
