@@ -64,22 +64,23 @@ struct Import: ParsableCommand {
             if !plan.issues.isEmpty { throw ExitCode(1) }
             return
         }
-        print(id ? "\(file): \(plan.rows) baris data" : "\(file): \(plan.rows) data rows")
+        func n(_ x: Int) -> String { Format.count(x, lang) }
+        print(id ? "\(file): \(n(plan.rows)) baris data" : "\(file): \(n(plan.rows)) data rows")
         let verb = dryRun ? (id ? "akan ditambahkan" : "would be added") : (id ? "ditambahkan" : "added")
-        print(id ? "  \(plan.producers.count) pelaku UMKM dan \(plan.products.count) produk \(verb) (menunggu validasi)"
-                 : "  \(plan.producers.count) producers and \(plan.products.count) products \(verb) (pending validation)")
-        print(id ? "  \(plan.traders.count) di antaranya tampak pedagang (ditandai \"pedagang?\" untuk validator)"
-                 : "  \(plan.traders.count) of them look like traders (marked \"pedagang?\" for the validators)")
-        print(id ? "  \(plan.unchanged) sudah ada di data (tidak berubah)" : "  \(plan.unchanged) already in the store (unchanged)")
-        print(id ? "  \(plan.duplicates.count) duplikat dilewati" : "  \(plan.duplicates.count) duplicates skipped")
+        print(id ? "  \(n(plan.producers.count)) pelaku UMKM dan \(n(plan.products.count)) produk \(verb) (menunggu validasi)"
+                 : "  \(n(plan.producers.count)) producers and \(n(plan.products.count)) products \(verb) (pending validation)")
+        print(id ? "  \(n(plan.traders.count)) di antaranya tampak pedagang (ditandai \"pedagang?\" untuk validator)"
+                 : "  \(n(plan.traders.count)) of them look like traders (marked \"pedagang?\" for the validators)")
+        print(id ? "  \(n(plan.unchanged)) sudah ada di data (tidak berubah)" : "  \(n(plan.unchanged)) already in the store (unchanged)")
+        print(id ? "  \(n(plan.duplicates.count)) duplikat dilewati" : "  \(n(plan.duplicates.count)) duplicates skipped")
         for d in plan.duplicates.prefix(20) {
             print(id ? "    baris \(d.line): \(d.name.displaySafe) = \(lineWords(d.of, lang))" : "    line \(d.line): \(d.name.displaySafe) = \(d.of)")
         }
         if plan.duplicates.count > 20 { print("    …") }
-        print(id ? "  \(plan.closed.count) usaha tutup dilewati" : "  \(plan.closed.count) closed businesses skipped")
-        print(id ? "  \(plan.services.count) usaha jasa (tanpa produk) dilewati" : "  \(plan.services.count) service businesses (no product) skipped")
-        print(id ? "  \(plan.issues.count) baris tidak terbaca (tidak diimpor)" : "  \(plan.issues.count) unreadable rows (not imported)")
-        for issue in plan.issues { writeStderr("\(file): \(lineWords(issue.reason, lang).displaySafe)") }
+        print(id ? "  \(n(plan.closed.count)) usaha tutup dilewati" : "  \(n(plan.closed.count)) closed businesses skipped")
+        print(id ? "  \(n(plan.services.count)) usaha jasa (tanpa produk) dilewati" : "  \(n(plan.services.count)) service businesses (no product) skipped")
+        print(id ? "  \(n(plan.issues.count)) baris tidak terbaca (tidak diimpor)" : "  \(n(plan.issues.count)) unreadable rows (not imported)")
+        for issue in plan.issues { writeStderr("\(file): \(issue.reason.displaySafe)") }
         if dryRun { print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.") }
         if !plan.issues.isEmpty {
             writeStderr(id ? "kurasi: \(plan.issues.count) baris ditolak; perbaiki lalu impor lagi (baris yang sudah masuk tidak berubah)."
@@ -103,7 +104,7 @@ struct Import: ParsableCommand {
         if format == .table { print(id ? "\(file): \(plan.rows) baris data" : "\(file): \(plan.rows) data rows") }
         if !plan.errors.isEmpty {
             if format == .json { try json(plan); throw ExitCode(1) }
-            for e in plan.errors { writeStderr("\(file): \(lineWords(e.description, lang).displaySafe)") }
+            for e in plan.errors { writeStderr("\(file): \(e.description.displaySafe)") }
             writeStderr(id ? "kurasi: \(plan.errors.count) baris perlu diperbaiki; tidak ada yang diterapkan. Perbaiki baris itu lalu impor lagi."
                            : "kurasi: \(plan.errors.count) rows need fixing; nothing was applied. Fix those rows and import again.")
             throw ExitCode(1)
@@ -203,7 +204,7 @@ struct Validate: ParsableCommand {
         var plan = try VisitsImport(table, file: file, into: handle.round)
         func report(_ plan: VisitsImport) throws {
             guard !plan.errors.isEmpty else { return }
-            for e in plan.errors { writeStderr("\(file): \(lineWords(e.description, lang).displaySafe)") }
+            for e in plan.errors { writeStderr("\(file): \(e.description.displaySafe)") }
             writeStderr(id ? "kurasi: \(plan.errors.count) baris perlu diperbaiki; tidak ada yang diterapkan. Perbaiki baris itu lalu jalankan lagi."
                            : "kurasi: \(plan.errors.count) rows need fixing; nothing was applied. Fix those rows and run it again.")
             throw ExitCode(1)

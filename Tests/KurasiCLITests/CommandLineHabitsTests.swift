@@ -203,6 +203,21 @@ import Testing
         #expect(try cli.storeBytes() == before)
     }
 
+    /// The man page is made by argument-parser's generate-manual from this dump of the commands:
+    /// it must stay JSON whatever the language, and name every command.
+    @Test func theHelpDumpForTheManPageNamesEveryCommand() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        for env in [[:], Self.indonesian] {
+            let dump = try cli.ok(["--experimental-dump-help"], env: env)
+            let info = try #require(try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any])
+            let command = try #require(info["command"] as? [String: Any])
+            #expect(command["commandName"] as? String == "kurasi")
+            let names = Set((command["subcommands"] as? [[String: Any]] ?? []).compactMap { $0["commandName"] as? String })
+            #expect(Set(Self.commands.compactMap(\.first)).isSubset(of: names), "\(names)")
+        }
+    }
+
     // MARK: completion
 
     @Test func completionScriptsForEveryShell() throws {
