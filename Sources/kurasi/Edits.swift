@@ -170,9 +170,13 @@ struct Validate: ParsableCommand {
     @Option(name: .long, help: H("Why (required with --reject): tidak ditemukan di alamat, sudah tutup, bukan produsen / pedagang, duplikat dari U-…, or your own words.", "Alasan (wajib dengan --reject): tidak ditemukan di alamat, sudah tutup, bukan produsen / pedagang, duplikat dari U-…, atau kata-kata sendiri.")) var reason: String?
     @Option(name: .long, help: H("A visits file (CSV): id (or NIB), status (valid, ditolak, menunggu), reason.", "Berkas kunjungan (CSV): id (atau NIB), status (valid, ditolak, menunggu), alasan.")) var from: String?
     @Flag(name: .long, help: H("With --from: show what would change; change nothing.", "Dengan --from: tampilkan apa yang akan berubah; tidak mengubah apa pun.")) var dryRun = false
+    @Option(name: .long, help: H("With --from: table or json (the summary, for scripts).", "Dengan --from: table (tabel) atau json (ringkasan, untuk skrip).")) var format: ShowFormat = .table
     @OptionGroup var curator: CuratorOption
 
     func validate() throws {
+        if from == nil, format == .json {
+            throw usageError("--format json goes with --from FILE.", "--format json hanya bersama --from BERKAS.")
+        }
         if from != nil {
             if !producers.isEmpty || valid || reject || pending {
                 throw usageError("With --from FILE the file gives the ids and statuses; give no ids and none of --valid, --reject, --pending.", "Dengan --from BERKAS, berkas itu memberi ID dan status; jangan beri ID maupun --valid, --reject, --pending.")
@@ -202,8 +206,19 @@ struct Validate: ParsableCommand {
         let table = try RegistryCSV.table(contentsOf: file)
         let handle = try options.openStore()
         var plan = try VisitsImport(table, file: file, into: handle.round)
+        func json(_ plan: VisitsImport, event: Event?) throws {
+            var counts: [ValidationStatus: Int] = [:]
+            for d in plan.decisions { counts[d.status, default: 0] += 1 }
+            try printJSON([
+                "file": file, "kind": "visits", "dryRun": dryRun, "rows": plan.rows, "applied": event != nil,
+                "valid": counts[.valid] ?? 0, "rejected": counts[.rejected] ?? 0, "pending": counts[.pending] ?? 0,
+                "unchanged": plan.unchanged, "revision": nullable(event?.revision),
+                "refused": plan.errors.map { ["line": $0.line, "column": nullable($0.column), "reason": $0.message] as [String: Any] },
+            ])
+        }
         func report(_ plan: VisitsImport) throws {
             guard !plan.errors.isEmpty else { return }
+            if format == .json { try json(plan, event: nil); throw ExitCode(1) }
             for e in plan.errors { writeStderr("\(file): \(e.description.displaySafe)") }
             writeStderr(id ? "kurasi: \(plan.errors.count) baris perlu diperbaiki; tidak ada yang diterapkan. Perbaiki baris itu lalu jalankan lagi."
                            : "kurasi: \(plan.errors.count) rows need fixing; nothing was applied. Fix those rows and run it again.")
@@ -219,6 +234,7 @@ struct Validate: ParsableCommand {
             }
             try report(plan)
         }
+        if format == .json { return try json(plan, event: event) }
         var counts: [ValidationStatus: Int] = [:]
         for d in plan.decisions { counts[d.status, default: 0] += 1 }
         print(id ? "\(file): \(plan.rows) baris; \(counts[.valid] ?? 0) valid, \(counts[.rejected] ?? 0) ditolak, \(counts[.pending] ?? 0) menunggu, \(plan.unchanged) tidak berubah"

@@ -203,6 +203,20 @@ import Testing
         #expect(try cli.storeBytes() == before)
     }
 
+    @Test func visitsJSON() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.ok(["init", "--date", "2020-10-15"])
+        try cli.ok(["curator", "add", "K1", "--name", "Ketua", "--chair"])
+        try cli.ok(["import", CLI.fixture("madiun-2020/registry.csv")])
+        let v = try json(cli, ["validate", "--from", CLI.fixture("madiun-2020/visits.csv"), "--curator", "K1", "--format", "json"])
+        #expect(Set(v.keys) == ["file", "kind", "dryRun", "rows", "applied", "valid", "rejected", "pending", "unchanged", "revision", "refused"])
+        #expect(v["kind"] as? String == "visits" && v["applied"] as? Bool == true && v["valid"] as? Int == 100)
+        #expect(v["revision"] as? Int == 3)
+        let wrong = try cli.run(["validate", "U-0001", "--valid", "--curator", "K1", "--format", "json"], env: Self.indonesian)
+        #expect(wrong.status == 2 && wrong.stderr.contains("--format json hanya bersama --from BERKAS."), "\(wrong.stderr)")
+    }
+
     /// The man page is made by argument-parser's generate-manual from this dump of the commands:
     /// it must stay JSON whatever the language, and name every command.
     @Test func theHelpDumpForTheManPageNamesEveryCommand() throws {
