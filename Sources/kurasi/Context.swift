@@ -5,10 +5,10 @@ import KurasiStore
 
 /// Options every command takes.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The store file (else $KURASI_STORE, else ./kurasi.json).")
+    @Option(name: .long, help: H("The store file (else $KURASI_STORE, else ./kurasi.json).", "Berkas data (atau $KURASI_STORE, atau ./kurasi.json)."))
     var store: String?
 
-    @Option(name: .long, help: "Language of messages and exports: id or en (else from LC_ALL, LC_MESSAGES, LANG).")
+    @Option(name: .long, help: H("Language of messages and exports: id or en (else from LC_ALL, LC_MESSAGES, LANG).", "Bahasa pesan dan ekspor: id atau en (atau dari LC_ALL, LC_MESSAGES, LANG)."))
     var lang: Language?
 
     var storePath: String {
@@ -20,7 +20,7 @@ struct StoreOptions: ParsableArguments {
     /// The store, opened; what reading found worth a warning (a torn last journal line) goes to stderr.
     func openStore() throws(StoreError) -> StoreHandle {
         let handle = try StoreHandle(store: kurasiStore)
-        for w in handle.warnings { writeStderr("kurasi: warning: \(w.displaySafe)") }
+        for w in handle.warnings { writeStderr("kurasi: \(L("warning", "peringatan")): \(w.displaySafe)") }
         return handle
     }
 
@@ -41,12 +41,12 @@ extension Cluster: ExpressibleByArgument {}
 
 /// The acting curator of an edit.
 struct CuratorOption: ParsableArguments {
-    @Option(name: .long, help: "Your curator id (else $KURASI_CURATOR).")
+    @Option(name: .long, help: H("Your curator id (else $KURASI_CURATOR).", "ID kurator Anda (atau $KURASI_CURATOR)."), completion: StoreCompletion.curators)
     var curator: String?
 
     func id() throws -> String {
         if let c = curator ?? ProcessInfo.processInfo.environment["KURASI_CURATOR"], !c.isEmpty { return c }
-        throw ValidationError("Say who makes this change: --curator ID (see `kurasi curator list`).")
+        throw usageError("Say who makes this change: --curator ID (see `kurasi curator list`).", "Sebutkan siapa yang membuat perubahan ini: --curator ID (lihat `kurasi curator list`).")
     }
 }
 
@@ -77,7 +77,7 @@ func editEvent(_ options: StoreOptions, by: String, _ command: Command) throws -
     let event: Event? = try handle.commit { round in
         try perform(command, on: &round, by: by, lang: lang)
     }
-    for w in handle.warnings.dropFirst(shown) { writeStderr("kurasi: warning: \(w.displaySafe)") }
+    for w in handle.warnings.dropFirst(shown) { writeStderr("kurasi: \(L("warning", "peringatan")): \(w.displaySafe)") }
     if let event {
         print("rev \(event.revision): \(event.summary(lang).displaySafe)")
     } else {

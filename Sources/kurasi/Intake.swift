@@ -45,14 +45,16 @@ func grouped(_ n: Int, _ lang: Language) -> String {
 // MARK: - producer
 
 struct ProducerCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "producer", abstract: "List, show and add producers (pelaku UMKM).",
-                                                    subcommands: [List.self, Show.self, Add.self])
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "producer", abstract: L("List, show and add producers (pelaku UMKM).", "Tampilkan dan tambah pelaku UMKM."),
+                                                    subcommands: [List.self, Show.self, Add.self]) }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List producers with their status, products and marks (pedagang?, duplicate suspect).")
+        static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: L("List producers with their status, products and marks (pedagang?, duplicate suspect).", "Daftar pelaku UMKM dengan status, produk dan tandanya (pedagang?, dugaan duplikat).")) }
         @OptionGroup var options: StoreOptions
-        @Option(name: .long, help: "pending, valid, rejected or all.") var status: StatusFilter = .all
-        @Option(name: .long, help: "table, json or csv.") var format: ListFormat = .table
+        @Option(name: .long, help: H("pending, valid, rejected or all.", "pending (menunggu), valid, rejected (ditolak) atau all (semua).")) var status: StatusFilter = .all
+        @Option(name: .long, help: H("table, json or csv.", "table (tabel), json atau csv.")) var format: ListFormat = .table
 
         func run() throws {
             let lang = options.language, id = lang == .id
@@ -95,10 +97,11 @@ struct ProducerCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A producer's registry fields, products with permits and eligibility, and validation history.")
+        static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: L("A producer's registry fields, products with permits and eligibility, and validation history.", "Data pelaku UMKM dari daftar, produk dengan izin dan kelayakannya, serta riwayat validasi.")) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: "Producer id, e.g. U-0012.") var producer: String
-        @Option(name: .long, help: "table or json.") var format: ShowFormat = .table
+        @Argument(help: H("Producer id, e.g. U-0012.", "ID pelaku UMKM, mis. U-0012."), completion: StoreCompletion.producers) var producer: String
+        @Option(name: .long, help: H("table or json.", "table (tabel) atau json.")) var format: ShowFormat = .table
 
         func run() throws {
             let lang = options.language, id = lang == .id
@@ -123,11 +126,11 @@ struct ProducerCommand: ParsableCommand {
             print("\(p.id) \(p.name.displaySafe)")
             let rows: [(String, String?)] = [
                 (id ? "Pemilik" : "Owner", p.owner), (id ? "Alamat" : "Address", p.address),
-                ("Kelurahan", "\(p.kelurahan), \(p.kecamatan)"), (id ? "No. HP" : "Phone", p.phone), ("NIB", p.nib),
+                ("Kelurahan", "\(p.kelurahan), \(p.kecamatan)"), (id ? "No. HP" : "Phone", p.phone.map(Format.phone)), ("NIB", p.nib),
                 (id ? "Sektor" : "Sector", p.sector), (id ? "Jenis usaha" : "Business type", p.businessType),
                 (id ? "Keterangan" : "Remark", p.remark),
                 ("Status", statusLabel(p.validation.status, lang) + (p.validation.reason.map { " (\($0))" } ?? "")
-                    + (p.validation.by.map { " · \($0)" } ?? "") + (p.validation.at.map { " · \($0)" } ?? "")),
+                    + (p.validation.by.map { " · \($0)" } ?? "") + (p.validation.at.map { " · " + Format.time($0, zone: round.round.zone, lang) } ?? "")),
             ]
             for (k, v) in rows { if let v, !v.isEmpty { print("  \(col(k, 14)) \(v.displaySafe)") } }
             if p.isTraderSuspect { print(id ? "  pedagang? (sektor/jenis usaha menunjukkan perdagangan)" : "  pedagang? (the sector or business type says trade)") }
@@ -135,27 +138,28 @@ struct ProducerCommand: ParsableCommand {
             print(id ? "Produk (\(products.count))" : "Products (\(products.count))")
             for pr in products {
                 let why = round.ineligibility(pr)
-                let price = pr.price.map { "Rp \($0)" } ?? "–"
+                let price = pr.price.map { "Rp " + Format.count($0, lang) } ?? "–"
                 print("  \(col(pr.id, 7)) \(col(pr.name, 30)) \(col(pr.cluster.rawValue, 9)) \(col(price, 12)) " + (why.isEmpty ? (id ? "memenuhi syarat" : "eligible") : "⊘ " + why.map { $0.text(lang) }.joined(separator: "; ")))
                 for permit in pr.permits {
-                    print("      \(permit.kind.rawValue) \(permit.number.displaySafe)" + (permit.expires.map { id ? " s/d \($0)" : " until \($0)" } ?? ""))
+                    print("      \(permit.kind.rawValue) \(permit.number.displaySafe)" + (permit.expires.map { (id ? " s/d " : " until ") + Format.date($0, lang) } ?? ""))
                 }
             }
             print(id ? "Riwayat" : "History")
-            for e in events { print("  rev \(col(String(e.revision), 5)) \(e.at)  \(col(e.by, 6)) \(e.summary(lang).displaySafe)") }
+            for e in events { print("  rev \(col(String(e.revision), 5)) \(Format.time(e.at, zone: round.round.zone, lang))  \(col(e.by, 6)) \(e.summary(lang).displaySafe)") }
         }
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a producer (pending validation); prints its new id.")
+        static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: L("Add a producer (pending validation); prints its new id.", "Tambah pelaku UMKM (menunggu validasi); mencetak ID barunya.")) }
         @OptionGroup var options: StoreOptions
-        @Option(name: .long, help: "Business name.") var name: String
-        @Option(name: .long, help: "Owner's name.") var owner: String = ""
-        @Option(name: .long, help: "Address.") var address: String = ""
-        @Option(name: .long, help: "Kelurahan.") var kelurahan: String = ""
-        @Option(name: .long, help: "Kecamatan.") var kecamatan: String = ""
-        @Option(name: .long, help: "NIB (13 digits).") var nib: String?
-        @Option(name: .long, help: "Phone.") var phone: String?
+        @Option(name: .long, help: H("Business name.", "Nama usaha.")) var name: String
+        @Option(name: .long, help: H("Owner's name.", "Nama pemilik.")) var owner: String = ""
+        @Option(name: .long, help: H("Address.", "Alamat.")) var address: String = ""
+        @Option(name: .long, help: H("Kelurahan.", "Kelurahan.")) var kelurahan: String = ""
+        @Option(name: .long, help: H("Kecamatan.", "Kecamatan.")) var kecamatan: String = ""
+        @Option(name: .long, help: H("NIB (13 digits).", "NIB (13 angka).")) var nib: String?
+        @Option(name: .long, help: H("Phone.", "No. HP.")) var phone: String?
         @OptionGroup var curator: CuratorOption
 
         func run() throws {
@@ -193,13 +197,13 @@ func productJSON(_ p: Product, round: Round, lang: Language) -> [String: Any] {
 
 /// The product options `product add` and `product edit` share; each is checked by KurasiCore.
 struct ProductFieldOptions: ParsableArguments {
-    @Option(name: .long, help: "Product name.") var name: String?
-    @Option(name: .long, help: "mamin or non-mamin.") var cluster: String?
-    @Option(name: .long, help: "Category, e.g. Sambal.") var category: String?
-    @Option(name: .long, help: "Price in rupiah: 15000 or \"Rp 15.000\".") var price: String?
-    @Option(name: .long, help: "Monthly capacity, a whole number above zero (with --unit).") var capacity: String?
-    @Option(name: .long, help: "The capacity's unit, e.g. bungkus.") var unit: String?
-    @Option(name: .long, help: "Description.") var description: String?
+    @Option(name: .long, help: H("Product name.", "Nama produk.")) var name: String?
+    @Option(name: .long, help: H("mamin or non-mamin.", "mamin atau non-mamin.")) var cluster: String?
+    @Option(name: .long, help: H("Category, e.g. Sambal.", "Kategori, mis. Sambal.")) var category: String?
+    @Option(name: .long, help: H("Price in rupiah: 15000 or \"Rp 15.000\".", "Harga dalam rupiah: 15000 atau \"Rp 15.000\".")) var price: String?
+    @Option(name: .long, help: H("Monthly capacity, a whole number above zero (with --unit).", "Kapasitas per bulan, bilangan bulat di atas nol (dengan --unit).")) var capacity: String?
+    @Option(name: .long, help: H("The capacity's unit, e.g. bungkus.", "Satuan kapasitas, mis. bungkus.")) var unit: String?
+    @Option(name: .long, help: H("Description.", "Deskripsi.")) var description: String?
 
     /// The fields with these options applied over `base`.
     func apply(to base: Product.Fields, lang: Language) throws -> Product.Fields {
@@ -228,19 +232,21 @@ struct ProductFieldOptions: ParsableArguments {
 }
 
 struct ProductCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "product", abstract: "Add or edit products.",
-                                                    subcommands: [Add.self, Edit.self])
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "product", abstract: L("Add or edit products.", "Tambah atau ubah produk."),
+                                                    subcommands: [Add.self, Edit.self]) }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a product to a producer; prints the new id. A product of a producer not yet validated stays ineligible and says why.")
+        static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: L("Add a product to a producer; prints the new id. A product of a producer not yet validated stays ineligible and says why.", "Tambah produk ke pelaku UMKM; mencetak ID barunya. Produk dari pelaku yang belum divalidasi tetap tidak memenuhi syarat dan disebut alasannya.")) }
         @OptionGroup var options: StoreOptions
-        @Option(name: .long, help: "Producer id, e.g. U-0012.") var producer: String
+        @Option(name: .long, help: H("Producer id, e.g. U-0012.", "ID pelaku UMKM, mis. U-0012."), completion: StoreCompletion.producers) var producer: String
         @OptionGroup var fields: ProductFieldOptions
         @OptionGroup var curator: CuratorOption
 
         func validate() throws {
-            if fields.name == nil { throw ValidationError("Give the product's name: --name N.") }
-            if fields.cluster == nil { throw ValidationError("Give the product's cluster: --cluster mamin or --cluster non-mamin.") }
+            if fields.name == nil { throw usageError("Give the product's name: --name N.", "Berikan nama produk: --name NAMA.") }
+            if fields.cluster == nil { throw usageError("Give the product's cluster: --cluster mamin or --cluster non-mamin.", "Berikan klaster produk: --cluster mamin atau --cluster non-mamin.") }
         }
 
         func run() throws {
@@ -255,9 +261,10 @@ struct ProductCommand: ParsableCommand {
     }
 
     struct Edit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a product's name, cluster, category, price, capacity or description.")
+        static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: L("Change a product's name, cluster, category, price, capacity or description.", "Ubah nama, klaster, kategori, harga, kapasitas atau deskripsi produk.")) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: "Product id, e.g. P-0012.") var product: String
+        @Argument(help: H("Product id, e.g. P-0012.", "ID produk, mis. P-0012."), completion: StoreCompletion.products) var product: String
         @OptionGroup var fields: ProductFieldOptions
         @OptionGroup var curator: CuratorOption
 
@@ -274,16 +281,18 @@ struct ProductCommand: ParsableCommand {
 // MARK: - permit
 
 struct PermitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "permit", abstract: "Add or remove a product's permits.",
-                                                    subcommands: [Add.self, Remove.self])
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "permit", abstract: L("Add or remove a product's permits.", "Tambah atau hapus izin produk."),
+                                                    subcommands: [Add.self, Remove.self]) }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a permit: P-IRT (15 digits), BPOM MD (MD and 12 digits), halal, HKI or SNI.")
+        static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: L("Add a permit: P-IRT (15 digits), BPOM MD (MD and 12 digits), halal, HKI or SNI.", "Tambah izin: P-IRT (15 angka), BPOM MD (MD dan 12 angka), halal, HKI atau SNI.")) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: "Product id.") var product: String
-        @Option(name: .long, help: "\"P-IRT\", \"BPOM MD\", halal, HKI or SNI.") var kind: String
-        @Option(name: .long, help: "The permit's number.") var number: String
-        @Option(name: .long, help: "Valid until (YYYY-MM-DD).") var expires: String?
+        @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: String
+        @Option(name: .long, help: H("\"P-IRT\", \"BPOM MD\", halal, HKI or SNI.", "\"P-IRT\", \"BPOM MD\", halal, HKI atau SNI.")) var kind: String
+        @Option(name: .long, help: H("The permit's number.", "Nomor izin.")) var number: String
+        @Option(name: .long, help: H("Valid until (YYYY-MM-DD).", "Berlaku sampai (TTTT-BB-HH).")) var expires: String?
         @OptionGroup var curator: CuratorOption
 
         func run() throws {
@@ -297,11 +306,12 @@ struct PermitCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a product's permit of a kind (--number when it holds several).")
+        static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: L("Remove a product's permit of a kind (--number when it holds several).", "Hapus izin produk menurut jenisnya (--number bila ada beberapa).")) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: "Product id.") var product: String
-        @Option(name: .long, help: "\"P-IRT\", \"BPOM MD\", halal, HKI or SNI.") var kind: String
-        @Option(name: .long, help: "The permit's number.") var number: String?
+        @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: String
+        @Option(name: .long, help: H("\"P-IRT\", \"BPOM MD\", halal, HKI or SNI.", "\"P-IRT\", \"BPOM MD\", halal, HKI atau SNI.")) var kind: String
+        @Option(name: .long, help: H("The permit's number.", "Nomor izin.")) var number: String?
         @OptionGroup var curator: CuratorOption
 
         func run() throws {
@@ -314,16 +324,17 @@ struct PermitCommand: ParsableCommand {
 // MARK: - settings and rubric
 
 struct SettingsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
         commandName: "settings",
-        abstract: "Show the round's settings, or change them (the chair).",
-        discussion: "Without an option, shows the settings. Every change is an event in the history.")
+        abstract: L("Show the round's settings, or change them (the chair).", "Tampilkan pengaturan putaran, atau ubah (ketua)."),
+        discussion: L("Without an option, shows the settings. Every change is an event in the history.", "Tanpa opsi, menampilkan pengaturan. Setiap perubahan menjadi satu peristiwa di riwayat.")) }
     @OptionGroup var options: StoreOptions
-    @Option(name: .long, help: "mean or median.") var aggregation: Aggregation?
-    @Option(name: .long, help: "A product is ranked only with at least N complete sheets.") var minSheets: Int?
-    @Option(name: .long, help: "yes or no.") var onePinPerProducer: YesNo?
-    @Option(name: .long, help: "Spread of sheet scores (0–100) marked as a disagreement.") var disagreement: Int?
-    @Option(name: .long, help: "Permit kinds that let a mamin product in, e.g. \"P-IRT,BPOM MD\" (empty: none needed).") var maminPermits: String?
+    @Option(name: .long, help: H("mean or median.", "mean (rata-rata) atau median.")) var aggregation: Aggregation?
+    @Option(name: .long, help: H("A product is ranked only with at least N complete sheets.", "Produk masuk peringkat hanya dengan sedikitnya N lembar nilai lengkap.")) var minSheets: Int?
+    @Option(name: .long, help: H("yes or no.", "yes (ya) atau no (tidak).")) var onePinPerProducer: YesNo?
+    @Option(name: .long, help: H("Spread of sheet scores (0–100) marked as a disagreement.", "Selisih nilai antarlembar (0–100) yang ditandai sebagai beda pendapat.")) var disagreement: Int?
+    @Option(name: .long, help: H("Permit kinds that let a mamin product in, e.g. \"P-IRT,BPOM MD\" (empty: none needed).", "Jenis izin yang membuat produk mamin memenuhi syarat, mis. \"P-IRT,BPOM MD\" (kosong: tidak perlu izin).")) var maminPermits: String?
     @OptionGroup var curator: CuratorOption
 
     func run() throws {
@@ -365,13 +376,15 @@ struct SettingsCommand: ParsableCommand {
 }
 
 struct RubricCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rubric", abstract: "Show the rubric, or set a criterion's weight (the chair, before the first complete sheet).",
-                                                    subcommands: [Show.self, Weight.self], defaultSubcommand: Show.self)
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "rubric", abstract: L("Show the rubric, or set a criterion's weight (the chair, before the first complete sheet).", "Tampilkan rubrik, atau atur bobot kriteria (ketua, sebelum lembar nilai lengkap pertama)."),
+                                                    subcommands: [Show.self, Weight.self], defaultSubcommand: Show.self) }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The rubric's criteria with their weights per cluster.")
+        static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: L("The rubric's criteria with their weights per cluster.", "Kriteria rubrik dengan bobotnya per klaster.")) }
         @OptionGroup var options: StoreOptions
-        @Option(name: .long, help: "table or json.") var format: ShowFormat = .table
+        @Option(name: .long, help: H("table or json.", "table (tabel) atau json.")) var format: ShowFormat = .table
 
         func run() throws {
             let lang = options.language, id = lang == .id
@@ -400,11 +413,12 @@ struct RubricCommand: ParsableCommand {
     }
 
     struct Weight: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set a criterion's weight, for every cluster or with --cluster for one.")
+        static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: L("Set a criterion's weight, for every cluster or with --cluster for one.", "Atur bobot kriteria, untuk semua klaster atau dengan --cluster untuk satu.")) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: "Criterion id, e.g. kualitas.") var criterion: String
-        @Argument(help: "The weight, 0–100.") var weight: Int
-        @Option(name: .long, help: "Only this cluster: mamin or non-mamin.") var cluster: Cluster?
+        @Argument(help: H("Criterion id, e.g. kualitas.", "ID kriteria, mis. kualitas.")) var criterion: String
+        @Argument(help: H("The weight, 0–100.", "Bobot, 0–100.")) var weight: Int
+        @Option(name: .long, help: H("Only this cluster: mamin or non-mamin.", "Hanya klaster ini: mamin atau non-mamin.")) var cluster: Cluster?
         @OptionGroup var curator: CuratorOption
 
         func run() throws {

@@ -6,21 +6,34 @@ import KurasiStore
 import KurasiTerminal
 
 struct Kurasi: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
         commandName: "kurasi",
-        abstract: "Curate UMKM products: score them against a rubric and pin the top five of each cluster.",
-        discussion: """
-        Without a subcommand, kurasi opens the console on the store (press ? in it for every key).
-        The store is --store PATH, else $KURASI_STORE, else ./kurasi.json. Edits name the acting
-        curator with --curator ID (or $KURASI_CURATOR). Every edit is saved at once.
-        """,
+        abstract: L("Curate UMKM products: score them against a rubric and pin the top five of each cluster.", "Kurasi produk UMKM: nilai dengan rubrik dan pin lima besar tiap klaster."),
+        discussion: L("""
+        Without a subcommand, kurasi opens the console on the store
+        (press ? in it for every key).
+        The store is --store PATH, else $KURASI_STORE, else ./kurasi.json.
+        Edits name the acting curator with --curator ID (or $KURASI_CURATOR).
+        Every edit is saved at once. Reports take --format json for scripts.
+        Help and messages follow --lang, else LC_ALL, LC_MESSAGES or LANG.
+        """, """
+        Tanpa subperintah, kurasi membuka konsol pada data
+        (tekan ? di sana untuk semua tombol).
+        Data adalah --store PATH, atau $KURASI_STORE, atau ./kurasi.json.
+        Perubahan menyebut kurator yang bertindak dengan --curator ID
+        (atau $KURASI_CURATOR). Setiap perubahan langsung disimpan.
+        Laporan menerima --format json untuk skrip.
+        Bantuan dan pesan mengikuti --lang, atau LC_ALL, LC_MESSAGES, LANG.
+        """),
+        version: kurasiVersion,
         subcommands: [
             Demo.self, Init.self, Import.self, Validate.self, ProducerCommand.self, ProductCommand.self,
             PermitCommand.self, CuratorCommand.self, ConflictCommand.self, SettingsCommand.self, RubricCommand.self,
             Score.self, Rank.self, PinCommand.self, Unpin.self, Deliberate.self, Finalize.self, Reopen.self,
             History.self, Undo.self, ExportCommand.self, Check.self, Recover.self, Status.self,
             Report.self, Basis.self, Compare.self, ReadinessCommand.self, FeedbackCommand.self,
-        ])
+        ]) }
 
     @OptionGroup var options: StoreOptions
     // The same option group the editing subcommands use: ArgumentParser parses a root command's
@@ -58,9 +71,34 @@ enum Console {
 }
 
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Summarise the round: counts, scoring progress, pins.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: L("Summarise the round: counts, scoring progress, pins.", "Ringkasan putaran: jumlah, kemajuan penilaian, pin.")) }
     @OptionGroup var options: StoreOptions
-    func run() throws { try Self.show(options) }
+    @Option(name: .long, help: H("table or json.", "table (tabel) atau json.")) var format: ShowFormat = .table
+    func run() throws {
+        if format == .json { return try Self.json(options) }
+        try Self.show(options)
+    }
+
+    /// The summary for scripts (shape in README, "--format json outputs").
+    static func json(_ options: StoreOptions) throws {
+        let round = try options.loadRound()
+        let info = round.round
+        try printJSON([
+            "title": info.title, "organizer": info.organizer, "date": info.date, "revision": round.revision,
+            "state": info.status.state.rawValue, "store": options.storePath,
+            "producers": ["total": round.producers.count,
+                          "valid": round.producers.filter { $0.validation.status == .valid }.count],
+            "curators": round.curators.count,
+            "clusters": Cluster.allCases.map { cluster -> [String: Any] in
+                let ranking = round.ranking(cluster)
+                return ["cluster": cluster.rawValue, "products": ranking.count,
+                        "eligible": ranking.filter(\.eligible).count,
+                        "scored": ranking.filter { $0.aggregate.count > 0 }.count,
+                        "pins": round.pins(in: cluster).count]
+            },
+        ])
+    }
 
     static func show(_ options: StoreOptions) throws {
         let lang = options.language, id = lang == .id
@@ -74,15 +112,16 @@ struct Status: ParsableCommand {
         print("\(info.title.displaySafe) · rev \(round.revision) · \(phase)")
         print((id ? "Data: " : "Store: ") + options.storePath)
         let valid = round.producers.filter { $0.validation.status == .valid }.count
-        print(id ? "Pelaku UMKM: \(round.producers.count) (\(valid) tervalidasi) · kurator: \(round.curators.count)"
-                 : "Producers: \(round.producers.count) (\(valid) validated) · curators: \(round.curators.count)")
+        func n(_ x: Int) -> String { Format.count(x, lang) }
+        print(id ? "Pelaku UMKM: \(n(round.producers.count)) (\(n(valid)) tervalidasi) · kurator: \(round.curators.count)"
+                 : "Producers: \(n(round.producers.count)) (\(n(valid)) validated) · curators: \(round.curators.count)")
         for cluster in Cluster.allCases {
             let ranking = round.ranking(cluster)
             let scored = ranking.filter { $0.aggregate.count > 0 }.count
             let eligible = ranking.filter(\.eligible).count
             let pins = round.pins(in: cluster).count
-            print(id ? "\(cluster.label(lang)): \(ranking.count) produk, \(eligible) memenuhi syarat, \(scored) dinilai, pin \(pins)/5"
-                     : "\(cluster.label(lang)): \(ranking.count) products, \(eligible) eligible, \(scored) scored, pins \(pins)/5")
+            print(id ? "\(cluster.label(lang)): \(n(ranking.count)) produk, \(n(eligible)) memenuhi syarat, \(n(scored)) dinilai, pin \(pins)/5"
+                     : "\(cluster.label(lang)): \(n(ranking.count)) products, \(n(eligible)) eligible, \(n(scored)) scored, pins \(pins)/5")
         }
         print(id ? "Perintah: kurasi rank · kurasi score · kurasi pin · kurasi --help"
                  : "Commands: kurasi rank · kurasi score · kurasi pin · kurasi --help")
@@ -90,12 +129,18 @@ struct Status: ParsableCommand {
 }
 
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Make a fresh copy of the bundled Kadin Kota Madiun 2020 round and open it.",
-        discussion: """
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+        abstract: L("Make a fresh copy of the bundled Kadin Kota Madiun 2020 round and open it.", "Buat salinan baru putaran contoh Kadin Kota Madiun 2020 lalu buka."),
+        discussion: L("""
         The copy goes to --store PATH when given, else to a new file under ~/.local/share/kurasi/demo.
-        On a terminal the console opens on it; otherwise kurasi says where the copy is and summarises it.
-        """)
+        kurasi says where the copy is first; on a terminal the console then opens on it, otherwise
+        kurasi summarises it.
+        """, """
+        Salinan ditulis ke --store PATH bila diberikan, atau ke berkas baru di ~/.local/share/kurasi/demo.
+        kurasi lebih dulu menyebut letak salinan; di terminal konsol lalu terbuka padanya, tanpa
+        terminal kurasi menampilkan ringkasannya.
+        """)) }
     // The root command's option groups (see Kurasi): `demo --store PATH` puts the copy at PATH;
     // a plain `@Option var store` here would never see it.
     @OptionGroup var options: StoreOptions
@@ -104,7 +149,7 @@ struct Demo: ParsableCommand {
     func run() throws {
         guard let url = Bundle.module.url(forResource: "madiun-2020", withExtension: "json"),
               let data = try? Data(contentsOf: url) else {
-            throw ValidationError("The bundled Madiun round is missing from this build; reinstall Kurasi.")
+            throw usageError("The bundled Madiun round is missing from this build; reinstall Kurasi.", "Putaran contoh Madiun tidak ada di build ini; pasang ulang Kurasi.")
         }
         let round = try Store.decode(data, file: url.path)
         let path: String
@@ -119,25 +164,31 @@ struct Demo: ParsableCommand {
         }
         try Store(path: path).create(round)
         let options = try StoreOptions.parse(["--store", path] + (options.lang.map { ["--lang", $0.rawValue] } ?? []))
-        print((options.language == .id ? "Salinan ronde Madiun 2020 disimpan di " : "A copy of the Madiun 2020 round is at ") + path)
+        let id = options.language == .id
+        print((id ? "Salinan putaran Madiun 2020 disimpan di " : "A copy of the Madiun 2020 round is at ") + path)
+        fflush(nil)  // on the screen before the console takes it over
         // Without a terminal (a script, a pipe), say what was made and stop there.
         guard Terminal.isInteractive else { return try Status.show(options) }
         try Console.open(options, curator: curator.curator)
+        // The console's screen is gone: say again where the copy is and how to come back to it.
+        print(id ? "Salinan tetap di \(path); buka lagi dengan: kurasi --store \(path)"
+                 : "The copy stays at \(path); open it again with: kurasi --store \(path)")
     }
 }
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a new, empty round with the default rubric.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: L("Create a new, empty round with the default rubric.", "Buat putaran baru yang kosong dengan rubrik bawaan.")) }
     @OptionGroup var options: StoreOptions
-    @Option(name: .long, help: "The round's title.") var title = "Kurasi Produk Unggulan"
-    @Option(name: .long, help: "The organiser, e.g. Kadin Kota Madiun.") var organizer = ""
-    @Option(name: .long, help: "Where the committee meets, e.g. Madiun (written above the signatures of the minutes).") var place: String?
-    @Option(name: .long, help: "The round's date (YYYY-MM-DD); permits must be valid on it. Default: today.")
+    @Option(name: .long, help: H("The round's title.", "Judul putaran.")) var title = "Kurasi Produk Unggulan"
+    @Option(name: .long, help: H("The organiser, e.g. Kadin Kota Madiun.", "Penyelenggara, mis. Kadin Kota Madiun.")) var organizer = ""
+    @Option(name: .long, help: H("Where the committee meets, e.g. Madiun (written above the signatures of the minutes).", "Tempat panitia bersidang, mis. Madiun (ditulis di atas tanda tangan berita acara).")) var place: String?
+    @Option(name: .long, help: H("The round's date (YYYY-MM-DD); permits must be valid on it. Default: today.", "Tanggal putaran (TTTT-BB-HH); izin harus berlaku pada tanggal itu. Bawaan: hari ini."))
     var date: String?
 
     func validate() throws {
         if let date, date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
-            throw ValidationError("--date must look like 2020-10-15, not \(date).")
+            throw usageError("--date must look like 2020-10-15, not \(date).", "--date harus berbentuk 2020-10-15, bukan \(date).")
         }
     }
 

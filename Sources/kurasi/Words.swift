@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import KurasiCore
+import KurasiStore
+
+// The command line's language, chosen once at start-up before the arguments are parsed, so that
+// help, usage and the argument parser's own errors follow it: `--lang id|en` (or `--lang=id`)
+// anywhere in the arguments, else LC_ALL, LC_MESSAGES or LANG (see StoreOptions).
+
+/// The language of help, usage and every message the command line prints.
+let cliLanguage: Language = startupLanguage(Array(CommandLine.arguments.dropFirst()), ProcessInfo.processInfo.environment)
+
+func startupLanguage(_ args: [String], _ env: [String: String]) -> Language {
+    var i = 0
+    var chosen: Language?
+    while i < args.count {
+        let a = args[i]
+        if a == "--" { break }
+        if a == "--lang", i + 1 < args.count { chosen = Language(rawValue: args[i + 1]) ?? chosen; i += 1 }
+        else if a.hasPrefix("--lang=") { chosen = Language(rawValue: String(a.dropFirst(7))) ?? chosen }
+        i += 1
+    }
+    return chosen ?? StoreOptions.environmentLanguage(env)
+}
+
+/// English or Indonesian text, by the start-up language.
+func L(_ en: String, _ id: String) -> String { cliLanguage == .id ? id : en }
+
+/// An option's or argument's help in the start-up language.
+func H(_ en: String, _ id: String) -> ArgumentHelp { ArgumentHelp(L(en, id)) }
+
+/// A usage error in the start-up language (exit 2, with the usage).
+func usageError(_ en: String, _ id: String) -> ValidationError { ValidationError(L(en, id)) }
+
+/// "line 56" as the store's import messages write it, in the user's language.
+func lineWords(_ s: String, _ lang: Language) -> String {
+    guard lang == .id else { return s }
+    var t = s
+    if t.hasPrefix("line ") { t = "baris " + t.dropFirst(5) }
+    return t.replacingOccurrences(of: ", column \"", with: ", kolom \"")
+}
+
+/// The argument parser's own fixed words (headings, its errors, its built-in flags) in
+/// Bahasa Indonesia; English text passes unchanged. Each pair is (pattern, replacement) where
+/// the pattern is a regular expression matched against the parser's English.
+enum ParserWords {
+    static let id: [(String, String)] = [
+        (#"(?m)^OVERVIEW: "#, "RINGKASAN: "),
+        (#"(?m)^USAGE: "#, "PEMAKAIAN: "),
+        (#"(?m)^Usage: "#, "Pemakaian: "),
+        (#"(?m)^ARGUMENTS:"#, "ARGUMEN:"),
+        (#"(?m)^OPTIONS:"#, "OPSI:"),
+        (#"(?m)^SUBCOMMANDS:"#, "SUBPERINTAH:"),
+        (#"(?m)^Error: "#, "Galat: "),
+        (#"(?m)^Help:  "#, "Bantuan:  "),
+        (#"Show help information\."#, "Tampilkan bantuan."),
+        (#"Show the version\."#, "Tampilkan versi."),
+        (#"\(default: ([^)]*)\)"#, "(bawaan: $1)"),
+        (#"\(values: ([^)]*)\)"#, "(pilihan: $1)"),
+        (#"\(default\)"#, "(bawaan)"),
+        (#"See '([^']*) <subcommand>' for detailed help\."#, "Lihat '$1 <subperintah>' untuk bantuan lengkap."),
+        (#"See '([^']*)' for more information\."#, "Lihat '$1' untuk keterangan lebih lanjut."),
+        (#"<subcommand>"#, "<subperintah>"),
+        (#"Missing expected argument '([^']*)'"#, "Argumen yang diperlukan belum diberikan: '$1'"),
+        (#"Missing value for '([^']*)'"#, "Nilai untuk '$1' belum diberikan"),
+        (#"Unknown option '([^']*)'\. Did you mean '([^']*)'\?"#, "Opsi tidak dikenal: '$1'. Maksud Anda '$2'?"),
+        (#"Unknown option '([^']*)'"#, "Opsi tidak dikenal: '$1'"),
+        (#"Unexpected arguments? '([^']*)'"#, "Argumen tidak terduga: '$1'"),
+        (#"Unexpected arguments? "#, "Argumen tidak terduga: "),
+        (#"The value '([^']*)' is invalid for '([^']*)'"#, "Nilai '$1' tidak berlaku untuk '$2'"),
+        (#"Please provide one of '([^']*)'"#, "Berikan salah satu dari '$1'"),
+        (#"Please provide one of "#, "Berikan salah satu dari "),
+        (#"Value to be set with flag '([^']*)' had already been set with flag '([^']*)'"#, "Nilai untuk '$1' sudah diberikan dengan '$2'"),
+        (#"Duplicate flags?"#, "Opsi ganda"),
+        (#"Unknown subcommand"#, "Subperintah tidak dikenal"),
+        (#"Generate a completion script"#, "Buat skrip pelengkapan"),
+    ]
+
+    /// The parser's text in `lang`.
+    static func translate(_ text: String, _ lang: Language = cliLanguage) -> String {
+        guard lang == .id else { return text }
+        var t = text
+        for (pattern, replacement) in id {
+            t = t.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        }
+        return t
+    }
+}
+
+/// What `kurasi --version` prints.
+let kurasiVersion = "1.0.0"
+
+/// A store error as the user reads it: the commonest ones said in Bahasa Indonesia; the rest
+/// keep the store's own (English) explanation, after the file they name.
+func storeErrorText(_ e: StoreError, _ lang: Language) -> String {
+    guard lang == .id else { return e.description }
+    switch e.kind {
+    case .missing:
+        return "\(e.file): tidak ada data Kurasi di sini. Buat dengan `kurasi init`, atau coba putaran Madiun dengan `kurasi demo`."
+    case .locked:
+        return "\(e.file): data sedang dikunci atau kuncinya tidak dapat dibuka (\(e.message)). Coba lagi sebentar lagi, atau periksa izin direktorinya."
+    default:
+        return e.description
+    }
+}
