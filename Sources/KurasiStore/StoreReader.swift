@@ -140,6 +140,226 @@ enum StoreReader {
             return false
         }
 
+        /// Any JSON string, escapes decoded; nil for a control character, a bad escape, a lone
+        /// surrogate or invalid UTF-8.
+        mutating func string() -> String? {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            // The common case: nothing to unescape.
+            var j = i + 1
+            while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 { j += 1 }
+            if j < bytes.count, bytes[j] == UInt8(ascii: "\"") { return plainString() }
+            i += 1
+            var out: [UInt8] = []
+            out.reserveCapacity(32)
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == UInt8(ascii: "\"") {
+                    i += 1
+                    return String(validating: out, as: UTF8.self)
+                }
+                if b < 0x20 { return nil }
+                if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
+                guard i + 1 < bytes.count else { return nil }
+                let e = bytes[i + 1]
+                i += 2
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard var scalar = hex4() else { return nil }
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { return nil }
+                        i += 2
+                        guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00..<0xE000).contains(scalar) {
+                        return nil
+                    }
+                    guard let u = Unicode.Scalar(scalar) else { return nil }
+                    out.append(contentsOf: UTF8.encode(u)!)
+                default: return nil
+                }
+            }
+            return nil
+        }
+
+        mutating func hex4() -> UInt32? {
+            guard i + 4 <= bytes.count else { return nil }
+            var v: UInt32 = 0
+            for _ in 0..<4 {
+                let b = bytes[i]
+                let d: UInt8
+                switch b {
+                case 0x30...0x39: d = b - 0x30
+                case 0x41...0x46: d = b - 0x41 + 10
+                case 0x61...0x66: d = b - 0x61 + 10
+                default: return nil
+                }
+                v = v << 4 | UInt32(d)
+                i += 1
+            }
+            return v
+        }
+
+        /// `null`, consumed; false (nothing consumed) for anything else.
+        mutating func null() -> Bool {
+            skipWhitespace()
+            guard i + 4 <= bytes.count, bytes[i] == UInt8(ascii: "n"), bytes[i + 1] == UInt8(ascii: "u"),
+                  bytes[i + 2] == UInt8(ascii: "l"), bytes[i + 3] == UInt8(ascii: "l") else { return false }
+            let after = i + 4
+            if after < bytes.count {
+                switch bytes[after] {
+                case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"): break
+                default: return false
+                }
+            }
+            i = after
+            return true
+        }
+
+        /// An optional string: absent stays nil; `null` gives nil; `.none` when not readable.
+        mutating func optionalString(_ slot: inout String??) -> Bool {
+            guard slot == nil else { return false }
+            if null() { slot = .some(nil); return true }
+            guard let s = string() else { return false }
+            slot = .some(s)
+            return true
+        }
+
+        mutating func requiredString(_ slot: inout String?) -> Bool {
+            guard slot == nil, let s = string() else { return false }
+            slot = s
+            return true
+        }
+
+        /// An object whose every key `field` knows; false on an unknown or unreadable field.
+        mutating func object(_ field: (inout Scanner, String) -> Bool) -> Bool {
+            guard expect(UInt8(ascii: "{")) else { return false }
+            if expect(UInt8(ascii: "}")) { return true }
+            repeat {
+                guard let key = plainString(), expect(UInt8(ascii: ":")), field(&self, key) else { return false }
+            } while expect(UInt8(ascii: ","))
+            return expect(UInt8(ascii: "}"))
+        }
+
+        mutating func array<T>(_ element: (inout Scanner) -> T?) -> [T]? {
+            guard expect(UInt8(ascii: "[")) else { return nil }
+            var out: [T] = []
+            if expect(UInt8(ascii: "]")) { return out }
+            repeat {
+                guard let e = element(&self) else { return nil }
+                out.append(e)
+            } while expect(UInt8(ascii: ","))
+            return expect(UInt8(ascii: "]")) ? out : nil
+        }
+
+        mutating func permit() -> Permit? {
+            var kind: String?, number: String?, expires: String??
+            guard object({ s, key in
+                switch key {
+                case "kind": s.requiredString(&kind)
+                case "number": s.requiredString(&number)
+                case "expires": s.optionalString(&expires)
+                default: false
+                }
+            }), let kind, let k = PermitKind(rawValue: kind), let number else { return nil }
+            return Permit(kind: k, number: number, expires: expires ?? nil)
+        }
+
+        mutating func product() -> Product? {
+            var id: String?, producer: String?, name: String?, cluster: String?, category: String?, description: String?
+            var price: Int??, capacity: Capacity??, permits: [Permit]?
+            guard object({ s, key in
+                switch key {
+                case "id": return s.requiredString(&id)
+                case "producer": return s.requiredString(&producer)
+                case "name": return s.requiredString(&name)
+                case "cluster": return s.requiredString(&cluster)
+                case "category": return s.requiredString(&category)
+                case "description": return s.requiredString(&description)
+                case "price":
+                    guard price == nil else { return false }
+                    if s.null() { price = .some(nil); return true }
+                    guard let v = s.plainInt() else { return false }
+                    price = .some(v)
+                    return true
+                case "capacity":
+                    guard capacity == nil else { return false }
+                    if s.null() { capacity = .some(nil); return true }
+                    var amount: Int?, unit: String?
+                    guard s.object({ s, key in
+                        switch key {
+                        case "amount":
+                            guard amount == nil, let v = s.plainInt() else { return false }
+                            amount = v
+                            return true
+                        case "unit": return s.requiredString(&unit)
+                        default: return false
+                        }
+                    }), let amount, let unit else { return false }
+                    capacity = .some(Capacity(amount: amount, unit: unit))
+                    return true
+                case "permits":
+                    guard permits == nil, let list = s.array({ $0.permit() }) else { return false }
+                    permits = list
+                    return true
+                default: return false
+                }
+            }), let id, let producer, let name, let cluster, let c = Cluster(rawValue: cluster), let category,
+                  let description, let permits else { return nil }
+            return Product(id: id, producer: producer, name: name, cluster: c, category: category, description: description,
+                           price: price ?? nil, capacity: capacity ?? nil, permits: permits)
+        }
+
+        mutating func validation() -> Validation? {
+            var status: String?, reason: String??, by: String??, at: String??
+            guard object({ s, key in
+                switch key {
+                case "status": s.requiredString(&status)
+                case "reason": s.optionalString(&reason)
+                case "by": s.optionalString(&by)
+                case "at": s.optionalString(&at)
+                default: false
+                }
+            }), let status, let st = ValidationStatus(rawValue: status) else { return nil }
+            return Validation(status: st, reason: reason ?? nil, by: by ?? nil, at: at ?? nil)
+        }
+
+        mutating func producer() -> Producer? {
+            var id: String?, name: String?, owner: String?, address: String?, kelurahan: String?, kecamatan: String?
+            var phone: String??, nib: String??, registryKey: String??, sector: String??, businessType: String??, remark: String??
+            var validation: Validation?
+            guard object({ s, key in
+                switch key {
+                case "id": return s.requiredString(&id)
+                case "name": return s.requiredString(&name)
+                case "owner": return s.requiredString(&owner)
+                case "address": return s.requiredString(&address)
+                case "kelurahan": return s.requiredString(&kelurahan)
+                case "kecamatan": return s.requiredString(&kecamatan)
+                case "phone": return s.optionalString(&phone)
+                case "nib": return s.optionalString(&nib)
+                case "registryKey": return s.optionalString(&registryKey)
+                case "sector": return s.optionalString(&sector)
+                case "businessType": return s.optionalString(&businessType)
+                case "remark": return s.optionalString(&remark)
+                case "validation":
+                    guard validation == nil, let v = s.validation() else { return false }
+                    validation = v
+                    return true
+                default: return false
+                }
+            }), let id, let name, let owner, let address, let kelurahan, let kecamatan, let validation else { return nil }
+            return Producer(id: id, name: name, owner: owner, address: address, kelurahan: kelurahan, kecamatan: kecamatan,
+                            phone: phone ?? nil, nib: nib ?? nil, registryKey: registryKey ?? nil, sector: sector ?? nil,
+                            businessType: businessType ?? nil, remark: remark ?? nil, validation: validation)
+        }
+
         /// `{ "P-1" : { "K1" : { "kemasan" : 4, … }, … }, … }`, every key once.
         mutating func readScores() -> [String: [String: Sheet]]? {
             guard expect(UInt8(ascii: "{")) else { return nil }
@@ -176,6 +396,7 @@ enum StoreReader {
             var fields: [String: Range<Int>] = [:]
             var scores: [String: [String: Sheet]]?
             var revision: Int?
+            var products: [Product]?, producers: [Producer]?
             if !expect(UInt8(ascii: "}")) {
                 repeat {
                     guard let key = plainString(), expect(UInt8(ascii: ":")) else { return nil }
@@ -184,6 +405,12 @@ enum StoreReader {
                     case "scores":
                         guard let s = readScores() else { return nil }
                         scores = s
+                    case "products":
+                        guard products == nil, let list = array({ $0.product() }) else { return nil }
+                        products = list
+                    case "producers":
+                        guard producers == nil, let list = array({ $0.producer() }) else { return nil }
+                        producers = list
                     case "revision":
                         guard let r = plainInt() else { return nil }
                         revision = r
@@ -207,8 +434,7 @@ enum StoreReader {
             guard let info = value("round", RoundInfo.self), let info,
                   let rubric = value("rubric", Rubric.self), let rubric,
                   let curators = value("curators", [Curator].self), let curators,
-                  let producers = value("producers", [Producer].self), let producers,
-                  let products = value("products", [Product].self), let products,
+                  let producers, let products,
                   let pins = value("pins", [Cluster: [Pin]].self),
                   let events = value("events", [Event].self)
             else { return nil }
