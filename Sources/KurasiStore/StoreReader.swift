@@ -360,6 +360,112 @@ enum StoreReader {
                             businessType: businessType ?? nil, remark: remark ?? nil, validation: validation)
         }
 
+        /// Read the value at `range` (found by `skipValue`) with `body`, which must take it whole.
+        mutating func at<T>(_ range: Range<Int>?, _ body: (inout Scanner) -> T?) -> T?? {
+            guard let range else { return .some(nil) }
+            let saved = i
+            defer { i = saved }
+            i = range.lowerBound
+            if null() { return i == range.upperBound ? .some(nil) : nil }
+            guard let v = body(&self), i == range.upperBound else { return nil }
+            return .some(v)
+        }
+
+        /// A change of the kinds an import and scoring make (score, validation, product,
+        /// producer, a batch of them); nil for the others, which Foundation's decoder reads.
+        mutating func change() -> Change? {
+            var kind: String?, product: String?, curator: String?, criterion: String?, producer: String?, id: String?
+            var from: Range<Int>?, to: Range<Int>?, changes: Range<Int>?
+            func range(_ slot: inout Range<Int>?, _ s: inout Scanner) -> Bool {
+                guard slot == nil, let r = s.skipValue() else { return false }
+                slot = r
+                return true
+            }
+            guard object({ s, key in
+                switch key {
+                case "kind": s.requiredString(&kind)
+                case "product": s.requiredString(&product)
+                case "curator": s.requiredString(&curator)
+                case "criterion": s.requiredString(&criterion)
+                case "producer": s.requiredString(&producer)
+                case "id": s.requiredString(&id)
+                case "from": range(&from, &s)
+                case "to": range(&to, &s)
+                case "changes": range(&changes, &s)
+                default: false
+                }
+            }), let kind else { return nil }
+            switch kind {
+            case "score":
+                guard let product, let curator, let criterion,
+                      let f = at(from, { $0.plainInt() }), let t = at(to, { $0.plainInt() }) else { return nil }
+                return .score(product: product, curator: curator, criterion: criterion, from: f, to: t)
+            case "validation":
+                guard let producer, let f = at(from, { $0.validation() }), let f,
+                      let t = at(to, { $0.validation() }), let t else { return nil }
+                return .validation(producer: producer, from: f, to: t)
+            case "product":
+                guard let id, let f = at(from, { $0.product() }), let t = at(to, { $0.product() }) else { return nil }
+                return .product(id: id, from: f, to: t)
+            case "producer":
+                guard let id, let f = at(from, { $0.producer() }), let t = at(to, { $0.producer() }) else { return nil }
+                return .producer(id: id, from: f, to: t)
+            case "batch":
+                guard let list = at(changes, { $0.array { $0.change() } }), let list else { return nil }
+                return .batch(list)
+            default:
+                return nil
+            }
+        }
+
+        mutating func event() -> Event? {
+            var revision: Int?, at: String?, by: String?, change: Change?, undoOf: Int??
+            guard object({ s, key in
+                switch key {
+                case "revision":
+                    guard revision == nil, let v = s.plainInt() else { return false }
+                    revision = v
+                    return true
+                case "at": return s.requiredString(&at)
+                case "by": return s.requiredString(&by)
+                case "change":
+                    guard change == nil, let c = s.change() else { return false }
+                    change = c
+                    return true
+                case "undoOf":
+                    guard undoOf == nil else { return false }
+                    if s.null() { undoOf = .some(nil); return true }
+                    guard let v = s.plainInt() else { return false }
+                    undoOf = .some(v)
+                    return true
+                default: return false
+                }
+            }), let revision, let at, let by, let change else { return nil }
+            return Event(revision: revision, at: at, by: by, change: change, undoOf: undoOf ?? nil)
+        }
+
+        /// The events: each read here, or, when it is of a kind read elsewhere (a pin, the rubric),
+        /// by Foundation's decoder from its own bytes.
+        mutating func events(_ data: Data, _ decoder: JSONDecoder) -> [Event]? {
+            guard expect(UInt8(ascii: "[")) else { return nil }
+            var out: [Event] = []
+            if expect(UInt8(ascii: "]")) { return out }
+            repeat {
+                skipWhitespace()
+                let start = i
+                if let e = event() {
+                    out.append(e)
+                } else {
+                    i = start
+                    guard let r = skipValue(),
+                          let e = try? decoder.decode(Event.self, from: data[(data.startIndex + r.lowerBound)..<(data.startIndex + r.upperBound)])
+                    else { return nil }
+                    out.append(e)
+                }
+            } while expect(UInt8(ascii: ","))
+            return expect(UInt8(ascii: "]")) ? out : nil
+        }
+
         /// `{ "P-1" : { "K1" : { "kemasan" : 4, … }, … }, … }`, every key once.
         mutating func readScores() -> [String: [String: Sheet]]? {
             guard expect(UInt8(ascii: "{")) else { return nil }
@@ -396,7 +502,8 @@ enum StoreReader {
             var fields: [String: Range<Int>] = [:]
             var scores: [String: [String: Sheet]]?
             var revision: Int?
-            var products: [Product]?, producers: [Producer]?
+            var products: [Product]?, producers: [Producer]?, events: [Event]?
+            let decoder = JSONDecoder()
             if !expect(UInt8(ascii: "}")) {
                 repeat {
                     guard let key = plainString(), expect(UInt8(ascii: ":")) else { return nil }
@@ -411,6 +518,9 @@ enum StoreReader {
                     case "producers":
                         guard producers == nil, let list = array({ $0.producer() }) else { return nil }
                         producers = list
+                    case "events":
+                        guard events == nil, let list = self.events(data, decoder) else { return nil }
+                        events = list
                     case "revision":
                         guard let r = plainInt() else { return nil }
                         revision = r
@@ -424,7 +534,6 @@ enum StoreReader {
             skipWhitespace()
             guard atEnd, let revision else { return nil }
 
-            let decoder = JSONDecoder()
             func slice(_ r: Range<Int>) -> Data { data[(data.startIndex + r.lowerBound)..<(data.startIndex + r.upperBound)] }
             func value<T: Decodable>(_ key: String, _ type: T.Type) -> T?? {
                 guard let r = fields.removeValue(forKey: key) else { return .some(nil) }
@@ -435,8 +544,7 @@ enum StoreReader {
                   let rubric = value("rubric", Rubric.self), let rubric,
                   let curators = value("curators", [Curator].self), let curators,
                   let producers, let products,
-                  let pins = value("pins", [Cluster: [Pin]].self),
-                  let events = value("events", [Event].self)
+                  let pins = value("pins", [Cluster: [Pin]].self)
             else { return nil }
             // Fields Kurasi does not read (schemaVersion) must still be well-formed JSON.
             for (_, r) in fields {

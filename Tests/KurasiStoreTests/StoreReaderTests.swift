@@ -60,6 +60,24 @@ import Testing
             round.events = [Event(revision: 1, at: "2020-10-15T09:00:00Z", by: "K1",
                                   change: .score(product: p.id, curator: "K1", criterion: criteria[0], from: nil, to: 4))]
         }
+        if rng.next() % 2 == 0, let p = products.last, let u = producers.last {
+            // An import (a batch of records), a validation, a pin, an undo and a curator added.
+            var changed = u
+            changed.validation = Validation(status: .rejected, reason: "tutup \"sementara\"", by: "K1", at: "2020-10-15T10:00:00Z")
+            round.events += [
+                Event(revision: 2, at: "2020-10-15T09:30:00Z", by: "admin",
+                      change: .batch([.producer(id: u.id, from: nil, to: u), .product(id: p.id, from: nil, to: p),
+                                      .product(id: p.id, from: p, to: nil)])),
+                Event(revision: 3, at: "2020-10-15T10:00:00Z", by: "K1",
+                      change: .validation(producer: u.id, from: u.validation, to: changed.validation)),
+                Event(revision: 4, at: "2020-10-15T10:05:00Z", by: "K1",
+                      change: .pin(cluster: p.cluster, slot: 1, from: nil, to: Pin(slot: 1, product: p.id, by: "K1", at: "x"))),
+                Event(revision: 5, at: "2020-10-15T10:06:00Z", by: "K1",
+                      change: .score(product: p.id, curator: "K1", criterion: criteria[1], from: 3, to: nil), undoOf: 1),
+                Event(revision: 6, at: "2020-10-15T10:07:00Z", by: "admin",
+                      change: .curator(id: "K7", from: nil, to: Curator(id: "K7", name: pick(names)))),
+            ]
+        }
         return round
     }
 
@@ -167,6 +185,23 @@ import Testing
         ("\"status\" : \"", "\"status\" : \"maybe"),
         ("\"validation\" : {", "\"validation\" : null, \"x\" : {"),
         ("\"validation\" : {", "\"validation\" : {\"status\" : \"valid\", \"reason\" : null, \"by\" : \"K1\"}, \"x\" : {"),
+        ("\"kind\" : \"score\"", "\"kind\" : \"scor\""),
+        ("\"kind\" : \"score\"", "\"kind\" : \"pin\""),
+        ("\"kind\" : \"score\"", "\"kind\" : \"score\", \"slot\" : \"x\""),
+        ("\"kind\" : \"score\"", "\"kind\" : \"score\", \"extra\" : 1"),
+        ("\"kind\" : \"batch\"", "\"kind\" : \"product\""),
+        ("\"kind\" : \"validation\"", "\"kind\" : \"producer\""),
+        ("\"undoOf\" : ", "\"undoOf\" : null, \"x\" : "),
+        ("\"undoOf\" : ", "\"undoOf\" : -"),
+        ("\"changes\" : [", "\"changes\" : null, \"x\" : ["),
+        ("\"changes\" : [", "\"changes\" : [{\"kind\" : \"status\"}, "),
+        ("\"from\" : null", "\"from\" : 2"),
+        ("\"from\" : null", "\"from\" : null, \"from\" : null"),
+        ("\"to\" : 4", "\"to\" : 4.0"),
+        ("\"to\" : 4", "\"to\" : [4]"),
+        ("\"revision\" : 2", "\"revision\" : 2.0"),
+        ("\"revision\" : 2", "\"revision\" : \"2\""),
+        ("\"by\" : \"admin\"", "\"by\" : null"),
         ("\n}\n", "\n}\n}"),
         ("\n}\n", "\n},\n"),
         ("\n}\n", "\n} x"),
