@@ -60,6 +60,8 @@ for s in "${LIST[@]}"; do
     store="$DATA/$s/kurasi.json"
     say "$s: Python json"
     python3 tools/bench.py pyjson --scale "$s" --runs "$(runs "$s")" "$store" | tee -a "$RESULTS/pyjson.jsonl" >&2
+    say "$s: a CLI score edit, end to end in a fresh process"
+    python3 tools/bench.py cli --scale "$s" --runs "$(runs "$s")" --kurasi "$BIN/kurasi" "$store" | tee -a "$RESULTS/cli.jsonl" >&2
     say "$s: start-up to the first frame in tmux (kurasi, then VisiData)"
     python3 tools/bench.py startup --name kurasi --scale "$s" --runs "$(runs "$s")" --warmup "$(warmup "$s")" \
         --pattern '^\s+1 P-\d' -- env LANG=C.UTF-8 "$BIN/kurasi" --store "$store" --curator K1 \

@@ -9,6 +9,11 @@
   bench.py pyjson --scale S --runs N STORE
       Python's json module on the same store file: json.loads(open(f, 'rb').read()) timed inside
       a fresh interpreter per run (so no run reuses another's memory); best and median of N.
+  bench.py cli --scale S --runs N --kurasi BIN STORE
+      A CLI score edit end to end, as a user types it: `kurasi score P --curator K CRIT=N` in a
+      fresh process on a scratch copy of STORE (automatic compaction off), N alternating between
+      two points so every run is a real edit. Wall time (median of N) and the process's peak
+      resident memory (ru_maxrss).
   bench.py report RESULTS_DIR
       Merge everything run.sh wrote into RESULTS_DIR into one markdown table (stdout).
 
@@ -131,6 +136,44 @@ def cmd_pyjson(args):
     return 0
 
 
+def first_sheet(store):
+    """(product, curator, criterion, point) of the first sheet in a pretty-printed store."""
+    import mmap
+    with open(store, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        at = m.find(b'\n  "scores" : {')
+        m.seek(at)
+        text = m.read(4096).decode("utf-8", "replace")
+    found = re.search(r'"scores" : \{\s*"([^"]+)" : \{\s*"([^"]+)" : \{\s*"([^"]+)" : (\d+)', text)
+    return found.group(1), found.group(2), found.group(3), int(found.group(4))
+
+
+def cmd_cli(args):
+    import shutil
+    import tempfile
+    product, curator, criterion, point = first_sheet(args.store)
+    times, peaks = [], []
+    with tempfile.TemporaryDirectory(prefix="kurasi-cli-") as tmp:
+        copy = os.path.join(tmp, "kurasi.json")
+        shutil.copyfile(args.store, copy)
+        env = dict(os.environ, KURASI_COMPACT_EVERY="1000000000", LANG="C.UTF-8")
+        for i in range(args.runs + 1):
+            n = point % 5 + 1 if i % 2 == 0 else point
+            cmd = [args.kurasi, "score", product, "--curator", curator, "--store", copy, f"{criterion}={n}"]
+            t = time.perf_counter()
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = (time.perf_counter() - t) * 1000
+            if status != 0:
+                sys.stderr.write(proc.stderr.read().decode("utf-8", "replace"))
+                raise SystemExit(f"bench.py cli: {' '.join(cmd)} failed")
+            if i > 0:  # the first run warms the page cache
+                times.append(elapsed)
+                peaks.append(usage.ru_maxrss * 1024)
+    print(json.dumps({"kind": "cli", "scale": args.scale, "runs": times, "median_ms": statistics.median(times),
+                      "peak_rss": max(peaks), "bytes": os.path.getsize(args.store)}))
+    return 0
+
+
 # ---------------------------------------------------------------- the report
 
 def read_jsonl(path):
@@ -195,6 +238,7 @@ def cmd_report(args):
     kstart = {s["scale"]: s for s in starts if s.get("name") == "kurasi"}
     vstart = {s["scale"]: s for s in starts if s.get("name") == "visidata"}
     rss = {r["scale"]: r for r in read_jsonl(os.path.join(d, "rss.jsonl"))}
+    cli = {c["scale"]: c for c in read_jsonl(os.path.join(d, "cli.jsonl"))}
     ordo = ordo_results(os.path.join(d, "ordo"))
     meta = json.load(open(os.path.join(d, "meta.json"))) if os.path.exists(os.path.join(d, "meta.json")) else {}
 
@@ -204,7 +248,8 @@ def cmd_report(args):
 
     head = ["size", "products", "file MB", "load ms", "MB/s", "python json ms", "load ÷ python",
             "compaction ms", "edit durable ms", "ranking after edit ms", "frame 200×60 ms", "filter key ms",
-            "startup ms", "VisiData startup ms", "startup ÷ VisiData", "RSS MB", "RSS ÷ file"]
+            "startup ms", "VisiData startup ms", "startup ÷ VisiData", "RSS MB", "RSS ÷ file",
+            "peak MB", "peak ÷ file", "CLI score ms", "CLI peak ÷ file"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for scale, g in gen.items():
         mb = g["bytes"] / 1e6
@@ -219,6 +264,10 @@ def cmd_report(args):
                fmt(o("ranking_after_edit", scale)), fmt(o("frame_200x60", scale)), fmt(o("filter_keystroke", scale)),
                fmt(ks), fmt(vs), ratio(ks, vs), fmt(r / 1e6) if r else "–",
                f"{r / g['bytes']:.2f}×" if r else "–"]
+        hwm = kstart.get(scale, {}).get("hwm")
+        c = cli.get(scale, {})
+        row += [fmt(hwm / 1e6) if hwm else "–", f"{hwm / g['bytes']:.2f}×" if hwm else "–",
+                fmt(c.get("median_ms")), f"{c['peak_rss'] / g['bytes']:.2f}×" if c else "–"]
         lines.append("| " + " | ".join(row) + " |")
     m = machine()
     lines.append("")
@@ -258,10 +307,15 @@ def main():
     j.add_argument("--scale", required=True)
     j.add_argument("--runs", type=int, default=5)
     j.add_argument("store")
+    c = sub.add_parser("cli")
+    c.add_argument("--scale", required=True)
+    c.add_argument("--runs", type=int, default=5)
+    c.add_argument("--kurasi", required=True)
+    c.add_argument("store")
     r = sub.add_parser("report")
     r.add_argument("results")
     args = p.parse_args()
-    return {"startup": cmd_startup, "pyjson": cmd_pyjson, "report": cmd_report}[args.cmd](args)
+    return {"startup": cmd_startup, "pyjson": cmd_pyjson, "cli": cmd_cli, "report": cmd_report}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,18 @@ public indirect enum Change: Hashable, Sendable {
         }
     }
 
+    /// Whether `products` holds `id`, without building the list (a frame asks this of every
+    /// event for the side pane's history).
+    func touches(product id: String) -> Bool {
+        switch self {
+        case let .score(p, _, _, _, _): p == id
+        case let .pin(_, _, from, to): from?.product == id || to?.product == id
+        case let .product(p, _, _): p == id
+        case let .batch(list): list.contains { $0.touches(product: id) }
+        default: false
+        }
+    }
+
     public var producers: [String] {
         switch self {
         case let .validation(p, _, _): [p]

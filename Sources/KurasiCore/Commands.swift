@@ -394,7 +394,7 @@ extension Round {
 
     /// The latest event that touched a product (for "changed since" messages).
     func lastEvent(touching product: String) -> Event? {
-        events.last { $0.change.products.contains(product) }
+        events.last { $0.change.touches(product: product) }
     }
 
     mutating func applyChecked(_ change: Change) throws(Refusal) {
@@ -457,7 +457,7 @@ extension Round {
 
     /// The events that touched a product (its scores, pins and record), oldest first.
     public func history(product: String) -> [Event] {
-        events.filter { $0.change.products.contains(product) }
+        events.filter { $0.change.touches(product: product) }
     }
 }
 

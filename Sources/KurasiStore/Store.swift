@@ -108,6 +108,12 @@ public struct Store: Sendable {
     /// Decode a store document: the header first, so a newer schema is refused before anything
     /// else is read; then the round, with errors pointing at the line or field.
     public static func decode(_ data: Data, file: String) throws(StoreError) -> Round {
+        try decode(data, file: file, oneReader: true)
+    }
+
+    /// `oneReader: false` reads with Foundation's decoder alone: the reference the one-pass
+    /// reader is tested against.
+    static func decode(_ data: Data, file: String, oneReader: Bool) throws(StoreError) -> Round {
         let hint = "`kurasi check` tells more; `kurasi recover` rebuilds the store from the backups and journal beside it."
         struct Header: Decodable { var schemaVersion: Int? }
         let header: Header
@@ -139,7 +145,8 @@ public struct Store: Sendable {
                              "has store schema version \(version), which no Kurasi ever wrote; this Kurasi reads versions 1 to \(schemaVersion).")
         }
         do {
-            let round = try JSONDecoder().decode(Round.self, from: data)
+            // The one-pass reader, or Foundation's decoder wherever it declines (every refusal).
+            let round = try (oneReader ? StoreReader.read(data) : nil) ?? JSONDecoder().decode(Round.self, from: data)
             try validate(round, file: file)
             return round
         } catch let error as StoreError {
@@ -175,14 +182,35 @@ public struct Store: Sendable {
             guard ids.insert(p.id).inserted else { throw fail("product id \(p.id) appears twice.") }
             guard round.producer(p.producer) != nil else { throw fail("product \(p.id) names producer \(p.producer), which is not in \"producers\".") }
         }
-        for (p, sheets) in round.scores {
-            guard round.product(p) != nil else { throw fail("\"scores\" names product \(p), which is not in \"products\".") }
-            for (c, sheet) in sheets {
-                guard round.curator(c) != nil else { throw fail("\"scores\".\(p) names curator \(c), who is not in \"curators\".") }
-                for (k, v) in sheet {
-                    guard round.rubric.criterion(k) != nil else { throw fail("\"scores\".\(p).\(c) names criterion \(k), which is not in the rubric.") }
-                    guard round.rubric.scale.contains(v) else { throw fail("\"scores\".\(p).\(c).\(k) is \(v), outside the scale \(round.rubric.scaleMin)–\(round.rubric.scaleMax).") }
+        let curators = Set(round.curators.map(\.id))
+        let criteria = Set(round.rubric.criteria.map(\.id))
+        let scale = round.rubric.scale
+        // One fast pass says whether anything is wrong; only then is the first fault looked for
+        // in id order, so that the message names the same entry on every run.
+        func fault(_ p: String, _ sheets: [String: Sheet]) -> String? {
+            guard round.product(p) != nil else { return "\"scores\" names product \(p), which is not in \"products\"." }
+            for c in sheets.keys.sorted() {
+                let sheet = sheets[c]!
+                guard curators.contains(c) else { return "\"scores\".\(p) names curator \(c), who is not in \"curators\"." }
+                for k in sheet.keys.sorted() {
+                    guard criteria.contains(k) else { return "\"scores\".\(p).\(c) names criterion \(k), which is not in the rubric." }
+                    let v = sheet[k]!
+                    guard scale.contains(v) else { return "\"scores\".\(p).\(c).\(k) is \(v), outside the scale \(round.rubric.scaleMin)–\(round.rubric.scaleMax)." }
                 }
+            }
+            return nil
+        }
+        var clean = true
+        scan: for (p, sheets) in round.scores {
+            guard round.product(p) != nil else { clean = false; break }
+            for (c, sheet) in sheets {
+                guard curators.contains(c) else { clean = false; break scan }
+                for (k, v) in sheet where !criteria.contains(k) || !scale.contains(v) { clean = false; break scan }
+            }
+        }
+        if !clean {
+            for p in round.scores.keys.sorted() {
+                if let m = fault(p, round.scores[p]!) { throw fail(m) }
             }
         }
         for (cluster, pins) in round.pins {

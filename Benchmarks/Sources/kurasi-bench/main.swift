@@ -12,7 +12,7 @@ import Glibc
 //   kurasi-bench generate [DIR] [--scales 1x,10x,100x,1000x]   write the synthetic rounds and CSVs
 //   kurasi-bench rss STORE                                     load as the console does; print memory
 //   kurasi-bench run OP STORE [N]                              repeat one operation N times (for perf/callgrind)
-//       OP: load, decode, encode, compact, edit, rank, rank-full, frame, filter,
+//       OP: load, decode, decode-foundation, encode, compact, edit, rank, rank-full, frame, filter,
 //           proto-parse (a hand-written one-pass reader, Prototype.swift), jsonserialization,
 //           calibration, stability, normalised, pairwise, readiness, feedback (the fairness reports,
 //           on the round as loaded; stability with the default 1,000 resamples)
@@ -90,6 +90,11 @@ case "run":
     case "decode":
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         for _ in 0..<n { try time { _ = try Store.decode(data, file: path) } }
+    case "decode-foundation":
+        // The load path before the one-pass reader: Foundation's JSONDecoder for the whole round
+        // (without the validation, which was about 10% of it).
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        for _ in 0..<n { try time { _ = try JSONDecoder().decode(Round.self, from: data) } }
     case "proto-parse":
         // Not Kurasi's code: see Prototype.swift. Reads the file and builds the tree and the scores.
         for _ in 0..<n {

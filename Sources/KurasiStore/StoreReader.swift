@@ -1,0 +1,557 @@
+import Foundation
+import KurasiCore
+
+/// The store's fast load path: one pass over the document's top level that builds `scores`
+/// directly from the bytes and hands every other field's bytes to Foundation's decoder alone.
+///
+/// Why it exists: `scores` is a dictionary of dictionaries of dictionaries (two million sheets at
+/// 100,000 products), and Foundation's `JSONDecoder` spends about 70% of a store's load in
+/// `Dictionary.init(from:)` for it (Benchmarks/README.md). No fast JSON library is among the
+/// packages Kurasi may use, so the hot part is read here by hand.
+///
+/// It only ever says yes to a plain, well-formed store. Whenever it meets anything it does not
+/// handle itself (a syntax error, an escape or control character in a key, a duplicate key, a
+/// number that is not a plain non-negative integer, a missing field, `null`, a field Foundation
+/// refuses), it returns nil and `Store.decode` reads the document with Foundation's decoder as
+/// before: every refusal and message stays Foundation's. Tests/KurasiStoreTests/StoreReaderTests
+/// check both readers give the same round, or the same refusal, on random and mutated stores.
+enum StoreReader {
+    /// The round in `data`, or nil when Foundation's decoder should decide.
+    static func read(_ data: Data) -> Round? {
+        data.withUnsafeBytes { raw -> Round? in
+            var s = Scanner(bytes: raw)
+            return s.readRound(data)
+        }
+    }
+
+    struct Scanner {
+        let bytes: UnsafeRawBufferPointer
+        var i = 0
+        init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+        @inline(__always) var atEnd: Bool { i >= bytes.count }
+        @inline(__always) func peek() -> UInt8? { i < bytes.count ? bytes[i] : nil }
+
+        @inline(__always) mutating func skipWhitespace() {
+            while i < bytes.count {
+                switch bytes[i] {
+                case 0x20, 0x0A, 0x0D, 0x09: i += 1
+                default: return
+                }
+            }
+        }
+
+        @inline(__always) mutating func expect(_ byte: UInt8) -> Bool {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == byte else { return false }
+            i += 1
+            return true
+        }
+
+        /// A string without escapes or control characters, as valid UTF-8; nil otherwise.
+        mutating func plainString() -> String? {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            i += 1
+            let start = i
+            var ascii = true
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == UInt8(ascii: "\"") { break }
+                if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
+                if b >= 0x80 { ascii = false }
+                i += 1
+            }
+            guard i < bytes.count else { return nil }
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
+            i += 1
+            if ascii { return String(decoding: slice, as: UTF8.self) }
+            return String(validating: slice, as: UTF8.self)
+        }
+
+        /// A plain integer (`0` or `[1-9][0-9]*`, at most 18 digits) ending where JSON allows;
+        /// nil for a sign, fraction, exponent or anything else.
+        mutating func plainInt() -> Int? {
+            skipWhitespace()
+            let start = i
+            var value = 0
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+                value = value &* 10 &+ Int(bytes[i] &- 0x30)
+                i += 1
+            }
+            let n = i - start
+            guard n > 0, n <= 18, !(n > 1 && bytes[start] == 0x30) else { return nil }
+            if i < bytes.count {
+                switch bytes[i] {
+                case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"): break
+                default: return nil
+                }
+            }
+            return value
+        }
+
+        /// Step over one value whose bytes someone else will check: a string, or an object or
+        /// array matched bracket by bracket (strings inside skipped), or a scalar up to the next
+        /// delimiter. Returns its byte range, or nil when it runs off the end.
+        mutating func skipValue() -> Range<Int>? {
+            skipWhitespace()
+            guard i < bytes.count else { return nil }
+            let start = i
+            switch bytes[i] {
+            case UInt8(ascii: "\""):
+                guard skipString() else { return nil }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                var depth = 0
+                while i < bytes.count {
+                    switch bytes[i] {
+                    case UInt8(ascii: "\""):
+                        guard skipString() else { return nil }
+                        continue
+                    case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                        depth -= 1
+                        if depth == 0 { i += 1; return start..<i }
+                    default: break
+                    }
+                    i += 1
+                }
+                return nil
+            default:
+                while i < bytes.count {
+                    switch bytes[i] {
+                    case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"):
+                        return i > start ? start..<i : nil
+                    default: i += 1
+                    }
+                }
+            }
+            return i > start ? start..<i : nil
+        }
+
+        /// Past a string starting at `i` (at its quote), escapes included.
+        mutating func skipString() -> Bool {
+            i += 1
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == UInt8(ascii: "\\") { i += 2; continue }
+                i += 1
+                if b == UInt8(ascii: "\"") { return true }
+            }
+            return false
+        }
+
+        /// Any JSON string, escapes decoded; nil for a control character, a bad escape, a lone
+        /// surrogate or invalid UTF-8.
+        mutating func string() -> String? {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            // The common case: nothing to unescape.
+            var j = i + 1
+            while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 { j += 1 }
+            if j < bytes.count, bytes[j] == UInt8(ascii: "\"") { return plainString() }
+            i += 1
+            var out: [UInt8] = []
+            out.reserveCapacity(32)
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == UInt8(ascii: "\"") {
+                    i += 1
+                    return String(validating: out, as: UTF8.self)
+                }
+                if b < 0x20 { return nil }
+                if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
+                guard i + 1 < bytes.count else { return nil }
+                let e = bytes[i + 1]
+                i += 2
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard var scalar = hex4() else { return nil }
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { return nil }
+                        i += 2
+                        guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00..<0xE000).contains(scalar) {
+                        return nil
+                    }
+                    guard let u = Unicode.Scalar(scalar) else { return nil }
+                    out.append(contentsOf: UTF8.encode(u)!)
+                default: return nil
+                }
+            }
+            return nil
+        }
+
+        mutating func hex4() -> UInt32? {
+            guard i + 4 <= bytes.count else { return nil }
+            var v: UInt32 = 0
+            for _ in 0..<4 {
+                let b = bytes[i]
+                let d: UInt8
+                switch b {
+                case 0x30...0x39: d = b - 0x30
+                case 0x41...0x46: d = b - 0x41 + 10
+                case 0x61...0x66: d = b - 0x61 + 10
+                default: return nil
+                }
+                v = v << 4 | UInt32(d)
+                i += 1
+            }
+            return v
+        }
+
+        /// `null`, consumed; false (nothing consumed) for anything else.
+        mutating func null() -> Bool {
+            skipWhitespace()
+            guard i + 4 <= bytes.count, bytes[i] == UInt8(ascii: "n"), bytes[i + 1] == UInt8(ascii: "u"),
+                  bytes[i + 2] == UInt8(ascii: "l"), bytes[i + 3] == UInt8(ascii: "l") else { return false }
+            let after = i + 4
+            if after < bytes.count {
+                switch bytes[after] {
+                case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"): break
+                default: return false
+                }
+            }
+            i = after
+            return true
+        }
+
+        /// An optional string: absent stays nil; `null` gives nil; `.none` when not readable.
+        mutating func optionalString(_ slot: inout String??) -> Bool {
+            guard slot == nil else { return false }
+            if null() { slot = .some(nil); return true }
+            guard let s = string() else { return false }
+            slot = .some(s)
+            return true
+        }
+
+        mutating func requiredString(_ slot: inout String?) -> Bool {
+            guard slot == nil, let s = string() else { return false }
+            slot = s
+            return true
+        }
+
+        /// An object whose every key `field` knows; false on an unknown or unreadable field.
+        mutating func object(_ field: (inout Scanner, String) -> Bool) -> Bool {
+            guard expect(UInt8(ascii: "{")) else { return false }
+            if expect(UInt8(ascii: "}")) { return true }
+            repeat {
+                guard let key = plainString(), expect(UInt8(ascii: ":")), field(&self, key) else { return false }
+            } while expect(UInt8(ascii: ","))
+            return expect(UInt8(ascii: "}"))
+        }
+
+        mutating func array<T>(_ element: (inout Scanner) -> T?) -> [T]? {
+            guard expect(UInt8(ascii: "[")) else { return nil }
+            var out: [T] = []
+            if expect(UInt8(ascii: "]")) { return out }
+            repeat {
+                guard let e = element(&self) else { return nil }
+                out.append(e)
+            } while expect(UInt8(ascii: ","))
+            return expect(UInt8(ascii: "]")) ? out : nil
+        }
+
+        mutating func permit() -> Permit? {
+            var kind: String?, number: String?, expires: String??
+            guard object({ s, key in
+                switch key {
+                case "kind": s.requiredString(&kind)
+                case "number": s.requiredString(&number)
+                case "expires": s.optionalString(&expires)
+                default: false
+                }
+            }), let kind, let k = PermitKind(rawValue: kind), let number else { return nil }
+            return Permit(kind: k, number: number, expires: expires ?? nil)
+        }
+
+        mutating func product() -> Product? {
+            var id: String?, producer: String?, name: String?, cluster: String?, category: String?, description: String?
+            var price: Int??, capacity: Capacity??, permits: [Permit]?
+            guard object({ s, key in
+                switch key {
+                case "id": return s.requiredString(&id)
+                case "producer": return s.requiredString(&producer)
+                case "name": return s.requiredString(&name)
+                case "cluster": return s.requiredString(&cluster)
+                case "category": return s.requiredString(&category)
+                case "description": return s.requiredString(&description)
+                case "price":
+                    guard price == nil else { return false }
+                    if s.null() { price = .some(nil); return true }
+                    guard let v = s.plainInt() else { return false }
+                    price = .some(v)
+                    return true
+                case "capacity":
+                    guard capacity == nil else { return false }
+                    if s.null() { capacity = .some(nil); return true }
+                    var amount: Int?, unit: String?
+                    guard s.object({ s, key in
+                        switch key {
+                        case "amount":
+                            guard amount == nil, let v = s.plainInt() else { return false }
+                            amount = v
+                            return true
+                        case "unit": return s.requiredString(&unit)
+                        default: return false
+                        }
+                    }), let amount, let unit else { return false }
+                    capacity = .some(Capacity(amount: amount, unit: unit))
+                    return true
+                case "permits":
+                    guard permits == nil, let list = s.array({ $0.permit() }) else { return false }
+                    permits = list
+                    return true
+                default: return false
+                }
+            }), let id, let producer, let name, let cluster, let c = Cluster(rawValue: cluster), let category,
+                  let description, let permits else { return nil }
+            return Product(id: id, producer: producer, name: name, cluster: c, category: category, description: description,
+                           price: price ?? nil, capacity: capacity ?? nil, permits: permits)
+        }
+
+        mutating func validation() -> Validation? {
+            var status: String?, reason: String??, by: String??, at: String??
+            guard object({ s, key in
+                switch key {
+                case "status": s.requiredString(&status)
+                case "reason": s.optionalString(&reason)
+                case "by": s.optionalString(&by)
+                case "at": s.optionalString(&at)
+                default: false
+                }
+            }), let status, let st = ValidationStatus(rawValue: status) else { return nil }
+            return Validation(status: st, reason: reason ?? nil, by: by ?? nil, at: at ?? nil)
+        }
+
+        mutating func producer() -> Producer? {
+            var id: String?, name: String?, owner: String?, address: String?, kelurahan: String?, kecamatan: String?
+            var phone: String??, nib: String??, registryKey: String??, sector: String??, businessType: String??, remark: String??
+            var validation: Validation?
+            guard object({ s, key in
+                switch key {
+                case "id": return s.requiredString(&id)
+                case "name": return s.requiredString(&name)
+                case "owner": return s.requiredString(&owner)
+                case "address": return s.requiredString(&address)
+                case "kelurahan": return s.requiredString(&kelurahan)
+                case "kecamatan": return s.requiredString(&kecamatan)
+                case "phone": return s.optionalString(&phone)
+                case "nib": return s.optionalString(&nib)
+                case "registryKey": return s.optionalString(&registryKey)
+                case "sector": return s.optionalString(&sector)
+                case "businessType": return s.optionalString(&businessType)
+                case "remark": return s.optionalString(&remark)
+                case "validation":
+                    guard validation == nil, let v = s.validation() else { return false }
+                    validation = v
+                    return true
+                default: return false
+                }
+            }), let id, let name, let owner, let address, let kelurahan, let kecamatan, let validation else { return nil }
+            return Producer(id: id, name: name, owner: owner, address: address, kelurahan: kelurahan, kecamatan: kecamatan,
+                            phone: phone ?? nil, nib: nib ?? nil, registryKey: registryKey ?? nil, sector: sector ?? nil,
+                            businessType: businessType ?? nil, remark: remark ?? nil, validation: validation)
+        }
+
+        /// Read the value at `range` (found by `skipValue`) with `body`, which must take it whole.
+        mutating func at<T>(_ range: Range<Int>?, _ body: (inout Scanner) -> T?) -> T?? {
+            guard let range else { return .some(nil) }
+            let saved = i
+            defer { i = saved }
+            i = range.lowerBound
+            if null() { return i == range.upperBound ? .some(nil) : nil }
+            guard let v = body(&self), i == range.upperBound else { return nil }
+            return .some(v)
+        }
+
+        /// A change of the kinds an import and scoring make (score, validation, product,
+        /// producer, a batch of them); nil for the others, which Foundation's decoder reads.
+        mutating func change() -> Change? {
+            var kind: String?, product: String?, curator: String?, criterion: String?, producer: String?, id: String?
+            var from: Range<Int>?, to: Range<Int>?, changes: Range<Int>?
+            func range(_ slot: inout Range<Int>?, _ s: inout Scanner) -> Bool {
+                guard slot == nil, let r = s.skipValue() else { return false }
+                slot = r
+                return true
+            }
+            guard object({ s, key in
+                switch key {
+                case "kind": s.requiredString(&kind)
+                case "product": s.requiredString(&product)
+                case "curator": s.requiredString(&curator)
+                case "criterion": s.requiredString(&criterion)
+                case "producer": s.requiredString(&producer)
+                case "id": s.requiredString(&id)
+                case "from": range(&from, &s)
+                case "to": range(&to, &s)
+                case "changes": range(&changes, &s)
+                default: false
+                }
+            }), let kind else { return nil }
+            switch kind {
+            case "score":
+                guard let product, let curator, let criterion,
+                      let f = at(from, { $0.plainInt() }), let t = at(to, { $0.plainInt() }) else { return nil }
+                return .score(product: product, curator: curator, criterion: criterion, from: f, to: t)
+            case "validation":
+                guard let producer, let f = at(from, { $0.validation() }), let f,
+                      let t = at(to, { $0.validation() }), let t else { return nil }
+                return .validation(producer: producer, from: f, to: t)
+            case "product":
+                guard let id, let f = at(from, { $0.product() }), let t = at(to, { $0.product() }) else { return nil }
+                return .product(id: id, from: f, to: t)
+            case "producer":
+                guard let id, let f = at(from, { $0.producer() }), let t = at(to, { $0.producer() }) else { return nil }
+                return .producer(id: id, from: f, to: t)
+            case "batch":
+                guard let list = at(changes, { $0.array { $0.change() } }), let list else { return nil }
+                return .batch(list)
+            default:
+                return nil
+            }
+        }
+
+        mutating func event() -> Event? {
+            var revision: Int?, at: String?, by: String?, change: Change?, undoOf: Int??
+            guard object({ s, key in
+                switch key {
+                case "revision":
+                    guard revision == nil, let v = s.plainInt() else { return false }
+                    revision = v
+                    return true
+                case "at": return s.requiredString(&at)
+                case "by": return s.requiredString(&by)
+                case "change":
+                    guard change == nil, let c = s.change() else { return false }
+                    change = c
+                    return true
+                case "undoOf":
+                    guard undoOf == nil else { return false }
+                    if s.null() { undoOf = .some(nil); return true }
+                    guard let v = s.plainInt() else { return false }
+                    undoOf = .some(v)
+                    return true
+                default: return false
+                }
+            }), let revision, let at, let by, let change else { return nil }
+            return Event(revision: revision, at: at, by: by, change: change, undoOf: undoOf ?? nil)
+        }
+
+        /// The events: each read here, or, when it is of a kind read elsewhere (a pin, the rubric),
+        /// by Foundation's decoder from its own bytes.
+        mutating func events(_ data: Data, _ decoder: JSONDecoder) -> [Event]? {
+            guard expect(UInt8(ascii: "[")) else { return nil }
+            var out: [Event] = []
+            if expect(UInt8(ascii: "]")) { return out }
+            repeat {
+                skipWhitespace()
+                let start = i
+                if let e = event() {
+                    out.append(e)
+                } else {
+                    i = start
+                    guard let r = skipValue(),
+                          let e = try? decoder.decode(Event.self, from: data[(data.startIndex + r.lowerBound)..<(data.startIndex + r.upperBound)])
+                    else { return nil }
+                    out.append(e)
+                }
+            } while expect(UInt8(ascii: ","))
+            return expect(UInt8(ascii: "]")) ? out : nil
+        }
+
+        /// `{ "P-1" : { "K1" : { "kemasan" : 4, … }, … }, … }`, every key once.
+        mutating func readScores() -> [String: [String: Sheet]]? {
+            guard expect(UInt8(ascii: "{")) else { return nil }
+            var scores: [String: [String: Sheet]] = [:]
+            if expect(UInt8(ascii: "}")) { return scores }
+            repeat {
+                guard let product = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
+                var sheets: [String: Sheet] = [:]
+                if !expect(UInt8(ascii: "}")) {
+                    repeat {
+                        guard let curator = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
+                        var sheet: Sheet = [:]
+                        if !expect(UInt8(ascii: "}")) {
+                            sheet.reserveCapacity(8)
+                            repeat {
+                                guard let criterion = plainString(), expect(UInt8(ascii: ":")),
+                                      let point = plainInt() else { return nil }
+                                guard sheet.updateValue(point, forKey: criterion) == nil else { return nil }
+                            } while expect(UInt8(ascii: ","))
+                            guard expect(UInt8(ascii: "}")) else { return nil }
+                        }
+                        guard sheets.updateValue(sheet, forKey: curator) == nil else { return nil }
+                    } while expect(UInt8(ascii: ","))
+                    guard expect(UInt8(ascii: "}")) else { return nil }
+                }
+                guard scores.updateValue(sheets, forKey: product) == nil else { return nil }
+            } while expect(UInt8(ascii: ","))
+            guard expect(UInt8(ascii: "}")) else { return nil }
+            return scores
+        }
+
+        mutating func readRound(_ data: Data) -> Round? {
+            guard expect(UInt8(ascii: "{")) else { return nil }
+            var fields: [String: Range<Int>] = [:]
+            var scores: [String: [String: Sheet]]?
+            var revision: Int?
+            var products: [Product]?, producers: [Producer]?, events: [Event]?
+            let decoder = JSONDecoder()
+            if !expect(UInt8(ascii: "}")) {
+                repeat {
+                    guard let key = plainString(), expect(UInt8(ascii: ":")) else { return nil }
+                    guard fields[key] == nil, !(key == "scores" && scores != nil), !(key == "revision" && revision != nil) else { return nil }
+                    switch key {
+                    case "scores":
+                        guard let s = readScores() else { return nil }
+                        scores = s
+                    case "products":
+                        guard products == nil, let list = array({ $0.product() }) else { return nil }
+                        products = list
+                    case "producers":
+                        guard producers == nil, let list = array({ $0.producer() }) else { return nil }
+                        producers = list
+                    case "events":
+                        guard events == nil, let list = self.events(data, decoder) else { return nil }
+                        events = list
+                    case "revision":
+                        guard let r = plainInt() else { return nil }
+                        revision = r
+                    default:
+                        guard let r = skipValue() else { return nil }
+                        fields[key] = r
+                    }
+                } while expect(UInt8(ascii: ","))
+                guard expect(UInt8(ascii: "}")) else { return nil }
+            }
+            skipWhitespace()
+            guard atEnd, let revision else { return nil }
+
+            func slice(_ r: Range<Int>) -> Data { data[(data.startIndex + r.lowerBound)..<(data.startIndex + r.upperBound)] }
+            func value<T: Decodable>(_ key: String, _ type: T.Type) -> T?? {
+                guard let r = fields.removeValue(forKey: key) else { return .some(nil) }
+                guard let v = try? decoder.decode(T.self, from: slice(r)) else { return nil }
+                return .some(v)
+            }
+            guard let info = value("round", RoundInfo.self), let info,
+                  let rubric = value("rubric", Rubric.self), let rubric,
+                  let curators = value("curators", [Curator].self), let curators,
+                  let producers, let products,
+                  let pins = value("pins", [Cluster: [Pin]].self)
+            else { return nil }
+            // Fields Kurasi does not read (schemaVersion) must still be well-formed JSON.
+            for (_, r) in fields {
+                guard (try? JSONSerialization.jsonObject(with: slice(r), options: [.fragmentsAllowed])) != nil else { return nil }
+            }
+            return Round(revision: revision, round: info, rubric: rubric, curators: curators, producers: producers,
+                         products: products, scores: scores ?? [:], pins: pins ?? [:], events: events ?? [])
+        }
+    }
+}

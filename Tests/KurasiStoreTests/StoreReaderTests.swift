@@ -1,0 +1,284 @@
+import Foundation
+import KurasiCore
+@testable import KurasiStore
+import Testing
+
+/// The one-pass reader against Foundation's decoder: on the same bytes, `Store.decode` must give
+/// the same round, or the same refusal (kind, line, column and message), as Foundation alone.
+@Suite struct StoreReaderTests {
+    /// Both readers on `data`: equal outcomes, or a description of how they differ.
+    static func difference(_ data: Data) -> String? {
+        func outcome(_ oneReader: Bool) -> Result<Round, StoreError> {
+            do { return .success(try Store.decode(data, file: "s.json", oneReader: oneReader)) } catch { return .failure(error) }
+        }
+        let fast = outcome(true), reference = outcome(false)
+        if fast == reference { return nil }
+        return "one-pass reader: \(brief(fast))\nFoundation: \(brief(reference))\ninput: \(String(decoding: data.prefix(4000), as: UTF8.self))"
+    }
+
+    static func brief(_ r: Result<Round, StoreError>) -> String {
+        switch r {
+        case let .success(round): "a round at revision \(round.revision), \(round.products.count) products, \(round.scores.count) scored"
+        case let .failure(e): "refused: \(e)"
+        }
+    }
+
+    /// A round of random size and content, with sheets that are sometimes partial, names with
+    /// accents and quotes, and now and then a sheet naming someone or something unknown.
+    static func randomRound(_ rng: inout SplitMix) -> Round {
+        func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
+        let names = ["Sambel Pecel", "Brem \"Asli\"", "Bluder Cokro", "Madumongso é", "Batik Ü", "Keripik\\Tempe", "Kopi\tTubruk"]
+        let curators = (1...(1 + Int(rng.next() % 5))).map { Curator(id: "K\($0)", name: pick(names), role: $0 == 1 ? .chair : .curator) }
+        let producers = (1...(1 + Int(rng.next() % 4))).map {
+            Producer(id: "U-\($0)", name: pick(names), owner: "Bu \($0)", address: "Jl. Salak \($0)",
+                     kelurahan: "Taman", kecamatan: "Taman", phone: rng.next() % 2 == 0 ? nil : "0351-\($0)")
+        }
+        let products = (1...(1 + Int(rng.next() % 8))).map { i in
+            Product(id: "P-\(i)", producer: pick(producers).id, name: pick(names), cluster: rng.next() % 2 == 0 ? .mamin : .nonMamin,
+                    category: "Sambal", price: rng.next() % 3 == 0 ? nil : Int(rng.next() % 100_000),
+                    permits: rng.next() % 2 == 0 ? [] : [Permit(kind: .pirt, number: "\(i)", expires: "2030-01-01")])
+        }
+        let criteria = Rubric.default.criteria.map(\.id)
+        var scores: [String: [String: Sheet]] = [:]
+        for p in products where rng.next() % 4 != 0 {
+            for c in curators where rng.next() % 3 != 0 {
+                var sheet: Sheet = [:]
+                for k in criteria where rng.next() % 5 != 0 { sheet[k] = 1 + Int(rng.next() % 5) }
+                if rng.next() % 40 == 0 { sheet["rasa-lain"] = 3 }
+                if rng.next() % 60 == 0 { sheet[criteria[0]] = 7 }
+                scores[p.id, default: [:]][rng.next() % 50 == 0 ? "K9" : c.id] = sheet
+            }
+        }
+        if rng.next() % 30 == 0 { scores["P-99"] = ["K1": [:]] }
+        var pins: [Cluster: [Pin]] = [:]
+        if let p = products.first, rng.next() % 2 == 0 {
+            pins[p.cluster] = [Pin(slot: 1, product: p.id, by: "K1", at: "2020-10-15T09:00:00Z")]
+        }
+        var round = Round(revision: Int(rng.next() % 1000), round: RoundInfo(title: pick(names), date: "2020-10-15"),
+                          curators: curators, producers: producers, products: products, scores: scores, pins: pins)
+        if rng.next() % 2 == 0, let p = products.first {
+            round.events = [Event(revision: 1, at: "2020-10-15T09:00:00Z", by: "K1",
+                                  change: .score(product: p.id, curator: "K1", criterion: criteria[0], from: nil, to: 4))]
+        }
+        if rng.next() % 2 == 0, let p = products.last, let u = producers.last {
+            // An import (a batch of records), a validation, a pin, an undo and a curator added.
+            var changed = u
+            changed.validation = Validation(status: .rejected, reason: "tutup \"sementara\"", by: "K1", at: "2020-10-15T10:00:00Z")
+            round.events += [
+                Event(revision: 2, at: "2020-10-15T09:30:00Z", by: "admin",
+                      change: .batch([.producer(id: u.id, from: nil, to: u), .product(id: p.id, from: nil, to: p),
+                                      .product(id: p.id, from: p, to: nil)])),
+                Event(revision: 3, at: "2020-10-15T10:00:00Z", by: "K1",
+                      change: .validation(producer: u.id, from: u.validation, to: changed.validation)),
+                Event(revision: 4, at: "2020-10-15T10:05:00Z", by: "K1",
+                      change: .pin(cluster: p.cluster, slot: 1, from: nil, to: Pin(slot: 1, product: p.id, by: "K1", at: "x"))),
+                Event(revision: 5, at: "2020-10-15T10:06:00Z", by: "K1",
+                      change: .score(product: p.id, curator: "K1", criterion: criteria[1], from: 3, to: nil), undoOf: 1),
+                Event(revision: 6, at: "2020-10-15T10:07:00Z", by: "admin",
+                      change: .curator(id: "K7", from: nil, to: Curator(id: "K7", name: pick(names)))),
+            ]
+        }
+        return round
+    }
+
+    @Test func randomStoresReadTheSame() throws {
+        var rng = SplitMix(seed: 12)
+        for i in 0..<150 {
+            let round = Self.randomRound(&rng)
+            let data = try Store.encode(round)
+            #expect(Self.difference(data) == nil, "random store \(i)")
+            // A well-formed store is read by the one-pass reader itself, not handed back.
+            if (try? Store.decode(data, file: "s.json", oneReader: false)) != nil {
+                #expect(StoreReader.read(data) != nil, "random store \(i) fell back to Foundation")
+            }
+        }
+    }
+
+    @Test func theBundledMadiunRoundReadsTheSame() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures/madiun-2020/kurasi.json")
+        let data = try Data(contentsOf: url)
+        let fast = try #require(StoreReader.read(data))
+        #expect(fast == (try Store.decode(data, file: "kurasi.json", oneReader: false)))
+    }
+
+    @Test func compactAndOddlySpacedStoresReadTheSame() throws {
+        var rng = SplitMix(seed: 7)
+        for i in 0..<40 {
+            let round = Self.randomRound(&rng)
+            let pretty = String(decoding: try Store.encode(round), as: UTF8.self)
+            // The same document on one line, and with tabs and CRLF between tokens.
+            let encoder = JSONEncoder()
+            let compact = "{\"schemaVersion\":1,\"revision\":\(round.revision),"
+                + String(decoding: try encoder.encode(round), as: UTF8.self).dropFirst()
+            let spaced = pretty.replacingOccurrences(of: "\n", with: "\r\n\t").replacingOccurrences(of: " : ", with: "\t:\r\n ")
+            for text in [compact, spaced] {
+                #expect(Self.difference(Data(text.utf8)) == nil, "store \(i)")
+            }
+        }
+    }
+
+    /// Edits a person or a broken program might make to a store, each at the first place it fits.
+    static let edits: [(String, String)] = [
+        ("\"kualitas\" : 4", "\"kualitas\" : 4.0"),
+        ("\"kualitas\" : 4", "\"kualitas\" : 4e0"),
+        ("\"kualitas\" : 4", "\"kualitas\" : 04"),
+        ("\"kualitas\" : 4", "\"kualitas\" : -4"),
+        ("\"kualitas\" : 4", "\"kualitas\" : -0"),
+        ("\"kualitas\" : 4", "\"kualitas\" : \"4\""),
+        ("\"kualitas\" : 4", "\"kualitas\" : null"),
+        ("\"kualitas\" : 4", "\"kualitas\" : true"),
+        ("\"kualitas\" : 4", "\"kualitas\" : 99999999999999999999"),
+        ("\"kualitas\" : 4", "\"kualitas\" : 4, \"kualitas\" : 5"),
+        ("\"kualitas\" : 4", "\"kualit\\u0061s\" : 4"),
+        ("\"kualitas\" : 4", "\"kualitas\" : 4,"),
+        ("\"kualitas\" : 4", "\"kualitas\" : [4]"),
+        ("\"kualitas\" : 4", "\"kualitas\"  4"),
+        ("\"kualitas\" : 4", "\"kual\titas\" : 4"),
+        ("\"kualitas\" : 4", "\"kualitas\" : 4 }"),
+        ("\"K1\" : {", "\"K1\" : {}, \"K1\" : {"),
+        ("\"K1\" : {", "\"K1\" : null, \"K2\" : {"),
+        ("\"K1\" : {", "\"K\\u0031\" : {"),
+        ("\"scores\" : {", "\"scores\" : null, \"x\" : {"),
+        ("\"scores\" : {", "\"scores\" : [], \"x\" : {"),
+        ("\"scores\" : {", "\"scores\" : {}, \"scores\" : {"),
+        ("\"scores\" : {\n    \"P-", "\"scores\" : {\n    \"P-1\" : 3, \"Q-"),
+        ("\"pins\" : {", "\"pins\" : null, \"x\" : {"),
+        ("\"events\" : [", "\"events\" : null, \"x\" : ["),
+        ("\"events\" : [", "\"events\" : {}, \"x\" : ["),
+        ("\"revision\" : ", "\"revision\" : -"),
+        ("\"revision\" : ", "\"revision\" : 1.5, \"x\" : "),
+        ("\"revision\" : ", "\"revision\" : \"1\", \"x\" : "),
+        ("\"revision\" : ", "\"revision\" : 1, \"revision\" : "),
+        ("\"revision\"", "\"revisi\\u006fn\""),
+        ("\"revision\"", "\"revisionX\""),
+        ("\"products\"", "\"productsX\""),
+        ("\"curators\"", "\"curators\" : [], \"x\""),
+        ("\"schemaVersion\" : 1,", "\"schemaVersion\" : 1, \"extra\" : [1, {\"a\" : \"\\u00e9\"}],"),
+        ("\"schemaVersion\" : 1,", "\"schemaVersion\" : 1, \"extra\" : [1, 2,],"),
+        ("\"schemaVersion\" : 1,", "\"schemaVersion\" : 1, \"extra\" : tru,"),
+        ("\"schemaVersion\" : 1,", "\"schemaVersion\" : 1, \"extra\" : \"\u{01}\","),
+        ("\"title\" : \"", "\"title\" : \"\\u00"),
+        ("\"title\" : \"", "\"title\" : \"\\ud800"),
+        ("\"name\" : \"", "\"name\" : \"\\\""),
+        ("\"name\" : \"", "\"name\" : 1, \"x\" : \""),
+        ("\"cluster\" : \"", "\"cluster\" : \"x"),
+        ("\"cluster\" : \"", "\"cluster\" : null, \"x\" : \""),
+        ("\"price\" : ", "\"price\" : -"),
+        ("\"price\" : ", "\"price\" : null, \"x\" : "),
+        ("\"price\" : ", "\"price\" : 1.5, \"x\" : "),
+        ("\"price\" : ", "\"price\" : 1, \"price\" : "),
+        ("\"permits\" : [", "\"permits\" : null, \"x\" : ["),
+        ("\"permits\" : [", "\"permits\" : [{\"kind\" : \"NIB\", \"number\" : \"1\", \"expires\" : null}, "),
+        ("\"permits\" : [", "\"permits\" : [{\"kind\" : \"SIUP\", \"number\" : \"1\"}, "),
+        ("\"permits\" : [", "\"capacity\" : {\"amount\" : 5, \"unit\" : \"kg\"}, \"permits\" : ["),
+        ("\"permits\" : [", "\"capacity\" : {\"amount\" : 5}, \"permits\" : ["),
+        ("\"permits\" : [", "\"capacity\" : null, \"permits\" : ["),
+        ("\"description\" : \"\",", ""),
+        ("\"description\" : \"", "\"note\" : 1, \"description\" : \""),
+        ("\"owner\" : \"", "\"owner\" : \"\\u00e9\\ud83d\\ude00 \\/\\b\\f\\n\\r"),
+        ("\"owner\" : \"", "\"owner\" : \"\\ude00"),
+        ("\"owner\" : \"", "\"owner\" : \"\\ud83d\\u0041"),
+        ("\"owner\" : \"", "\"owner\" : \"\\x"),
+        ("\"owner\" : \"", "\"owner\" : \"\\u12G4"),
+        ("\"phone\" : \"", "\"phone\" : null, \"x\" : \""),
+        ("\"status\" : \"", "\"status\" : \"maybe"),
+        ("\"validation\" : {", "\"validation\" : null, \"x\" : {"),
+        ("\"validation\" : {", "\"validation\" : {\"status\" : \"valid\", \"reason\" : null, \"by\" : \"K1\"}, \"x\" : {"),
+        ("\"kind\" : \"score\"", "\"kind\" : \"scor\""),
+        ("\"kind\" : \"score\"", "\"kind\" : \"pin\""),
+        ("\"kind\" : \"score\"", "\"kind\" : \"score\", \"slot\" : \"x\""),
+        ("\"kind\" : \"score\"", "\"kind\" : \"score\", \"extra\" : 1"),
+        ("\"kind\" : \"batch\"", "\"kind\" : \"product\""),
+        ("\"kind\" : \"validation\"", "\"kind\" : \"producer\""),
+        ("\"undoOf\" : ", "\"undoOf\" : null, \"x\" : "),
+        ("\"undoOf\" : ", "\"undoOf\" : -"),
+        ("\"changes\" : [", "\"changes\" : null, \"x\" : ["),
+        ("\"changes\" : [", "\"changes\" : [{\"kind\" : \"status\"}, "),
+        ("\"from\" : null", "\"from\" : 2"),
+        ("\"from\" : null", "\"from\" : null, \"from\" : null"),
+        ("\"to\" : 4", "\"to\" : 4.0"),
+        ("\"to\" : 4", "\"to\" : [4]"),
+        ("\"revision\" : 2", "\"revision\" : 2.0"),
+        ("\"revision\" : 2", "\"revision\" : \"2\""),
+        ("\"by\" : \"admin\"", "\"by\" : null"),
+        ("\n}\n", "\n}\n}"),
+        ("\n}\n", "\n},\n"),
+        ("\n}\n", "\n} x"),
+        ("\n}\n", "\n"),
+    ]
+
+    @Test func editedStoresReadTheSame() throws {
+        var rng = SplitMix(seed: 99)
+        for i in 0..<12 {
+            var round = Self.randomRound(&rng)
+            round.scores["P-1", default: [:]]["K1", default: [:]]["kualitas"] = 4
+            let text = String(decoding: try Store.encode(round), as: UTF8.self)
+            for (from, to) in Self.edits {
+                guard let r = text.range(of: from) else { continue }
+                let edited = text.replacingCharacters(in: r, with: to)
+                #expect(Self.difference(Data(edited.utf8)) == nil, "store \(i), \(from) → \(to)")
+            }
+        }
+    }
+
+    @Test func mutatedBytesReadTheSame() throws {
+        var rng = SplitMix(seed: 2026)
+        let tokens: [[UInt8]] = ["{", "}", "[", "]", "\"", ":", ",", "0", "7", "-", ".", "e", "\\", " ", "\n", "null", "\"x\"", "\\u0041", "é"]
+            .map { Array($0.utf8) }
+        for i in 0..<600 {
+            let base = [UInt8](try Store.encode(Self.randomRound(&rng)))
+            var bytes = base
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                switch rng.next() % 5 {
+                case 0: bytes[at] = UInt8(truncatingIfNeeded: rng.next())
+                case 1: bytes.replaceSubrange(at..<min(bytes.count, at + 1 + Int(rng.next() % 6)), with: [])
+                case 2: bytes.insert(contentsOf: tokens[Int(rng.next() % UInt64(tokens.count))], at: at)
+                case 3: bytes[at] = tokens[Int(rng.next() % UInt64(tokens.count))][0]
+                default: bytes = Array(bytes.prefix(at))
+                }
+                if bytes.isEmpty { bytes = base }
+            }
+            #expect(Self.difference(Data(bytes)) == nil, "mutation \(i)")
+        }
+    }
+
+    @Test func theBadFixturesAreRefusedTheSame() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures/bad")
+        for name in ["corrupt.json", "escapes.json", "newer-schema.json", "not-a-store.json", "random-bytes.json"] {
+            let data = try Data(contentsOf: dir.appendingPathComponent(name))
+            #expect(Self.difference(data) == nil, "\(name)")
+        }
+    }
+
+    /// A store refused today is refused with the same words: the messages users have learned.
+    @Test func refusalsKeepTheirWords() throws {
+        let text = String(decoding: try Store.encode(tinyRound()), as: UTF8.self)
+        func refusal(_ s: String) -> StoreError? {
+            do { _ = try Store.decode(Data(s.utf8), file: "s.json"); return nil } catch { return error }
+        }
+        let cut = try #require(refusal(String(text.prefix(200))))
+        #expect(cut.kind == .syntax && cut.line != nil && cut.message.hasPrefix("is not valid JSON here"))
+        let newer = try #require(refusal(text.replacingOccurrences(of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 3")))
+        #expect(newer.kind == .newerSchema && newer.message.contains("store schema version 3"))
+        let point = try #require(refusal(text.replacingOccurrences(of: "\"kualitas\" : 4", with: "\"kualitas\" : true")))
+        #expect(point.kind == .invalidContent && point.message.contains("scores.P-1.K1.kualitas"), "\(point)")
+        let unknown = try #require(refusal(text.replacingOccurrences(of: "\"kualitas\" : 4", with: "\"rasa\" : 4")))
+        #expect(unknown.message.hasPrefix("\"scores\".P-1.K1 names criterion rasa, which is not in the rubric."))
+        let array = try #require(refusal("[1, 2]"))
+        #expect(array.kind == .notAStore)
+    }
+
+    /// With several faults in `scores`, the message names the first in id order, on every run.
+    @Test func theFirstFaultIsNamedInIdOrder() throws {
+        var round = tinyRound()
+        for p in ["P-7", "P-3", "P-5"] { round.scores[p] = ["K1": ["kualitas": 4]] }
+        let data = try Store.encode(round)
+        #expect(throws: StoreError(.invalidContent, file: "s.json",
+                                   "\"scores\" names product P-3, which is not in \"products\". Fix the file by hand or restore a backup; it was not changed.")) {
+            try Store.decode(data, file: "s.json")
+        }
+    }
+}
