@@ -8,6 +8,11 @@ extension View {
         let body = s.layout.body
         c.put(" " + tr(.pickerTitle, s.lang), x: 0, y: body.y + 1, style: .bold)
         c.put(" " + tr(.pickerHint, s.lang), x: 0, y: body.y + 2, style: .dim)
+        if s.round.curators.isEmpty {
+            // A new round: say how the committee gets its curators, the chair first.
+            c.put(" " + tr(.noCuratorsYet, s.lang), x: 0, y: body.y + 4, limit: s.layout.width - 1, style: .bold)
+            c.put(" " + tr(.noCuratorsHow, s.lang), x: 0, y: body.y + 5, limit: s.layout.width - 1)
+        }
         for (i, k) in s.round.curators.enumerated() {
             let y = body.y + 4 + i
             guard y < body.bottom else { break }

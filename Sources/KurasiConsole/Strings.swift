@@ -17,6 +17,7 @@ public enum T: String, CaseIterable, Sendable {
     case boardTitle, boardEmptySlot, boardTopFive, boardOverride, boardFinalHint, boardReasonLabel
     case boardFinalizedBy, boardReopened
     // picker and help
+    case noCuratorsYet, noCuratorsHow
     case pickerTitle, pickerHint, helpTitle, helpGlobal, helpClose, roleChair, roleCurator, conflictsLabel, keySpace
     // prompts and messages
     case promptPinReason, promptReopenReason, promptHint, cancelled, chooseCuratorFirst, nothingUnscored
@@ -96,6 +97,8 @@ public enum T: String, CaseIterable, Sendable {
         case .roleCurator: "kurator"
         case .conflictsLabel: "konflik: {0}"
         case .keySpace: "Spasi"
+        case .noCuratorsYet: "Putaran ini belum punya kurator."
+        case .noCuratorsHow: "Tekan + untuk menambah kurator; yang pertama boleh ketua, lalu ketua menambah yang lain."
         case .pickerHint: "Skor yang Anda masukkan tercatat atas nama kurator ini."
         case .helpTitle: "Bantuan · tombol di layar ini"
         case .helpGlobal: "Di semua layar"
@@ -275,6 +278,8 @@ public enum T: String, CaseIterable, Sendable {
         case .roleCurator: "curator"
         case .conflictsLabel: "conflicts: {0}"
         case .keySpace: "Space"
+        case .noCuratorsYet: "This round has no curators yet."
+        case .noCuratorsHow: "Press + to add one; the first may be the chair, who then adds the others."
         case .pickerHint: "The scores you enter are recorded under this curator."
         case .helpTitle: "Help · keys on this screen"
         case .helpGlobal: "On every screen"

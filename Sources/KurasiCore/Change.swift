@@ -52,6 +52,7 @@ public indirect enum Change: Hashable, Sendable {
         case let .pin(_, _, from, to): from?.product == id || to?.product == id
         case let .product(p, _, _): p == id
         case let .batch(list): list.contains { $0.touches(product: id) }
+        case let .fairness(f): f.products.contains(id)
         default: false
         }
     }

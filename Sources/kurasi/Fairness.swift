@@ -376,9 +376,11 @@ struct FeedbackCommand: ParsableCommand {
 /// `kurasi import --finalists CITY-ROUND.json [--prefix MDN] --curator CHAIR`: a finished city
 /// round's 5 + 5 into this (province) round.
 struct FinalistsOptions: ParsableArguments {
-    @Option(name: .long, help: "Import the 5 + 5 finalists of a finished city round (its store file) instead of a registry.")
+    @Option(name: .long, help: H("Import the 5 + 5 finalists of a finished city round (its store file) instead of a registry.",
+                                 "Impor 5 + 5 finalis dari putaran kota yang sudah final (berkas datanya), bukan daftar UMKM."))
     var finalists: String?
-    @Option(name: .long, help: "With --finalists: put this prefix before the city's ids (MDN makes P-0012 MDN-P-0012).")
+    @Option(name: .long, help: H("With --finalists: put this prefix before the city's ids (MDN makes P-0012 MDN-P-0012).",
+                                 "Dengan --finalists: awalan di depan ID dari kota (MDN menjadikan P-0012 MDN-P-0012)."))
     var prefix: String?
     @OptionGroup var curator: CuratorOption
 

@@ -98,6 +98,21 @@ import Testing
         #expect(app.state.screen == .curators && app.state.form == nil)
     }
 
+    @Test func aNewRoundSaysHowToAddItsCuratorsAndTheFirstMayBeTheChair() throws {
+        let empty = Round(round: RoundInfo(title: "Kurasi Baru", date: "2020-10-15"))
+        let app = console(lang: .id, curator: nil, round: empty)
+        #expect(app.screenText.contains("Putaran ini belum punya kurator."))
+        #expect(app.screenText.contains("Tekan + untuk menambah kurator"))
+        app.type(.char("+"))
+        #expect(app.state.form != nil)
+        app.type(.tab); app.type("Dra. Sri Rahayu"); app.type(.tab, .right, .right)  // curator → secretary → chair
+        let effects = app.type(.enter)
+        guard case let .commit(.addCurator(added), _)? = effects.first else { Issue.record("no curator added: \(effects)"); return }
+        #expect(added.role == .chair && added.name == "Dra. Sri Rahayu")
+        #expect(app.round.curators.count == 1)
+        #expect(!app.screenText.contains("belum punya kurator"))
+    }
+
     @Test(arguments: [Language.id, .en])
     func theProductForm(_ lang: Language) throws {
         let app = console(lang: lang, curator: "K1", round: Self.round)

@@ -12,7 +12,7 @@ import Glibc
 //   kurasi-bench generate [DIR] [--scales 1x,10x,100x,1000x]   write the synthetic rounds and CSVs
 //   kurasi-bench rss STORE                                     load as the console does; print memory
 //   kurasi-bench run OP STORE [N]                              repeat one operation N times (for perf/callgrind)
-//       OP: load, decode, decode-foundation, encode, compact, edit, rank, rank-full, frame, filter,
+//       OP: load, decode, decode-foundation, encode, compact, edit, rank, rank-full, frame, filter, producers,
 //           proto-parse (a hand-written one-pass reader, Prototype.swift), jsonserialization,
 //           calibration, stability, normalised, pairwise, readiness, feedback (the fairness reports,
 //           on the round as loaded; stability with the default 1,000 resamples)
@@ -163,6 +163,28 @@ case "run":
             let k = i % Workload.filterText.count
             if k == 0, i > 0 { app.handle(.escape); app.handle(.char("/")) }
             time { app.handle(.char(Workload.filterText[k])); _ = app.render() }
+        }
+    case "producers":
+        // The producers screen at registry size: each sample is one key and the frame after it,
+        // cycling through moving, filtering, marking and validating (the commit applied in memory
+        // and answered, as the runtime does) and returning the producer to pending.
+        let round = try Store(path: path).load()
+        let app = Workload.console(round)
+        app.handle(.char("v"))
+        let keys: [Key] = [.down, .down, .pageDown, .char(" "), .up, .char(" "), .char("a"), .char("z"), .char("n"),
+                           .char("/"), .char("s"), .char("a"), .enter, .escape, .tab, .backTab, .char("G"), .char("g")]
+        for i in 0..<n {
+            let key = keys[i % keys.count]
+            time {
+                for effect in update(&app.state, .key(key)) {
+                    guard case let .commit(command, by) = effect else { continue }
+                    var next = app.state.round
+                    if let event = try? next.perform(command, by: by, at: "2020-10-15T16:00:00Z") {
+                        app.send(.committed(.saved(next, event)))
+                    }
+                }
+                _ = app.render()
+            }
         }
     case "calibration", "stability", "normalised", "pairwise", "readiness", "feedback":
         let round = try Store(path: path).load()
