@@ -258,7 +258,7 @@ struct ConsoleE2ETests {
         try tmux.waitFor("Pilih kurator aktif")
         tmux.keys("Enter")
         try tmux.waitFor("Kurator: Dra. Hj. Sri Rahayu Ningsih")
-        let screen = try tmux.waitFor("urut: belum saya nilai dulu")  // blind: not yet scored by me first
+        let screen = try tmux.waitFor("urut: belum dinilai dulu")  // blind: not yet scored by me first
         #expect(screen.contains("[ MAMIN"))
         #expect(screen.contains("? bantuan") && screen.contains("q keluar"))
         tmux.keys("?")
@@ -412,7 +412,7 @@ struct ConsoleE2ETests {
 
 /// The product ids on the rows of a captured list.
 func productRows(_ screen: String) -> [String] {
-    screen.split(separator: "\n").compactMap { $0.firstMatch(of: #/^ +(?:\d+|–) (P-\d{4})\s/#).map { String($0.1) } }
+    screen.split(separator: "\n").compactMap { $0.firstMatch(of: #/^ +(?:\d+|–|·) (P-\d{4})\s/#).map { String($0.1) } }
 }
 
 /// The rows of a captured screen that contain `text`.

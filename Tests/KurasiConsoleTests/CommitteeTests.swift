@@ -67,7 +67,7 @@ import Testing
         #expect(rows.prefix(blind.count).map(\.product.id) == blind.map(\.product.id).sorted())
         #expect(Array(rows.dropFirst(blind.count)).map(\.product.id) == seen.map(\.product.id))
         let text = app.screenText
-        #expect(text.contains("urut: belum saya nilai dulu"))
+        #expect(text.contains("urut: belum dinilai dulu"))
         let line = try #require(text.split(separator: "\n").first { $0.contains(" \(blind[0].product.id) ") })
         #expect(line.contains(" ? "))
         #expect(line.hasPrefix("   · ") || line.hasPrefix("  · "), "\(line)")
