@@ -12,7 +12,8 @@ extension View {
         var y = body.y
         for (text, style) in facts(s, r) { c.put(" " + text, x: 0, y: y, style: style); y += 1 }
         y += 1
-        let reveal = s.revealsScores(of: p)
+        let seen = s.visibility(of: p.id)
+        let reveal = seen.otherSheets
         let me = s.activeCurator
         let recused = me.map { $0.isRecused(from: p.producer) } ?? false
         let others = s.round.curators.filter { $0.id != me?.id }
@@ -29,7 +30,7 @@ extension View {
             var line = (selected ? " > " : "   ") + "\(k.name.text(s.lang)) (\(rubric.weight(of: k, in: p.cluster)))".padded(to: nameWidth)
             line += " " + (recused ? "–" : mine[k.id].map(String.init) ?? "_").padded(to: 4, right: true)
             for o in others {
-                let v: String = if o.isRecused(from: p.producer) { "×" }
+                let v: String = if o.isRecused(from: p.producer) || r.aggregate.setAside.contains(o.id) { "×" }
                     else if !reveal { "·" }
                     else { s.round.sheet(product: p.id, curator: o.id)[k.id].map(String.init) ?? "_" }
                 line += " " + v.padded(to: 3, right: true)
@@ -47,7 +48,7 @@ extension View {
         if recused, let me, let conflict = me.conflicts.first(where: { $0.producer == p.producer }) {
             note = tr(.recusedNote, s.lang, conflict.reason); noteStyle = .warning
         } else {
-            note = reveal ? aggregateText(s, r) : tr(.blindNote, s.lang); noteStyle = reveal ? .accent : .dim
+            note = seen.score ? aggregateText(s, r) : tr(.blindNote, s.lang); noteStyle = seen.score ? .accent : .dim
         }
         for line in note.wrapped(to: body.width - 2).prefix(2) { c.put(" " + line, x: 0, y: y, style: noteStyle); y += 1 }
         y += 1
@@ -62,13 +63,12 @@ extension View {
         if y < end - 2 {
             y += 1
             c.put(" " + tr(.historyHeader, s.lang), x: 0, y: y, style: .bold); y += 1
-            let history = s.round.history(product: p.id)
+            // Before one's own sheet is complete, other curators' scores stay out of the history too.
+            let history = s.round.history(product: p.id, visibleTo: s.curator)
             if history.isEmpty, y < end { c.put("   " + tr(.noHistory, s.lang), x: 0, y: y, style: .dim) }
+            let zone = s.round.round.zone
             for e in history.reversed() where y < end {
-                // Before one's own sheet is complete, other curators' scores stay out of the history too.
-                if !reveal, case let .score(_, who, _, _, _) = e.change, who != me?.id { continue }
-                if !reveal, case let .batch(list) = e.change, case let .score(_, who, _, _, _)? = list.first, who != me?.id { continue }
-                c.put("   rev \(e.revision) · \(e.at) · \(e.by) · \(e.summary(s.lang))", x: 0, y: y, style: .dim)
+                c.put("   rev \(e.revision) · \(Format.clock(e.at, zone: zone, s.lang)) · \(e.by) · \(e.summary(s.lang))", x: 0, y: y, style: .dim)
                 y += 1
             }
         }

@@ -10,6 +10,8 @@ public struct Form: Hashable, Sendable {
         case editProduct(product: String)
         case permit(product: String)
         case curator
+        /// A conflict of interest with a producer (a curator for themselves, or the chair for anyone).
+        case conflict(producer: String)
     }
 
     public struct Field: Hashable, Sendable {
@@ -66,7 +68,15 @@ public struct Form: Hashable, Sendable {
         Form(purpose: .curator, fields: [
             Field(label: .fCuratorID, name: "id", text: id),
             Field(label: .fName, name: "name"),
-            Field(label: .fRole, name: "role", choices: [CuratorRole.curator.rawValue, CuratorRole.chair.rawValue]),
+            Field(label: .fRole, name: "role", choices: [CuratorRole.curator, .secretary, .chair].map(\.rawValue)),
+        ])
+    }
+
+    public static func conflict(curator: String, producer: String) -> Form {
+        Form(purpose: .conflict(producer: producer), fields: [
+            Field(label: .fConflictCurator, name: "curator", text: curator),
+            Field(label: .fConflictKind, name: "kind", choices: ConflictKind.allCases.map(\.rawValue)),
+            Field(label: .fReason, name: "reason"),
         ])
     }
 
@@ -96,6 +106,10 @@ public struct Form: Hashable, Sendable {
             case .curator:
                 let role = CuratorRole(rawValue: value("role")) ?? .curator
                 return .success(.addCurator(Curator(id: value("id"), name: value("name"), role: role)))
+            case let .conflict(producer):
+                let kind = ConflictKind(rawValue: value("kind")) ?? .other
+                return .success(.addConflict(curator: value("curator").split(separator: " ").joined(),
+                                             Conflict(producer: producer, kind: kind, reason: value("reason"))))
             }
         } catch {
             return .failure(error)

@@ -18,6 +18,8 @@ extension View {
             tr(.formPermitTitle, s.lang, "\(product) \(s.round.product(product)?.name ?? "")")
         case .curator:
             tr(.formCuratorTitle, s.lang)
+        case let .conflict(producer):
+            tr(.formConflictTitle, s.lang, "\(producer) \(s.round.producer(producer)?.name ?? "")")
         }
         c.put(" " + title, x: 0, y: top + 1, style: .bold)
         let labelWidth = min(28, f.fields.map { tr($0.label, s.lang).columns }.max() ?? 10)

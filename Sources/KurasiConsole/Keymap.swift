@@ -14,6 +14,16 @@ public enum Action: Hashable, Sendable {
     case pin, board, curators, undo, redraw, finalize, reopen
     case producers, validate, reject, makePending, mark, nextPending
     case newProduct, newPermit, newCurator, editProduct
+    case deliberate, declareConflict
+
+    /// Actions that change the round (refused on the projector, which only shows it).
+    public var edits: Bool {
+        switch self {
+        case .score, .clear, .pin, .undo, .finalize, .reopen, .deliberate, .validate, .reject, .makePending,
+             .newProduct, .newPermit, .newCurator, .editProduct, .declareConflict: true
+        default: false
+        }
+    }
 }
 
 /// One action and the keys that ask for it.
@@ -73,9 +83,11 @@ public enum Keymap {
         group(.hBoard, [(.board, [.char("b")])]),
         group(.hNewPermit, [(.newPermit, [.char("+")])]),
         group(.hEditProduct, [(.editProduct, [.char("e")])]),
+        group(.hConflict, [(.declareConflict, [.char("!")])]),
     ]
 
     public static let board: [BindingGroup] = [
+        group(.hDeliberate, hint: .kDeliberate, [(.deliberate, [.char("d")])]),
         group(.hFinalize, hint: .kFinalize, [(.finalize, [.char("f")])]),
         group(.hReopen, hint: .kReopen, [(.reopen, [.char("r")])]),
         group(.hBack, hint: .kBack, [(.back, [.escape, .char("b")])]),
@@ -109,6 +121,7 @@ public enum Keymap {
         group(.hReject, hint: .kReject, [(.reject, [.char("x")])]),
         group(.hMakePending, hint: .kMakePending, [(.makePending, [.char("z")])]),
         group(.hNewProduct, hint: .kNew, [(.newProduct, [.char("+")])]),
+        group(.hConflict, [(.declareConflict, [.char("!")])]),
         group(.hBack, hint: .kBack, [(.back, [.escape])]),
     ]
 
@@ -139,10 +152,13 @@ public enum Keymap {
         return nil
     }
 
-    /// The hint line of a screen: the groups that matter there, then help and quit.
-    public static func hints(_ screen: Screen, _ lang: Language) -> [String] {
+    /// The hint line of a screen: the groups that matter there and do something now (`enabled`
+    /// says which actions do, in the round's phase and for the active curator's role), then help
+    /// and quit.
+    public static func hints(_ screen: Screen, _ lang: Language, enabled: (Action) -> Bool = { _ in true }) -> [String] {
         (table(screen) + global).compactMap { g in
-            g.hint.map { "\(g.hintKeys ?? g.keys[0].label(lang)) \(tr($0, lang))" }
+            guard g.bindings.contains(where: { enabled($0.action) }) else { return nil }
+            return g.hint.map { "\(g.hintKeys ?? g.keys[0].label(lang)) \(tr($0, lang))" }
         }
     }
 }

@@ -32,7 +32,9 @@ public struct ListModel: Sendable {
     public private(set) var rows: [Cluster: Rows] = [:]
     private var search = SearchIndex()
     /// What `rows` was last filtered and sorted for; typing one more letter narrows those rows.
-    private var filteredFor: (needle: [UInt8], revision: Int, sort: Sort)?
+    private var filteredFor: (needle: [UInt8], revision: Int, sort: Sort, viewer: String?)?
+    /// The product under each cluster's cursor: the cursor follows it when the rows move.
+    private var followed: [Cluster: String] = [:]
 
     public init() {}
 
@@ -46,17 +48,31 @@ public struct ListModel: Sendable {
     public var firstRow: Int { top[cluster] ?? 0 }
 
     /// Let go of the rows (they share storage with the rankings, which are about to change in place).
-    mutating func releaseRows() { rows = [:] }
+    mutating func releaseRows() { rememberSelection(); rows = [:] }
+
+    /// Note the product under each cluster's cursor, to find it again in new rows.
+    private mutating func rememberSelection() {
+        for (cluster, list) in rows {
+            let i = cursor[cluster] ?? 0
+            if list.indices.contains(i) { followed[cluster] = list[i].product.id }
+        }
+    }
 
     /// Index the round's products for searching and sorting (once per round, not per keystroke).
     mutating func reindex(_ round: Round) { search = SearchIndex(round) }
 
-    /// Filter and sort each cluster's ranking again.
-    mutating func refilter(_ rankings: [Cluster: [RankedProduct]], revision: Int) {
+    /// Filter and sort each cluster's ranking again. `blind` says which products the viewer may
+    /// not see the score of while scoring is blind (nil when scores are public): in the default
+    /// order those come first, by id, and the rest by rank, so the order reveals no standing.
+    /// The cursor stays on the product it was on when the product is still shown.
+    mutating func refilter(_ rankings: [Cluster: [RankedProduct]], revision: Int,
+                           viewer: String? = nil, blind: ((String) -> Bool)? = nil) {
+        rememberSelection()
         let needle = Array(filter.lowercased().utf8)
         // One more letter typed: only the rows that matched before can match now.
         let narrowing = filteredFor.map {
-            !$0.needle.isEmpty && $0.revision == revision && $0.sort == sort && needle.starts(with: $0.needle)
+            !$0.needle.isEmpty && $0.revision == revision && $0.sort == sort && $0.viewer == viewer
+                && needle.starts(with: $0.needle)
         } ?? false
         for cluster in Cluster.allCases {
             let ranking = rankings[cluster] ?? []
@@ -67,7 +83,12 @@ public struct ListModel: Sendable {
                 if !needle.isEmpty {
                     positions = ranking.indices.compactMap { search.matches(ranking[$0].product.id, needle) ? Int32($0) : nil }
                 }
-                if sort != .rank {
+                if sort == .rank, let blind {
+                    let p = positions ?? ranking.indices.map { Int32($0) }
+                    let hidden = p.filter { blind(ranking[Int($0)].product.id) }
+                        .sorted { ranking[Int($0)].product.id < ranking[Int($1)].product.id }
+                    positions = hidden + p.filter { !blind(ranking[Int($0)].product.id) }
+                } else if sort != .rank {
                     var p = positions ?? ranking.indices.map { Int32($0) }
                     let index = search, sort = sort
                     func key(_ i: Int32) -> (String, String) {
@@ -80,20 +101,25 @@ public struct ListModel: Sendable {
             }
             let list = Rows(ranking: ranking, positions: positions)
             rows[cluster] = list
-            cursor[cluster] = max(0, min(cursor[cluster] ?? 0, list.count - 1))
+            if let id = followed[cluster], let i = list.firstIndex(where: { $0.product.id == id }) {
+                cursor[cluster] = i
+            } else {
+                cursor[cluster] = max(0, min(cursor[cluster] ?? 0, list.count - 1))
+            }
         }
-        filteredFor = (needle, revision, sort)
+        filteredFor = (needle, revision, sort, viewer)
     }
 
     /// Put the cursor on a row of the shown cluster (clamped to the rows).
     mutating func move(to index: Int) {
         cursor[cluster] = max(0, min(visibleRows.count - 1, index))
+        followed[cluster] = selected?.product.id
     }
 
     /// Put the cursor on a product, in its cluster, when the rows show it.
     mutating func select(_ id: String, in cluster: Cluster) {
         self.cluster = cluster
-        if let i = visibleRows.firstIndex(where: { $0.product.id == id }) { cursor[cluster] = i }
+        if let i = visibleRows.firstIndex(where: { $0.product.id == id }) { cursor[cluster] = i; followed[cluster] = id }
     }
 
     /// Scroll each cluster so that its cursor is on one of `height` rows.

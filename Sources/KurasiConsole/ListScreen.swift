@@ -32,7 +32,8 @@ extension View {
             let active = cluster == list.cluster
             x += c.put(active ? "[ \(label) ]" : "  \(label)  ", x: x, y: layout.tabs, style: active ? [.bold, .accent] : .dim) + 1
         }
-        var right = tr(.sortLabel, s.lang, tr(list.sort.label, s.lang))
+        let sortLabel: T = list.sort == .rank && !s.round.scoresArePublic ? .sortBlind : list.sort.label
+        var right = tr(.sortLabel, s.lang, tr(sortLabel, s.lang))
         if list.editingFilter { right += "   " + tr(.filterEditing, s.lang, list.filter) }
         else if !list.filter.isEmpty { right += "   " + tr(.filterLabel, s.lang, list.filter) }
         let rightText = right.clipped(to: max(0, listWidth - x - 2))
@@ -73,15 +74,16 @@ extension View {
 
     static func row(_ s: State, _ r: RankedProduct, _ col: Columns) -> String {
         let producer = s.round.producer(r.product.producer)
-        let reveal = s.revealsScores(of: r.product)
+        // KurasiCore's rule: no score, rank or spread for a product still blind to this curator.
+        let reveal = s.visibility(of: r.product.id).score
         let a = r.aggregate
-        let score = reveal ? fmt(a.score) : "?"
+        let score = reveal ? fmt(a.score, s.lang) : "?"
         let coverage = s.round.coverage(r.product)
         let disputed = reveal && a.count > 1 && a.spread >= s.round.round.settings.disagreementThreshold
         let pin: String = if let slot = r.pinnedSlot { "★\(slot)" }
             else if let why = r.ineligibility.first { "⊘ \(why.mark)" }
             else { "" }
-        var line = " " + (r.rank.map(String.init) ?? "–").padded(to: col.rank, right: true) + " " + r.product.id.padded(to: col.id)
+        var line = " " + (reveal ? (r.rank.map(String.init) ?? "–") : "·").padded(to: col.rank, right: true) + " " + r.product.id.padded(to: col.id)
         line += " " + r.product.name.padded(to: col.name) + " " + (producer?.name ?? "").padded(to: col.producer)
         if col.kelurahan > 0 { line += " " + (producer?.kelurahan ?? "").padded(to: col.kelurahan) }
         line += " " + score.padded(to: col.score, right: true) + " " + "\(coverage.scored)/\(coverage.possible)".padded(to: col.count, right: true)
@@ -117,11 +119,12 @@ extension View {
         line("\(p.id) \(p.name)", .bold)
         for l in facts(s, r) { line(l.0, l.1) }
         y += 1
-        let reveal = s.revealsScores(of: p)
+        let reveal = s.visibility(of: p.id).score
         line(reveal ? aggregateText(s, r) : tr(.blindNote, s.lang), .dim)
         y += 1
-        for e in s.round.history(product: p.id).suffix(max(0, area.bottom - y - 1)).reversed() {
-            line("rev \(e.revision) \(e.by) " + e.summary(s.lang), .dim)
+        let zone = s.round.round.zone
+        for e in s.round.history(product: p.id, visibleTo: s.curator).suffix(max(0, area.bottom - y - 1)).reversed() {
+            line("rev \(e.revision) \(Format.clock(e.at, zone: zone, s.lang)) \(e.by) " + e.summary(s.lang), .dim)
         }
     }
 }

@@ -16,13 +16,21 @@ extension View {
         for (i, k) in s.round.curators.enumerated() {
             let y = body.y + 4 + i
             guard y < body.bottom else { break }
-            let role = tr(k.role == .chair ? .roleChair : .roleCurator, s.lang)
-            var line = "   \(k.id.padded(to: 4)) \(k.name.padded(to: 28)) \(role)"
-            if !k.conflicts.isEmpty {
-                line += " · " + tr(.conflictsLabel, s.lang, k.conflicts.map(\.producer).joined(separator: ", "))
+            let role = tr(roleLabel(k.role), s.lang)
+            var line = "   \(k.id.padded(to: 4)) \(k.name.padded(to: 28)) \(role.padded(to: 10))"
+            if k.conflicts.contains(where: \.isActive) {
+                line += " · " + tr(.conflictsLabel, s.lang, k.conflicts.filter(\.isActive).map(\.producer).joined(separator: ", "))
             }
             c.put(line, x: 0, y: y)
             if i == s.pickerCursor { c.style(row: y, .reverse) }
         }
+    }
+}
+
+func roleLabel(_ role: CuratorRole) -> T {
+    switch role {
+    case .chair: .roleChair
+    case .secretary: .roleSecretary
+    case .curator: .roleCurator
     }
 }

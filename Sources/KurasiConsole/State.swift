@@ -6,6 +6,8 @@ public struct Prompt: Hashable, Sendable {
         case pinReason(product: String)
         case reopenReason
         case rejectReason(producers: [String])
+        /// A yes/no question before an edit that cannot be taken back lightly (y or Enter: yes).
+        case confirm(Command)
     }
     public var purpose: Purpose
     public var text: String = ""
@@ -28,11 +30,22 @@ public struct PendingCommit: Hashable, Sendable {
     public var closesForm = false
 }
 
+/// Whose terminal the console runs on.
+public enum Seat: Hashable, Sendable {
+    /// One terminal the committee shares: the curator is chosen (and changed) in the picker.
+    case shared
+    /// A curator's own terminal (`--curator ID` or `$KURASI_CURATOR`): the identity is fixed.
+    case personal
+    /// The projector (`kurasi --board`): the board, nobody signed in, nothing can be changed.
+    case projector
+}
+
 /// Everything the console shows, as a value. Only `update` changes it.
 public struct State: Sendable {
     public private(set) var round: Round
     public var lang: Language
     public var curator: String?
+    public let seat: Seat
     public var screen: Screen = .list
     /// Where Esc from the board or the picker goes back to.
     public var returnScreen: Screen = .list
@@ -63,10 +76,20 @@ public struct State: Sendable {
     /// Columns the longest product id takes (for the list's id column).
     public private(set) var idWidth = 6
 
-    public init(round: Round, lang: Language, curator: String? = nil) {
+    public init(round: Round, lang: Language, curator: String? = nil, seat: Seat = .shared) {
         self.round = round
         self.lang = lang
-        if let curator, round.curator(curator) != nil { self.curator = curator } else { screen = .curators }
+        switch seat {
+        case .projector:
+            self.seat = .projector
+            screen = .board; returnScreen = .board
+        case .personal where curator.flatMap(round.curator) != nil:
+            self.seat = .personal
+            self.curator = curator
+        default:
+            self.seat = .shared
+            if let curator, round.curator(curator) != nil { self.curator = curator } else { screen = .curators }
+        }
         setRound(round, events: nil)
     }
 
@@ -113,7 +136,11 @@ public struct State: Sendable {
     }
 
     mutating func refilter() {
-        list.refilter(rankings, revision: round.revision)
+        // While scoring is blind, the score order of products still blind to the active curator
+        // is nobody's business: those come first, by id, then the ones they may see, by rank.
+        let round = self.round, curator = self.curator
+        let blind: ((String) -> Bool)? = round.scoresArePublic ? nil : { !round.visibility(of: $0, to: curator).score }
+        list.refilter(rankings, revision: round.revision, viewer: curator, blind: blind)
     }
 
     // MARK: Convenience
@@ -129,12 +156,8 @@ public struct State: Sendable {
     }
     public var activeCurator: Curator? { curator.flatMap { round.curator($0) } }
 
-    /// Whether the active curator may see other curators' scores of a product: blind scoring is
-    /// off, nobody is active (an observer at the projector), the curator is recused, or their own
-    /// sheet is complete.
-    public func revealsScores(of product: Product) -> Bool {
-        guard round.round.settings.blindScoring, let c = activeCurator else { return true }
-        if c.isRecused(from: product.producer) { return true }
-        return round.isComplete(round.sheet(product: product.id, curator: c.id))
+    /// What the active curator (nobody, at the projector) may see of a product: KurasiCore's one rule.
+    public func visibility(of product: String) -> Visibility {
+        round.visibility(of: product, to: curator)
     }
 }

@@ -12,6 +12,12 @@ extension View {
             case let .pinReason(product): tr(.promptPinReason, s.lang, product)
             case .reopenReason: tr(.promptReopenReason, s.lang)
             case let .rejectReason(producers): tr(.promptRejectReason, s.lang, producers.count == 1 ? producers[0] : "\(producers.count)")
+            case let .confirm(command): tr(command == .openDeliberation ? .confirmDeliberation : .confirmFinalize, s.lang)
+            }
+            if case .confirm = prompt.purpose {
+                c.put(" " + label, x: 0, y: hintRow, style: [.bold, .warning])
+                c.put(" " + tr(.confirmHint, s.lang), x: 0, y: statusRow, style: .dim)
+                return
             }
             let used = c.put(" " + label, x: 0, y: hintRow, style: .bold)
             // Show the end of a long answer so the cursor stays in view.
@@ -22,7 +28,11 @@ extension View {
             return
         }
         let saved = s.pending != nil ? tr(.saving, s.lang) : s.saveFailed ? tr(.notSaved, s.lang) : tr(.saved, s.lang)
-        let status = s.round.isFinal ? tr(.finalBadge, s.lang) : tr(.openBadge, s.lang)
+        let status = switch s.round.phase {
+        case .final: tr(.finalBadge, s.lang)
+        case .deliberation: tr(.deliberationBadge, s.lang)
+        case .open: tr(.openBadge, s.lang)
+        }
         let head = " \(saved) · \(tr(.revision, s.lang, s.round.revision)) · \(status)"
         // A refusal says why and what to do; it takes the hint line too, so it is read whole.
         if let m = s.message, m.isWarning, (head + " · " + m.text).columns > width {
@@ -33,7 +43,7 @@ extension View {
         }
         // As many hints as fit whole; help and quit are last and always reachable through `?`.
         var hint = ""
-        for h in s.form != nil ? [tr(.formHint, s.lang)] : Keymap.hints(s.screen, s.lang) {
+        for h in s.form != nil ? [tr(.formHint, s.lang)] : Keymap.hints(s.screen, s.lang, enabled: s.enables) {
             let next = hint.isEmpty ? " " + h : hint + "  " + h
             if next.columns > width { break }
             hint = next

@@ -33,6 +33,10 @@ public enum T: String, CaseIterable, Sendable {
     case fName, fCluster, fCategory, fPrice, fCapacity, fUnit, fDescription, fPermitKind, fPermitNumber, fExpires, fCuratorID, fRole, formProductTitle, formPermitTitle, formCuratorTitle, formHint, hNewProduct, hNewPermit, hNewCurator, kNew
     // the producers screen
     case formEditTitle, hEditProduct, hOpenProducer, producersTitle, tabPending, tabValid, tabRejected, tabAll, markedCount, colBusiness, colOwner, colType, colNIB, colProducts, traderMark, duplicateMark, noProducers, nothingPending, validatedBy, rejectedBy, pendingNote, productsOf, remarkLabel, promptRejectReason, hProducers, hStatusTab, hValidate, hReject, hMakePending, hMark, hNextPending, kValidate, kReject, kMakePending, kMark, kNextPending
+    // the committee's rules
+    case sortBlind, boardBlindNote, boardDeliberation, boardScoringNote, roleSecretary, readOnly, curatorFixed
+    case hDeliberate, kDeliberate, confirmDeliberation, confirmFinalize, confirmHint, deliberationBadge
+    case hConflict, formConflictTitle, fConflictCurator, fConflictKind, fReason, setAsideNote, unknownCurator
 
     /// The Indonesian text. A new key without one does not compile.
     public var id: String {
@@ -211,6 +215,26 @@ public enum T: String, CaseIterable, Sendable {
         case .kReject: "tolak"
         case .kMakePending: "menunggu"
         case .kMark: "tandai"
+        case .sortBlind: "belum dinilai dulu"
+        case .boardBlindNote: "Penilaian buta: skor dan 5 teratas tampil setelah musyawarah dibuka."
+        case .boardDeliberation: "Musyawarah dibuka oleh {0}, {1}."
+        case .boardScoringNote: "Tahap penilaian (buta)."
+        case .roleSecretary: "sekretaris"
+        case .readOnly: "Layar proyektor hanya untuk dilihat: ubah data dari terminal kurator."
+        case .curatorFixed: "Kurator terminal ini tetap: {0}. Untuk kurator lain, buka kurasi dengan --curator ID lain."
+        case .hDeliberate: "buka tahap musyawarah (ketua): semua skor dan 5 teratas tampil"
+        case .kDeliberate: "musyawarah"
+        case .confirmDeliberation: "Buka musyawarah? Semua skor tampil untuk semua kurator. "
+        case .confirmFinalize: "Finalisasi ronde dengan pin ini? "
+        case .confirmHint: "y atau Enter: ya · n atau Esc: batal"
+        case .deliberationBadge: "musyawarah"
+        case .hConflict: "nyatakan konflik kepentingan dengan pelaku ini"
+        case .formConflictTitle: "Konflik kepentingan dengan {0}"
+        case .fConflictCurator: "Kurator"
+        case .fConflictKind: "Jenis"
+        case .fReason: "Alasan"
+        case .setAsideNote: "disisihkan karena konflik: {0}"
+        case .unknownCurator: "kurasi: tidak ada kurator {0} di ronde ini (kurator: {1})."
         case .kNextPending: "berikutnya"
         }
     }
@@ -392,6 +416,26 @@ public enum T: String, CaseIterable, Sendable {
         case .kReject: "reject"
         case .kMakePending: "pending"
         case .kMark: "mark"
+        case .sortBlind: "unscored first"
+        case .boardBlindNote: "Blind scoring: scores and the top five appear once deliberation opens."
+        case .boardDeliberation: "Deliberation opened by {0}, {1}."
+        case .boardScoringNote: "Scoring phase (blind)."
+        case .roleSecretary: "secretary"
+        case .readOnly: "The projector screen is view only: make changes at a curator's terminal."
+        case .curatorFixed: "This terminal's curator is fixed: {0}. For another curator, start kurasi with another --curator ID."
+        case .hDeliberate: "open deliberation (the chair): every score and the top five show"
+        case .kDeliberate: "deliberate"
+        case .confirmDeliberation: "Open deliberation? Every score shows to every curator. "
+        case .confirmFinalize: "Finalise the round with these pins? "
+        case .confirmHint: "y or Enter: yes · n or Esc: cancel"
+        case .deliberationBadge: "deliberation"
+        case .hConflict: "declare a conflict of interest with this producer"
+        case .formConflictTitle: "Conflict of interest with {0}"
+        case .fConflictCurator: "Curator"
+        case .fConflictKind: "Kind"
+        case .fReason: "Reason"
+        case .setAsideNote: "set aside for a conflict: {0}"
+        case .unknownCurator: "kurasi: there is no curator {0} in this round (curators: {1})."
         case .kNextPending: "next"
         }
     }
@@ -418,13 +462,8 @@ func rupiah(_ n: Int) -> String {
     return (n < 0 ? "-" : "") + out
 }
 
-/// A score to one decimal, "–" when there is none.
-func fmt(_ x: Double?) -> String {
-    guard let x else { return "–" }
-    let r = (x * 10).rounded() / 10
-    let whole = Int(r)
-    let tenth = Int(((r - Double(whole)) * 10).rounded())
-    return "\(whole).\(abs(tenth))"
-}
+/// A score to one decimal, half up, with the language's decimal mark ("81,3" / "81.3"); "–" when
+/// there is none: KurasiCore's one formatter, so the console shows the number the minutes print.
+func fmt(_ x: Double?, _ lang: Language) -> String { Format.score(x, lang) }
 
 import Foundation

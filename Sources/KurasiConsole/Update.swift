@@ -68,6 +68,10 @@ extension State {
     }
 
     mutating func handle(_ key: Key) -> [Effect] {
+        // Nothing acts unseen: while the terminal is too small to show the screen, only quitting works.
+        if layout.isTooSmall {
+            return Keymap.global.contains { $0.bindings.contains { $0.action == .quit && $0.keys.contains(key) } } ? [.quit] : []
+        }
         if showHelp { showHelp = false; return [] }
         if form != nil { return handleForm(key) }
         if prompt != nil { return handlePrompt(key) }
@@ -117,6 +121,18 @@ extension State {
 
     mutating func handlePrompt(_ key: Key) -> [Effect] {
         guard var prompt else { return [] }
+        if case let .confirm(command) = prompt.purpose {
+            switch key {
+            case .enter, .char("y"), .char("Y"):
+                self.prompt = nil
+                return commit(command)
+            case .escape, .char("n"), .char("N"):
+                self.prompt = nil
+                message = Message(text: tr(.cancelled, lang), isWarning: false)
+            default: break
+            }
+            return []
+        }
         switch key {
         case .escape:
             self.prompt = nil
@@ -132,6 +148,7 @@ extension State {
             case let .pinReason(product): return commit(.pin(product: product, slot: nil, reason: prompt.text))
             case .reopenReason: return commit(.reopen(reason: prompt.text))
             case let .rejectReason(producers): return validate(producers, .rejected, reason: Self.rejectionReason(prompt.text))
+            case let .confirm(command): return commit(command)
             }
         default: break
         }
@@ -191,7 +208,37 @@ extension State {
 
     // MARK: Actions
 
+    /// Whether an action does something now, on this terminal, in the round's phase and for the
+    /// active curator's role (the hint line shows only those).
+    public func enables(_ action: Action) -> Bool {
+        if seat == .projector, action.edits || action == .curators { return false }
+        let chair = activeCurator?.role == .chair
+        switch action {
+        case .curators: return seat == .shared
+        case .deliberate: return chair && round.phase == .open
+        case .finalize: return chair && !round.isFinal
+        case .reopen: return chair && round.isFinal
+        default: return true
+        }
+    }
+
+    /// Ask on the screen before a command that changes the round's phase, once the rules allow
+    /// it (a refusal is said at once, without asking first).
+    mutating func confirm(_ command: Command) {
+        guard let curator = requireCurator() else { return }
+        // A dry run on a copy: every rule the store will apply, the chair's included.
+        var trial = round
+        do { _ = try trial.perform(command, by: curator.id, at: "") } catch {
+            refuse(error); return
+        }
+        prompt = Prompt(purpose: .confirm(command))
+    }
+
     mutating func perform(_ action: Action) -> [Effect] {
+        if seat == .projector, action.edits || action == .curators {
+            message = Message(text: tr(.readOnly, lang), isWarning: true)
+            return []
+        }
         switch action {
         case .quit: return [.quit]
         case .help: showHelp = true
@@ -199,6 +246,10 @@ extension State {
             message = Message(text: tr(.redrawn, lang), isWarning: false)
             return [.redraw]
         case .curators:
+            if seat == .personal {
+                message = Message(text: tr(.curatorFixed, lang, activeCurator.map { "\($0.name) (\($0.id))" } ?? "–"), isWarning: false)
+                return []
+            }
             if screen != .curators { returnScreen = screen }
             pickerCursor = round.curators.firstIndex { $0.id == curator } ?? 0
             screen = .curators
@@ -219,7 +270,16 @@ extension State {
             if screen != .board { returnScreen = screen == .curators ? .list : screen }
             screen = .board
         case .undo: return commit(.undo)
-        case .finalize: return commit(.finalize)
+        case .finalize: confirm(.finalize)
+        case .deliberate: confirm(.openDeliberation)
+        case .declareConflict:
+            let producer: String? = switch screen {
+            case .detail: detail?.product.producer
+            case .producer: producerDetail
+            case .producers: producerList.selected(in: round)?.id
+            default: nil
+            }
+            if let producer, let me = requireCurator() { form = .conflict(curator: me.id, producer: producer) }
         case .reopen:
             guard round.isFinal else { refuse(.notFinal); return [] }
             guard activeCurator?.role == .chair else { refuse(.chairOnly(curator: curator ?? "–")); return [] }
@@ -227,7 +287,9 @@ extension State {
         case .back:
             switch screen {
             case .detail: screen = .list
-            case .board: screen = returnScreen == .board ? .list : returnScreen
+            case .board:
+                // The projector stays on the board unless asked to show the list.
+                screen = returnScreen == .board ? .list : returnScreen
             case .curators: if curator != nil { screen = returnScreen == .curators ? .list : returnScreen }
             case .list:
                 if !list.filter.isEmpty { list.filter = ""; refilter(); keepCursorVisible() }
@@ -444,7 +506,7 @@ extension State {
 
     mutating func requireCurator() -> Curator? {
         if let c = activeCurator { return c }
-        message = Message(text: tr(.chooseCuratorFirst, lang), isWarning: true)
+        message = Message(text: tr(seat == .projector ? .readOnly : .chooseCuratorFirst, lang), isWarning: true)
         return nil
     }
 

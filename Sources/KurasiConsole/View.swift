@@ -41,7 +41,7 @@ public enum View {
     static func permitsText(_ s: State, _ p: Product) -> String {
         if p.permits.isEmpty { return tr(.noPermits, s.lang) }
         return p.permits.map { permit in
-            permit.expires.map { "\(permit.kind.rawValue) \(tr(.expires, s.lang, $0))" } ?? permit.kind.rawValue
+            permit.expires.map { "\(permit.kind.rawValue) \(tr(.expires, s.lang, Format.date($0, s.lang)))" } ?? permit.kind.rawValue
         }.joined(separator: " · ")
     }
 
@@ -68,9 +68,10 @@ public enum View {
     static func aggregateText(_ s: State, _ r: RankedProduct) -> String {
         let a = r.aggregate
         guard a.count > 0 else { return tr(.noAggregate, s.lang) }
-        var text = tr(.aggregateLine, s.lang, fmt(a.score), a.count, fmt(a.min), fmt(a.max), fmt(a.standardDeviation))
+        var text = tr(.aggregateLine, s.lang, fmt(a.score, s.lang), a.count, fmt(a.min, s.lang), fmt(a.max, s.lang), fmt(a.standardDeviation, s.lang))
         if let rank = r.rank { text += " · " + tr(.topFiveNote, s.lang, rank) }
         if let slot = r.pinnedSlot { text += " · " + tr(.pinnedAt, s.lang, slot) }
+        if !a.setAside.isEmpty { text += " · " + tr(.setAsideNote, s.lang, a.setAside.map { "\($0) ×" }.joined(separator: ", ")) }
         return text
     }
 }

@@ -19,11 +19,11 @@ public final class ConsoleRuntime: TerminalProgram {
     /// no flicker; a slow one is visible.
     public var quietSave: TimeInterval = 0.1
 
-    public init(store: Store, lang: Language, curator: String?,
+    public init(store: Store, lang: Language, curator: String?, seat: Seat = .shared,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
         let handle = try StoreHandle(store: store)
         worker = StoreWorker(handle: handle, clock: Self.clock(environment))
-        state = State(round: handle.round, lang: lang, curator: curator)
+        state = State(round: handle.round, lang: lang, curator: curator, seat: seat)
         // What loading found worth telling (a torn last journal line dropped), once.
         if let warning = handle.warnings.first { state.message = Message(text: warning, isWarning: true) }
     }
@@ -35,11 +35,22 @@ public final class ConsoleRuntime: TerminalProgram {
     }
 
     /// Open the console on a terminal until it quits; returns the exit status (see `Terminal.run`).
-    /// The curator is `curator`, else `$KURASI_CURATOR`, else chosen in the picker.
-    public static func run(store: Store, lang: Language, curator: String?,
+    /// With `board`, it is the projector's: the board, nobody signed in, read-only. Otherwise the
+    /// curator is `curator`, else `$KURASI_CURATOR`, and stays fixed (a curator's own terminal);
+    /// without either it is chosen in the picker (one terminal the committee shares). An unknown
+    /// curator is refused before the screen opens (status 2).
+    public static func run(store: Store, lang: Language, curator: String?, board: Bool = false,
                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> Int32 {
-        let chosen = curator.flatMap { $0.isEmpty ? nil : $0 } ?? environment["KURASI_CURATOR"].flatMap { $0.isEmpty ? nil : $0 }
-        let runtime = try ConsoleRuntime(store: store, lang: lang, curator: chosen, environment: environment)
+        let chosen = board ? nil : curator.flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["KURASI_CURATOR"].flatMap { $0.isEmpty ? nil : $0 }
+        let seat: Seat = board ? .projector : chosen != nil ? .personal : .shared
+        let runtime = try ConsoleRuntime(store: store, lang: lang, curator: chosen, seat: seat, environment: environment)
+        if let chosen, runtime.state.seat != .personal {
+            let known = runtime.state.round.curators.map(\.id).joined(separator: ", ")
+            FileHandle.standardError.write(Data((tr(.unknownCurator, lang, chosen, known.isEmpty ? "–" : known) + "\n").utf8))
+            runtime.close()
+            return 2
+        }
         let status = Terminal.run(runtime)
         runtime.close()
         return status

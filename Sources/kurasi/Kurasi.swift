@@ -40,20 +40,22 @@ struct Kurasi: ParsableCommand {
     // options wherever they appear and hands them on only to groups of the same type, so a plain
     // `--curator` here would swallow `kurasi score … --curator K2`.
     @OptionGroup var curator: CuratorOption
+    @Flag(name: .long, help: "Open the console for the projector: the board, nobody signed in, nothing can be changed.")
+    var board = false
 
     func run() throws {
-        try Console.open(options, curator: curator.curator)
+        try Console.open(options, curator: curator.curator, board: board)
     }
 }
 
 /// The interactive console (KurasiConsole run by KurasiConsoleRuntime, drawn by KurasiTerminal) on a store.
 enum Console {
-    static func open(_ options: StoreOptions, curator: String?) throws {
+    static func open(_ options: StoreOptions, curator: String?, board: Bool = false) throws {
         guard Terminal.isInteractive else {
             writeStderr(notATerminal(options.language))
             throw ExitCode(1)
         }
-        let status = try ConsoleRuntime.run(store: options.kurasiStore, lang: options.language, curator: curator)
+        let status = try ConsoleRuntime.run(store: options.kurasiStore, lang: options.language, curator: curator, board: board)
         if status != 0 { throw ExitCode(status) }
     }
 

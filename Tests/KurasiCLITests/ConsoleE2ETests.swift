@@ -107,7 +107,9 @@ struct ConsoleE2ETests {
         tmux.keys("b")
         try tmux.waitFor("SHORTLIST BOARD")
         let board = try tmux.waitUntil("both clusters show 5/5") { $0.contains(" MAMIN  5/5") && $0.contains("NON-MAMIN  5/5") }
-        #expect(board.contains("finalise (needs 5 + 5)"))
+        // Scoring is still blind: the pins, no scores, and the chair's keys on the hint line.
+        #expect(board.contains("appear once deliberation opens"))
+        #expect(board.contains("d deliberate") && board.contains("f finalise"))
 
         // Too small: one line says so. Back to 80×24: exactly the same screen as before.
         tmux.resize(40, 10)
@@ -325,7 +327,7 @@ struct ConsoleE2ETests {
         try tmux.waitFor("Pilih kurator aktif")
         tmux.keys("Enter")
         try tmux.waitFor("Kurator: Dra. Hj. Sri Rahayu Ningsih")
-        let screen = try tmux.waitFor("urut: skor ▼")
+        let screen = try tmux.waitFor("urut: belum dinilai dulu")  // blind: not yet scored by me first
         #expect(screen.contains("[ MAMIN"))
         #expect(screen.contains("? bantuan") && screen.contains("q keluar"))
         tmux.keys("?")
@@ -479,7 +481,7 @@ struct ConsoleE2ETests {
 
 /// The product ids on the rows of a captured list.
 func productRows(_ screen: String) -> [String] {
-    screen.split(separator: "\n").compactMap { $0.firstMatch(of: #/^ +(?:\d+|–) (P-\d{4})\s/#).map { String($0.1) } }
+    screen.split(separator: "\n").compactMap { $0.firstMatch(of: #/^ +(?:\d+|–|·) (P-\d{4})\s/#).map { String($0.1) } }
 }
 
 /// The rows of a captured screen that contain `text`.

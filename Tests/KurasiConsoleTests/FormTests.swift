@@ -91,7 +91,7 @@ import Testing
         let app = console(lang: .id, curator: "K1", round: madiun)
         app.type(.char("c"), .char("+"))
         #expect(app.state.form?.fields[0].text == "K6")
-        app.type(.tab); app.type("Dr. Wahyu Hidayat"); app.type(.tab, .right)
+        app.type(.tab); app.type("Dr. Wahyu Hidayat"); app.type(.tab, .right, .right)  // curator → secretary → chair
         try expectGolden(app.screen, "form-curator-id-80x24")
         #expect(app.type(.enter) == [.commit(.addCurator(Curator(id: "K6", name: "Dr. Wahyu Hidayat", role: .chair)), by: "K1")])
         #expect(app.round.curator("K6")?.role == .chair)

@@ -115,14 +115,14 @@ import Testing
         }!
         let app = console()
         app.type(.char("/")); app.type(product.id); app.type(.enter)
-        let hidden = !app.state.revealsScores(of: product)
+        let hidden = !app.state.visibility(of: product.id).score
         #expect(hidden)
         let list = app.screenText
         #expect(list.contains(" ? "))
         app.type(.enter)
         #expect(app.screenText.contains("Skor kurator lain tampil setelah lembar Anda lengkap."))
         for _ in 0..<6 { app.type(.char("4")) }
-        let revealed = app.state.revealsScores(of: product)
+        let revealed = app.state.visibility(of: product.id).score
         #expect(revealed)
         let detail = app.screenText
         #expect(detail.contains(" · n "))
@@ -147,7 +147,8 @@ import Testing
     }
 
     @Test func pinningInsideTheTopFiveIsOneKeyAndOutsideAsksForAReason() {
-        let app = console(curator: "K1")
+        // In deliberation, where the list is in score order for everyone.
+        let app = console(curator: "K1", round: CommitteeTests.deliberating())
         app.type(.char("p"))  // rank 1
         let first = app.state.visibleRows[0].product.id
         #expect(app.round.pin(of: first)?.1.slot == 1)

@@ -28,6 +28,9 @@ import Testing
         return r
     }()
 
+    /// The same round once the chair opened deliberation: every score visible.
+    static let deliberating: Round = CommitteeTests.deliberating(pinned)
+
     @Test(arguments: [Language.id, .en])
     func productList(_ lang: Language) throws {
         for (w, h) in Self.sizes {
@@ -72,15 +75,22 @@ import Testing
     @Test(arguments: [Language.id, .en])
     func board(_ lang: Language) throws {
         for (w, h) in Self.sizes {
-            let app = console(lang: lang, curator: "K1", width: w, height: h, round: Self.pinned)
+            let app = console(lang: lang, curator: "K1", width: w, height: h, round: Self.deliberating)
             app.type(.char("b"))
             try expectGolden(app.screen, "board-\(lang.rawValue)-\(w)x\(h)")
         }
     }
 
+    /// The projector during blind scoring: the pins, no scores, no top five, and when it comes.
+    @Test(arguments: [Language.id, .en])
+    func boardWhileBlind(_ lang: Language) throws {
+        let app = Driver(lang: lang, curator: nil, width: 80, height: 24, round: Self.pinned, seat: .projector)
+        try expectGolden(app.screen, "board-blind-\(lang.rawValue)-80x24")
+    }
+
     @Test(arguments: [Language.id, .en])
     func pickerHelpAndPrompt(_ lang: Language) throws {
-        let app = console(lang: lang, curator: nil, round: Self.pinned)
+        let app = console(lang: lang, curator: nil, round: Self.deliberating)
         try expectGolden(app.screen, "picker-\(lang.rawValue)-80x24")
         app.type(.enter, .char("?"))
         try expectGolden(app.screen, "help-list-\(lang.rawValue)-80x24")

@@ -27,9 +27,9 @@ final class Driver {
     var redraws = 0
     var clock = "2020-10-15T09:00:00Z"
 
-    init(lang: Language, curator: String?, width: Int, height: Int, round: Round) {
+    init(lang: Language, curator: String?, width: Int, height: Int, round: Round, seat: Seat = .shared) {
         self.round = round
-        state = State(round: round, lang: lang, curator: curator)
+        state = State(round: round, lang: lang, curator: curator, seat: seat)
         send(.resize(width: width, height: height))
     }
 
