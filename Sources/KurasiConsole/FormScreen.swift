@@ -49,7 +49,7 @@ extension View {
     static func choiceLabel(_ field: String, _ choice: String, _ lang: Language) -> String {
         switch field {
         case "cluster": Cluster(rawValue: choice)?.label(lang) ?? choice
-        case "role": tr(choice == CuratorRole.chair.rawValue ? .roleChair : .roleCurator, lang)
+        case "role": tr(choice == CuratorRole.chair.rawValue ? .roleChair : choice == CuratorRole.secretary.rawValue ? .roleSecretary : .roleCurator, lang)
         default: choice
         }
     }

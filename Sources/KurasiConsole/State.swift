@@ -28,6 +28,9 @@ public struct PendingCommit: Hashable, Sendable {
     public var clearsMarks = false
     /// A form's edit closes the form once it stands (a refusal leaves it open to be corrected).
     public var closesForm = false
+    /// The first curator of a new round, added at a terminal where nobody is signed in yet,
+    /// becomes the active curator once the addition stands.
+    public var signsIn: String?
 }
 
 /// Whose terminal the console runs on.

@@ -55,6 +55,7 @@ extension State {
             if pending?.advance == true, criterion < round.rubric.criteria.count - 1 { criterion += 1 }
             if pending?.clearsMarks == true { producerList.marked = [] }
             if pending?.closesForm == true { form = nil }
+            if let first = pending?.signsIn, round.curator(first) != nil { curator = first }
         case let .refused(refusal, latest):
             setRound(latest, events: nil)
             refuse(refusal)
@@ -191,6 +192,12 @@ extension State {
     mutating func submitForm(_ f: Form) -> [Effect] {
         switch f.command() {
         case let .success(command):
+            // A new round has nobody to sign in as: its first curator adds themselves (the
+            // domain lets the first curators of a round be added without a chair).
+            if case let .addCurator(first) = command, activeCurator == nil, round.curators.isEmpty, seat == .shared {
+                pending = PendingCommit(command: command, advance: false, closesForm: true, signsIn: first.id)
+                return [.commit(command, by: first.id)]
+            }
             let effects = commit(command)
             pending?.closesForm = true
             return effects

@@ -105,11 +105,16 @@ import Testing
         #expect(app.screenText.contains("Tekan + untuk menambah kurator"))
         app.type(.char("+"))
         #expect(app.state.form != nil)
-        app.type(.tab); app.type("Dra. Sri Rahayu"); app.type(.tab, .right, .right)  // curator → secretary → chair
+        app.type(.tab); app.type("Dra. Sri Rahayu"); app.type(.tab, .right)  // curator → secretary
+        #expect(app.screenText.contains("[sekretaris]"))
+        app.type(.right)  // → chair
         let effects = app.type(.enter)
-        guard case let .commit(.addCurator(added), _)? = effects.first else { Issue.record("no curator added: \(effects)"); return }
+        guard case let .commit(.addCurator(added), _)? = effects.first else { Issue.record("no curator added: \(effects) \(String(describing: app.state.message)) \(app.screenText)"); return }
         #expect(added.role == .chair && added.name == "Dra. Sri Rahayu")
         #expect(app.round.curators.count == 1)
+        #expect(app.round.events.last?.by == added.id, "the first curator adds themselves")
+        // They are signed in: the next edit is theirs.
+        #expect(app.state.curator == added.id)
         #expect(!app.screenText.contains("belum punya kurator"))
     }
 
