@@ -261,10 +261,9 @@ extension Round {
         case let .putProducts(list):
             var changes: [Change] = []
             var seen = Set<String>()
-            var nextProducers = Set<String>()
             for p in list {
                 guard seen.insert(p.id).inserted, !p.id.isEmpty else { throw .duplicateID(p.id) }
-                guard producer(p.producer) != nil || nextProducers.contains(p.producer) else { throw .unknownProducer(p.producer) }
+                guard producer(p.producer) != nil else { throw .unknownProducer(p.producer) }
                 do { try p.check() } catch { throw .invalidField(error) }
                 let before = product(p.id)
                 if let before, before.cluster != p.cluster, let (cluster, pin) = pin(of: p.id) {
