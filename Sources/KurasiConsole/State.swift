@@ -116,12 +116,43 @@ public struct State: Sendable {
             refilter()
             return
         }
+        // Validations change only their producers' products' eligibility: re-place those products
+        // and re-sort the producers' tabs; names, NIBs and products (what the search index, the
+        // duplicate suspects and the product counts are made of) stay as they were.
+        if !rankings.isEmpty, let events, new.revision == old.revision + events.count,
+           events.first.map({ $0.revision == old.revision + 1 }) ?? true,
+           let producers = Self.validationsOnly(events) {
+            round = new
+            list.releaseRows()
+            let changed = Set(new.products.lazy.filter { producers.contains($0.producer) }.map(\.id))
+            for cluster in Cluster.allCases {
+                let mine = changed.filter { new.product($0)?.cluster == cluster }
+                if !mine.isEmpty { new.rerank(&rankings[cluster, default: []], changed: mine) }
+            }
+            producerList.refilter(new)
+            refilter()
+            return
+        }
         round = new
         rankings = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, new.ranking($0)) })
         idWidth = new.products.reduce(6) { max($0, $1.id.count) }
         list.reindex(new)
         producerList.reindex(new)
         refilter()
+    }
+
+    /// The producers whose validation these events change when that is all they change; nil otherwise.
+    static func validationsOnly(_ events: some Sequence<Event>) -> Set<String>? {
+        var ids = Set<String>()
+        func only(_ change: Change) -> Bool {
+            switch change {
+            case let .validation(p, _, _): ids.insert(p); return true
+            case let .batch(list): return list.allSatisfy(only)
+            default: return false
+            }
+        }
+        for e in events where !only(e.change) { return nil }
+        return ids.isEmpty ? nil : ids
     }
 
     /// The products touched by these events when every one only scores or pins; nil otherwise.

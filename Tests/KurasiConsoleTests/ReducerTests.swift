@@ -255,6 +255,27 @@ import Testing
             #expect(app.state.rankings[cluster]! == app.round.ranking(cluster))
         }
     }
+
+    /// Validating on the producers screen re-places only that producer's products, and the result
+    /// equals a full recompute: its products become eligible (or not) in place.
+    @Test func rankingsStayExactAfterValidations() throws {
+        var r = madiun
+        // A valid producer with products, back to pending, so that validating it matters.
+        let producer = try #require(r.producers.first { p in
+            p.validation.status == .valid && r.products.contains { $0.producer == p.id } && !r.products.contains { $0.producer == p.id && r.pin(of: $0.id) != nil }
+        }).id
+        try r.perform(.validate(producer: producer, status: .pending, reason: nil), by: "K1", at: "2020-10-15T09:00:00Z")
+        let app = console(curator: "K1", round: r)
+        app.type(.char("v"))
+        while app.state.producerList.selected(in: app.state.round)?.id != producer { app.type(.down) }
+        app.type(.char("a"))
+        #expect(app.round.producer(producer)?.validation.status == .valid)
+        for cluster in Cluster.allCases { #expect(app.state.rankings[cluster]! == app.round.ranking(cluster)) }
+        #expect(!app.state.producerList.rows.contains { app.round.producers[$0].id == producer }, "it left the pending tab")
+        app.type(.char("u"))
+        for cluster in Cluster.allCases { #expect(app.state.rankings[cluster]! == app.round.ranking(cluster)) }
+        #expect(app.state.producerList.rows.contains { app.round.producers[$0].id == producer }, "undo brings it back")
+    }
 }
 
 @Suite struct RescoringTests {
