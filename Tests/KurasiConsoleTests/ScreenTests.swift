@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func namesWithEscapesWideGlyphsAndBidiControls() throws {
-        var r = madiun
+        let r = madiun
         let first = r.products.first { $0.cluster == .mamin }!
         var p = first
         p.name = "Keripik \u{1B}]2;pwned\u{07}\u{202E}Tempe 🌶️ 辣 Café"
