@@ -249,62 +249,6 @@ public enum RegistryCSV {
 
 // MARK: - Number parsing
 
-/// Parses a non-negative whole number that may use thousands grouping and a
-/// zero decimal part: "1200", "1.200", "1,200", "1 200", "1.200,00",
-/// "1200.0". Returns nil for anything else (including a non-zero decimal part,
-/// mixed grouping styles, or overflow).
-private func parseGroupedInteger<S: StringProtocol>(_ input: S) -> Int? {
-    // Work on Unicode scalars; treat a no-break space like a space, as Excel
-    // writes U+00A0 as the thousands separator in some locales.
-    var chars = Array(input.unicodeScalars.map { $0 == "\u{00A0}" || $0 == "\u{202F}" ? " " : Character($0) })
-    while chars.first == " " { chars.removeFirst() }
-    while chars.last == " " { chars.removeLast() }
-    guard !chars.isEmpty else { return nil }
-
-    // Split off a decimal part: a final '.' or ',' followed by 1 or 2 digits.
-    var decimalSeparator: Character?
-    if let sepIndex = chars.lastIndex(where: { $0 == "." || $0 == "," }) {
-        let tail = chars[(sepIndex + 1)...]
-        if (1...2).contains(tail.count) && tail.allSatisfy(\.isASCIIDigit) {
-            guard tail.allSatisfy({ $0 == "0" }) else { return nil }  // no cents in rupiah
-            decimalSeparator = chars[sepIndex]
-            chars.removeSubrange(sepIndex...)
-        }
-    }
-    guard !chars.isEmpty else { return nil }
-
-    // What remains is either plain digits or digit groups of three joined by
-    // one separator style, which must differ from the decimal separator.
-    var groups: [[Character]] = [[]]
-    var groupSeparator: Character?
-    for c in chars {
-        if c.isASCIIDigit {
-            groups[groups.count - 1].append(c)
-        } else if c == "." || c == "," || c == " " {
-            if let groupSeparator, groupSeparator != c { return nil }
-            groupSeparator = c
-            groups.append([])
-        } else {
-            return nil
-        }
-    }
-    if let groupSeparator {
-        if groupSeparator == decimalSeparator { return nil }
-        guard let first = groups.first, (1...3).contains(first.count),
-              groups.dropFirst().allSatisfy({ $0.count == 3 })
-        else { return nil }
-    }
-    var value = 0
-    for c in groups.joined() {
-        guard let digit = c.wholeNumberValue else { return nil }
-        let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-        let (sum, o2) = times10.addingReportingOverflow(digit)
-        if o1 || o2 { return nil }
-        value = sum
-    }
-    return value
-}
-
 private extension Character {
     var isASCIIDigit: Bool { isASCII && isWholeNumber }
 }
@@ -877,7 +821,7 @@ private struct Reader {
         }
         var capacity: Int?
         if let raw = value(.capacity) {
-            capacity = parseGroupedInteger(raw)
+            capacity = Fields.parseGroupedInteger(raw)
             if capacity == nil {
                 problems.append(
                     "\"\(columnName(.capacity))\" is \"\(raw)\", which is not a whole number; "
