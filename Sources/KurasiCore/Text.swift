@@ -25,3 +25,48 @@ extension String {
         }
     }
 }
+
+extension String {
+    /// Text from data made safe to interpolate into Markdown that may be rendered to HTML or
+    /// shown with `cat`: control characters are removed (a line break becomes a space, so no value
+    /// starts a heading), HTML's `& < >` become entities, and every character Markdown gives a
+    /// meaning within a line is backslash-escaped. The minutes and the feedback sheets use it.
+    public var markdownSafe: String {
+        let s = self
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
+            if String.isUnsafe(scalar) {
+                // A line break or tab becomes a space; everything else is dropped.
+                if scalar == "\n" || scalar == "\r" || scalar == "\t" { out.append(" ") }
+                continue
+            }
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "!", "|", "~":
+                out.append("\\"); out.unicodeScalars.append(scalar)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Text as HTML: `& < > " '` become entities; control characters and terminal escapes become
+    /// U+FFFD first (as on every screen).
+    public var htmlSafe: String {
+        var out = ""
+        for ch in displaySafe {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+}

@@ -120,20 +120,5 @@ public struct Document: Sendable {
         """
     }
 
-    /// Text as HTML: `& < > " '` become entities; control characters and terminal escapes
-    /// become U+FFFD first (as on every screen).
-    public static func htmlEscape(_ s: String) -> String {
-        var out = ""
-        for ch in s.displaySafe {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    public static func htmlEscape(_ s: String) -> String { s.htmlSafe }
 }

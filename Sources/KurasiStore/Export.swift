@@ -138,24 +138,5 @@ public enum Export {
     /// heading) and bidi overrides are removed, HTML's `& < >` become entities, and every
     /// character Markdown gives a meaning within a line is backslash-escaped, so `<script>`,
     /// `[x](javascript:…)`, `**`, `#` and `|` arrive as the text they are.
-    public static func markdownSafe(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.unicodeScalars {
-            if String.isUnsafe(scalar) {
-                // A line break or tab becomes a space; everything else is dropped.
-                if scalar == "\n" || scalar == "\r" || scalar == "\t" { out.append(" ") }
-                continue
-            }
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "!", "|", "~":
-                out.append("\\"); out.unicodeScalars.append(scalar)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    public static func markdownSafe(_ s: String) -> String { s.markdownSafe }
 }

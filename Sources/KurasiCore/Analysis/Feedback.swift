@@ -170,7 +170,7 @@ extension FeedbackSheet {
 
     public func html(round: RoundInfo, lang: Language) -> String {
         let id = lang == .id
-        func e(_ s: String) -> String { Feedback.escapeHTML(s) }
+        func e(_ s: String) -> String { s.htmlSafe }
         var out: [String] = []
         out.append("<!DOCTYPE html>")
         out.append("<html lang=\"\(lang.rawValue)\"><head><meta charset=\"utf-8\">")
@@ -205,26 +205,13 @@ extension FeedbackSheet {
 }
 
 public enum Feedback {
+    /// Markdown for a feedback sheet: control characters shown as U+FFFD, markup characters
+    /// backslash-escaped (the sheets keep `&` as typed; HTML comes from `String.htmlSafe`).
     public static func escapeMarkdown(_ s: String) -> String {
         var out = ""
         for ch in s.displaySafe {
             if "\\`*_[]<>|#".contains(ch) { out.append("\\") }
             out.append(ch)
-        }
-        return out
-    }
-
-    public static func escapeHTML(_ s: String) -> String {
-        var out = ""
-        for ch in s.displaySafe {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
         }
         return out
     }
