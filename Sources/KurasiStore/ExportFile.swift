@@ -86,6 +86,7 @@ extension Export {
         }
         if rest.hasPrefix(Journal.suffix + ".r") { return "a journal segment of the Kurasi store \(storeShown), kept with its backups" }
         if rest.hasPrefix(".r"), rest.hasSuffix(".bak") { return "a backup of the Kurasi store \(storeShown)" }
+        if rest == StoreIndex.suffix { return "the index of the Kurasi store \(storeShown) (derived from its snapshot)" }
         if rest == ".lock" { return "the lock file of the Kurasi store \(storeShown)" }
         if rest.hasPrefix(".damaged-") { return "a damaged copy of the Kurasi store \(storeShown), kept by `kurasi recover`" }
         if rest.hasPrefix(".skipped-") { return "the skipped journal lines of the Kurasi store \(storeShown), kept by `kurasi recover`" }

@@ -52,6 +52,11 @@ public struct Store: Sendable {
 
     /// The snapshot alone, without the journal.
     func loadSnapshot() throws(StoreError) -> Round {
+        try Self.decode(readSnapshot(), file: path)
+    }
+
+    /// The snapshot's bytes.
+    func readSnapshot() throws(StoreError) -> Data {
         guard exists else {
             throw StoreError(.missing, file: path,
                              "no Kurasi store here. Create one with `kurasi init`, or try the Madiun round with `kurasi demo`.")
@@ -61,7 +66,7 @@ public struct Store: Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw StoreError(.unreadable, file: path, "cannot be read (\(Self.reason(error))). Check the file's permissions.")
         }
-        return try Self.decode(data, file: path)
+        return data
     }
 
     /// Refuse, in a sentence, a path that is not a regular file: a directory, a device such as
@@ -283,12 +288,14 @@ public struct Store: Sendable {
     }
 
     /// Durably replace the store with `round`.
-    public func save(_ round: Round) throws(StoreError) {
+    @discardableResult
+    public func save(_ round: Round) throws(StoreError) -> Data {
         let data: Data
         do { data = try Self.encode(round) } catch {
             throw StoreError(.writeFailed, file: path, "could not be encoded (\(error)); the file on disk was not changed.")
         }
         try Self.durableWrite(data, to: targetPath, shownAs: path, points: (.snapshotTempWritten, .snapshotRenamed))
+        return data
     }
 
     static func durableWrite(_ data: Data, to target: String, shownAs shown: String,
@@ -394,8 +401,8 @@ public struct Store: Sendable {
         for name in names where name.hasPrefix("." + base + ".") {
             guard let r = name.range(of: ".tmp-", options: .backwards), let pid = pid_t(name[r.upperBound...]), pid > 0 else { continue }
             let middle = name[name.index(name.startIndex, offsetBy: base.count + 1)..<r.lowerBound]
-            // The snapshot's own temp file, or a backup's (".rN.bak").
-            guard middle.isEmpty || middle.range(of: #"^\.r\d+\.bak$"#, options: .regularExpression) != nil else { continue }
+            // The snapshot's own temp file, a backup's (".rN.bak") or the index's.
+            guard middle.isEmpty || middle == StoreIndex.suffix || middle.range(of: #"^\.r\d+\.bak$"#, options: .regularExpression) != nil else { continue }
             if pid == getpid() { continue }
             if kill(pid, 0) == 0 || errno == EPERM { continue }  // still running
             unlink(dir.isEmpty ? name : dir + "/" + name)

@@ -24,7 +24,17 @@ public final class StoreHandle {
     /// Length of the journal up to its last good line; shorter than the file after a torn write.
     private var journalGood = 0
 
-    public init(store: Store) throws(StoreError) {
+    /// The products this handle holds when it holds only part of the round (an edit of one
+    /// product, read through the store's index); nil when it holds the whole round.
+    private var focus: Set<String>?
+    /// Whether the handle holds only the part of the round one edit needs.
+    public var isPartial: Bool { focus != nil }
+
+    /// Open the store. With `editing`, an edit of that one product is all that will be asked
+    /// (`kurasi score`): when the store's index is current, only what such an edit needs is read
+    /// (see `StoreIndex`), and otherwise the whole round is read and the index written for next
+    /// time. The edit's rules and refusals are the same either way.
+    public init(store: Store, editing product: String? = nil) throws(StoreError) {
         self.store = store
         compactEvery = Int(ProcessInfo.processInfo.environment["KURASI_COMPACT_EVERY"] ?? "") ?? 200
         // Read snapshot and journal under a shared lock: a writer compacting between the two
@@ -35,16 +45,43 @@ public final class StoreHandle {
         let hasLock = access(store.targetPath + ".lock", F_OK) == 0
         let lock = hasLock || store.looksLikeStore ? try StoreLock(storePath: store.targetPath, shownAs: store.path, shared: true) : nil
         defer { lock?.release() }
-        round = try store.loadSnapshot()
+        if let product, let (part, tail) = try Self.openPart(store, product) {
+            round = part.round
+            focus = part.products
+            snapshotRevision = part.round.revision
+            snapshotStamp = part.stamp
+            try take(tail)
+            return
+        }
+        let stamp = FileStamp(store.targetPath)
+        let data = try store.readSnapshot()
+        round = try Store.decode(data, file: store.path)
         snapshotRevision = round.revision
-        snapshotStamp = FileStamp(store.targetPath)
+        snapshotStamp = stamp
+        if product != nil { StoreIndex.write(for: store, data: data, stamp: stamp, revision: round.revision) }
         try readJournal(fromStart: true)
+    }
+
+    /// The part of the round an edit of `product` needs, with the journal it must take, or nil
+    /// when the index cannot be used.
+    private static func openPart(_ store: Store, _ product: String) throws(StoreError)
+        -> ((round: Round, products: Set<String>, stamp: FileStamp), Journal.Tail)? {
+        // The journal first: pins it records name products the part must hold.
+        let data = try readJournalData(store.journalPath, from: 0) ?? Data()
+        let tail = try Journal.read(data, from: 0, firstLine: 1, file: store.journalPath)
+        var wanted: Set<String> = [product]
+        for event in tail.events {
+            if case let .pin(_, _, from, to) = event.change { wanted.formUnion([from?.product, to?.product].compactMap { $0 }) }
+        }
+        guard let (round, products, stamp) = StoreIndex.partialRound(store, products: wanted) else { return nil }
+        return ((round, products, stamp), tail)
     }
 
     var journalPath: String { store.journalPath }
 
     /// Re-read everything: the snapshot was replaced (compacted by another writer).
     private func reload() throws(StoreError) {
+        focus = nil
         round = try store.loadSnapshot()
         snapshotRevision = round.revision
         snapshotStamp = FileStamp(store.targetPath)
@@ -53,20 +90,36 @@ public final class StoreHandle {
 
     private func readJournal(fromStart: Bool) throws(StoreError) {
         if fromStart { journalOffset = 0; journalLines = 0; journalGood = 0 }
-        guard let fh = FileHandle(forReadingAtPath: journalPath) else { return }
+        guard let data = try Self.readJournalData(journalPath, from: journalOffset) else { return }
+        try take(Journal.read(data, from: 0, firstLine: journalLines + 1, file: journalPath))
+    }
+
+    private static func readJournalData(_ journalPath: String, from offset: Int) throws(StoreError) -> Data? {
+        guard let fh = FileHandle(forReadingAtPath: journalPath) else { return nil }
         defer { try? fh.close() }
-        let data: Data
         do {
-            try fh.seek(toOffset: UInt64(journalOffset))
-            data = try fh.readToEnd() ?? Data()
+            try fh.seek(toOffset: UInt64(offset))
+            return try fh.readToEnd() ?? Data()
         } catch {
             throw StoreError(.unreadable, file: journalPath, "cannot be read (\(error.localizedDescription)).")
         }
-        let tail = try Journal.read(data, from: 0, firstLine: journalLines + 1, file: journalPath)
+    }
+
+    /// Apply the journal lines read from `journalOffset` on.
+    private func take(_ tail: Journal.Tail) throws(StoreError) {
         for (i, event) in tail.events.enumerated() where event.revision > round.revision {
             guard event.revision == round.revision + 1 else {
                 throw StoreError(.invalidContent, file: journalPath, line: journalLines + i + 1,
                                  "journal line \(journalLines + i + 1) has revision \(event.revision) but the store is at \(round.revision); an edit is missing. Run `kurasi check` and `kurasi recover`.")
+            }
+            if let focus {
+                // A part of the round takes only what concerns it; anything else needs the whole.
+                let producers = Set(round.producers.map(\.id))
+                switch StoreIndex.take(event.change, products: focus, producers: { producers.contains($0) }) {
+                case .skip: round.revision = event.revision; continue
+                case .whole: try reload(); return
+                case .apply: break
+                }
             }
             do { try round.apply(event) } catch {
                 throw StoreError(.invalidContent, file: journalPath, line: journalLines + i + 1,
@@ -157,8 +210,10 @@ public final class StoreHandle {
     }
 
     private func compactLocked() throws(StoreError) {
+        // A snapshot is only ever written from the whole round.
+        if focus != nil { try reload() }
         try store.backupSnapshot(revision: snapshotRevision)
-        try store.save(round)
+        let data = try store.save(round)
         if FileStamp(journalPath) != nil {
             let segment = store.targetPath + Journal.suffix + ".r\(snapshotRevision)"
             guard rename(journalPath, segment) == 0 else {
@@ -170,6 +225,7 @@ public final class StoreHandle {
         store.rotateBackups()
         snapshotRevision = round.revision
         snapshotStamp = FileStamp(store.targetPath)
+        StoreIndex.write(for: store, data: data, stamp: snapshotStamp, revision: round.revision)
         journalOffset = 0; journalLines = 0; journalGood = 0
     }
 }

@@ -18,8 +18,9 @@ struct StoreOptions: ParsableArguments {
     var kurasiStore: Store { Store(path: storePath) }
 
     /// The store, opened; what reading found worth a warning (a torn last journal line) goes to stderr.
-    func openStore() throws(StoreError) -> StoreHandle {
-        let handle = try StoreHandle(store: kurasiStore)
+    /// With `editing`, only what an edit of that product needs may be read (see `StoreIndex`).
+    func openStore(editing product: String? = nil) throws(StoreError) -> StoreHandle {
+        let handle = try StoreHandle(store: kurasiStore, editing: product)
         for w in handle.warnings { writeStderr("kurasi: \(L("warning", "peringatan")): \(w.displaySafe)") }
         return handle
     }
@@ -72,7 +73,10 @@ func edit(_ options: StoreOptions, by: String, _ command: Command) throws {
 @discardableResult
 func editEvent(_ options: StoreOptions, by: String, _ command: Command) throws -> Event? {
     let lang = options.language
-    let handle = try options.openStore()
+    // A score concerns one product: the store's index lets it read only that product's part.
+    var product: String?
+    if case let .score(p, _) = command { product = p }
+    let handle = try options.openStore(editing: product)
     let shown = handle.warnings.count
     let event: Event? = try handle.commit { round in
         try perform(command, on: &round, by: by, lang: lang)

@@ -1,0 +1,330 @@
+import Foundation
+import KurasiCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A derived index beside the store (`<store>.index`): where in the snapshot each product, its
+/// sheets and each producer are written, and where the small sections (round, rubric, curators,
+/// pins) are. With it, an edit that concerns one product (`kurasi score`) reads a few kilobytes of
+/// the snapshot instead of the whole round.
+///
+/// It is never a source of truth. Its header names the snapshot it was made from (size,
+/// modification time, inode, revision); any other snapshot makes it stale, and a stale, missing
+/// or unreadable index is simply not used: the edit reads the whole store, as it always did, and
+/// writes a fresh index. It is only ever made from a snapshot that a whole read has just
+/// decoded and validated, or that Kurasi has just written, and only when the snapshot is laid
+/// out the way Kurasi writes it (pretty-printed with sorted keys); a hand-edited layout gets no
+/// index. Deleting it loses nothing.
+///
+/// Layout: a 256-byte header line, then one 83-byte line per product and producer, sorted by id,
+/// found by binary search with `pread`:
+/// `<id padded to 32> <kind p|u> <offset 12> <length 10> <offset 12> <length 10>` (a product's
+/// second span is its entry in `scores`, zero when it has none).
+enum StoreIndex {
+    static let suffix = ".index"
+    static let headerSize = 256
+    static let recordSize = 83
+    static let idWidth = 32
+    static let magic = "kurasi-index 1"
+
+    struct Span: Equatable { var offset: Int; var length: Int }
+
+    /// What the snapshot holds where, as read from the index file.
+    struct Header: Equatable {
+        var stamp: FileStamp
+        var revision: Int
+        var count: Int
+        var round: Span, rubric: Span, curators: Span, pins: Span
+    }
+
+    static func path(_ store: Store) -> String { store.targetPath + suffix }
+
+    // MARK: Building
+
+    /// The index of snapshot bytes in Kurasi's own layout, or nil when they are laid out
+    /// otherwise (or an id could not be kept in a fixed-width record).
+    static func build(_ data: Data, stamp: FileStamp, revision: Int) -> Data? {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Data? in
+            guard let base = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
+            return build(base, raw.count, stamp: stamp, revision: revision)
+        }
+    }
+
+    private struct Record { var id: [UInt8]; var kind: UInt8; var a: Span; var b: Span }
+
+    private static func build(_ p: UnsafePointer<UInt8>, _ n: Int, stamp: FileStamp, revision: Int) -> Data? {
+        let space = UInt8(ascii: " "), quote = UInt8(ascii: "\""), nl = UInt8(ascii: "\n")
+        // Count leading spaces of the line at `s`.
+        func indent(_ s: Int, _ e: Int) -> Int { var i = s; while i < e, p[i] == space { i += 1 }; return i - s }
+        func line(_ s: Int, equals text: StaticString, _ e: Int) -> Bool {
+            let t = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+            var end = e
+            if end > s, p[end - 1] == UInt8(ascii: ",") { end -= 1 }
+            guard end - s == t.count else { return false }
+            for k in 0..<t.count where p[s + k] != t[k] { return false }
+            return true
+        }
+        // `"key" : ` at `s` (after the indentation): the key's bytes and where the value starts.
+        func key(_ s: Int, _ e: Int) -> ([UInt8], Int)? {
+            guard s < e, p[s] == quote else { return nil }
+            var i = s + 1
+            while i < e, p[i] != quote { if p[i] == UInt8(ascii: "\\") { return nil }; i += 1 }
+            guard i + 4 <= e, p[i + 1] == space, p[i + 2] == UInt8(ascii: ":"), p[i + 3] == space else { return nil }
+            return (Array(UnsafeBufferPointer(start: p + s + 1, count: i - s - 1)), i + 4)
+        }
+        func valueEnd(_ e: Int) -> Int { e > 0 && p[e - 1] == UInt8(ascii: ",") ? e - 1 : e }
+
+        var sections: [String: Span] = [:]
+        var products: [[UInt8]: Span] = [:], producers: [([UInt8], Span)] = [], scores: [[UInt8]: Span] = [:]
+        var section: String?, sectionStart = 0
+        var elementStart = -1, elementID: [UInt8]?
+        var entry: ([UInt8], Int)?
+        var s = 0
+        while s < n {
+            let e = memchr(p + s, Int32(nl), n - s).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - p } ?? n
+            let ind = indent(s, e)
+            if ind == 2 {
+                if let name = section {
+                    // The closing bracket of a multi-line section.
+                    guard line(s + 2, equals: "}", e) || line(s + 2, equals: "]", e) else { return nil }
+                    sections[name] = Span(offset: sectionStart, length: valueEnd(e) - sectionStart)
+                    section = nil
+                } else {
+                    guard let (k, v) = key(s + 2, e), let name = String(bytes: k, encoding: .utf8) else { return nil }
+                    let last = p[e - 1] == UInt8(ascii: ",") ? p[e - 2] : p[e - 1]
+                    if last == UInt8(ascii: "{") || last == UInt8(ascii: "[") {
+                        section = name; sectionStart = v
+                    } else {
+                        sections[name] = Span(offset: v, length: valueEnd(e) - v)
+                    }
+                }
+            } else if let name = section, name == "products" || name == "producers" {
+                if ind == 4 {
+                    if line(s + 4, equals: "{", e) {
+                        elementStart = s + 4; elementID = nil
+                    } else if line(s + 4, equals: "}", e) {
+                        guard elementStart >= 0, let id = elementID else { return nil }
+                        let span = Span(offset: elementStart, length: valueEnd(e) - elementStart)
+                        if name == "products" {
+                            guard products.updateValue(span, forKey: id) == nil else { return nil }
+                        } else {
+                            producers.append((id, span))
+                        }
+                        elementStart = -1
+                    } else if !line(s + 4, equals: "", e) {
+                        return nil
+                    }
+                } else if ind == 6, let (k, v) = key(s + 6, e), k == Array("id".utf8) {
+                    // `"id" : "P-0012",`
+                    var end = valueEnd(e)
+                    guard end - v >= 2, p[v] == quote, p[end - 1] == quote else { return nil }
+                    end -= 1
+                    let id = Array(UnsafeBufferPointer(start: p + v + 1, count: end - v - 1))
+                    guard !id.contains(UInt8(ascii: "\\")) else { return nil }
+                    elementID = id
+                }
+            } else if section == "scores" {
+                if ind == 4 {
+                    if let (k, v) = key(s + 4, e) {
+                        if p[valueEnd(e) - 1] == UInt8(ascii: "{") {
+                            entry = (k, v)
+                        } else {
+                            scores[k] = Span(offset: v, length: valueEnd(e) - v)
+                        }
+                    } else if line(s + 4, equals: "}", e) {
+                        guard let (k, v) = entry else { return nil }
+                        scores[k] = Span(offset: v, length: valueEnd(e) - v)
+                        entry = nil
+                    } else if !line(s + 4, equals: "", e) {
+                        return nil
+                    }
+                }
+            } else if section == nil, ind != 0 || !(line(s, equals: "{", e) || line(s, equals: "}", e) || s == e) {
+                return nil
+            }
+            s = e + 1
+        }
+        guard section == nil, let round = sections["round"], let rubric = sections["rubric"],
+              let curators = sections["curators"], let pins = sections["pins"],
+              sections["products"] != nil, sections["producers"] != nil else { return nil }
+
+        var records: [Record] = []
+        records.reserveCapacity(products.count + producers.count)
+        for (id, span) in products {
+            records.append(Record(id: id, kind: UInt8(ascii: "p"), a: span, b: scores[id] ?? Span(offset: 0, length: 0)))
+        }
+        for (id, span) in producers { records.append(Record(id: id, kind: UInt8(ascii: "u"), a: span, b: Span(offset: 0, length: 0))) }
+        for r in records where r.id.isEmpty || r.id.count > idWidth || r.id.contains(where: { $0 <= space || $0 == quote }) { return nil }
+        records.sort { $0.id != $1.id ? $0.id.lexicographicallyPrecedes($1.id) : $0.kind < $1.kind }
+        for i in records.indices.dropFirst() where records[i].id == records[i - 1].id && records[i].kind == records[i - 1].kind { return nil }
+
+        var out = Data(capacity: headerSize + records.count * recordSize)
+        var header = "\(magic) \(stamp.size) \(stamp.seconds) \(stamp.nanoseconds) \(stamp.inode) \(revision) \(records.count)"
+        for span in [round, rubric, curators, pins] { header += " \(span.offset) \(span.length)" }
+        guard header.utf8.count < headerSize else { return nil }
+        out.append(contentsOf: Array((header + String(repeating: " ", count: headerSize - 1 - header.utf8.count) + "\n").utf8))
+        func digits(_ v: Int, _ width: Int) -> [UInt8] {
+            let s = Array(String(v).utf8)
+            return [UInt8](repeating: UInt8(ascii: "0"), count: max(0, width - s.count)) + s
+        }
+        for r in records {
+            var bytes = r.id + [UInt8](repeating: space, count: idWidth - r.id.count)
+            bytes.append(space); bytes.append(r.kind)
+            for (v, w) in [(r.a.offset, 12), (r.a.length, 10), (r.b.offset, 12), (r.b.length, 10)] {
+                bytes.append(space); bytes += digits(v, w)
+            }
+            bytes.append(nl)
+            guard bytes.count == recordSize else { return nil }
+            out.append(contentsOf: bytes)
+        }
+        return out
+    }
+
+    /// Write the index of `data` (the snapshot whose stamp is `stamp`) beside the store. It is
+    /// derived, so a failure to write it is not an error: the next edit reads the whole store.
+    static func write(for store: Store, data: Data, stamp: FileStamp?, revision: Int) {
+        let target = path(store)
+        guard let stamp, let index = build(data, stamp: stamp, revision: revision) else {
+            unlink(target)
+            return
+        }
+        let dir = (target as NSString).deletingLastPathComponent
+        let tmp = (dir.isEmpty ? "" : dir + "/") + "." + (target as NSString).lastPathComponent + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, store.fileMode)
+        guard fd >= 0 else { return }
+        _ = fchmod(fd, store.fileMode)
+        let ok = writeAll(fd, index)
+        close(fd)
+        if !ok || rename(tmp, target) != 0 { unlink(tmp) }
+    }
+
+    // MARK: Reading
+
+    /// An open index whose header matches the snapshot on disk, or nil.
+    final class Reader {
+        let header: Header
+        private let fd: Int32
+        private let snapshot: Int32
+
+        init?(store: Store) {
+            let target = store.targetPath
+            guard let stamp = FileStamp(target) else { return nil }
+            fd = open(StoreIndex.path(store), O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            snapshot = open(target, O_RDONLY | O_CLOEXEC)
+            guard snapshot >= 0 else { close(fd); return nil }
+            var buf = [UInt8](repeating: 0, count: headerSize)
+            guard pread(fd, &buf, headerSize, 0) == headerSize,
+                  let text = String(bytes: buf, encoding: .utf8) else { close(fd); close(snapshot); return nil }
+            let f = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { String($0) }
+            guard f.count == 16, f[0] + " " + f[1] == magic else { close(fd); close(snapshot); return nil }
+            let v = f.dropFirst(2).map { Int($0) }
+            guard v.allSatisfy({ $0 != nil }) else { close(fd); close(snapshot); return nil }
+            let n = v.map { $0! }
+            guard Int64(n[0]) == stamp.size, n[1] == stamp.seconds, n[2] == stamp.nanoseconds, UInt64(n[3]) == stamp.inode
+            else { close(fd); close(snapshot); return nil }
+            var st = stat()
+            guard fstat(fd, &st) == 0, Int(st.st_size) == headerSize + n[5] * recordSize else { close(fd); close(snapshot); return nil }
+            header = Header(stamp: stamp, revision: n[4], count: n[5],
+                            round: Span(offset: n[6], length: n[7]), rubric: Span(offset: n[8], length: n[9]),
+                            curators: Span(offset: n[10], length: n[11]), pins: Span(offset: n[12], length: n[13]))
+        }
+
+        deinit { close(fd); close(snapshot) }
+
+        /// The spans of the record for `id` of `kind` ("p" or "u").
+        func find(_ id: String, kind: UInt8) -> (Span, Span)? {
+            let key = Array(id.utf8)
+            guard !key.isEmpty, key.count <= idWidth else { return nil }
+            let padded = key + [UInt8](repeating: UInt8(ascii: " "), count: idWidth - key.count)
+            var lo = 0, hi = header.count - 1
+            var rec = [UInt8](repeating: 0, count: recordSize)
+            while lo <= hi {
+                let mid = (lo + hi) / 2
+                guard pread(fd, &rec, recordSize, off_t(headerSize + mid * recordSize)) == recordSize else { return nil }
+                var order = 0
+                for k in 0...idWidth {
+                    let a = k < idWidth ? rec[k] : rec[idWidth + 1], b = k < idWidth ? padded[k] : kind
+                    if a != b { order = a < b ? -1 : 1; break }
+                }
+                if order == 0 {
+                    let fields = rec[(idWidth + 3)...].split(separator: UInt8(ascii: " ")).map { Int(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) }
+                    guard fields.count == 4, let a = fields[0], let b = fields[1], let c = fields[2], let d = fields[3] else { return nil }
+                    return (Span(offset: a, length: b), Span(offset: c, length: d))
+                }
+                if order < 0 { lo = mid + 1 } else { hi = mid - 1 }
+            }
+            return nil
+        }
+
+        /// The snapshot's bytes in `span`.
+        func bytes(_ span: Span) -> Data? {
+            guard span.length > 0 else { return nil }
+            var buf = Data(count: span.length)
+            let n = buf.withUnsafeMutableBytes { pread(snapshot, $0.baseAddress, span.length, off_t(span.offset)) }
+            return n == span.length ? buf : nil
+        }
+
+        func decode<T: Decodable>(_ type: T.Type, _ span: Span) -> T? {
+            guard let data = bytes(span) else { return nil }
+            return try? JSONDecoder().decode(T.self, from: data)
+        }
+    }
+
+    /// The part of the round an edit of these products needs: the round's settings and status,
+    /// the rubric, the curators, the pins, and the products (with their producers and sheets)
+    /// named here or pinned. A product the snapshot does not hold is left out (an edit of it is
+    /// refused as unknown, unless the journal adds it, which needs the whole round). Nil when the
+    /// index is stale, missing or does not match the snapshot: the caller reads the whole store.
+    static func partialRound(_ store: Store, products wanted: Set<String>) -> (Round, Set<String>, FileStamp)? {
+        guard let index = Reader(store: store),
+              let info = index.decode(RoundInfo.self, index.header.round),
+              let rubric = index.decode(Rubric.self, index.header.rubric),
+              let curators = index.decode([Curator].self, index.header.curators),
+              let pins = index.decode([Cluster: [Pin]].self, index.header.pins) else { return nil }
+        let all = wanted.union(pins.values.flatMap { $0.map(\.product) })
+        var products: [Product] = [], producers: [Producer] = [], scores: [String: [String: Sheet]] = [:]
+        var producerIDs = Set<String>()
+        for id in all.sorted() {
+            guard let (a, b) = index.find(id, kind: UInt8(ascii: "p")) else { continue }
+            guard let product = index.decode(Product.self, a), product.id == id else { return nil }
+            products.append(product)
+            if b.length > 0 {
+                guard let sheets = index.decode([String: Sheet].self, b) else { return nil }
+                scores[id] = sheets
+            }
+            if producerIDs.insert(product.producer).inserted {
+                guard let (span, _) = index.find(product.producer, kind: UInt8(ascii: "u")),
+                      let producer = index.decode(Producer.self, span), producer.id == product.producer else { return nil }
+                producers.append(producer)
+            }
+        }
+        let round = Round(revision: index.header.revision, round: info, rubric: rubric, curators: curators,
+                          producers: producers, products: products, scores: scores, pins: pins)
+        return (round, all, index.header.stamp)
+    }
+
+    /// How a handle that holds part of the round takes a journal event.
+    enum Take { case apply, skip, whole }
+
+    /// Score, validation, pin, status, settings, rubric and curator changes are applied when they
+    /// concern what the part holds and skipped when they concern only other products or
+    /// producers; anything else (products or producers added or changed, imports, fairness
+    /// records) needs the whole round.
+    static func take(_ change: Change, products: Set<String>, producers: (String) -> Bool) -> Take {
+        switch change {
+        case let .score(p, _, _, _, _): return products.contains(p) ? .apply : .skip
+        case let .validation(p, _, _): return producers(p) ? .apply : .skip
+        case let .pin(_, _, from, to):
+            return [from?.product, to?.product].allSatisfy { $0 == nil || products.contains($0!) } ? .apply : .whole
+        case .status, .settings, .rubric, .curator: return .apply
+        case let .batch(list):
+            let each = list.map { take($0, products: products, producers: producers) }
+            if each.contains(.whole) { return .whole }
+            if each.allSatisfy({ $0 == .skip }) { return .skip }
+            return each.allSatisfy({ $0 == .apply }) ? .apply : .whole
+        case .product, .producer, .fairness: return .whole
+        }
+    }
+}

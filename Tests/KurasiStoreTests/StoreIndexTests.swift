@@ -1,0 +1,223 @@
+import Foundation
+import KurasiCore
+@testable import KurasiStore
+import Testing
+
+/// The index beside the store lets `kurasi score` read only the product it edits. The same
+/// commands run against two copies of one store, one reading the whole round and one through
+/// the index, must give the same event or the same refusal and leave the same bytes on disk.
+@Suite struct StoreIndexTests {
+    static let at = "2020-10-15T11:00:00Z"
+    static let criteria = Rubric.default.criteria.map(\.id)
+
+    /// A round with every role, an active and a withdrawn conflict, producers pending, valid and
+    /// rejected, products with and without permits, sheets, pins, and a phase of the round.
+    static func round(_ rng: inout SplitMix) -> Round {
+        func chance(_ n: UInt64) -> Bool { rng.next() % n == 0 }
+        let producers = (1...(3 + Int(rng.next() % 5))).map { i in
+            Producer(id: "U-\(i)", name: "Usaha \(i) \"Bu Tini\"", owner: "Bu \(i)", address: "Jl. Salak \(i)",
+                     kelurahan: "Taman", kecamatan: "Taman",
+                     validation: chance(4) ? Validation(status: .pending)
+                         : chance(5) ? Validation(status: .rejected, reason: "tutup", by: "K1", at: at)
+                         : Validation(status: .valid, by: "K1", at: at))
+        }
+        let products = (1...(4 + Int(rng.next() % 12))).map { i in
+            Product(id: "P-\(i)", producer: producers[Int(rng.next() % UInt64(producers.count))].id, name: "Produk \(i) é",
+                    cluster: chance(2) ? .mamin : .nonMamin, category: "Sambal", price: Int(rng.next() % 90_000),
+                    permits: chance(3) ? [] : [Permit(kind: .pirt, number: "\(i)", expires: "2030-01-01")])
+        }
+        let conflicted = producers[Int(rng.next() % UInt64(producers.count))].id
+        let curators = [
+            Curator(id: "K1", name: "Sri", role: .chair),
+            Curator(id: "K2", name: "Agus", role: .secretary),
+            Curator(id: "K3", name: "Endang", conflicts: [Conflict(producer: conflicted, kind: .family, reason: "adik")]),
+            Curator(id: "K4", name: "Dwi", conflicts: [Conflict(producer: producers[0].id, kind: .business, reason: "mitra",
+                                                                 withdrawn: Withdrawal(by: "K1", at: at, reason: "selesai"))]),
+            Curator(id: "K5", name: "Retno"),
+        ]
+        var scores: [String: [String: Sheet]] = [:]
+        for p in products where !chance(3) {
+            for c in curators where !chance(2) && !c.isRecused(from: p.producer) {
+                var sheet: Sheet = [:]
+                for k in criteria where !chance(4) { sheet[k] = 1 + Int(rng.next() % 5) }
+                if !sheet.isEmpty { scores[p.id, default: [:]][c.id] = sheet }
+            }
+        }
+        var pins: [Cluster: [Pin]] = [:]
+        if chance(2), let p = products.first(where: { $0.cluster == .mamin }) {
+            pins[.mamin] = [Pin(slot: 2, product: p.id, by: "K1", at: at)]
+        }
+        var round = Round(revision: 0, round: RoundInfo(title: "Uji", date: "2020-10-15"), curators: curators,
+                          producers: producers, products: products, scores: scores, pins: pins)
+        switch rng.next() % 4 {
+        case 0: round.round.status = RoundStatus(state: .deliberation, by: "K1", at: at)
+        case 1: round.round.status = RoundStatus(state: .final, by: "K1", at: at)
+        default: break
+        }
+        return round
+    }
+
+    /// A score command as a curator might type it: sometimes for an unknown product, by an unknown
+    /// curator, naming an unknown criterion, off the scale, or clearing a point.
+    static func scoreCommand(_ rng: inout SplitMix, products: Int) -> (String, String, [String: Int?]) {
+        let product = rng.next() % 12 == 0 ? "P-404" : "P-\(1 + Int(rng.next() % UInt64(products)))"
+        let by = rng.next() % 12 == 0 ? "K9" : "K\(1 + Int(rng.next() % 5))"
+        var points: [String: Int?] = [:]
+        for _ in 0...(rng.next() % 3) {
+            let k = rng.next() % 15 == 0 ? "rasa" : criteria[Int(rng.next() % UInt64(criteria.count))]
+            let v = rng.next() % 8
+            points[k] = v == 7 ? .some(nil) : Int(v)
+        }
+        return (product, by, points)
+    }
+
+    /// Another edit that reaches the journal between scores: a validation, a pin, the phase, a
+    /// conflict declared, or (rarely) a product added, which a partial reader cannot take.
+    static func otherCommand(_ rng: inout SplitMix, round: Round) -> (Command, String) {
+        let p = round.products[Int(rng.next() % UInt64(round.products.count))]
+        switch rng.next() % 6 {
+        case 0: return (.validate(producer: p.producer, status: .valid, reason: nil), "K1")
+        case 1: return (.pin(product: p.id, slot: nil, reason: "unggulan"), "K2")
+        case 2: return (.unpin(product: p.id), "K1")
+        case 3: return (rng.next() % 2 == 0 ? .openDeliberation : .reopen(reason: "ulang"), "K1")
+        case 4: return (.addConflict(curator: "K5", Conflict(producer: p.producer, kind: .business, reason: "pemasok")), "K5")
+        default: return (.addProduct(Product(id: "", producer: p.producer, name: "Baru", cluster: .mamin, category: "Sambal")), "K1")
+        }
+    }
+
+    static func outcome(_ h: StoreHandle, _ command: Command, by: String) -> String {
+        do {
+            let event = try h.commit { try $0.perform(command, by: by, at: at) }
+            return event.map { "event \($0)" } ?? "nothing changed"
+        } catch {
+            return "refused: \(error)"
+        }
+    }
+
+    static func bytes(_ path: String) -> Data? { try? Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    @Test func scoresThroughTheIndexMatchTheWholeRoundEventForEventAndByteForByte() throws {
+        var partial = 0, whole = 0
+        for seed in UInt64(1)...12 {
+            var rng = SplitMix(seed: seed)
+            let dir = TempDir()
+            let a = Store(path: dir.file("a.json")), b = Store(path: dir.file("b.json"))
+            let start = Self.round(&rng)
+            try a.create(start); try b.create(start)
+            var reference = try StoreHandle(store: a)
+            for step in 0..<30 {
+                if rng.next() % 5 == 0 {
+                    // The same other edit on both, through whole handles.
+                    let (command, by) = Self.otherCommand(&rng, round: reference.round)
+                    let x = Self.outcome(try StoreHandle(store: a), command, by: by)
+                    let y = Self.outcome(try StoreHandle(store: b), command, by: by)
+                    #expect(x == y, "seed \(seed) step \(step)")
+                    reference = try StoreHandle(store: a)
+                    continue
+                }
+                if rng.next() % 13 == 0 {
+                    // A compaction writes a new snapshot and a new index.
+                    try StoreHandle(store: a).compact(); try StoreHandle(store: b).compact()
+                }
+                let (product, by, points) = Self.scoreCommand(&rng, products: start.products.count)
+                let command = Command.score(product: product, points: points)
+                let full = Self.outcome(try StoreHandle(store: a), command, by: by)
+                let handle = try StoreHandle(store: b, editing: product)
+                if handle.isPartial { partial += 1 } else { whole += 1 }
+                let fast = Self.outcome(handle, command, by: by)
+                #expect(full == fast, "seed \(seed) step \(step): \(command) by \(by)")
+                #expect(Self.bytes(a.journalPath) == Self.bytes(b.journalPath), "seed \(seed) step \(step)")
+                reference = try StoreHandle(store: a)
+            }
+            #expect(Self.bytes(a.path) == Self.bytes(b.path), "seed \(seed)")
+            #expect(Self.bytes(a.journalPath) == Self.bytes(b.journalPath), "seed \(seed)")
+            #expect(try a.load() == b.load(), "seed \(seed)")
+        }
+        // Most scores went through the index; the rest read the whole round (no index yet, or a
+        // journal holding an edit a part cannot take).
+        #expect(partial > 150)
+        #expect(whole > 0)
+    }
+
+    @Test func theBundledRoundScoresTheSameThroughTheIndex() throws {
+        let dir = TempDir()
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures/madiun-2020/kurasi.json")
+        let a = Store(path: dir.file("a.json")), b = Store(path: dir.file("b.json"))
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: a.path)
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: b.path)
+        let round = try a.load()
+        var rng = SplitMix(seed: 2020)
+        var partial = 0
+        for step in 0..<12 {
+            let product = step % 8 == 7 ? "P-9999" : round.products[Int(rng.next() % UInt64(round.products.count))].id
+            let by = round.curators[Int(rng.next() % UInt64(round.curators.count))].id
+            let command = Command.score(product: product, points: [Self.criteria[step % 6]: 1 + step % 5])
+            let full = Self.outcome(try StoreHandle(store: a), command, by: by)
+            let handle = try StoreHandle(store: b, editing: product)
+            if handle.isPartial { partial += 1 }
+            #expect(full == Self.outcome(handle, command, by: by), "step \(step)")
+        }
+        #expect(Self.bytes(a.journalPath) == Self.bytes(b.journalPath))
+        #expect(partial == 11)   // the first read writes the index
+    }
+
+    @Test func aStaleOrDamagedIndexIsNotUsed() throws {
+        let dir = TempDir()
+        let store = Store(path: dir.file("k.json"))
+        try store.create(tinyRound())
+        let index = store.targetPath + StoreIndex.suffix
+        #expect(try !StoreHandle(store: store, editing: "P-1").isPartial)   // writes the index
+        #expect(FileManager.default.fileExists(atPath: index))
+        #expect(try StoreHandle(store: store, editing: "P-1").isPartial)
+        #expect(try StoreHandle(store: store, editing: "P-1").round.product("P-1") != nil)
+        // Records that point at the wrong bytes: the part is not used.
+        var damaged = Self.bytes(index)!
+        let record = StoreIndex.headerSize + 40
+        damaged[record] = UInt8(ascii: "9")
+        try damaged.write(to: URL(fileURLWithPath: index))
+        #expect(try !StoreHandle(store: store, editing: "P-1").isPartial)
+        // A snapshot written by anyone else (here: the same bytes, rewritten) makes it stale.
+        try StoreHandle(store: store, editing: "P-1").commit { try $0.perform(.score(product: "P-1", points: ["kemasan": 3]), by: "K1", at: Self.at) }
+        #expect(try StoreHandle(store: store, editing: "P-1").isPartial)
+        let snapshot = Self.bytes(store.path)!
+        try FileManager.default.removeItem(atPath: store.path)
+        try snapshot.write(to: URL(fileURLWithPath: store.path))
+        let h = try StoreHandle(store: store, editing: "P-1")
+        #expect(!h.isPartial)
+        #expect(h.round.sheet(product: "P-1", curator: "K1") == ["kualitas": 4, "kemasan": 3])
+    }
+
+    @Test func aSnapshotLaidOutOtherwiseGetsNoIndex() throws {
+        let dir = TempDir()
+        let store = Store(path: dir.file("k.json"))
+        // The same round, written on one line (as a hand edit or another tool might).
+        let object = try JSONSerialization.jsonObject(with: Store.encode(tinyRound()))
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: store.path))
+        let h = try StoreHandle(store: store, editing: "P-1")
+        #expect(!h.isPartial)
+        #expect(!FileManager.default.fileExists(atPath: store.targetPath + StoreIndex.suffix))
+        try h.commit { try $0.perform(.score(product: "P-1", points: ["kemasan": 2]), by: "K1", at: Self.at) }
+        #expect(try store.load().sheet(product: "P-1", curator: "K1") == ["kualitas": 4, "kemasan": 2])
+    }
+
+    @Test func aPartHandleNeverWritesAPartialSnapshot() throws {
+        let dir = TempDir()
+        let store = Store(path: dir.file("k.json"))
+        var round = tinyRound()
+        round.producers.append(Producer(id: "U-2", name: "Brem", owner: "Mas", address: "Jl. 2", kelurahan: "Taman", kecamatan: "Taman"))
+        round.products.append(Product(id: "P-2", producer: "U-2", name: "Brem", cluster: .mamin, category: "Brem"))
+        round = Round(revision: round.revision, round: round.round, rubric: round.rubric, curators: round.curators,
+                      producers: round.producers, products: round.products, scores: round.scores, pins: round.pins, events: round.events)
+        try store.create(round)
+        _ = try StoreHandle(store: store, editing: "P-1")
+        let h = try StoreHandle(store: store, editing: "P-1")
+        #expect(h.isPartial)
+        #expect(h.round.product("P-2") == nil)
+        h.compactEvery = 1
+        try h.commit { try $0.perform(.score(product: "P-1", points: ["kemasan": 2]), by: "K1", at: Self.at) }
+        let saved = try Store.decode(Self.bytes(store.path)!, file: store.path)
+        #expect(saved.product("P-2") != nil)
+        #expect(saved.sheet(product: "P-1", curator: "K1") == ["kualitas": 4, "kemasan": 2])
+    }
+}
