@@ -26,7 +26,10 @@ public enum CrashPoint: String, CaseIterable, Sendable {
     case snapshotRenamed = "snapshot-renamed"
     /// Compaction: the journal is renamed to its segment, old backups not yet rotated.
     case journalRotated = "journal-rotated"
-    /// Compaction done; the edit is not yet acknowledged.
+    /// Compaction: the new snapshot's index (derived, `<store>.index`) is written to its temp
+    /// file, not yet renamed.
+    case indexTempWritten = "index-temp-written"
+    /// Compaction done; the edit (or `kurasi compact`) is not yet acknowledged.
     case compacted = "compacted"
 
     static let crashAt: String? = ProcessInfo.processInfo.environment["KURASI_CRASH_AT"]

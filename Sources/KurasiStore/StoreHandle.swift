@@ -7,13 +7,15 @@ import Glibc
 /// An open store: the round as of the snapshot plus the journal, kept current by reading only
 /// what other writers appended since. An edit takes the lock, catches up with the journal,
 /// applies the change to the latest round, appends one line and fsyncs it: its cost does not
-/// grow with the size of the store. Every `compactEvery` lines the snapshot is rewritten.
+/// grow with the size of the store. `compact()` rewrites the snapshot (on quit, `kurasi compact`).
 public final class StoreHandle {
     public let store: Store
     public private(set) var round: Round
     /// Warnings from reading (a torn last journal line), for the user to see once.
     public private(set) var warnings: [String] = []
-    /// Journal lines after which an edit also compacts the snapshot.
+    /// Journal lines after which an edit also compacts the snapshot: never, unless set (tests
+    /// set it, or `KURASI_COMPACT_EVERY`). No edit waits for a compaction: the snapshot is
+    /// rewritten when the console quits and by `kurasi compact`.
     public var compactEvery: Int
 
     private var snapshotStamp: FileStamp?
@@ -36,7 +38,7 @@ public final class StoreHandle {
     /// time. The edit's rules and refusals are the same either way.
     public init(store: Store, editing product: String? = nil) throws(StoreError) {
         self.store = store
-        compactEvery = Int(ProcessInfo.processInfo.environment["KURASI_COMPACT_EVERY"] ?? "") ?? 200
+        compactEvery = Int(ProcessInfo.processInfo.environment["KURASI_COMPACT_EVERY"] ?? "") ?? .max
         // Read snapshot and journal under a shared lock: a writer compacting between the two
         // reads would otherwise pair a snapshot with the wrong journal.
         // Only a file that is a store gets a lock file beside it: pointed at /dev/null or a CSV,
@@ -197,16 +199,21 @@ public final class StoreHandle {
         return result
     }
 
-    /// Rewrite the snapshot from the round and start a new journal (on quit, and every
-    /// `compactEvery` edits). The previous snapshot is kept as a backup with the journal segment
-    /// that leads from it to the new one, the last ten of each.
-    public func compact() throws {
+    /// Rewrite the snapshot from the round and start a new journal (when the console quits, and
+    /// `kurasi compact`). The previous snapshot is kept as a backup with the journal segment
+    /// that leads from it to the new one, the last ten of each. Returns how many journal lines
+    /// were folded in (0: there was nothing to do).
+    @discardableResult
+    public func compact() throws -> Int {
         let lock = try StoreLock(storePath: store.targetPath, shownAs: store.path)
         defer { lock.release() }
         try catchUp()
         store.removeStaleTemps()
-        guard journalLines > 0 else { return }
+        let lines = journalLines
+        guard lines > 0 else { return 0 }
         try compactLocked()
+        CrashPoint.compacted.reached()
+        return lines
     }
 
     private func compactLocked() throws(StoreError) {

@@ -196,6 +196,7 @@ enum StoreIndex {
         _ = fchmod(fd, store.fileMode)
         let ok = writeAll(fd, index)
         close(fd)
+        if ok { CrashPoint.indexTempWritten.reached() }
         if !ok || rename(tmp, target) != 0 { unlink(tmp) }
     }
 

@@ -31,7 +31,7 @@ struct Kurasi: ParsableCommand {
             Demo.self, Init.self, Import.self, Validate.self, ProducerCommand.self, ProductCommand.self,
             PermitCommand.self, CuratorCommand.self, ConflictCommand.self, SettingsCommand.self, RubricCommand.self,
             Score.self, Rank.self, PinCommand.self, Unpin.self, Deliberate.self, Finalize.self, Reopen.self,
-            History.self, Undo.self, ExportCommand.self, Check.self, Recover.self, Status.self,
+            History.self, Undo.self, ExportCommand.self, Check.self, Recover.self, Compact.self, Status.self,
             Report.self, Basis.self, Compare.self, ReadinessCommand.self, FeedbackCommand.self,
         ]) }
 
