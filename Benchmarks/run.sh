@@ -7,6 +7,7 @@
 #   Benchmarks/run.sh                       every size: madiun (the fixture), 1x, 10x, 100x, 1000x
 #   KURASI_BENCH_SCALES=madiun,1x,10x Benchmarks/run.sh     a quicker subset
 #   KURASI_BENCH_DIR=DIR                    keep (and reuse) the generated rounds in DIR
+#   KURASI_BENCH_IMPORT_ROWS=10000,100000   the registry sizes imported (default 10000,100000,1000000)
 #   KURASI_BENCH_RESULTS=DIR                where the raw results and table.md go
 #                                           (default Benchmarks/.build/bench-results/<UTC time>)
 set -euo pipefail
@@ -70,6 +71,10 @@ for s in "${LIST[@]}"; do
         --pattern '^\s*P-0*1\s' -- env LANG=C.UTF-8 "$VD" "$DATA/$s/products.csv" \
         | tee -a "$RESULTS/startup.jsonl" >&2
 done
+
+say "registry import: ${KURASI_BENCH_IMPORT_ROWS:-10000,100000,1000000} rows"
+python3 tools/bench.py import --kurasi "$BIN/kurasi" --rows "${KURASI_BENCH_IMPORT_ROWS:-10000,100000,1000000}" \
+    | tee -a "$RESULTS/import.jsonl" >&2
 
 python3 - "$RESULTS/meta.json" "$STAMP" "$VD" "$COMMIT" <<'EOF'
 import json, subprocess, sys

@@ -151,7 +151,7 @@ def cmd_cli(args):
     import shutil
     import tempfile
     product, curator, criterion, point = first_sheet(args.store)
-    times, peaks = [], []
+    times, cpus, peaks = [], [], []
     with tempfile.TemporaryDirectory(prefix="kurasi-cli-") as tmp:
         copy = os.path.join(tmp, "kurasi.json")
         shutil.copyfile(args.store, copy)
@@ -166,11 +166,55 @@ def cmd_cli(args):
             if status != 0:
                 sys.stderr.write(proc.stderr.read().decode("utf-8", "replace"))
                 raise SystemExit(f"bench.py cli: {' '.join(cmd)} failed")
-            if i > 0:  # the first run warms the page cache
+            if i > 0:  # the first run warms the page cache and writes the store's index
                 times.append(elapsed)
+                cpus.append((usage.ru_utime + usage.ru_stime) * 1000)
                 peaks.append(usage.ru_maxrss * 1024)
     print(json.dumps({"kind": "cli", "scale": args.scale, "runs": times, "median_ms": statistics.median(times),
-                      "peak_rss": max(peaks), "bytes": os.path.getsize(args.store)}))
+                      "cpu_ms": statistics.median(cpus), "peak_rss": max(peaks), "bytes": os.path.getsize(args.store)}))
+    return 0
+
+
+def registry_csv(path, rows):
+    """A registry of `rows` rows made from the bundled Madiun registry's well-formed rows, each
+    with its own NIB and name (so none is a duplicate of another)."""
+    fixture = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "madiun-2020", "registry.csv")
+    lines = open(fixture, encoding="utf-8-sig").read().splitlines()
+    head = lines[0]
+    base = [r.split(";") for r in lines[1:] if r.count(";") == 15 and '"' not in r]
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(head + "\n")
+        for i in range(rows):
+            r = list(base[i % len(base)])
+            r[0] = str(i + 1)
+            r[1] = "%013d" % (1000000000000 + i)
+            r[2] = f"{r[2]} {i + 1}"
+            r[14] = "Aktif"
+            out.write(";".join(r) + "\n")
+
+
+def cmd_import(args):
+    """`kurasi import REGISTRY.csv` into a new round, end to end in a fresh process, at each size."""
+    import tempfile
+    env = dict(os.environ, LANG="C.UTF-8", KURASI_NOW="2020-10-15T09:00:00Z")
+    for rows in [int(n) for n in args.rows.split(",")]:
+        with tempfile.TemporaryDirectory(prefix="kurasi-import-") as tmp:
+            csv, store = os.path.join(tmp, "registry.csv"), os.path.join(tmp, "kurasi.json")
+            registry_csv(csv, rows)
+            subprocess.run([args.kurasi, "init", "--store", store, "--date", "2020-10-15"], env=env,
+                           check=True, stdout=subprocess.DEVNULL)
+            cmd = [args.kurasi, "import", csv, "--store", store]
+            t = time.perf_counter()
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = (time.perf_counter() - t) * 1000
+            if status != 0:
+                sys.stderr.write(proc.stderr.read().decode("utf-8", "replace")[-2000:])
+                raise SystemExit(f"bench.py import: {' '.join(cmd)} failed")
+            cpu = (usage.ru_utime + usage.ru_stime) * 1000
+            print(json.dumps({"kind": "import", "rows": rows, "ms": elapsed, "cpu_ms": cpu,
+                              "cpu_us_per_row": cpu * 1000 / rows, "peak_rss": usage.ru_maxrss * 1024,
+                              "csv_bytes": os.path.getsize(csv)}), flush=True)
     return 0
 
 
@@ -249,7 +293,7 @@ def cmd_report(args):
     head = ["size", "products", "file MB", "load ms", "MB/s", "python json ms", "load ÷ python",
             "compaction ms", "edit durable ms", "ranking after edit ms", "frame 200×60 ms", "filter key ms",
             "startup ms", "VisiData startup ms", "startup ÷ VisiData", "RSS MB", "RSS ÷ file",
-            "peak MB", "peak ÷ file", "CLI score ms", "CLI peak ÷ file"]
+            "peak MB", "peak ÷ file", "CLI score ms", "CLI score CPU ms", "CLI peak ÷ file"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for scale, g in gen.items():
         mb = g["bytes"] / 1e6
@@ -267,7 +311,7 @@ def cmd_report(args):
         hwm = kstart.get(scale, {}).get("hwm")
         c = cli.get(scale, {})
         row += [fmt(hwm / 1e6) if hwm else "–", f"{hwm / g['bytes']:.2f}×" if hwm else "–",
-                fmt(c.get("median_ms")), f"{c['peak_rss'] / g['bytes']:.2f}×" if c else "–"]
+                fmt(c.get("median_ms")), fmt(c.get("cpu_ms")), f"{c['peak_rss'] / g['bytes']:.2f}×" if c else "–"]
         lines.append("| " + " | ".join(row) + " |")
     m = machine()
     lines.append("")
@@ -287,6 +331,12 @@ def cmd_report(args):
     if hwm:
         lines.append("")
         lines.append("Peak resident memory (VmHWM) of kurasi during start-up: " + ", ".join(hwm) + ".")
+    imports = read_jsonl(os.path.join(d, "import.jsonl"))
+    if imports:
+        lines.append("")
+        lines.append("Registry import (`kurasi import`, a fresh process, into a new round): " + ", ".join(
+            f"{i['rows']:,} rows {fmt(i['ms'])} ms ({fmt(i['cpu_ms'])} ms CPU, {i['cpu_us_per_row']:.1f} µs CPU per row, "
+            f"peak {fmt(i['peak_rss'] / 1e6)} MB)" for i in imports) + ".")
     print("\n".join(lines))
     return 0
 
@@ -312,10 +362,14 @@ def main():
     c.add_argument("--runs", type=int, default=5)
     c.add_argument("--kurasi", required=True)
     c.add_argument("store")
+    i = sub.add_parser("import")
+    i.add_argument("--rows", default="10000,100000,1000000")
+    i.add_argument("--kurasi", required=True)
     r = sub.add_parser("report")
     r.add_argument("results")
     args = p.parse_args()
-    return {"startup": cmd_startup, "pyjson": cmd_pyjson, "cli": cmd_cli, "report": cmd_report}[args.cmd](args)
+    return {"startup": cmd_startup, "pyjson": cmd_pyjson, "cli": cmd_cli, "import": cmd_import,
+            "report": cmd_report}[args.cmd](args)
 
 
 if __name__ == "__main__":

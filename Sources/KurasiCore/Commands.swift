@@ -206,9 +206,11 @@ extension Round {
             for p in newProducers {
                 guard producer(p.id) == nil, seen.insert(p.id).inserted else { throw .duplicateID(p.id) }
             }
+            // A set, not a search per product: a registry of a million rows adds as many of each.
+            let added = Set(newProducers.map(\.id))
             for p in newProducts {
                 guard product(p.id) == nil, seen.insert(p.id).inserted else { throw .duplicateID(p.id) }
-                guard producer(p.producer) != nil || newProducers.contains(where: { $0.id == p.producer })
+                guard producer(p.producer) != nil || added.contains(p.producer)
                 else { throw .unknownProducer(p.producer) }
             }
             let changes = newProducers.map { Change.producer(id: $0.id, from: nil, to: $0) }

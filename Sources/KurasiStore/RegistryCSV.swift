@@ -791,7 +791,8 @@ private struct Reader {
             return issue("has \(fields.count) fields, the header has \(header.count)\(span); \(hint)")
         }
 
-        if fields.map(RegistryCSV.normaliseHeader) == normalisedHeader {
+        // The first field decides cheaply whether the row can be the header again.
+        if RegistryCSV.normaliseHeader(fields[0]) == normalisedHeader[0], fields.map(RegistryCSV.normaliseHeader) == normalisedHeader {
             return issue("repeats the header line; delete this row.")
         }
 

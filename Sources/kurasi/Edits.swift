@@ -44,19 +44,26 @@ struct Import: ParsableCommand {
 
     func importRegistry(_ file: String) throws {
         let lang = options.language, id = lang == .id
+        let progress = ProgressLine()
+        progress.show(id ? "Membaca \(file)…" : "Reading \(file)…")
         let registry = try RegistryCSV.read(contentsOf: file)
+        progress.show(id ? "\(Format.count(registry.entries.count, lang)) baris terbaca; membaca data…" : "\(Format.count(registry.entries.count, lang)) rows read; reading the store…")
         // Plan against the store as read (no exclusive lock while the plan is made); apply under
         // the lock, planning again only if another writer changed the store meanwhile.
         let handle = try options.openStore()
+        progress.show(id ? "Merencanakan impor…" : "Planning the import…")
         var plan = RegistryImport(registry, file: file, into: handle.round)
         if !dryRun, !plan.producers.isEmpty {
             pauseAfterPlan()
+            progress.show(id ? "Menyimpan \(Format.count(plan.producers.count, lang)) pelaku UMKM…" : "Saving \(Format.count(plan.producers.count, lang)) producers…")
+            defer { progress.done() }
             plan = try handle.commit { round in
                 let current = round.revision == plan.revision ? plan : RegistryImport(registry, file: file, into: round)
                 if !current.producers.isEmpty { try perform(current.command, on: &round, by: "import", lang: lang) }
                 return current
             }
         }
+        progress.done()
         if format == .json {
             try printJSON([
                 "file": file, "kind": "registry", "dryRun": dryRun, "rows": plan.rows,
@@ -138,6 +145,23 @@ struct Import: ParsableCommand {
             }
             print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.")
         }
+    }
+}
+
+/// What a long command is doing, on one line of standard error that is rewritten in place, only
+/// when standard error is a terminal (a script or a pipe sees nothing of it); cleared when done.
+final class ProgressLine {
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private var shown = false
+    func show(_ text: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text.displaySafe).utf8))
+        shown = true
+    }
+    func done() {
+        guard enabled, shown else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        shown = false
     }
 }
 
