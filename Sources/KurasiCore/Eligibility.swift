@@ -28,12 +28,19 @@ public enum Ineligibility: Hashable, Sendable {
         }
     }
 
-    /// A short mark for narrow table columns.
-    public var mark: String {
+    /// A short mark for narrow table columns, after "⊘": what is missing ("belum valid", "izin").
+    public func mark(_ lang: Language) -> String {
         switch self {
-        case .producerMissing, .producerNotValidated: "valid"
-        case .missingPermit: "izin"
+        case .producerNotValidated(.rejected): lang == .id ? "ditolak" : "rejected"
+        case .producerMissing, .producerNotValidated: lang == .id ? "belum valid" : "not valid"
+        case .missingPermit: lang == .id ? "izin" : "permit"
         }
+    }
+
+    /// The widest short mark in `lang`, for sizing a column.
+    public static func markWidth(_ lang: Language) -> Int {
+        [Ineligibility.producerNotValidated(.pending), .producerNotValidated(.rejected), .missingPermit(anyOf: [], expired: [])]
+            .map { $0.mark(lang).count }.max() ?? 0
     }
 }
 

@@ -59,8 +59,8 @@ public enum Refusal: Error, Hashable, Sendable {
         switch self {
         case let .roundFinal(by):
             let who = by.map { " (\($0))" } ?? ""
-            return id ? "Ronde sudah final\(who); semua perubahan ditolak. Ketua dapat membukanya kembali dengan alasan (di papan: r; atau kurasi reopen --reason ...)."
-                : "The round is final\(who); every edit is refused. The chair can reopen it with a reason (on the board: r; or kurasi reopen --reason ...)."
+            return id ? "Putaran sudah difinalisasi oleh ketua\(who); semua perubahan ditolak. Ketua dapat membukanya kembali dengan alasan (di papan: r; atau kurasi reopen --reason ...)."
+                : "The round was finalised by the chair\(who); every edit is refused. The chair can reopen it with a reason (on the board: r; or kurasi reopen --reason ...)."
         case let .unknownProduct(p):
             return id ? "Produk \(p) tidak ada. Lihat daftar dengan kurasi rank." : "There is no product \(p). See the list with kurasi rank."
         case let .unknownProducer(p):
@@ -75,8 +75,8 @@ public enum Refusal: Error, Hashable, Sendable {
             return id ? "Nilai \(v) untuk \(k) di luar skala; beri nilai \(scale.lowerBound)–\(scale.upperBound)."
                 : "Score \(v) for \(k) is off the scale; give \(scale.lowerBound)–\(scale.upperBound)."
         case let .recused(c, p, reason):
-            return id ? "Kurator \(c) menyatakan konflik kepentingan dengan pelaku \(p) (\(reason)) dan tidak menilai produknya; kurator lain yang menilai."
-                : "Curator \(c) declared a conflict of interest with producer \(p) (\(reason)) and does not score its products; another curator must."
+            return id ? "Kurator \(c) punya konflik kepentingan dengan pelaku \(p) (\(reason)), jadi tidak ikut menilai produknya."
+                : "Curator \(c) declared a conflict of interest with producer \(p) (\(reason)), so does not score its products."
         case let .notEligible(p, reasons):
             let why = reasons.map { $0.text(lang) }.joined(separator: "; ")
             return id ? "Produk \(p) tidak memenuhi syarat: \(why). Hanya produk yang memenuhi syarat dapat dipin."
@@ -92,11 +92,11 @@ public enum Refusal: Error, Hashable, Sendable {
         case let .slotOutOfRange(s):
             return id ? "Slot \(s) tidak ada; slot bernomor 1–\(Round.pinSlots)." : "There is no slot \(s); slots are 1–\(Round.pinSlots)."
         case let .producerAlreadyPinned(producer, p, slot):
-            return id ? "Pelaku \(producer) sudah punya produk terpin (\(p), ★\(slot)); satu pelaku satu pin per klaster. Lepas pin itu dulu."
+            return id ? "Pelaku \(producer) punya produk yang sudah dipin (\(p), ★\(slot)); satu pelaku satu pin per klaster. Lepas pin itu dulu."
                 : "Producer \(producer) already has a pinned product (\(p), ★\(slot)); one pin per producer per cluster. Unpin it first."
         case let .reasonRequired(p, rank):
             let at = rank.map { id ? "peringkat \($0)" : "ranked \($0)" } ?? (id ? "belum berperingkat" : "unranked")
-            return id ? "Produk \(p) di luar 5 teratas (\(at)); pin ini perlu alasan (--reason \"...\")."
+            return id ? "Produk \(p) di luar lima besar menurut skor (\(at)); pin ini perlu alasan (--reason \"...\")."
                 : "Product \(p) is outside the top five (\(at)); pinning it needs a reason (--reason \"...\")."
         case let .notPinned(p):
             return id ? "Produk \(p) tidak sedang dipin." : "Product \(p) is not pinned."
@@ -108,7 +108,7 @@ public enum Refusal: Error, Hashable, Sendable {
         case .reasonMissing:
             return id ? "Perlu alasan (--reason \"...\")." : "A reason is needed (--reason \"...\")."
         case .notFinal:
-            return id ? "Ronde belum final; tidak ada yang perlu dibuka kembali." : "The round is not final; there is nothing to reopen."
+            return id ? "Putaran belum final; tidak ada yang perlu dibuka kembali." : "The round is not final; there is nothing to reopen."
         case let .curatorExists(c):
             return id ? "Kurator \(c) sudah ada." : "Curator \(c) already exists."
         case let .conflictExists(c, p):
@@ -171,7 +171,7 @@ public enum Refusal: Error, Hashable, Sendable {
             return id ? "Produk \(p) dipin di \(cluster.label(lang)) ★\(slot); lepas pinnya dulu sebelum memindah klaster."
                 : "Product \(p) is pinned in \(cluster.label(lang)) ★\(slot); unpin it before moving it to another cluster."
         case let .rubricLocked(n):
-            return id ? "Rubrik tidak dapat diubah: sudah ada \(n) lembar nilai lengkap, dan ronde tidak mengganti alat ukurnya di tengah jalan."
+            return id ? "Rubrik tidak dapat diubah: sudah ada \(n) lembar nilai lengkap, dan putaran tidak mengganti alat ukurnya di tengah jalan."
                 : "The rubric cannot change: \(n) complete score sheets count already, and a round does not change its ruler mid-way."
         }
     }

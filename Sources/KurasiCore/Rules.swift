@@ -50,14 +50,14 @@ public enum Violation: Hashable, Sendable {
             return id ? "\(c.label(lang)) punya \(n) pin; paling banyak \(Round.pinSlots)" : "\(c.label(lang)) has \(n) pins; at most \(Round.pinSlots)"
         case let .pinIneligible(p, reasons):
             let why = reasons.map { $0.text(lang) }.joined(separator: "; ")
-            return id ? "produk terpin \(p) tidak memenuhi syarat (\(why)); lepas pinnya dulu" : "pinned product \(p) is not eligible (\(why)); unpin it first"
+            return id ? "produk yang sudah dipin, \(p), tidak memenuhi syarat (\(why)); lepas pinnya dulu" : "pinned product \(p) is not eligible (\(why)); unpin it first"
         case let .producerPinnedTwice(c, producer, products):
             return id ? "pelaku \(producer) punya dua pin di \(c.label(lang)) (\(products.joined(separator: ", "))); satu pelaku satu pin per klaster"
                 : "producer \(producer) has two \(c.label(lang)) pins (\(products.joined(separator: ", "))); one pin per producer per cluster"
         case let .finalWithoutPins(m, n):
             return id ? "putaran final tanpa 5 + 5 pin (MAMIN \(m)/5, NON-MAMIN \(n)/5)" : "the round is final without 5 + 5 pins (MAMIN \(m)/5, NON-MAMIN \(n)/5)"
         case let .finalPinBelowMinSheets(p, n, needed):
-            return id ? "produk terpin \(p) baru punya \(n) lembar penilaian lengkap; finalisasi perlu paling sedikit \(needed)"
+            return id ? "produk yang sudah dipin, \(p), baru punya \(n) lembar penilaian lengkap; finalisasi perlu paling sedikit \(needed)"
                 : "pinned product \(p) has \(n) complete score sheets; finalising needs at least \(needed)"
         case let .finalisedByNonChair(by):
             return id ? "putaran difinalisasi oleh \(by ?? "(tidak tercatat)"), yang bukan ketua" : "the round was finalised by \(by ?? "(nobody recorded)"), who is not the chair"

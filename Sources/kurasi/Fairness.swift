@@ -145,8 +145,8 @@ struct Report: ParsableCommand {
                  : "STABILITY OF THE TOP FIVE · \(s.basis.label(lang)) scores · bootstrap \(Format.count(s.resamples, lang)) resamples, seed \(s.seed)")
         for c in s.clusters {
             print("")
-            print("\(c.cluster.label(lang)) · " + (id ? "5 teratas: " : "top five: ") + (c.topFive.isEmpty ? "–" : c.topFive.joined(separator: ", ")))
-            print(id ? "  Peluang masuk 5 teratas:" : "  Probability of being in the top five:")
+            print("\(c.cluster.label(lang)) · " + (id ? "lima besar: " : "top five: ") + (c.topFive.isEmpty ? "–" : c.topFive.joined(separator: ", ")))
+            print(id ? "  Peluang masuk lima besar:" : "  Probability of being in the top five:")
             for p in c.probabilities {
                 let bar = Bars.draw(Bars.length(p.probability, width: 20))
                 print("  \(p.inTopFive ? "★" : " ") \(col(p.rank.map { "#\($0)" } ?? "–", 4)) \(col(p.product, 8)) \(col(Format.score(p.score, lang), 5, right: true))  \(col(Format.percent(p.probability), 5, right: true)) \(bar)")
@@ -161,7 +161,7 @@ struct Report: ParsableCommand {
                 }
             }
             if !c.decisive.isEmpty {
-                print("  " + (id ? "PERHATIAN: susunan 5 teratas bergantung pada lembar \(c.decisive.joined(separator: ", ")) saja."
+                print("  " + (id ? "PERHATIAN: susunan lima besar bergantung pada lembar \(c.decisive.joined(separator: ", ")) saja."
                                  : "NOTE: who is in the top five rests on the sheets of \(c.decisive.joined(separator: ", ")) alone."))
             }
         }

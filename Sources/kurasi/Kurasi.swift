@@ -197,7 +197,7 @@ struct Init: ParsableCommand {
     func run() throws {
         let round = Round(round: RoundInfo(title: title, organizer: organizer, date: date ?? String(now().prefix(10)), place: place))
         try options.kurasiStore.create(round)
-        print(options.language == .id ? "Ronde baru dibuat: \(options.storePath). Tambahkan kurator dengan kurasi curator add, lalu impor registri dengan kurasi import."
+        print(options.language == .id ? "Putaran baru dibuat: \(options.storePath). Tambahkan kurator dengan kurasi curator add, lalu impor registri dengan kurasi import."
                                       : "Created a new round: \(options.storePath). Add curators with kurasi curator add, then import the registry with kurasi import.")
     }
 }
