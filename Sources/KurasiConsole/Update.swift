@@ -527,7 +527,8 @@ extension State {
     }
 
     mutating func refuse(_ refusal: Refusal) {
-        message = Message(text: refusal.text(lang), isWarning: true)
+        // What to do, in the console's terms: a key, never a command-line flag.
+        message = Message(text: refusal.text(lang, naming: { tr($0.onConsole, lang) }), isWarning: true)
     }
 
     /// Ask the store to apply a command as the active curator; the answer comes as `.committed`.

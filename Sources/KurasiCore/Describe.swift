@@ -100,7 +100,7 @@ extension Change {
 
 extension Event {
     public func summary(_ lang: Language) -> String {
-        let undo = undoOf.map { lang == .id ? "dibatalkan (rev \($0)): " : "undone (rev \($0)): " } ?? ""
+        let undo = undoOf.map { tr(.undoneRev, lang, $0) } ?? ""
         return undo + change.summary(lang)
     }
 }

@@ -59,15 +59,14 @@ public enum Refusal: Error, Hashable, Sendable {
         switch self {
         case let .roundFinal(by):
             let who = by.map { " (\($0))" } ?? ""
-            return id ? "Putaran sudah difinalisasi oleh ketua\(who); semua perubahan ditolak. Ketua dapat membukanya kembali dengan alasan (di papan: r; atau kurasi reopen --reason ...)."
-                : "The round was finalised by the chair\(who); every edit is refused. The chair can reopen it with a reason (on the board: r; or kurasi reopen --reason ...)."
+            return id ? "Putaran sudah difinalisasi oleh ketua\(who); semua perubahan ditolak. Ketua dapat membukanya kembali dengan alasan."
+                : "The round was finalised by the chair\(who); every edit is refused. The chair can reopen it with a reason."
         case let .unknownProduct(p):
-            return id ? "Produk \(p) tidak ada. Lihat daftar dengan kurasi rank." : "There is no product \(p). See the list with kurasi rank."
+            return id ? "Produk \(p) tidak ada." : "There is no product \(p)."
         case let .unknownProducer(p):
             return id ? "Pelaku UMKM \(p) tidak ada." : "There is no producer \(p)."
         case let .unknownCurator(c):
-            return id ? "Kurator \(c) tidak ada. Lihat kurasi curator list, atau tambahkan dengan kurasi curator add."
-                : "There is no curator \(c). See kurasi curator list, or add one with kurasi curator add."
+            return id ? "Kurator \(c) tidak ada." : "There is no curator \(c)."
         case let .unknownCriterion(k, known):
             return id ? "Kriteria \(k) tidak ada dalam rubrik; pilih salah satu: \(known.joined(separator: ", "))."
                 : "The rubric has no criterion \(k); use one of: \(known.joined(separator: ", "))."
@@ -84,8 +83,8 @@ public enum Refusal: Error, Hashable, Sendable {
         case let .alreadyPinned(p, cluster, slot):
             return id ? "Produk \(p) sudah dipin di \(cluster.label(lang)) ★\(slot)." : "Product \(p) is already pinned in \(cluster.label(lang)) ★\(slot)."
         case let .clusterFull(cluster):
-            return id ? "Kelima slot \(cluster.label(lang)) sudah terisi; lepas satu pin dulu (p pada produk itu, atau kurasi unpin PRODUK)."
-                : "All five \(cluster.label(lang)) slots are taken; unpin one first (p on that product, or kurasi unpin PRODUCT)."
+            return id ? "Kelima slot \(cluster.label(lang)) sudah terisi; lepas satu pin dulu."
+                : "All five \(cluster.label(lang)) slots are taken; unpin one first."
         case let .slotTaken(cluster, slot, p):
             return id ? "Slot ★\(slot) \(cluster.label(lang)) sudah berisi \(p); pilih slot lain atau lepas pin itu dulu."
                 : "Slot ★\(slot) of \(cluster.label(lang)) holds \(p); choose another slot or unpin it first."
@@ -96,8 +95,8 @@ public enum Refusal: Error, Hashable, Sendable {
                 : "Producer \(producer) already has a pinned product (\(p), ★\(slot)); one pin per producer per cluster. Unpin it first."
         case let .reasonRequired(p, rank):
             let at = rank.map { id ? "peringkat \($0)" : "ranked \($0)" } ?? (id ? "belum berperingkat" : "unranked")
-            return id ? "Produk \(p) di luar lima besar menurut skor (\(at)); pin ini perlu alasan (--reason \"...\")."
-                : "Product \(p) is outside the top five (\(at)); pinning it needs a reason (--reason \"...\")."
+            return id ? "Produk \(p) di luar lima besar menurut skor (\(at)); pin ini perlu alasan."
+                : "Product \(p) is outside the top five (\(at)); pinning it needs a reason."
         case let .notPinned(p):
             return id ? "Produk \(p) tidak sedang dipin." : "Product \(p) is not pinned."
         case let .finalizeNeedsPins(m, n):
@@ -106,7 +105,7 @@ public enum Refusal: Error, Hashable, Sendable {
         case let .chairOnly(c):
             return id ? "Hanya ketua yang dapat melakukannya; \(c) bukan ketua." : "Only the chair can do this; \(c) is not the chair."
         case .reasonMissing:
-            return id ? "Perlu alasan (--reason \"...\")." : "A reason is needed (--reason \"...\")."
+            return id ? "Perlu alasan." : "A reason is needed."
         case .notFinal:
             return id ? "Putaran belum final; tidak ada yang perlu dibuka kembali." : "The round is not final; there is nothing to reopen."
         case let .curatorExists(c):
@@ -119,12 +118,11 @@ public enum Refusal: Error, Hashable, Sendable {
         case let .nothingToUndo(c):
             return id ? "Tidak ada perubahan \(c) yang dapat dibatalkan." : "\(c) has no change left to undo."
         case .undoStatus:
-            return id ? "Finalisasi dan buka kembali tidak dibatalkan dengan undo; finalisasi atau buka kembali lagi (di papan: f / r; atau kurasi finalize / kurasi reopen)."
-                : "Finalising and reopening are not undone with undo; finalise or reopen again (on the board: f / r; or kurasi finalize / kurasi reopen)."
+            return id ? "Finalisasi dan buka kembali tidak dibatalkan dengan undo; finalisasi atau buka kembali lagi."
+                : "Finalising and reopening are not undone with undo; finalise or reopen again."
         case let .changedSince(what, rev, by):
             let since = [rev.map { "rev \($0)" }, by].compactMap { $0 }.joined(separator: ", ")
-            return id ? "\(what) sudah diubah sejak itu (\(since)); lihat riwayatnya (detail produk, atau kurasi history), lalu ubah langsung."
-                : "\(what) has changed since (\(since)); see its history (the product detail, or kurasi history) and edit it directly."
+            return id ? "\(what) sudah diubah sejak itu (\(since))." : "\(what) has changed since (\(since))."
         case let .productInUse(p):
             return id ? "Produk \(p) sudah dinilai atau dipin; tidak dapat dihapus." : "Product \(p) has scores or a pin; it cannot be removed."
         case let .emptyField(f):
@@ -151,8 +149,8 @@ public enum Refusal: Error, Hashable, Sendable {
             return id ? "Kurator \(c) menyatakan konflik kepentingan dengan pelaku \(p) (\(reason)); pin produknya dicatat oleh pengurus lain."
                 : "Curator \(c) declared a conflict of interest with producer \(p) (\(reason)); another officer records pins of its products."
         case let .conflictWithdrawnByChair(c, p):
-            return id ? "Konflik \(c) dengan \(p) hanya dapat dicabut oleh ketua, dengan alasan (kurasi conflict withdraw)."
-                : "The conflict of \(c) with \(p) can be withdrawn only by the chair, with a reason (kurasi conflict withdraw)."
+            return id ? "Konflik \(c) dengan \(p) hanya dapat dicabut oleh ketua, dengan alasan."
+                : "The conflict of \(c) with \(p) can be withdrawn only by the chair, with a reason."
         case let .conflictOwnOrChair(c):
             return id ? "Konflik kepentingan dinyatakan oleh kurator \(c) sendiri atau oleh ketua." : "A conflict of interest is declared by curator \(c) themselves or by the chair."
         case let .breaksRule(v):
@@ -165,8 +163,8 @@ public enum Refusal: Error, Hashable, Sendable {
             let list = held.isEmpty ? "" : (id ? " (ada: \(held.joined(separator: ", ")))" : " (it holds: \(held.joined(separator: ", ")))")
             return id ? "Produk \(p) tidak punya izin \(kind.rawValue) itu\(list)." : "Product \(p) holds no such \(kind.rawValue) permit\(list)."
         case let .permitAmbiguous(p, kind, numbers):
-            return id ? "Produk \(p) punya beberapa izin \(kind.rawValue) (\(numbers.joined(separator: ", "))); sebutkan nomornya (--number)."
-                : "Product \(p) holds several \(kind.rawValue) permits (\(numbers.joined(separator: ", "))); name the one to remove (--number)."
+            return id ? "Produk \(p) punya beberapa izin \(kind.rawValue) (\(numbers.joined(separator: ", ")))."
+                : "Product \(p) holds several \(kind.rawValue) permits (\(numbers.joined(separator: ", ")))."
         case let .pinnedElsewhere(p, cluster, slot):
             return id ? "Produk \(p) dipin di \(cluster.label(lang)) ★\(slot); lepas pinnya dulu sebelum memindah klaster."
                 : "Product \(p) is pinned in \(cluster.label(lang)) ★\(slot); unpin it before moving it to another cluster."
@@ -174,6 +172,54 @@ public enum Refusal: Error, Hashable, Sendable {
             return id ? "Rubrik tidak dapat diubah: sudah ada \(n) lembar nilai lengkap, dan putaran tidak mengganti alat ukurnya di tengah jalan."
                 : "The rubric cannot change: \(n) complete score sheets count already, and a round does not change its ruler mid-way."
         }
+    }
+}
+
+/// What a refusal asks the user to do, as data. Core does not name keys or flags: each front end
+/// says it in its own terms (the console a key, the command line a command or flag), so the
+/// console never tells anyone to type `--reason`.
+public enum Remedy: Hashable, Sendable, CaseIterable {
+    /// Give the reason (a pin outside the top five, a reopening, a withdrawal).
+    case giveReason
+    /// The chair reopens the final round, with a reason.
+    case reopen
+    /// Unpin a product first.
+    case unpin
+    /// Finalise or reopen again (they are not undone).
+    case finaliseOrReopen
+    /// See which products there are.
+    case seeProducts
+    /// See the curators, or add one.
+    case seeCurators
+    /// See the product's history, then edit directly.
+    case seeHistory
+    /// Say which of several permits (by its number).
+    case nameNumber
+    /// The chair withdraws the conflict, with a reason.
+    case withdrawConflict
+}
+
+extension Refusal {
+    /// What would satisfy the rule, when the user can act on it; `text` says why.
+    public var remedy: Remedy? {
+        switch self {
+        case .roundFinal: .reopen
+        case .unknownProduct: .seeProducts
+        case .unknownCurator: .seeCurators
+        case .clusterFull: .unpin
+        case .reasonRequired, .reasonMissing: .giveReason
+        case .undoStatus: .finaliseOrReopen
+        case .changedSince: .seeHistory
+        case .conflictWithdrawnByChair: .withdrawConflict
+        case .permitAmbiguous: .nameNumber
+        default: nil
+        }
+    }
+
+    /// Why, then what to do, in the words of one front end: `name` says a remedy in its terms.
+    public func text(_ lang: Language, naming name: (Remedy) -> String) -> String {
+        guard let remedy else { return text(lang) }
+        return text(lang) + " " + name(remedy)
     }
 }
 

@@ -40,7 +40,8 @@ struct Kurasi: ParsableCommand {
     // options wherever they appear and hands them on only to groups of the same type, so a plain
     // `--curator` here would swallow `kurasi score … --curator K2`.
     @OptionGroup var curator: CuratorOption
-    @Flag(name: .long, help: "Open the console for the projector: the board, nobody signed in, nothing can be changed.")
+    @Flag(name: .long, help: H("Open the console for the projector: the board, nobody signed in, nothing can be changed.",
+                               "Buka konsol untuk proyektor: papan pilihan, tanpa kurator, tidak ada yang dapat diubah."))
     var board = false
 
     func run() throws {

@@ -353,7 +353,8 @@ import Testing
         app.type(.enter, .char("4"))
         #expect(app.round.revision == round.revision)
         #expect(app.state.message?.isWarning == true)
-        #expect(app.state.message?.text.contains("di papan: r") == true)
+        #expect(app.state.message?.text.contains("Di papan: r.") == true)
+        #expect(app.state.message?.text.contains("--") == false)
     }
 }
 

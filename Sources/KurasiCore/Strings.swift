@@ -1,7 +1,7 @@
-import KurasiCore
-
-/// Every text of the console, in both languages: one exhaustive switch per language, so a key
-/// without a text in either language does not compile. Placeholders are {0}, {1}, … in order.
+/// Kurasi's text catalog, in both languages: one exhaustive switch per language, so a key without
+/// a text in either language does not compile. Placeholders are {0}, {1}, … in order. It lives in
+/// KurasiCore so every module (the console, the command line, the store) takes its words from it;
+/// the console's texts came first, and the case names stay as they were.
 public enum T: String, CaseIterable, Sendable {
     case appName, curatorLabel, noCurator, sortLabel, filterLabel, filterEditing
     case colRank, colID, colProduct, colProducer, colKelurahan, colScore, colCurators, colPin
@@ -41,6 +41,12 @@ public enum T: String, CaseIterable, Sendable {
     case permitsHeader, expired, historyHidden, helpSymbols, helpMore
     case symHidden, symDot, symUnscored, symSetAside, symNone, symDisagree, symPinned, symTopFive, symOverride
     case symIneligible, symEligible, symDuplicate, symMarked, symSelected, symSort, symPhone
+    // what a refusal asks for (Remedy), on the console (keys) and on the command line (commands, flags)
+    case rcGiveReason, rcReopen, rcUnpin, rcFinaliseOrReopen, rcSeeProducts, rcSeeCurators, rcSeeHistory, rcNameNumber, rcWithdrawConflict
+    case rlGiveReason, rlReopen, rlUnpin, rlFinaliseOrReopen, rlSeeProducts, rlSeeCurators, rlSeeHistory, rlNameNumber, rlWithdrawConflict
+    // eligibility (KurasiCore's Ineligibility) and the history's undo
+    case inelProducerMissing, inelRejected, inelNotValidated, inelPermitExpired, inelNoPermit, orJoiner
+    case markRejected, markNotValid, markPermit, undoneRev
 
     /// The Indonesian text. A new key without one does not compile.
     public var id: String {
@@ -261,6 +267,34 @@ public enum T: String, CaseIterable, Sendable {
         case .symSelected: "kriteria atau kolom yang dipilih"
         case .symSort: "urutan daftar (s mengganti)"
         case .symPhone: "telepon"
+        case .rcGiveReason: "Ketik alasannya saat diminta."
+        case .rcReopen: "Di papan: r."
+        case .rcUnpin: "Tekan p pada produk itu."
+        case .rcFinaliseOrReopen: "Di papan: f atau r."
+        case .rcSeeProducts: "Lihat daftar produk."
+        case .rcSeeCurators: "Lihat daftar kurator (c); + di sana menambah kurator."
+        case .rcSeeHistory: "Lihat riwayatnya di detail produk, lalu ubah langsung."
+        case .rcNameNumber: "Pilih izin yang dimaksud menurut nomornya."
+        case .rcWithdrawConflict: "Ketua mencabutnya di baris perintah (kurasi conflict withdraw)."
+        case .rlGiveReason: "Tambahkan --reason \"...\"."
+        case .rlReopen: "Perintahnya: kurasi reopen --reason \"...\"."
+        case .rlUnpin: "Perintahnya: kurasi unpin PRODUK."
+        case .rlFinaliseOrReopen: "Perintahnya: kurasi finalize atau kurasi reopen."
+        case .rlSeeProducts: "Lihat daftar dengan kurasi rank."
+        case .rlSeeCurators: "Lihat kurasi curator list, atau tambahkan dengan kurasi curator add."
+        case .rlSeeHistory: "Lihat riwayatnya (kurasi history), lalu ubah langsung."
+        case .rlNameNumber: "Sebutkan nomornya (--number)."
+        case .rlWithdrawConflict: "Perintahnya: kurasi conflict withdraw."
+        case .inelProducerMissing: "pelaku {0} tidak ada di data"
+        case .inelRejected: "pelaku UMKM ditolak saat validasi"
+        case .inelNotValidated: "pelaku UMKM belum divalidasi"
+        case .inelPermitExpired: "izin {0} sudah kedaluwarsa; perlu {1} yang berlaku"
+        case .inelNoPermit: "tidak punya izin {0}"
+        case .orJoiner: " atau "
+        case .markRejected: "ditolak"
+        case .markNotValid: "belum valid"
+        case .markPermit: "izin"
+        case .undoneRev: "dibatalkan (rev {0}): "
         }
     }
 
@@ -483,6 +517,66 @@ public enum T: String, CaseIterable, Sendable {
         case .symSelected: "the selected criterion or field"
         case .symSort: "the list's sort order (s changes it)"
         case .symPhone: "phone"
+        case .rcGiveReason: "Type the reason when asked."
+        case .rcReopen: "On the board: r."
+        case .rcUnpin: "Press p on that product."
+        case .rcFinaliseOrReopen: "On the board: f or r."
+        case .rcSeeProducts: "See the product list."
+        case .rcSeeCurators: "See the curators (c); + there adds one."
+        case .rcSeeHistory: "See its history in the product detail and edit it directly."
+        case .rcNameNumber: "Choose the permit by its number."
+        case .rcWithdrawConflict: "The chair withdraws it at the command line (kurasi conflict withdraw)."
+        case .rlGiveReason: "Add --reason \"...\"."
+        case .rlReopen: "The command: kurasi reopen --reason \"...\"."
+        case .rlUnpin: "The command: kurasi unpin PRODUCT."
+        case .rlFinaliseOrReopen: "The command: kurasi finalize or kurasi reopen."
+        case .rlSeeProducts: "See the list with kurasi rank."
+        case .rlSeeCurators: "See kurasi curator list, or add one with kurasi curator add."
+        case .rlSeeHistory: "See its history (kurasi history) and edit it directly."
+        case .rlNameNumber: "Name the one to remove (--number)."
+        case .rlWithdrawConflict: "The command: kurasi conflict withdraw."
+        case .inelProducerMissing: "producer {0} is not in the store"
+        case .inelRejected: "the producer was rejected at validation"
+        case .inelNotValidated: "the producer is not validated yet"
+        case .inelPermitExpired: "permit {0} has expired; needs a valid {1}"
+        case .inelNoPermit: "holds no {0} permit"
+        case .orJoiner: " or "
+        case .markRejected: "rejected"
+        case .markNotValid: "not valid"
+        case .markPermit: "permit"
+        case .undoneRev: "undone (rev {0}): "
+        }
+    }
+}
+
+extension Remedy {
+    /// How the console says it: a key.
+    public var onConsole: T {
+        switch self {
+        case .giveReason: .rcGiveReason
+        case .reopen: .rcReopen
+        case .unpin: .rcUnpin
+        case .finaliseOrReopen: .rcFinaliseOrReopen
+        case .seeProducts: .rcSeeProducts
+        case .seeCurators: .rcSeeCurators
+        case .seeHistory: .rcSeeHistory
+        case .nameNumber: .rcNameNumber
+        case .withdrawConflict: .rcWithdrawConflict
+        }
+    }
+
+    /// How the command line says it: a command or a flag.
+    public var onCommandLine: T {
+        switch self {
+        case .giveReason: .rlGiveReason
+        case .reopen: .rlReopen
+        case .unpin: .rlUnpin
+        case .finaliseOrReopen: .rlFinaliseOrReopen
+        case .seeProducts: .rlSeeProducts
+        case .seeCurators: .rlSeeCurators
+        case .seeHistory: .rlSeeHistory
+        case .nameNumber: .rlNameNumber
+        case .withdrawConflict: .rlWithdrawConflict
         }
     }
 }
@@ -496,20 +590,5 @@ public func tr(_ key: T, _ lang: Language, _ args: CustomStringConvertible...) -
     for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a.description) }
     return s
 }
-
-/// Whole rupiah with Indonesian thousands dots: 15000 -> "15.000".
-func rupiah(_ n: Int) -> String {
-    let digits = String(abs(n))
-    var out = ""
-    for (i, ch) in digits.enumerated() {
-        if i > 0, (digits.count - i) % 3 == 0 { out.append(".") }
-        out.append(ch)
-    }
-    return (n < 0 ? "-" : "") + out
-}
-
-/// A score to one decimal, half up, with the language's decimal mark ("81,3" / "81.3"); "–" when
-/// there is none: KurasiCore's one formatter, so the console shows the number the minutes print.
-func fmt(_ x: Double?, _ lang: Language) -> String { Format.score(x, lang) }
 
 import Foundation
