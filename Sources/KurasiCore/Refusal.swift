@@ -55,122 +55,101 @@ public enum Refusal: Error, Hashable, Sendable {
     case rubricLocked(countedSheets: Int)
 
     public func text(_ lang: Language) -> String {
-        let id = lang == .id
         switch self {
         case let .roundFinal(by):
             let who = by.map { " (\($0))" } ?? ""
-            return id ? "Putaran sudah difinalisasi oleh ketua\(who); semua perubahan ditolak. Ketua dapat membukanya kembali dengan alasan."
-                : "The round was finalised by the chair\(who); every edit is refused. The chair can reopen it with a reason."
+            return tr(.refRoundFinal, lang, who)
         case let .unknownProduct(p):
-            return id ? "Produk \(p) tidak ada." : "There is no product \(p)."
+            return tr(.refUnknownProduct, lang, p)
         case let .unknownProducer(p):
-            return id ? "Pelaku UMKM \(p) tidak ada." : "There is no producer \(p)."
+            return tr(.refUnknownProducer, lang, p)
         case let .unknownCurator(c):
-            return id ? "Kurator \(c) tidak ada." : "There is no curator \(c)."
+            return tr(.refUnknownCurator, lang, c)
         case let .unknownCriterion(k, known):
-            return id ? "Kriteria \(k) tidak ada dalam rubrik; pilih salah satu: \(known.joined(separator: ", "))."
-                : "The rubric has no criterion \(k); use one of: \(known.joined(separator: ", "))."
+            return tr(.refUnknownCriterion, lang, k, known.joined(separator: ", "))
         case let .outOfScale(k, v, scale):
-            return id ? "Nilai \(v) untuk \(k) di luar skala; beri nilai \(scale.lowerBound)–\(scale.upperBound)."
-                : "Score \(v) for \(k) is off the scale; give \(scale.lowerBound)–\(scale.upperBound)."
+            return tr(.refOutOfScale, lang, v, k, scale.lowerBound, scale.upperBound)
         case let .recused(c, p, reason):
-            return id ? "Kurator \(c) punya konflik kepentingan dengan pelaku \(p) (\(reason)), jadi tidak ikut menilai produknya."
-                : "Curator \(c) declared a conflict of interest with producer \(p) (\(reason)), so does not score its products."
+            return tr(.refRecused, lang, c, p, reason)
         case let .notEligible(p, reasons):
             let why = reasons.map { $0.text(lang) }.joined(separator: "; ")
-            return id ? "Produk \(p) tidak memenuhi syarat: \(why). Hanya produk yang memenuhi syarat dapat dipin."
-                : "Product \(p) is not eligible: \(why). Only eligible products can be pinned."
+            return tr(.refNotEligible, lang, p, why)
         case let .alreadyPinned(p, cluster, slot):
-            return id ? "Produk \(p) sudah dipin di \(cluster.label(lang)) ★\(slot)." : "Product \(p) is already pinned in \(cluster.label(lang)) ★\(slot)."
+            return tr(.refAlreadyPinned, lang, p, cluster.label(lang), slot)
         case let .clusterFull(cluster):
-            return id ? "Kelima slot \(cluster.label(lang)) sudah terisi; lepas satu pin dulu."
-                : "All five \(cluster.label(lang)) slots are taken; unpin one first."
+            return tr(.refClusterFull, lang, cluster.label(lang))
         case let .slotTaken(cluster, slot, p):
-            return id ? "Slot ★\(slot) \(cluster.label(lang)) sudah berisi \(p); pilih slot lain atau lepas pin itu dulu."
-                : "Slot ★\(slot) of \(cluster.label(lang)) holds \(p); choose another slot or unpin it first."
+            return tr(.refSlotTaken, lang, slot, cluster.label(lang), p)
         case let .slotOutOfRange(s):
-            return id ? "Slot \(s) tidak ada; slot bernomor 1–\(Round.pinSlots)." : "There is no slot \(s); slots are 1–\(Round.pinSlots)."
+            return tr(.refSlotOutOfRange, lang, s, Round.pinSlots)
         case let .producerAlreadyPinned(producer, p, slot):
-            return id ? "Pelaku \(producer) punya produk yang sudah dipin (\(p), ★\(slot)); satu pelaku satu pin per klaster. Lepas pin itu dulu."
-                : "Producer \(producer) already has a pinned product (\(p), ★\(slot)); one pin per producer per cluster. Unpin it first."
+            return tr(.refProducerAlreadyPinned, lang, producer, p, slot)
         case let .reasonRequired(p, rank):
-            let at = rank.map { id ? "peringkat \($0)" : "ranked \($0)" } ?? (id ? "belum berperingkat" : "unranked")
-            return id ? "Produk \(p) di luar lima besar menurut skor (\(at)); pin ini perlu alasan."
-                : "Product \(p) is outside the top five (\(at)); pinning it needs a reason."
+            let at = rank.map { tr(.refRankedAt, lang, $0) } ?? (tr(.refUnranked, lang))
+            return tr(.refOutsideTopFive, lang, p, at)
         case let .notPinned(p):
-            return id ? "Produk \(p) tidak sedang dipin." : "Product \(p) is not pinned."
+            return tr(.refNotPinned, lang, p)
         case let .finalizeNeedsPins(m, n):
-            return id ? "Finalisasi perlu 5 pin di tiap klaster; sekarang MAMIN \(m)/5, NON-MAMIN \(n)/5."
-                : "Finalising needs 5 pins in each cluster; now MAMIN \(m)/5, NON-MAMIN \(n)/5."
+            return tr(.refFinalizeNeedsPins, lang, m, n)
         case let .chairOnly(c):
-            return id ? "Hanya ketua yang dapat melakukannya; \(c) bukan ketua." : "Only the chair can do this; \(c) is not the chair."
+            return tr(.refChairOnly, lang, c)
         case .reasonMissing:
-            return id ? "Perlu alasan." : "A reason is needed."
+            return tr(.refReasonMissing, lang)
         case .notFinal:
-            return id ? "Putaran belum final; tidak ada yang perlu dibuka kembali." : "The round is not final; there is nothing to reopen."
+            return tr(.refNotFinal, lang)
         case let .curatorExists(c):
-            return id ? "Kurator \(c) sudah ada." : "Curator \(c) already exists."
+            return tr(.refCuratorExists, lang, c)
         case let .conflictExists(c, p):
-            return id ? "Konflik \(c) dengan \(p) sudah tercatat." : "The conflict of \(c) with \(p) is already declared."
+            return tr(.refConflictExists, lang, c, p)
         case let .producerHasPins(producer, p):
-            return id ? "Produk \(p) dari pelaku \(producer) sedang dipin; lepas pinnya dulu sebelum mengubah validasi pelaku ini."
-                : "Product \(p) of producer \(producer) is pinned; unpin it before changing this producer's validation."
+            return tr(.refProducerHasPins, lang, p, producer)
         case let .nothingToUndo(c):
-            return id ? "Tidak ada perubahan \(c) yang dapat dibatalkan." : "\(c) has no change left to undo."
+            return tr(.refNothingToUndo, lang, c)
         case .undoStatus:
-            return id ? "Finalisasi dan buka kembali tidak dibatalkan dengan undo; finalisasi atau buka kembali lagi."
-                : "Finalising and reopening are not undone with undo; finalise or reopen again."
+            return tr(.refUndoStatus, lang)
         case let .changedSince(what, rev, by):
             let since = [rev.map { "rev \($0)" }, by].compactMap { $0 }.joined(separator: ", ")
-            return id ? "\(what) sudah diubah sejak itu (\(since))." : "\(what) has changed since (\(since))."
+            return tr(.refChangedSince, lang, what, since)
         case let .productInUse(p):
-            return id ? "Produk \(p) sudah dinilai atau dipin; tidak dapat dihapus." : "Product \(p) has scores or a pin; it cannot be removed."
+            return tr(.refProductInUse, lang, p)
         case let .emptyField(f):
-            return id ? "\(f) tidak boleh kosong." : "\(f) must not be empty."
+            return tr(.refEmptyField, lang, f)
         case let .duplicateID(i):
-            return id ? "ID \(i) sudah dipakai." : "The id \(i) is already in use."
+            return tr(.refDuplicateID, lang, i)
         case let .invalidID(i, problem):
             let shown = String(i.displaySafe.prefix(40))
-            return id ? "ID \"\(shown)\" tidak dapat dipakai: ID tanpa spasi atau karakter kendali, paling panjang \(IDRule.maxLength) karakter (mis. K7, U-0012)."
-                : "The id \"\(shown)\" cannot be used (it \(problem)): ids have no spaces or control characters and at most \(IDRule.maxLength) characters (e.g. K7, U-0012)."
+            return tr(.refInvalidID, lang, shown, IDRule.maxLength, problem)
         case .deliberationOpen:
-            return id ? "Tahap musyawarah sudah dibuka." : "Deliberation is already open."
+            return tr(.refDeliberationOpen, lang)
         case let .fairness(f):
             return f.text(lang)
         case let .curatorHasWork(c):
-            return id ? "Kurator \(c) sudah menilai, mengepin atau mengubah data; tidak dapat dihapus (ubah perannya bila perlu)."
-                : "Curator \(c) has scored, pinned or changed the round; they cannot be removed (change their role if needed)."
+            return tr(.refCuratorHasWork, lang, c)
         case let .noConflict(c, p):
-            return id ? "Kurator \(c) tidak punya konflik aktif dengan \(p)." : "Curator \(c) has no active conflict with \(p)."
+            return tr(.refNoConflict, lang, c, p)
         case let .pinsByChairOrSecretary(c):
-            return id ? "Pin dicatat oleh ketua atau sekretaris atas keputusan komite; \(c) bukan keduanya."
-                : "Pins are recorded by the chair or the secretary for the committee; \(c) is neither."
+            return tr(.refPinsByChairOrSecretary, lang, c)
         case let .recusedFromPin(c, p, reason):
-            return id ? "Kurator \(c) menyatakan konflik kepentingan dengan pelaku \(p) (\(reason)); pin produknya dicatat oleh pengurus lain."
-                : "Curator \(c) declared a conflict of interest with producer \(p) (\(reason)); another officer records pins of its products."
+            return tr(.refRecusedFromPin, lang, c, p, reason)
         case let .conflictWithdrawnByChair(c, p):
-            return id ? "Konflik \(c) dengan \(p) hanya dapat dicabut oleh ketua, dengan alasan."
-                : "The conflict of \(c) with \(p) can be withdrawn only by the chair, with a reason."
+            return tr(.refConflictWithdrawnByChair, lang, c, p)
         case let .conflictOwnOrChair(c):
-            return id ? "Konflik kepentingan dinyatakan oleh kurator \(c) sendiri atau oleh ketua." : "A conflict of interest is declared by curator \(c) themselves or by the chair."
+            return tr(.refConflictOwnOrChair, lang, c)
         case let .breaksRule(v):
-            return id ? "Ditolak: \(v.text(lang))." : "Refused: \(v.text(lang))."
+            return tr(.refBreaksRule, lang, v.text(lang))
         case let .invalidField(problem):
             return problem.text(lang)
         case let .permitExists(p, kind, number):
-            return id ? "Produk \(p) sudah punya izin \(kind.rawValue) \(number)." : "Product \(p) already holds \(kind.rawValue) \(number)."
+            return tr(.refPermitExists, lang, p, kind.rawValue, number)
         case let .noSuchPermit(p, kind, held):
-            let list = held.isEmpty ? "" : (id ? " (ada: \(held.joined(separator: ", ")))" : " (it holds: \(held.joined(separator: ", ")))")
-            return id ? "Produk \(p) tidak punya izin \(kind.rawValue) itu\(list)." : "Product \(p) holds no such \(kind.rawValue) permit\(list)."
+            let list = held.isEmpty ? "" : (tr(.refHeldList, lang, held.joined(separator: ", ")))
+            return tr(.refNoSuchPermit, lang, p, kind.rawValue, list)
         case let .permitAmbiguous(p, kind, numbers):
-            return id ? "Produk \(p) punya beberapa izin \(kind.rawValue) (\(numbers.joined(separator: ", ")))."
-                : "Product \(p) holds several \(kind.rawValue) permits (\(numbers.joined(separator: ", ")))."
+            return tr(.refPermitAmbiguous, lang, p, kind.rawValue, numbers.joined(separator: ", "))
         case let .pinnedElsewhere(p, cluster, slot):
-            return id ? "Produk \(p) dipin di \(cluster.label(lang)) ★\(slot); lepas pinnya dulu sebelum memindah klaster."
-                : "Product \(p) is pinned in \(cluster.label(lang)) ★\(slot); unpin it before moving it to another cluster."
+            return tr(.refPinnedElsewhere, lang, p, cluster.label(lang), slot)
         case let .rubricLocked(n):
-            return id ? "Rubrik tidak dapat diubah: sudah ada \(n) lembar nilai lengkap, dan putaran tidak mengganti alat ukurnya di tengah jalan."
-                : "The rubric cannot change: \(n) complete score sheets count already, and a round does not change its ruler mid-way."
+            return tr(.refRubricLocked, lang, n)
         }
     }
 }

@@ -48,6 +48,24 @@ public enum T: String, CaseIterable, Sendable {
     case inelProducerMissing, inelRejected, inelNotValidated, inelPermitExpired, inelNoPermit, orJoiner
     case markRejected, markNotValid, markPermit, undoneRev
 
+    // the refusals (Refusal.text): why, in each language; what to do is a Remedy
+    case refRoundFinal, refUnknownProduct, refUnknownProducer, refUnknownCurator, refUnknownCriterion, refOutOfScale, refRecused, refNotEligible, refAlreadyPinned, refClusterFull, refSlotTaken, refSlotOutOfRange, refProducerAlreadyPinned, refRankedAt, refUnranked, refOutsideTopFive, refNotPinned, refFinalizeNeedsPins, refChairOnly, refReasonMissing, refNotFinal, refCuratorExists, refConflictExists, refProducerHasPins, refNothingToUndo, refUndoStatus, refChangedSince, refProductInUse, refEmptyField, refDuplicateID, refInvalidID, refDeliberationOpen, refCuratorHasWork, refNoConflict, refPinsByChairOrSecretary, refRecusedFromPin, refConflictWithdrawnByChair, refConflictOwnOrChair, refBreaksRule, refPermitExists, refHeldList, refNoSuchPermit, refPermitAmbiguous, refPinnedElsewhere, refRubricLocked
+
+    // KurasiCore's Rules.swift
+    case vioPinSlotOutOfRange, vioPinUnknownProduct, vioPinWrongCluster, vioPinSlotTwice, vioPinProductTwice, vioTooManyPins, vioPinIneligible, vioProducerPinnedTwice, vioFinalWithoutPins, vioFinalPinBelowMinSheets, vioFinalisedByNonChair, vioDuplicateCurator, vioDuplicateProducer, vioDuplicateProduct, vioProductUnknownProducer, vioNegativePrice, vioNonPositiveCapacity, vioScaleInvalid, vioNegativeWeight, vioDuplicateCriterion, vioUnknownTieBreak, vioScoreUnknownProduct, vioScoreUnknownCurator, vioScoreUnknownCriterion, vioScoreOffScale, vioEventOutOfOrder, vioEventAboveRevision
+
+    // KurasiCore's Describe.swift
+    case chgPinReason, chgPinned, chgUnpinned, chgValidation, chgFinalised, chgDeliberationOpened, chgReopened, chgCuratorAdded, chgConflictDeclared, chgConflictWithdrawn, chgRole, chgCuratorRemoved, chgCuratorChanged, chgProducerRemoved, chgProducerAdded, chgProducerChanged, chgPermitAdded, chgPermitRemoved, chgProductRemoved, chgProductAdded, chgProductChanged, chgSettings, chgRubric, chgMixed, chgValidationBatch, chgImport
+
+    // KurasiCore's Fields.swift
+    case fldEmpty, fldTooLong, fldNotRupiah, fldNotPositive, fldNotWholeNumber, fldNotDate, fldPirtNumber, fldBpomNumber, fldNibNumber, fldNotOneOf, fldOutOfRange
+
+    // KurasiCore's Intake.swift
+    case intNotFound, intClosed, intNotProducer, intDuplicate, intOther
+
+    // KurasiCore's Ranking.swift
+    case rnkIneligible, rnkNoSheets, rnkTooFewSheets
+
     /// The Indonesian text. A new key without one does not compile.
     public var id: String {
         switch self {
@@ -295,6 +313,123 @@ public enum T: String, CaseIterable, Sendable {
         case .markNotValid: "belum valid"
         case .markPermit: "izin"
         case .undoneRev: "dibatalkan (rev {0}): "
+        case .refRoundFinal: "Putaran sudah difinalisasi oleh ketua{0}; semua perubahan ditolak. Ketua dapat membukanya kembali dengan alasan."
+        case .refUnknownProduct: "Produk {0} tidak ada."
+        case .refUnknownProducer: "Pelaku UMKM {0} tidak ada."
+        case .refUnknownCurator: "Kurator {0} tidak ada."
+        case .refUnknownCriterion: "Kriteria {0} tidak ada dalam rubrik; pilih salah satu: {1}."
+        case .refOutOfScale: "Nilai {0} untuk {1} di luar skala; beri nilai {2}–{3}."
+        case .refRecused: "Kurator {0} punya konflik kepentingan dengan pelaku {1} ({2}), jadi tidak ikut menilai produknya."
+        case .refNotEligible: "Produk {0} tidak memenuhi syarat: {1}. Hanya produk yang memenuhi syarat dapat dipin."
+        case .refAlreadyPinned: "Produk {0} sudah dipin di {1} ★{2}."
+        case .refClusterFull: "Kelima slot {0} sudah terisi; lepas satu pin dulu."
+        case .refSlotTaken: "Slot ★{0} {1} sudah berisi {2}; pilih slot lain atau lepas pin itu dulu."
+        case .refSlotOutOfRange: "Slot {0} tidak ada; slot bernomor 1–{1}."
+        case .refProducerAlreadyPinned: "Pelaku {0} punya produk yang sudah dipin ({1}, ★{2}); satu pelaku satu pin per klaster. Lepas pin itu dulu."
+        case .refRankedAt: "peringkat {0}"
+        case .refUnranked: "belum berperingkat"
+        case .refOutsideTopFive: "Produk {0} di luar lima besar menurut skor ({1}); pin ini perlu alasan."
+        case .refNotPinned: "Produk {0} tidak sedang dipin."
+        case .refFinalizeNeedsPins: "Finalisasi perlu 5 pin di tiap klaster; sekarang MAMIN {0}/5, NON-MAMIN {1}/5."
+        case .refChairOnly: "Hanya ketua yang dapat melakukannya; {0} bukan ketua."
+        case .refReasonMissing: "Perlu alasan."
+        case .refNotFinal: "Putaran belum final; tidak ada yang perlu dibuka kembali."
+        case .refCuratorExists: "Kurator {0} sudah ada."
+        case .refConflictExists: "Konflik {0} dengan {1} sudah tercatat."
+        case .refProducerHasPins: "Produk {0} dari pelaku {1} sedang dipin; lepas pinnya dulu sebelum mengubah validasi pelaku ini."
+        case .refNothingToUndo: "Tidak ada perubahan {0} yang dapat dibatalkan."
+        case .refUndoStatus: "Finalisasi dan buka kembali tidak dibatalkan dengan undo; finalisasi atau buka kembali lagi."
+        case .refChangedSince: "{0} sudah diubah sejak itu ({1})."
+        case .refProductInUse: "Produk {0} sudah dinilai atau dipin; tidak dapat dihapus."
+        case .refEmptyField: "{0} tidak boleh kosong."
+        case .refDuplicateID: "ID {0} sudah dipakai."
+        case .refInvalidID: "ID \"{0}\" tidak dapat dipakai: ID tanpa spasi atau karakter kendali, paling panjang {1} karakter (mis. K7, U-0012)."
+        case .refDeliberationOpen: "Tahap musyawarah sudah dibuka."
+        case .refCuratorHasWork: "Kurator {0} sudah menilai, mengepin atau mengubah data; tidak dapat dihapus (ubah perannya bila perlu)."
+        case .refNoConflict: "Kurator {0} tidak punya konflik aktif dengan {1}."
+        case .refPinsByChairOrSecretary: "Pin dicatat oleh ketua atau sekretaris atas keputusan komite; {0} bukan keduanya."
+        case .refRecusedFromPin: "Kurator {0} menyatakan konflik kepentingan dengan pelaku {1} ({2}); pin produknya dicatat oleh pengurus lain."
+        case .refConflictWithdrawnByChair: "Konflik {0} dengan {1} hanya dapat dicabut oleh ketua, dengan alasan."
+        case .refConflictOwnOrChair: "Konflik kepentingan dinyatakan oleh kurator {0} sendiri atau oleh ketua."
+        case .refBreaksRule: "Ditolak: {0}."
+        case .refPermitExists: "Produk {0} sudah punya izin {1} {2}."
+        case .refHeldList: " (ada: {0})"
+        case .refNoSuchPermit: "Produk {0} tidak punya izin {1} itu{2}."
+        case .refPermitAmbiguous: "Produk {0} punya beberapa izin {1} ({2})."
+        case .refPinnedElsewhere: "Produk {0} dipin di {1} ★{2}; lepas pinnya dulu sebelum memindah klaster."
+        case .refRubricLocked: "Rubrik tidak dapat diubah: sudah ada {0} lembar nilai lengkap, dan putaran tidak mengganti alat ukurnya di tengah jalan."
+        case .vioPinSlotOutOfRange: "pin {0} di slot {1}; slot bernomor 1–{2}"
+        case .vioPinUnknownProduct: "pin {0} ★{1} menunjuk produk {2} yang tidak ada"
+        case .vioPinWrongCluster: "pin {0} ★{1} berisi {2} dari klaster lain"
+        case .vioPinSlotTwice: "slot {0} ★{1} berisi dua pin"
+        case .vioPinProductTwice: "produk {0} dipin lebih dari sekali"
+        case .vioTooManyPins: "{0} punya {1} pin; paling banyak {2}"
+        case .vioPinIneligible: "produk yang sudah dipin, {0}, tidak memenuhi syarat ({1}); lepas pinnya dulu"
+        case .vioProducerPinnedTwice: "pelaku {0} punya dua pin di {1} ({2}); satu pelaku satu pin per klaster"
+        case .vioFinalWithoutPins: "putaran final tanpa 5 + 5 pin (MAMIN {0}/5, NON-MAMIN {1}/5)"
+        case .vioFinalPinBelowMinSheets: "produk yang sudah dipin, {0}, baru punya {1} lembar penilaian lengkap; finalisasi perlu paling sedikit {2}"
+        case .vioFinalisedByNonChair: "putaran difinalisasi oleh {0}, yang bukan ketua"
+        case .vioDuplicateCurator: "ID kurator {0} muncul dua kali"
+        case .vioDuplicateProducer: "ID pelaku {0} muncul dua kali"
+        case .vioDuplicateProduct: "ID produk {0} muncul dua kali"
+        case .vioProductUnknownProducer: "produk {0} menunjuk pelaku {1} yang tidak ada"
+        case .vioNegativePrice: "harga produk {0} negatif ({1})"
+        case .vioNonPositiveCapacity: "kapasitas produk {0} bukan bilangan positif ({1})"
+        case .vioScaleInvalid: "rubrik: scaleMin ({0}) harus lebih kecil dari scaleMax ({1})"
+        case .vioNegativeWeight: "rubrik: bobot kriteria {0} negatif"
+        case .vioDuplicateCriterion: "rubrik: kriteria {0} muncul dua kali"
+        case .vioUnknownTieBreak: "pengaturan: kriteria penentu seri {0} tidak ada di rubrik"
+        case .vioScoreUnknownProduct: "nilai untuk produk {0} yang tidak ada"
+        case .vioScoreUnknownCurator: "nilai {0} dari kurator {1} yang tidak ada"
+        case .vioScoreUnknownCriterion: "nilai {0} oleh {1} untuk kriteria {2} yang tidak ada di rubrik"
+        case .vioScoreOffScale: "nilai {0} oleh {1} untuk {2} adalah {3}, di luar skala"
+        case .vioEventOutOfOrder: "peristiwa rev {0} tidak mengikuti rev {1}"
+        case .vioEventAboveRevision: "peristiwa terakhir rev {0}, di atas revisi data {1}"
+        case .chgPinReason: " (alasan: {0})"
+        case .chgPinned: "pin {0} di {1} ★{2}"
+        case .chgUnpinned: "lepas pin {0} dari {1} ★{2}"
+        case .chgValidation: "validasi {0}: {1} → {2}{3}"
+        case .chgFinalised: "putaran difinalisasi"
+        case .chgDeliberationOpened: "tahap musyawarah dibuka"
+        case .chgReopened: "putaran dibuka kembali"
+        case .chgCuratorAdded: "kurator {0} ({1}) ditambahkan"
+        case .chgConflictDeclared: "{0} menyatakan konflik dengan {1}: {2}"
+        case .chgConflictWithdrawn: "konflik {0} dengan {1} dicabut: {2}"
+        case .chgRole: "peran {0}: {1} → {2}"
+        case .chgCuratorRemoved: "kurator {0} dihapus"
+        case .chgCuratorChanged: "kurator {0} diubah"
+        case .chgProducerRemoved: "pelaku {0} dihapus"
+        case .chgProducerAdded: "pelaku {0} ditambahkan"
+        case .chgProducerChanged: "pelaku {0} diubah"
+        case .chgPermitAdded: "izin {0} {1} ditambahkan ke {2}"
+        case .chgPermitRemoved: "izin {0} {1} dihapus dari {2}"
+        case .chgProductRemoved: "produk {0} dihapus"
+        case .chgProductAdded: "produk {0} ditambahkan"
+        case .chgProductChanged: "produk {0} diubah"
+        case .chgSettings: "pengaturan: "
+        case .chgRubric: "bobot rubrik: "
+        case .chgMixed: "campuran"
+        case .chgValidationBatch: "validasi {0} pelaku: {1}"
+        case .chgImport: "impor: {0} pelaku, {1} produk"
+        case .fldEmpty: "tidak boleh kosong"
+        case .fldTooLong: "terlalu panjang ({0} karakter; paling banyak {1})"
+        case .fldNotRupiah: "\"{0}\" bukan jumlah rupiah; tulis misalnya 15000 atau Rp 15.000"
+        case .fldNotPositive: "\"{0}\" bukan bilangan bulat lebih dari nol; tulis misalnya 1200"
+        case .fldNotWholeNumber: "\"{0}\" bukan bilangan bulat; tulis misalnya 3"
+        case .fldNotDate: "\"{0}\" bukan tanggal yang ada; tulis TTTT-BB-HH, misalnya 2025-03-31"
+        case .fldPirtNumber: "\"{0}\" bukan nomor P-IRT; nomor P-IRT terdiri dari 15 angka (misalnya 2063577010123-25)"
+        case .fldBpomNumber: "\"{0}\" bukan nomor BPOM MD; tulis MD dan 12 angka (misalnya MD 224513001234)"
+        case .fldNibNumber: "\"{0}\" bukan NIB; NIB terdiri dari 13 angka"
+        case .fldNotOneOf: "\"{0}\" tidak dikenal; pilih salah satu: {1}"
+        case .fldOutOfRange: "\"{0}\" di luar batas; beri {1}–{2}"
+        case .intNotFound: "tidak ditemukan di alamat"
+        case .intClosed: "sudah tutup"
+        case .intNotProducer: "bukan produsen / pedagang"
+        case .intDuplicate: "duplikat dari "
+        case .intOther: "lainnya"
+        case .rnkIneligible: "tidak memenuhi syarat"
+        case .rnkNoSheets: "belum ada lembar nilai lengkap"
+        case .rnkTooFewSheets: "baru {0} dari minimal {1} lembar nilai lengkap"
         }
     }
 
@@ -545,6 +680,123 @@ public enum T: String, CaseIterable, Sendable {
         case .markNotValid: "not valid"
         case .markPermit: "permit"
         case .undoneRev: "undone (rev {0}): "
+        case .refRoundFinal: "The round was finalised by the chair{0}; every edit is refused. The chair can reopen it with a reason."
+        case .refUnknownProduct: "There is no product {0}."
+        case .refUnknownProducer: "There is no producer {0}."
+        case .refUnknownCurator: "There is no curator {0}."
+        case .refUnknownCriterion: "The rubric has no criterion {0}; use one of: {1}."
+        case .refOutOfScale: "Score {0} for {1} is off the scale; give {2}–{3}."
+        case .refRecused: "Curator {0} declared a conflict of interest with producer {1} ({2}), so does not score its products."
+        case .refNotEligible: "Product {0} is not eligible: {1}. Only eligible products can be pinned."
+        case .refAlreadyPinned: "Product {0} is already pinned in {1} ★{2}."
+        case .refClusterFull: "All five {0} slots are taken; unpin one first."
+        case .refSlotTaken: "Slot ★{0} of {1} holds {2}; choose another slot or unpin it first."
+        case .refSlotOutOfRange: "There is no slot {0}; slots are 1–{1}."
+        case .refProducerAlreadyPinned: "Producer {0} already has a pinned product ({1}, ★{2}); one pin per producer per cluster. Unpin it first."
+        case .refRankedAt: "ranked {0}"
+        case .refUnranked: "unranked"
+        case .refOutsideTopFive: "Product {0} is outside the top five ({1}); pinning it needs a reason."
+        case .refNotPinned: "Product {0} is not pinned."
+        case .refFinalizeNeedsPins: "Finalising needs 5 pins in each cluster; now MAMIN {0}/5, NON-MAMIN {1}/5."
+        case .refChairOnly: "Only the chair can do this; {0} is not the chair."
+        case .refReasonMissing: "A reason is needed."
+        case .refNotFinal: "The round is not final; there is nothing to reopen."
+        case .refCuratorExists: "Curator {0} already exists."
+        case .refConflictExists: "The conflict of {0} with {1} is already declared."
+        case .refProducerHasPins: "Product {0} of producer {1} is pinned; unpin it before changing this producer's validation."
+        case .refNothingToUndo: "{0} has no change left to undo."
+        case .refUndoStatus: "Finalising and reopening are not undone with undo; finalise or reopen again."
+        case .refChangedSince: "{0} has changed since ({1})."
+        case .refProductInUse: "Product {0} has scores or a pin; it cannot be removed."
+        case .refEmptyField: "{0} must not be empty."
+        case .refDuplicateID: "The id {0} is already in use."
+        case .refInvalidID: "The id \"{0}\" cannot be used (it {2}): ids have no spaces or control characters and at most {1} characters (e.g. K7, U-0012)."
+        case .refDeliberationOpen: "Deliberation is already open."
+        case .refCuratorHasWork: "Curator {0} has scored, pinned or changed the round; they cannot be removed (change their role if needed)."
+        case .refNoConflict: "Curator {0} has no active conflict with {1}."
+        case .refPinsByChairOrSecretary: "Pins are recorded by the chair or the secretary for the committee; {0} is neither."
+        case .refRecusedFromPin: "Curator {0} declared a conflict of interest with producer {1} ({2}); another officer records pins of its products."
+        case .refConflictWithdrawnByChair: "The conflict of {0} with {1} can be withdrawn only by the chair, with a reason."
+        case .refConflictOwnOrChair: "A conflict of interest is declared by curator {0} themselves or by the chair."
+        case .refBreaksRule: "Refused: {0}."
+        case .refPermitExists: "Product {0} already holds {1} {2}."
+        case .refHeldList: " (it holds: {0})"
+        case .refNoSuchPermit: "Product {0} holds no such {1} permit{2}."
+        case .refPermitAmbiguous: "Product {0} holds several {1} permits ({2})."
+        case .refPinnedElsewhere: "Product {0} is pinned in {1} ★{2}; unpin it before moving it to another cluster."
+        case .refRubricLocked: "The rubric cannot change: {0} complete score sheets count already, and a round does not change its ruler mid-way."
+        case .vioPinSlotOutOfRange: "a {0} pin is in slot {1}; slots are 1–{2}"
+        case .vioPinUnknownProduct: "pin {0} ★{1} names product {2}, which does not exist"
+        case .vioPinWrongCluster: "pin {0} ★{1} holds {2}, a product of the other cluster"
+        case .vioPinSlotTwice: "slot {0} ★{1} holds two pins"
+        case .vioPinProductTwice: "product {0} is pinned more than once"
+        case .vioTooManyPins: "{0} has {1} pins; at most {2}"
+        case .vioPinIneligible: "pinned product {0} is not eligible ({1}); unpin it first"
+        case .vioProducerPinnedTwice: "producer {0} has two {1} pins ({2}); one pin per producer per cluster"
+        case .vioFinalWithoutPins: "the round is final without 5 + 5 pins (MAMIN {0}/5, NON-MAMIN {1}/5)"
+        case .vioFinalPinBelowMinSheets: "pinned product {0} has {1} complete score sheets; finalising needs at least {2}"
+        case .vioFinalisedByNonChair: "the round was finalised by {1}, who is not the chair"
+        case .vioDuplicateCurator: "curator id {0} appears twice"
+        case .vioDuplicateProducer: "producer id {0} appears twice"
+        case .vioDuplicateProduct: "product id {0} appears twice"
+        case .vioProductUnknownProducer: "product {0} names producer {1}, who does not exist"
+        case .vioNegativePrice: "product {0} has a negative price ({1})"
+        case .vioNonPositiveCapacity: "product {0} has a capacity that is not positive ({1})"
+        case .vioScaleInvalid: "rubric: scaleMin ({0}) must be below scaleMax ({1})"
+        case .vioNegativeWeight: "rubric: criterion {0} has a negative weight"
+        case .vioDuplicateCriterion: "rubric: criterion {0} appears twice"
+        case .vioUnknownTieBreak: "settings: the tie-break criterion {0} is not in the rubric"
+        case .vioScoreUnknownProduct: "scores for product {0}, which does not exist"
+        case .vioScoreUnknownCurator: "scores of {0} by curator {1}, who does not exist"
+        case .vioScoreUnknownCriterion: "a score of {0} by {1} for criterion {2}, which is not in the rubric"
+        case .vioScoreOffScale: "the score of {0} by {1} for {2} is {3}, off the scale"
+        case .vioEventOutOfOrder: "event rev {0} does not follow rev {1}"
+        case .vioEventAboveRevision: "the last event has rev {0}, above the store's revision {1}"
+        case .chgPinReason: " (reason: {0})"
+        case .chgPinned: "pinned {0} to {1} ★{2}"
+        case .chgUnpinned: "unpinned {0} from {1} ★{2}"
+        case .chgValidation: "validation of {0}: {1} → {2}{3}"
+        case .chgFinalised: "round finalised"
+        case .chgDeliberationOpened: "deliberation opened"
+        case .chgReopened: "round reopened"
+        case .chgCuratorAdded: "curator {0} ({1}) added"
+        case .chgConflictDeclared: "{0} declared a conflict with {1}: {2}"
+        case .chgConflictWithdrawn: "conflict of {0} with {1} withdrawn: {2}"
+        case .chgRole: "role of {0}: {1} → {2}"
+        case .chgCuratorRemoved: "curator {0} removed"
+        case .chgCuratorChanged: "curator {0} changed"
+        case .chgProducerRemoved: "producer {0} removed"
+        case .chgProducerAdded: "producer {0} added"
+        case .chgProducerChanged: "producer {0} changed"
+        case .chgPermitAdded: "permit {0} {1} added to {2}"
+        case .chgPermitRemoved: "permit {0} {1} removed from {2}"
+        case .chgProductRemoved: "product {0} removed"
+        case .chgProductAdded: "product {0} added"
+        case .chgProductChanged: "product {0} changed"
+        case .chgSettings: "settings: "
+        case .chgRubric: "rubric weights: "
+        case .chgMixed: "mixed"
+        case .chgValidationBatch: "validation of {0} producers: {1}"
+        case .chgImport: "import: {0} producers, {1} products"
+        case .fldEmpty: "must not be empty"
+        case .fldTooLong: "is too long ({0} characters; at most {1})"
+        case .fldNotRupiah: "\"{0}\" is not a rupiah amount; write e.g. 15000 or Rp 15.000"
+        case .fldNotPositive: "\"{0}\" is not a whole number above zero; write e.g. 1200"
+        case .fldNotWholeNumber: "\"{0}\" is not a whole number; write e.g. 3"
+        case .fldNotDate: "\"{0}\" is not a real date; write YYYY-MM-DD, e.g. 2025-03-31"
+        case .fldPirtNumber: "\"{0}\" is not a P-IRT number; a P-IRT number has 15 digits (e.g. 2063577010123-25)"
+        case .fldBpomNumber: "\"{0}\" is not a BPOM MD number; write MD and 12 digits (e.g. MD 224513001234)"
+        case .fldNibNumber: "\"{0}\" is not an NIB; an NIB has 13 digits"
+        case .fldNotOneOf: "\"{0}\" is not known; use one of: {1}"
+        case .fldOutOfRange: "\"{0}\" is out of range; give {1}–{2}"
+        case .intNotFound: "not found at the address"
+        case .intClosed: "closed down"
+        case .intNotProducer: "not a producer / a trader"
+        case .intDuplicate: "duplicate of "
+        case .intOther: "other"
+        case .rnkIneligible: "not eligible"
+        case .rnkNoSheets: "no complete score sheet yet"
+        case .rnkTooFewSheets: "{0} of at least {1} complete score sheets"
         }
     }
 }
@@ -583,12 +835,25 @@ extension Remedy {
 
 /// The text of `key` in `lang`, with {0}, {1}, … replaced by `args`.
 public func tr(_ key: T, _ lang: Language, _ args: CustomStringConvertible...) -> String {
-    var s = switch lang {
+    let text = switch lang {
     case .id: key.id
     case .en: key.en
     }
-    for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a.description) }
-    return s
+    guard !args.isEmpty, text.contains("{") else { return text }
+    // One pass, so a value that itself contains "{1}" (a typed reason) is never substituted again.
+    var out = "", rest = Substring(text)
+    while let open = rest.firstIndex(of: "{") {
+        out += rest[..<open]
+        let after = rest[rest.index(after: open)...]
+        if let close = after.firstIndex(of: "}"), let i = Int(after[..<close]), args.indices.contains(i) {
+            out += args[i].description
+            rest = after[after.index(after: close)...]
+        } else {
+            out += "{"
+            rest = after
+        }
+    }
+    return out + rest
 }
 
 import Foundation

@@ -72,3 +72,12 @@ import Testing
         #expect(plain.remedy == nil && plain.text(lang, naming: { tr($0.onConsole, lang) }) == plain.text(lang))
     }
 }
+
+@Suite struct CatalogSubstitutionTests {
+    @Test func placeholdersAreFilledOnceAndDataIsNeverReadAsAPlaceholder() {
+        // A reason typed with braces stays as typed.
+        #expect(tr(.boardReasonLabel, .id, "pakai {0} dan {1}") == "alasan: pakai {0} dan {1}")
+        #expect(tr(.refOutOfScale, .en, 7, "{1}", 1, 5) == "Score 7 for {1} is off the scale; give 1–5.")
+        #expect(tr(.tooSmall, .id, 40, 10, 60, 16) == "Terminal terlalu kecil (40×10); perlu paling sedikit 60×16.")
+    }
+}
