@@ -12,6 +12,18 @@ extension View {
         let body = s.layout.body, half = body.width / 2
         let public_ = s.round.scoresArePublic
         var bottom = 0
+        // Rows per slot, the same in both clusters so the slots stay side by side: one for an
+        // empty slot, two for a pin (its producer under it), three for a pin from outside the top
+        // five (its reason under the producer).
+        func outsider(_ cluster: Cluster, _ slot: Int) -> Bool {
+            guard public_, let pin = s.round.pins(in: cluster).first(where: { $0.slot == slot }) else { return false }
+            return !s.round.topFive(of: s.rankings[cluster] ?? []).contains(pin.product)
+        }
+        let slotRows: [Int: Int] = Dictionary(uniqueKeysWithValues: (1...Round.pinSlots).map { slot in
+            (slot, Cluster.allCases.map { cluster in
+                s.round.pins(in: cluster).contains { $0.slot == slot } ? (outsider(cluster, slot) ? 3 : 2) : 1
+            }.max() ?? 1)
+        })
         for (i, cluster) in Cluster.allCases.enumerated() {
             let x = i * half + 1, w = half - 2
             var y = body.y + 1
@@ -22,17 +34,20 @@ extension View {
             c.put("\(cluster.label(s.lang))  \(pins.count)/\(Round.pinSlots)", x: x, y: y, limit: w, style: [.bold, .accent]); y += 1
             for slot in 1...Round.pinSlots {
                 guard let pin = pins.first(where: { $0.slot == slot }), let r = byID[pin.product] else {
-                    c.put("★\(slot) " + tr(.boardEmptySlot, s.lang), x: x, y: y, limit: w, style: .dim); y += 2; continue
+                    c.put("★\(slot) " + tr(.boardEmptySlot, s.lang), x: x, y: y, limit: w, style: .dim); y += slotRows[slot] ?? 1; continue
                 }
                 let score = public_ ? fmt(r.aggregate.score, s.lang) : ""
                 c.put("★\(slot) \(r.product.id) " + r.product.name.padded(to: max(1, w - 17)) + score.padded(to: 6, right: true),
                       x: x, y: y, limit: w, style: .bold)
                 // Whether a pin is outside the top five says something of the scores: only once they are public.
                 let override = public_ && !top.contains { $0.product.id == pin.product }
-                var sub = "   " + (s.round.producer(r.product.producer)?.name ?? "")
-                if override { sub = "   ↑ " + (pin.reason.map { tr(.boardReasonLabel, s.lang, $0) } ?? tr(.boardOverride, s.lang)) }
-                c.put(sub, x: x, y: y + 1, limit: w, style: override ? .warning : .dim)
-                y += 2
+                c.put("   " + (s.round.producer(r.product.producer)?.name ?? ""), x: x, y: y + 1, limit: w, style: .dim)
+                // A pin from outside the top five keeps its producer line; its reason takes a line of its own.
+                if override {
+                    let why = "   ↑ " + (pin.reason.map { tr(.boardReasonLabel, s.lang, $0) } ?? tr(.boardOverride, s.lang))
+                    c.put(why, x: x, y: y + 2, limit: w, style: .warning)
+                }
+                y += slotRows[slot] ?? 2
             }
             y += 1
             if public_ {

@@ -65,7 +65,10 @@ extension View {
             c.put(" " + tr(.historyHeader, s.lang), x: 0, y: y, style: .bold); y += 1
             // Before one's own sheet is complete, other curators' scores stay out of the history too.
             let history = s.round.history(product: p.id, visibleTo: s.curator)
-            if history.isEmpty, y < end { c.put("   " + tr(.noHistory, s.lang), x: 0, y: y, style: .dim) }
+            if !reveal, y < end {
+                // Blind: say what is left out rather than show a heading with nothing under it.
+                c.put("   " + tr(.historyHidden, s.lang), x: 0, y: y, limit: s.layout.width - 1, style: .dim); y += 1
+            } else if history.isEmpty, y < end { c.put("   " + tr(.noHistory, s.lang), x: 0, y: y, style: .dim) }
             let zone = s.round.round.zone
             for e in history.reversed() where y < end {
                 c.put("   rev \(e.revision) · \(Format.clock(e.at, zone: zone, s.lang)) · \(e.by) · \(e.summary(s.lang))", x: 0, y: y, style: .dim)

@@ -3,7 +3,24 @@ import KurasiCore
 extension View {
     // The help: the keys of the screen underneath, then the keys of every screen, from the keymaps.
 
+    /// Every symbol the screens draw, with what it means (the help's second page, `?` again).
+    public static let symbols: [(String, T)] = [
+        ("?", .symHidden), ("·", .symDot), ("_", .symUnscored), ("×", .symSetAside), ("–", .symNone),
+        ("⚑", .symDisagree), ("★", .symPinned), ("○", .symTopFive), ("↑", .symOverride), ("⊘", .symIneligible),
+        ("✓", .symEligible), ("≈", .symDuplicate), ("•", .symMarked), (">", .symSelected), ("▼", .symSort), ("☎", .symPhone),
+    ]
+
     static func help(_ s: State, _ c: inout Canvas) {
+        if s.helpPage == 1 {
+            titleBar(s, &c, left: tr(.helpSymbols, s.lang))
+            var y = s.layout.body.y + 1
+            for (symbol, meaning) in symbols where y < s.layout.body.bottom {
+                c.put("  " + symbol.padded(to: 3) + " " + tr(meaning, s.lang), x: 0, y: y, limit: s.layout.width - 1)
+                y += 1
+            }
+            c.put(" " + tr(.helpClose, s.lang), x: 0, y: s.layout.status, style: .dim)
+            return
+        }
         titleBar(s, &c, left: tr(.helpTitle, s.lang))
         var y = s.layout.body.y + 1
         func section(_ groups: [BindingGroup]) {
@@ -17,6 +34,6 @@ extension View {
         y += 1
         if y < s.layout.body.bottom { c.put(" " + tr(.helpGlobal, s.lang), x: 0, y: y, style: .bold); y += 1 }
         section(Keymap.global)
-        c.put(" " + tr(.helpClose, s.lang), x: 0, y: s.layout.status, style: .dim)
+        c.put(" " + tr(.helpMore, s.lang), x: 0, y: s.layout.status, style: .dim)
     }
 }

@@ -95,6 +95,7 @@ public enum Keymap {
 
     public static let curators: [BindingGroup] = [
         group(.hMove, hint: .kMove, hintKeys: "↑↓", [(.up, [.up, .char("k")]), (.down, [.down, .char("j")])]),
+        group(.hTopBottom, [(.top, [.char("g"), .home]), (.bottom, [.char("G"), .end])]),
         group(.hChoose, hint: .kChoose, [(.open, [.enter])]),
         group(.hNewCurator, hint: .kNew, [(.newCurator, [.char("+")])]),
         group(.hBack, hint: .kBack, [(.back, [.escape])]),

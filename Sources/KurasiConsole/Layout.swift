@@ -43,8 +43,11 @@ public struct Layout: Hashable, Sendable {
     // MARK: The product list
 
     public var hasSidePane: Bool { width >= Self.sidePaneFrom }
-    /// Columns of the list (the whole width, or 58 % of it beside the side pane).
-    public var listWidth: Int { hasSidePane ? width * 58 / 100 : width }
+    /// Columns of the side pane: a third of the width, between 44 and 72 columns.
+    public var sidePaneWidth: Int { hasSidePane ? min(72, max(44, width / 3)) : 0 }
+    /// Columns of the list: the whole width, or what the side pane leaves; the list's columns
+    /// grow with it.
+    public var listWidth: Int { hasSidePane ? width - sidePaneWidth - 3 : width }
     public var tabs: Int { 1 }
     public var columnHeader: Int { 2 }
     /// The list's rows: below the column header, above the strip or the footer.

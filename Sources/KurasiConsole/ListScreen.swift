@@ -5,21 +5,24 @@ extension View {
     // the list or in a pane beside it.
 
     struct Columns {
-        var rank = 3, id = 6, name = 20, producer = 16, kelurahan = 0, score = 5, count = 3, mark = 1, pin = 7
+        var rank = 3, id = 6, name = 20, producer = 16, kelurahan = 0, score = 5, count = 3, mark = 1, pin = 3
         /// `idWidth` and `countWidth` grow with the round (P-00001 at province size, 20/20 curators),
-        /// so that neither an id nor a count is ever cut.
-        init(width: Int, idWidth: Int = 6, countWidth: Int = 3) {
-            id = max(id, idWidth); count = max(count, countWidth)
-            let fixed = 1 + rank + 1 + id + 1 + 1 + score + 1 + count + mark + 1 + pin
-            var flex = max(12, width - fixed - 2)
-            if flex >= 40 { kelurahan = min(16, flex / 4); flex -= kelurahan + 1 }
+        /// so that neither an id nor a count is ever cut; `pinWidth` holds the widest mark ("⊘ belum
+        /// valid"). What is left goes to the names (and the kelurahan once there is room), so the
+        /// columns grow with the terminal.
+        init(width: Int, idWidth: Int = 6, countWidth: Int = 3, pinWidth: Int = 3) {
+            id = max(id, idWidth); count = max(count, countWidth); pin = max(pin, pinWidth)
+            // " rank id name producer [kelurahan] score count ⚑ pin", one space between columns.
+            let fixed = 1 + rank + 1 + id + 1 + 1 + 1 + score + 1 + count + 1 + mark + 1 + pin
+            var flex = max(12, width - fixed - 1)
+            if flex >= 48 { kelurahan = min(24, max(10, flex / 5)); flex -= kelurahan + 1 }
             name = max(6, flex * 55 / 100)
-            producer = max(4, flex - name - 1)
+            producer = max(4, flex - name)
         }
     }
 
     static func list(_ s: State, _ c: inout Canvas) {
-        titleBar(s, &c, left: "\(tr(.appName, s.lang)) · \(s.round.round.title)")
+        titleBar(s, &c, left: s.round.round.title.isEmpty ? tr(.appName, s.lang) : s.round.round.title)
         let layout = s.layout, list = s.list
         let listWidth = layout.listWidth
         // Tabs, sort and filter.
@@ -40,12 +43,13 @@ extension View {
         c.put(rightText, x: max(x, listWidth - rightText.columns - 1), y: layout.tabs, style: list.editingFilter ? .bold : [])
 
         let col = Columns(width: listWidth, idWidth: s.idWidth,
-                          countWidth: "\(s.round.curators.count)/\(s.round.curators.count)".count)
+                          countWidth: "\(s.round.curators.count)/\(s.round.curators.count)".count,
+                          pinWidth: 2 + Ineligibility.markWidth(s.lang))
         var header = " " + tr(.colRank, s.lang).padded(to: col.rank, right: true) + " " + tr(.colID, s.lang).padded(to: col.id)
         header += " " + tr(.colProduct, s.lang).padded(to: col.name) + " " + tr(.colProducer, s.lang).padded(to: col.producer)
         if col.kelurahan > 0 { header += " " + tr(.colKelurahan, s.lang).padded(to: col.kelurahan) }
         header += " " + tr(.colScore, s.lang).padded(to: col.score, right: true) + " " + tr(.colCurators, s.lang).padded(to: col.count, right: true)
-        header += "  " + tr(.colPin, s.lang)
+        header += "   " + tr(.colPin, s.lang)
         c.put(header, x: 0, y: layout.columnHeader, limit: listWidth, style: .bold)
 
         let rows = list.visibleRows
@@ -81,13 +85,14 @@ extension View {
         let coverage = s.round.coverage(r.product)
         let disputed = reveal && a.count > 1 && a.spread >= s.round.round.settings.disagreementThreshold
         let pin: String = if let slot = r.pinnedSlot { "★\(slot)" }
-            else if let why = r.ineligibility.first { "⊘ \(why.mark)" }
+            else if let why = r.ineligibility.first { "⊘ " + why.mark(s.lang) }
             else { "" }
         var line = " " + (reveal ? (r.rank.map(String.init) ?? "–") : "·").padded(to: col.rank, right: true) + " " + r.product.id.padded(to: col.id)
         line += " " + r.product.name.padded(to: col.name) + " " + (producer?.name ?? "").padded(to: col.producer)
         if col.kelurahan > 0 { line += " " + (producer?.kelurahan ?? "").padded(to: col.kelurahan) }
         line += " " + score.padded(to: col.score, right: true) + " " + "\(coverage.scored)/\(coverage.possible)".padded(to: col.count, right: true)
-        line += (disputed ? "⚑" : " ") + " " + pin
+        // The disagreement mark stands apart from the count and the pin: "4/5 ⚑ ★1".
+        line += " " + (disputed ? "⚑" : " ") + " " + pin
         return line
     }
 
@@ -99,12 +104,32 @@ extension View {
         var first = [producer?.name ?? p.producer]
         if let pr = producer { first.append("\(pr.kelurahan), \(pr.kecamatan)") }
         first.append(permitsText(s, p))
-        c.put(" " + first.joined(separator: " · "), x: 0, y: y)
         var second: [String] = []
         if let price = p.price { second.append(tr(.price, s.lang, rupiah(price))) }
         if let cap = p.capacity { second.append(tr(.capacityPerMonth, s.lang, rupiah(cap.amount), cap.unit)) }
-        second.append(r.eligible ? tr(.eligible, s.lang) : tr(.ineligible, s.lang, r.ineligibility.map { $0.text(s.lang) }.joined(separator: "; ")))
-        c.put(" " + second.joined(separator: " · "), x: 0, y: y + 1, style: r.eligible ? [] : .warning)
+        if r.eligible {
+            c.put(" " + first.joined(separator: " · "), x: 0, y: y)
+            c.put(" " + (second + [tr(.eligible, s.lang)]).joined(separator: " · "), x: 0, y: y + 1)
+            return
+        }
+        // Why it is not eligible is never cut: it takes the second line, or both when it is long
+        // (the facts it displaces are in the detail).
+        let why = tr(.ineligible, s.lang, r.ineligibility.map { $0.text(s.lang) }.joined(separator: "; "))
+        let lines = why.wrapped(to: area.width - 2)
+        if lines.count > 1 {
+            c.put(" " + lines[0], x: 0, y: y, style: .warning)
+            c.put(" " + lines.dropFirst().joined(separator: " "), x: 0, y: y + 1, style: .warning)
+            return
+        }
+        c.put(" " + first.joined(separator: " · "), x: 0, y: y)
+        let withFacts = " " + (second + [why]).joined(separator: " · ")
+        if withFacts.columns <= area.width {
+            let facts = " " + second.map { $0 + " · " }.joined()
+            let used = c.put(facts, x: 0, y: y + 1)
+            c.put(why, x: second.isEmpty ? 1 : used, y: y + 1, style: .warning)
+        } else {
+            c.put(" " + why, x: 0, y: y + 1, style: .warning)
+        }
     }
 
     /// The detail beside the list (wide terminals).
@@ -116,14 +141,43 @@ extension View {
             guard y < area.bottom else { return }
             c.put(text, x: area.x, y: y, limit: area.width, style: style); y += 1
         }
-        line("\(p.id) \(p.name)", .bold)
-        for l in facts(s, r) { line(l.0, l.1) }
+        // Wrapped, not cut: the pane is there to be read.
+        func lines(_ text: String, _ style: Style = []) {
+            for l in text.wrapped(to: max(1, area.width)) { line(l, style) }
+        }
+        lines("\(p.id) \(p.name)", .bold)
+        let producer = s.round.producer(p.producer)
+        if let pr = producer {
+            var l = "\(pr.name) · \(pr.owner) · \(pr.kelurahan), \(pr.kecamatan)"
+            if let phone = pr.phone { l += " · " + tr(.phone, s.lang, Format.phone(phone)) }
+            lines(l)
+        }
+        var l2 = "\(p.category)"
+        if let price = p.price { l2 += " · " + tr(.price, s.lang, rupiah(price)) }
+        if let cap = p.capacity { l2 += " · " + tr(.capacityPerMonth, s.lang, rupiah(cap.amount), cap.unit) }
+        lines(l2)
+        y += 1
+        // The permits, one a line with number and expiry: what the gate and the committee look at.
+        lines(tr(.permitsHeader, s.lang, p.permits.count), .bold)
+        if p.permits.isEmpty { lines("  " + tr(.noPermits, s.lang), .dim) }
+        for permit in p.permits {
+            var text = "  \(permit.kind.rawValue) \(permit.number)"
+            if let e = permit.expires { text += " · " + tr(.expires, s.lang, Format.date(e, s.lang)) }
+            let lapsed = !permit.isValid(on: s.round.round.date)
+            lines(text + (lapsed ? " · " + tr(.expired, s.lang) : ""), lapsed ? .warning : [])
+        }
+        lines(r.eligible ? tr(.eligible, s.lang) : tr(.ineligible, s.lang, r.ineligibility.map { $0.text(s.lang) }.joined(separator: "; ")),
+              r.eligible ? [] : .warning)
         y += 1
         let reveal = s.visibility(of: p.id).score
-        line(reveal ? aggregateText(s, r) : tr(.blindNote, s.lang), .dim)
+        lines(reveal ? aggregateText(s, r) : tr(.blindNote, s.lang), .dim)
         y += 1
         let zone = s.round.round.zone
-        for e in s.round.history(product: p.id, visibleTo: s.curator).suffix(max(0, area.bottom - y - 1)).reversed() {
+        let history = s.round.history(product: p.id, visibleTo: s.curator)
+        lines(tr(.historyHeader, s.lang), .bold)
+        if !reveal { lines(tr(.historyHidden, s.lang), .dim) }
+        else if history.isEmpty { lines(tr(.noHistory, s.lang), .dim) }
+        for e in history.suffix(max(0, area.bottom - y)).reversed() {
             line("rev \(e.revision) \(Format.clock(e.at, zone: zone, s.lang)) \(e.by) " + e.summary(s.lang), .dim)
         }
     }

@@ -4,7 +4,7 @@ extension View {
     // The curator picker: who is scoring at this terminal.
 
     static func picker(_ s: State, _ c: inout Canvas) {
-        titleBar(s, &c, left: "\(tr(.appName, s.lang)) · \(s.round.round.title)")
+        titleBar(s, &c, left: s.round.round.title.isEmpty ? tr(.appName, s.lang) : s.round.round.title)
         let body = s.layout.body
         c.put(" " + tr(.pickerTitle, s.lang), x: 0, y: body.y + 1, style: .bold)
         c.put(" " + tr(.pickerHint, s.lang), x: 0, y: body.y + 2, style: .dim)
@@ -13,11 +13,13 @@ extension View {
             c.put(" " + tr(.noCuratorsYet, s.lang), x: 0, y: body.y + 4, limit: s.layout.width - 1, style: .bold)
             c.put(" " + tr(.noCuratorsHow, s.lang), x: 0, y: body.y + 5, limit: s.layout.width - 1)
         }
+        // Names whole: as wide as the longest, as long as the role still fits beside it.
+        let nameWidth = min(max(12, s.round.curators.map(\.name.columns).max() ?? 12), max(12, s.layout.width - 3 - 5 - 12))
         for (i, k) in s.round.curators.enumerated() {
             let y = body.y + 4 + i
             guard y < body.bottom else { break }
             let role = tr(roleLabel(k.role), s.lang)
-            var line = "   \(k.id.padded(to: 4)) \(k.name.padded(to: 28)) \(role.padded(to: 10))"
+            var line = "   \(k.id.padded(to: 4)) \(k.name.padded(to: nameWidth)) \(role.padded(to: 10))"
             if k.conflicts.contains(where: \.isActive) {
                 line += " · " + tr(.conflictsLabel, s.lang, k.conflicts.filter(\.isActive).map(\.producer).joined(separator: ", "))
             }

@@ -53,6 +53,8 @@ public struct State: Sendable {
     /// Where Esc from the board or the picker goes back to.
     public var returnScreen: Screen = .list
     public var showHelp = false
+    /// The help's page: 0 the keys, 1 what the symbols mean.
+    public var helpPage = 0
     public var list = ListModel()
     public var producerList = ProducerListModel()
     /// The producer the producer screen shows.

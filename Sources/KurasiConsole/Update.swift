@@ -73,7 +73,11 @@ extension State {
         if layout.isTooSmall {
             return Keymap.global.contains { $0.bindings.contains { $0.action == .quit && $0.keys.contains(key) } } ? [.quit] : []
         }
-        if showHelp { showHelp = false; return [] }
+        if showHelp {
+            // `?` again turns to the symbols; any other key closes the help.
+            if helpPage == 0, Keymap.action(for: key, on: screen) == .help { helpPage = 1 } else { showHelp = false; helpPage = 0 }
+            return []
+        }
         if form != nil { return handleForm(key) }
         if prompt != nil { return handlePrompt(key) }
         if screen == .producers, producerList.editingFilter {
@@ -223,7 +227,9 @@ extension State {
         switch action {
         case .curators: return seat == .shared
         case .deliberate: return chair && round.phase == .open
+        // Finalising asks for 5 + 5 pins: until then `f` only says so (the help still lists it).
         case .finalize: return chair && !round.isFinal
+            && Cluster.allCases.allSatisfy { round.pins(in: $0).count == Round.pinSlots }
         case .reopen: return chair && round.isFinal
         default: return true
         }
@@ -248,7 +254,7 @@ extension State {
         }
         switch action {
         case .quit: return [.quit]
-        case .help: showHelp = true
+        case .help: showHelp = true; helpPage = 0
         case .redraw:
             message = Message(text: tr(.redrawn, lang), isWarning: false)
             return [.redraw]
@@ -450,12 +456,15 @@ extension State {
         switch action {
         case .up: pickerCursor = max(0, pickerCursor - 1)
         case .down: pickerCursor = min(count - 1, pickerCursor + 1)
+        case .top: pickerCursor = 0
+        case .bottom: pickerCursor = max(0, count - 1)
         case .open:
             guard round.curators.indices.contains(pickerCursor) else { return }
             let c = round.curators[pickerCursor]
             curator = c.id
             screen = returnScreen == .curators ? .list : returnScreen
-            message = Message(text: tr(.activeCurator, lang, "\(c.name) (\(c.id))"), isWarning: false)
+            // The title bar names the active curator; the status line does not repeat it.
+            message = nil
         default: break
         }
     }
@@ -518,7 +527,8 @@ extension State {
     }
 
     mutating func refuse(_ refusal: Refusal) {
-        message = Message(text: refusal.text(lang), isWarning: true)
+        // What to do, in the console's terms: a key, never a command-line flag.
+        message = Message(text: refusal.text(lang, naming: { tr($0.onConsole, lang) }), isWarning: true)
     }
 
     /// Ask the store to apply a command as the active curator; the answer comes as `.committed`.

@@ -9,8 +9,11 @@ public enum View {
         let l = s.layout
         var c = Canvas(width: l.width, height: l.height)
         if l.isTooSmall {
-            let text = tr(.tooSmall, s.lang, l.width, l.height, Layout.minWidth, Layout.minHeight)
-            c.put(text, x: 0, y: max(0, l.height / 2), style: .warning)
+            // Wrapped to the size it is written for, so it is read whole.
+            let lines = tr(.tooSmall, s.lang, l.width, l.height, Layout.minWidth, Layout.minHeight).wrapped(to: max(1, l.width - 1))
+            for (i, line) in lines.enumerated() {
+                c.put(" " + line, x: 0, y: max(0, (l.height - lines.count) / 2) + i, style: .warning)
+            }
             return c
         }
         if s.showHelp { help(s, &c); return c }
@@ -31,6 +34,7 @@ public enum View {
 
     static func titleBar(_ s: State, _ c: inout Canvas, left: String) {
         c.clear(row: s.layout.title, style: .reverse)
+        // The active curator is never cut (scores are recorded under them); the title gives way.
         let who = s.activeCurator.map { tr(.curatorLabel, s.lang, "\($0.name) (\($0.id))") } ?? tr(.noCurator, s.lang)
         let right = " \(who) "
         let rightWidth = right.columns
@@ -52,7 +56,7 @@ public enum View {
         var out: [(String, Style)] = []
         if let pr = producer {
             var l = "\(pr.name) · \(pr.owner) · \(pr.kelurahan), \(pr.kecamatan)"
-            if let phone = pr.phone { l += " · " + tr(.phone, s.lang, phone) }
+            if let phone = pr.phone { l += " · " + tr(.phone, s.lang, Format.phone(phone)) }
             out.append((l, []))
         }
         var l2 = "\(p.category)"

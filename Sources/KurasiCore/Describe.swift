@@ -1,55 +1,52 @@
 /// One-line descriptions of changes, for the history and the status line.
 extension Change {
     public func summary(_ lang: Language) -> String {
-        let id = lang == .id
         func v(_ x: Int?) -> String { x.map(String.init) ?? "–" }
         switch self {
         case let .score(p, c, k, from, to):
             return "\(p) \(c) \(k): \(v(from)) → \(v(to))"
         case let .pin(cluster, slot, from, to):
             if let to {
-                let why = to.reason.map { id ? " (alasan: \($0))" : " (reason: \($0))" } ?? ""
-                return (id ? "pin \(to.product) di \(cluster.label(lang)) ★\(slot)" : "pinned \(to.product) to \(cluster.label(lang)) ★\(slot)") + why
+                let why = to.reason.map { tr(.chgPinReason, lang, $0) } ?? ""
+                return (tr(.chgPinned, lang, to.product, cluster.label(lang), slot)) + why
             }
-            return id ? "lepas pin \(from?.product ?? "–") dari \(cluster.label(lang)) ★\(slot)"
-                : "unpinned \(from?.product ?? "–") from \(cluster.label(lang)) ★\(slot)"
+            return tr(.chgUnpinned, lang, from?.product ?? "–", cluster.label(lang), slot)
         case let .validation(p, from, to):
             let r = to.reason.map { " (\($0))" } ?? ""
-            return id ? "validasi \(p): \(from.status.rawValue) → \(to.status.rawValue)\(r)"
-                : "validation of \(p): \(from.status.rawValue) → \(to.status.rawValue)\(r)"
+            return tr(.chgValidation, lang, p, from.status.rawValue, to.status.rawValue, r)
         case let .status(_, to):
-            if to.state == .final { return id ? "putaran difinalisasi" : "round finalised" }
-            if to.reason == nil, to.state == .deliberation { return id ? "tahap musyawarah dibuka" : "deliberation opened" }
+            if to.state == .final { return tr(.chgFinalised, lang) }
+            if to.reason == nil, to.state == .deliberation { return tr(.chgDeliberationOpened, lang) }
             let r = to.reason.map { ": \($0)" } ?? ""
-            return (id ? "putaran dibuka kembali" : "round reopened") + r
+            return (tr(.chgReopened, lang)) + r
         case let .curator(cid, from, to):
-            if from == nil, let to { return id ? "kurator \(cid) (\(to.name)) ditambahkan" : "curator \(cid) (\(to.name)) added" }
+            if from == nil, let to { return tr(.chgCuratorAdded, lang, cid, to.name) }
             if let to, let from, to.conflicts.count > from.conflicts.count, let c = to.conflicts.last {
-                return id ? "\(cid) menyatakan konflik dengan \(c.producer): \(c.reason)" : "\(cid) declared a conflict with \(c.producer): \(c.reason)"
+                return tr(.chgConflictDeclared, lang, cid, c.producer, c.reason)
             }
             if let to, let from, let c = to.conflicts.first(where: { c in !c.isActive && from.conflicts.contains { $0.producer == c.producer && $0.isActive } }),
                let w = c.withdrawn {
-                return id ? "konflik \(cid) dengan \(c.producer) dicabut: \(w.reason)" : "conflict of \(cid) with \(c.producer) withdrawn: \(w.reason)"
+                return tr(.chgConflictWithdrawn, lang, cid, c.producer, w.reason)
             }
             if let to, let from, to.role != from.role {
-                return id ? "peran \(cid): \(from.role.rawValue) → \(to.role.rawValue)" : "role of \(cid): \(from.role.rawValue) → \(to.role.rawValue)"
+                return tr(.chgRole, lang, cid, from.role.rawValue, to.role.rawValue)
             }
-            if to == nil { return id ? "kurator \(cid) dihapus" : "curator \(cid) removed" }
-            return id ? "kurator \(cid) diubah" : "curator \(cid) changed"
+            if to == nil { return tr(.chgCuratorRemoved, lang, cid) }
+            return tr(.chgCuratorChanged, lang, cid)
         case let .producer(pid, from, to):
-            return to == nil ? (id ? "pelaku \(pid) dihapus" : "producer \(pid) removed")
-                : from == nil ? (id ? "pelaku \(pid) ditambahkan" : "producer \(pid) added") : (id ? "pelaku \(pid) diubah" : "producer \(pid) changed")
+            return to == nil ? (tr(.chgProducerRemoved, lang, pid))
+                : from == nil ? (tr(.chgProducerAdded, lang, pid)) : (tr(.chgProducerChanged, lang, pid))
         case let .product(pid, from, to):
             if let from, let to, from.fields == to.fields {
                 let added = to.permits.filter { !from.permits.contains($0) }
                 let removed = from.permits.filter { !to.permits.contains($0) }
                 var parts: [String] = []
-                for p in added { parts.append(id ? "izin \(p.kind.rawValue) \(p.number) ditambahkan ke \(pid)" : "permit \(p.kind.rawValue) \(p.number) added to \(pid)") }
-                for p in removed { parts.append(id ? "izin \(p.kind.rawValue) \(p.number) dihapus dari \(pid)" : "permit \(p.kind.rawValue) \(p.number) removed from \(pid)") }
+                for p in added { parts.append(tr(.chgPermitAdded, lang, p.kind.rawValue, p.number, pid)) }
+                for p in removed { parts.append(tr(.chgPermitRemoved, lang, p.kind.rawValue, p.number, pid)) }
                 if !parts.isEmpty { return parts.joined(separator: "; ") }
             }
-            return to == nil ? (id ? "produk \(pid) dihapus" : "product \(pid) removed")
-                : from == nil ? (id ? "produk \(pid) ditambahkan" : "product \(pid) added") : (id ? "produk \(pid) diubah" : "product \(pid) changed")
+            return to == nil ? (tr(.chgProductRemoved, lang, pid))
+                : from == nil ? (tr(.chgProductAdded, lang, pid)) : (tr(.chgProductChanged, lang, pid))
         case let .settings(from, to):
             var parts: [String] = []
             if from.aggregation != to.aggregation { parts.append("aggregation \(from.aggregation.rawValue) → \(to.aggregation.rawValue)") }
@@ -62,7 +59,7 @@ extension Change {
             }
             if from.blindScoring != to.blindScoring { parts.append("blind \(from.blindScoring) → \(to.blindScoring)") }
             if from.tieBreakCriterion != to.tieBreakCriterion { parts.append("tie-break \(from.tieBreakCriterion) → \(to.tieBreakCriterion)") }
-            return (id ? "pengaturan: " : "settings: ") + parts.joined(separator: ", ")
+            return (tr(.chgSettings, lang)) + parts.joined(separator: ", ")
         case let .rubric(from, to):
             var parts: [String] = []
             for c in to.criteria {
@@ -71,7 +68,7 @@ extension Change {
                     if a != b { parts.append("\(c.id) \(cl.rawValue) \(a.map(String.init) ?? "–") → \(b)") }
                 }
             }
-            return (id ? "bobot rubrik: " : "rubric weights: ") + parts.joined(separator: ", ")
+            return (tr(.chgRubric, lang)) + parts.joined(separator: ", ")
         case let .batch(list):
             let scores = list.filter { if case .score = $0 { true } else { false } }
             if scores.count == list.count, case let .score(p, c, _, _, _)? = list.first {
@@ -83,13 +80,13 @@ extension Change {
             let validations = list.compactMap { ch -> Validation? in if case let .validation(_, _, to) = ch { to } else { nil } }
             if validations.count == list.count, let first = validations.first {
                 let same = validations.allSatisfy { $0.status == first.status }
-                let what = same ? first.status.rawValue : (id ? "campuran" : "mixed")
-                return id ? "validasi \(list.count) pelaku: \(what)" : "validation of \(list.count) producers: \(what)"
+                let what = same ? first.status.rawValue : (tr(.chgMixed, lang))
+                return tr(.chgValidationBatch, lang, list.count, what)
             }
             let producers = list.filter { if case .producer = $0 { true } else { false } }.count
             let products = list.filter { if case .product = $0 { true } else { false } }.count
             if producers + products == list.count {
-                return id ? "impor: \(producers) pelaku, \(products) produk" : "import: \(producers) producers, \(products) products"
+                return tr(.chgImport, lang, producers, products)
             }
             return list.map { $0.summary(lang) }.joined(separator: "; ")
         case let .fairness(f):
@@ -100,7 +97,7 @@ extension Change {
 
 extension Event {
     public func summary(_ lang: Language) -> String {
-        let undo = undoOf.map { lang == .id ? "batal rev \($0): " : "undo rev \($0): " } ?? ""
+        let undo = undoOf.map { tr(.undoneRev, lang, $0) } ?? ""
         return undo + change.summary(lang)
     }
 }

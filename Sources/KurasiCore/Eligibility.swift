@@ -9,31 +9,31 @@ public enum Ineligibility: Hashable, Sendable {
 
     public func text(_ lang: Language) -> String {
         switch self {
-        case let .producerMissing(id):
-            lang == .id ? "pelaku \(id) tidak ada di data" : "producer \(id) is not in the store"
-        case .producerNotValidated(.rejected):
-            lang == .id ? "pelaku UMKM ditolak saat validasi" : "the producer was rejected at validation"
-        case .producerNotValidated:
-            lang == .id ? "pelaku UMKM belum divalidasi" : "the producer is not validated yet"
+        case let .producerMissing(id): tr(.inelProducerMissing, lang, id)
+        case .producerNotValidated(.rejected): tr(.inelRejected, lang)
+        case .producerNotValidated: tr(.inelNotValidated, lang)
         case let .missingPermit(kinds, expired):
             {
-                let list = kinds.map(\.rawValue).joined(separator: lang == .id ? " atau " : " or ")
-                if !expired.isEmpty {
-                    let e = expired.map(\.rawValue).joined(separator: ", ")
-                    return lang == .id ? "izin \(e) sudah kedaluwarsa; perlu \(list) yang berlaku"
-                        : "permit \(e) has expired; needs a valid \(list)"
-                }
-                return lang == .id ? "tidak punya izin \(list)" : "holds no \(list) permit"
+                let list = kinds.map(\.rawValue).joined(separator: tr(.orJoiner, lang))
+                if !expired.isEmpty { return tr(.inelPermitExpired, lang, expired.map(\.rawValue).joined(separator: ", "), list) }
+                return tr(.inelNoPermit, lang, list)
             }()
         }
     }
 
-    /// A short mark for narrow table columns.
-    public var mark: String {
+    /// A short mark for narrow table columns, after "⊘": what is missing ("belum valid", "izin").
+    public func mark(_ lang: Language) -> String {
         switch self {
-        case .producerMissing, .producerNotValidated: "valid"
-        case .missingPermit: "izin"
+        case .producerNotValidated(.rejected): tr(.markRejected, lang)
+        case .producerMissing, .producerNotValidated: tr(.markNotValid, lang)
+        case .missingPermit: tr(.markPermit, lang)
         }
+    }
+
+    /// The widest short mark in `lang`, for sizing a column.
+    public static func markWidth(_ lang: Language) -> Int {
+        [Ineligibility.producerNotValidated(.pending), .producerNotValidated(.rejected), .missingPermit(anyOf: [], expired: [])]
+            .map { $0.mark(lang).count }.max() ?? 0
     }
 }
 

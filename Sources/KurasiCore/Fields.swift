@@ -55,39 +55,31 @@ public struct FieldProblem: Error, Hashable, Sendable {
 
     /// "price: "lima ribu" is not a rupiah amount; write e.g. 15000 or Rp 15.000."
     public func text(_ lang: Language) -> String {
-        let id = lang == .id
         let f = FieldProblem.label(field, lang)
         let why: String
         switch kind {
         case .empty:
-            why = id ? "tidak boleh kosong" : "must not be empty"
+            why = tr(.fldEmpty, lang)
         case let .tooLong(length, max):
-            why = id ? "terlalu panjang (\(length) karakter; paling banyak \(max))"
-                : "is too long (\(length) characters; at most \(max))"
+            why = tr(.fldTooLong, lang, length, max)
         case let .notRupiah(s):
-            why = id ? "\"\(s)\" bukan jumlah rupiah; tulis misalnya 15000 atau Rp 15.000"
-                : "\"\(s)\" is not a rupiah amount; write e.g. 15000 or Rp 15.000"
+            why = tr(.fldNotRupiah, lang, s)
         case let .notPositive(s):
-            why = id ? "\"\(s)\" bukan bilangan bulat lebih dari nol; tulis misalnya 1200"
-                : "\"\(s)\" is not a whole number above zero; write e.g. 1200"
+            why = tr(.fldNotPositive, lang, s)
         case let .notWholeNumber(s):
-            why = id ? "\"\(s)\" bukan bilangan bulat; tulis misalnya 3" : "\"\(s)\" is not a whole number; write e.g. 3"
+            why = tr(.fldNotWholeNumber, lang, s)
         case let .notDate(s):
-            why = id ? "\"\(s)\" bukan tanggal yang ada; tulis TTTT-BB-HH, misalnya 2025-03-31"
-                : "\"\(s)\" is not a real date; write YYYY-MM-DD, e.g. 2025-03-31"
+            why = tr(.fldNotDate, lang, s)
         case let .pirtNumber(s):
-            why = id ? "\"\(s)\" bukan nomor P-IRT; nomor P-IRT terdiri dari 15 angka (misalnya 2063577010123-25)"
-                : "\"\(s)\" is not a P-IRT number; a P-IRT number has 15 digits (e.g. 2063577010123-25)"
+            why = tr(.fldPirtNumber, lang, s)
         case let .bpomNumber(s):
-            why = id ? "\"\(s)\" bukan nomor BPOM MD; tulis MD dan 12 angka (misalnya MD 224513001234)"
-                : "\"\(s)\" is not a BPOM MD number; write MD and 12 digits (e.g. MD 224513001234)"
+            why = tr(.fldBpomNumber, lang, s)
         case let .nibNumber(s):
-            why = id ? "\"\(s)\" bukan NIB; NIB terdiri dari 13 angka" : "\"\(s)\" is not an NIB; an NIB has 13 digits"
+            why = tr(.fldNibNumber, lang, s)
         case let .notOneOf(s, accepted):
-            why = id ? "\"\(s)\" tidak dikenal; pilih salah satu: \(accepted.joined(separator: ", "))"
-                : "\"\(s)\" is not known; use one of: \(accepted.joined(separator: ", "))"
+            why = tr(.fldNotOneOf, lang, s, accepted.joined(separator: ", "))
         case let .outOfRange(s, min, max):
-            why = id ? "\"\(s)\" di luar batas; beri \(min)–\(max)" : "\"\(s)\" is out of range; give \(min)–\(max)"
+            why = tr(.fldOutOfRange, lang, s, min, max)
         }
         return "\(f): \(why)."
     }

@@ -106,13 +106,12 @@ public enum RejectionReason: Hashable, Sendable {
     public static let standard: [RejectionReason] = [.notFound, .closed, .notProducer, .duplicate(of: ""), .other("")]
 
     public func text(_ lang: Language) -> String {
-        let id = lang == .id
         switch self {
-        case .notFound: return id ? "tidak ditemukan di alamat" : "not found at the address"
-        case .closed: return id ? "sudah tutup" : "closed down"
-        case .notProducer: return id ? "bukan produsen / pedagang" : "not a producer / a trader"
-        case let .duplicate(of): return (id ? "duplikat dari " : "duplicate of ") + of
-        case let .other(s): return s.isEmpty ? (id ? "lainnya" : "other") : s
+        case .notFound: return tr(.intNotFound, lang)
+        case .closed: return tr(.intClosed, lang)
+        case .notProducer: return tr(.intNotProducer, lang)
+        case let .duplicate(of): return (tr(.intDuplicate, lang)) + of
+        case let .other(s): return s.isEmpty ? (tr(.intOther, lang)) : s
         }
     }
 

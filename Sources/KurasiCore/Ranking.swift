@@ -33,12 +33,11 @@ public enum Unranked: Hashable, Sendable {
     case tooFewSheets(counted: Int, needed: Int)
 
     public func text(_ lang: Language) -> String {
-        let id = lang == .id
         switch self {
-        case .ineligible: return id ? "tidak memenuhi syarat" : "not eligible"
-        case .noSheets: return id ? "belum ada lembar nilai lengkap" : "no complete score sheet yet"
+        case .ineligible: return tr(.rnkIneligible, lang)
+        case .noSheets: return tr(.rnkNoSheets, lang)
         case let .tooFewSheets(n, need):
-            return id ? "baru \(n) dari minimal \(need) lembar nilai lengkap" : "\(n) of at least \(need) complete score sheets"
+            return tr(.rnkTooFewSheets, lang, n, need)
         }
     }
 }

@@ -55,125 +55,150 @@ public enum Refusal: Error, Hashable, Sendable {
     case rubricLocked(countedSheets: Int)
 
     public func text(_ lang: Language) -> String {
-        let id = lang == .id
         switch self {
         case let .roundFinal(by):
             let who = by.map { " (\($0))" } ?? ""
-            return id ? "Ronde sudah final\(who); semua perubahan ditolak. Ketua dapat membukanya kembali dengan alasan (di papan: r; atau kurasi reopen --reason ...)."
-                : "The round is final\(who); every edit is refused. The chair can reopen it with a reason (on the board: r; or kurasi reopen --reason ...)."
+            return tr(.refRoundFinal, lang, who)
         case let .unknownProduct(p):
-            return id ? "Produk \(p) tidak ada. Lihat daftar dengan kurasi rank." : "There is no product \(p). See the list with kurasi rank."
+            return tr(.refUnknownProduct, lang, p)
         case let .unknownProducer(p):
-            return id ? "Pelaku UMKM \(p) tidak ada." : "There is no producer \(p)."
+            return tr(.refUnknownProducer, lang, p)
         case let .unknownCurator(c):
-            return id ? "Kurator \(c) tidak ada. Lihat kurasi curator list, atau tambahkan dengan kurasi curator add."
-                : "There is no curator \(c). See kurasi curator list, or add one with kurasi curator add."
+            return tr(.refUnknownCurator, lang, c)
         case let .unknownCriterion(k, known):
-            return id ? "Kriteria \(k) tidak ada dalam rubrik; pilih salah satu: \(known.joined(separator: ", "))."
-                : "The rubric has no criterion \(k); use one of: \(known.joined(separator: ", "))."
+            return tr(.refUnknownCriterion, lang, k, known.joined(separator: ", "))
         case let .outOfScale(k, v, scale):
-            return id ? "Nilai \(v) untuk \(k) di luar skala; beri nilai \(scale.lowerBound)–\(scale.upperBound)."
-                : "Score \(v) for \(k) is off the scale; give \(scale.lowerBound)–\(scale.upperBound)."
+            return tr(.refOutOfScale, lang, v, k, scale.lowerBound, scale.upperBound)
         case let .recused(c, p, reason):
-            return id ? "Kurator \(c) menyatakan konflik kepentingan dengan pelaku \(p) (\(reason)) dan tidak menilai produknya; kurator lain yang menilai."
-                : "Curator \(c) declared a conflict of interest with producer \(p) (\(reason)) and does not score its products; another curator must."
+            return tr(.refRecused, lang, c, p, reason)
         case let .notEligible(p, reasons):
             let why = reasons.map { $0.text(lang) }.joined(separator: "; ")
-            return id ? "Produk \(p) tidak memenuhi syarat: \(why). Hanya produk yang memenuhi syarat dapat dipin."
-                : "Product \(p) is not eligible: \(why). Only eligible products can be pinned."
+            return tr(.refNotEligible, lang, p, why)
         case let .alreadyPinned(p, cluster, slot):
-            return id ? "Produk \(p) sudah dipin di \(cluster.label(lang)) ★\(slot)." : "Product \(p) is already pinned in \(cluster.label(lang)) ★\(slot)."
+            return tr(.refAlreadyPinned, lang, p, cluster.label(lang), slot)
         case let .clusterFull(cluster):
-            return id ? "Kelima slot \(cluster.label(lang)) sudah terisi; lepas satu pin dulu (p pada produk itu, atau kurasi unpin PRODUK)."
-                : "All five \(cluster.label(lang)) slots are taken; unpin one first (p on that product, or kurasi unpin PRODUCT)."
+            return tr(.refClusterFull, lang, cluster.label(lang))
         case let .slotTaken(cluster, slot, p):
-            return id ? "Slot ★\(slot) \(cluster.label(lang)) sudah berisi \(p); pilih slot lain atau lepas pin itu dulu."
-                : "Slot ★\(slot) of \(cluster.label(lang)) holds \(p); choose another slot or unpin it first."
+            return tr(.refSlotTaken, lang, slot, cluster.label(lang), p)
         case let .slotOutOfRange(s):
-            return id ? "Slot \(s) tidak ada; slot bernomor 1–\(Round.pinSlots)." : "There is no slot \(s); slots are 1–\(Round.pinSlots)."
+            return tr(.refSlotOutOfRange, lang, s, Round.pinSlots)
         case let .producerAlreadyPinned(producer, p, slot):
-            return id ? "Pelaku \(producer) sudah punya produk terpin (\(p), ★\(slot)); satu pelaku satu pin per klaster. Lepas pin itu dulu."
-                : "Producer \(producer) already has a pinned product (\(p), ★\(slot)); one pin per producer per cluster. Unpin it first."
+            return tr(.refProducerAlreadyPinned, lang, producer, p, slot)
         case let .reasonRequired(p, rank):
-            let at = rank.map { id ? "peringkat \($0)" : "ranked \($0)" } ?? (id ? "belum berperingkat" : "unranked")
-            return id ? "Produk \(p) di luar 5 teratas (\(at)); pin ini perlu alasan (--reason \"...\")."
-                : "Product \(p) is outside the top five (\(at)); pinning it needs a reason (--reason \"...\")."
+            let at = rank.map { tr(.refRankedAt, lang, $0) } ?? (tr(.refUnranked, lang))
+            return tr(.refOutsideTopFive, lang, p, at)
         case let .notPinned(p):
-            return id ? "Produk \(p) tidak sedang dipin." : "Product \(p) is not pinned."
+            return tr(.refNotPinned, lang, p)
         case let .finalizeNeedsPins(m, n):
-            return id ? "Finalisasi perlu 5 pin di tiap klaster; sekarang MAMIN \(m)/5, NON-MAMIN \(n)/5."
-                : "Finalising needs 5 pins in each cluster; now MAMIN \(m)/5, NON-MAMIN \(n)/5."
+            return tr(.refFinalizeNeedsPins, lang, m, n)
         case let .chairOnly(c):
-            return id ? "Hanya ketua yang dapat melakukannya; \(c) bukan ketua." : "Only the chair can do this; \(c) is not the chair."
+            return tr(.refChairOnly, lang, c)
         case .reasonMissing:
-            return id ? "Perlu alasan (--reason \"...\")." : "A reason is needed (--reason \"...\")."
+            return tr(.refReasonMissing, lang)
         case .notFinal:
-            return id ? "Ronde belum final; tidak ada yang perlu dibuka kembali." : "The round is not final; there is nothing to reopen."
+            return tr(.refNotFinal, lang)
         case let .curatorExists(c):
-            return id ? "Kurator \(c) sudah ada." : "Curator \(c) already exists."
+            return tr(.refCuratorExists, lang, c)
         case let .conflictExists(c, p):
-            return id ? "Konflik \(c) dengan \(p) sudah tercatat." : "The conflict of \(c) with \(p) is already declared."
+            return tr(.refConflictExists, lang, c, p)
         case let .producerHasPins(producer, p):
-            return id ? "Produk \(p) dari pelaku \(producer) sedang dipin; lepas pinnya dulu sebelum mengubah validasi pelaku ini."
-                : "Product \(p) of producer \(producer) is pinned; unpin it before changing this producer's validation."
+            return tr(.refProducerHasPins, lang, p, producer)
         case let .nothingToUndo(c):
-            return id ? "Tidak ada perubahan \(c) yang dapat dibatalkan." : "\(c) has no change left to undo."
+            return tr(.refNothingToUndo, lang, c)
         case .undoStatus:
-            return id ? "Finalisasi dan buka kembali tidak dibatalkan dengan undo; finalisasi atau buka kembali lagi (di papan: f / r; atau kurasi finalize / kurasi reopen)."
-                : "Finalising and reopening are not undone with undo; finalise or reopen again (on the board: f / r; or kurasi finalize / kurasi reopen)."
+            return tr(.refUndoStatus, lang)
         case let .changedSince(what, rev, by):
             let since = [rev.map { "rev \($0)" }, by].compactMap { $0 }.joined(separator: ", ")
-            return id ? "\(what) sudah diubah sejak itu (\(since)); lihat riwayatnya (detail produk, atau kurasi history), lalu ubah langsung."
-                : "\(what) has changed since (\(since)); see its history (the product detail, or kurasi history) and edit it directly."
+            return tr(.refChangedSince, lang, what, since)
         case let .productInUse(p):
-            return id ? "Produk \(p) sudah dinilai atau dipin; tidak dapat dihapus." : "Product \(p) has scores or a pin; it cannot be removed."
+            return tr(.refProductInUse, lang, p)
         case let .emptyField(f):
-            return id ? "\(f) tidak boleh kosong." : "\(f) must not be empty."
+            return tr(.refEmptyField, lang, f)
         case let .duplicateID(i):
-            return id ? "ID \(i) sudah dipakai." : "The id \(i) is already in use."
+            return tr(.refDuplicateID, lang, i)
         case let .invalidID(i, problem):
             let shown = String(i.displaySafe.prefix(40))
-            return id ? "ID \"\(shown)\" tidak dapat dipakai: ID tanpa spasi atau karakter kendali, paling panjang \(IDRule.maxLength) karakter (mis. K7, U-0012)."
-                : "The id \"\(shown)\" cannot be used (it \(problem)): ids have no spaces or control characters and at most \(IDRule.maxLength) characters (e.g. K7, U-0012)."
+            return tr(.refInvalidID, lang, shown, IDRule.maxLength, problem)
         case .deliberationOpen:
-            return id ? "Tahap musyawarah sudah dibuka." : "Deliberation is already open."
+            return tr(.refDeliberationOpen, lang)
         case let .fairness(f):
             return f.text(lang)
         case let .curatorHasWork(c):
-            return id ? "Kurator \(c) sudah menilai, mengepin atau mengubah data; tidak dapat dihapus (ubah perannya bila perlu)."
-                : "Curator \(c) has scored, pinned or changed the round; they cannot be removed (change their role if needed)."
+            return tr(.refCuratorHasWork, lang, c)
         case let .noConflict(c, p):
-            return id ? "Kurator \(c) tidak punya konflik aktif dengan \(p)." : "Curator \(c) has no active conflict with \(p)."
+            return tr(.refNoConflict, lang, c, p)
         case let .pinsByChairOrSecretary(c):
-            return id ? "Pin dicatat oleh ketua atau sekretaris atas keputusan komite; \(c) bukan keduanya."
-                : "Pins are recorded by the chair or the secretary for the committee; \(c) is neither."
+            return tr(.refPinsByChairOrSecretary, lang, c)
         case let .recusedFromPin(c, p, reason):
-            return id ? "Kurator \(c) menyatakan konflik kepentingan dengan pelaku \(p) (\(reason)); pin produknya dicatat oleh pengurus lain."
-                : "Curator \(c) declared a conflict of interest with producer \(p) (\(reason)); another officer records pins of its products."
+            return tr(.refRecusedFromPin, lang, c, p, reason)
         case let .conflictWithdrawnByChair(c, p):
-            return id ? "Konflik \(c) dengan \(p) hanya dapat dicabut oleh ketua, dengan alasan (kurasi conflict withdraw)."
-                : "The conflict of \(c) with \(p) can be withdrawn only by the chair, with a reason (kurasi conflict withdraw)."
+            return tr(.refConflictWithdrawnByChair, lang, c, p)
         case let .conflictOwnOrChair(c):
-            return id ? "Konflik kepentingan dinyatakan oleh kurator \(c) sendiri atau oleh ketua." : "A conflict of interest is declared by curator \(c) themselves or by the chair."
+            return tr(.refConflictOwnOrChair, lang, c)
         case let .breaksRule(v):
-            return id ? "Ditolak: \(v.text(lang))." : "Refused: \(v.text(lang))."
+            return tr(.refBreaksRule, lang, v.text(lang))
         case let .invalidField(problem):
             return problem.text(lang)
         case let .permitExists(p, kind, number):
-            return id ? "Produk \(p) sudah punya izin \(kind.rawValue) \(number)." : "Product \(p) already holds \(kind.rawValue) \(number)."
+            return tr(.refPermitExists, lang, p, kind.rawValue, number)
         case let .noSuchPermit(p, kind, held):
-            let list = held.isEmpty ? "" : (id ? " (ada: \(held.joined(separator: ", ")))" : " (it holds: \(held.joined(separator: ", ")))")
-            return id ? "Produk \(p) tidak punya izin \(kind.rawValue) itu\(list)." : "Product \(p) holds no such \(kind.rawValue) permit\(list)."
+            let list = held.isEmpty ? "" : (tr(.refHeldList, lang, held.joined(separator: ", ")))
+            return tr(.refNoSuchPermit, lang, p, kind.rawValue, list)
         case let .permitAmbiguous(p, kind, numbers):
-            return id ? "Produk \(p) punya beberapa izin \(kind.rawValue) (\(numbers.joined(separator: ", "))); sebutkan nomornya (--number)."
-                : "Product \(p) holds several \(kind.rawValue) permits (\(numbers.joined(separator: ", "))); name the one to remove (--number)."
+            return tr(.refPermitAmbiguous, lang, p, kind.rawValue, numbers.joined(separator: ", "))
         case let .pinnedElsewhere(p, cluster, slot):
-            return id ? "Produk \(p) dipin di \(cluster.label(lang)) ★\(slot); lepas pinnya dulu sebelum memindah klaster."
-                : "Product \(p) is pinned in \(cluster.label(lang)) ★\(slot); unpin it before moving it to another cluster."
+            return tr(.refPinnedElsewhere, lang, p, cluster.label(lang), slot)
         case let .rubricLocked(n):
-            return id ? "Rubrik tidak dapat diubah: sudah ada \(n) lembar nilai lengkap, dan ronde tidak mengganti alat ukurnya di tengah jalan."
-                : "The rubric cannot change: \(n) complete score sheets count already, and a round does not change its ruler mid-way."
+            return tr(.refRubricLocked, lang, n)
         }
+    }
+}
+
+/// What a refusal asks the user to do, as data. Core does not name keys or flags: each front end
+/// says it in its own terms (the console a key, the command line a command or flag), so the
+/// console never tells anyone to type `--reason`.
+public enum Remedy: Hashable, Sendable, CaseIterable {
+    /// Give the reason (a pin outside the top five, a reopening, a withdrawal).
+    case giveReason
+    /// The chair reopens the final round, with a reason.
+    case reopen
+    /// Unpin a product first.
+    case unpin
+    /// Finalise or reopen again (they are not undone).
+    case finaliseOrReopen
+    /// See which products there are.
+    case seeProducts
+    /// See the curators, or add one.
+    case seeCurators
+    /// See the product's history, then edit directly.
+    case seeHistory
+    /// Say which of several permits (by its number).
+    case nameNumber
+    /// The chair withdraws the conflict, with a reason.
+    case withdrawConflict
+}
+
+extension Refusal {
+    /// What would satisfy the rule, when the user can act on it; `text` says why.
+    public var remedy: Remedy? {
+        switch self {
+        case .roundFinal: .reopen
+        case .unknownProduct: .seeProducts
+        case .unknownCurator: .seeCurators
+        case .clusterFull: .unpin
+        case .reasonRequired, .reasonMissing: .giveReason
+        case .undoStatus: .finaliseOrReopen
+        case .changedSince: .seeHistory
+        case .conflictWithdrawnByChair: .withdrawConflict
+        case .permitAmbiguous: .nameNumber
+        default: nil
+        }
+    }
+
+    /// Why, then what to do, in the words of one front end: `name` says a remedy in its terms.
+    public func text(_ lang: Language, naming name: (Remedy) -> String) -> String {
+        guard let remedy else { return text(lang) }
+        return text(lang) + " " + name(remedy)
     }
 }
 

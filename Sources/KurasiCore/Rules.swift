@@ -37,62 +37,60 @@ public enum Violation: Hashable, Sendable {
         let id = lang == .id
         switch self {
         case let .pinSlotOutOfRange(c, s):
-            return id ? "pin \(c.label(lang)) di slot \(s); slot bernomor 1–\(Round.pinSlots)" : "a \(c.label(lang)) pin is in slot \(s); slots are 1–\(Round.pinSlots)"
+            return tr(.vioPinSlotOutOfRange, lang, c.label(lang), s, Round.pinSlots)
         case let .pinUnknownProduct(c, s, p):
-            return id ? "pin \(c.label(lang)) ★\(s) menunjuk produk \(p) yang tidak ada" : "pin \(c.label(lang)) ★\(s) names product \(p), which does not exist"
+            return tr(.vioPinUnknownProduct, lang, c.label(lang), s, p)
         case let .pinWrongCluster(c, s, p):
-            return id ? "pin \(c.label(lang)) ★\(s) berisi \(p) dari klaster lain" : "pin \(c.label(lang)) ★\(s) holds \(p), a product of the other cluster"
+            return tr(.vioPinWrongCluster, lang, c.label(lang), s, p)
         case let .pinSlotTwice(c, s):
-            return id ? "slot \(c.label(lang)) ★\(s) berisi dua pin" : "slot \(c.label(lang)) ★\(s) holds two pins"
+            return tr(.vioPinSlotTwice, lang, c.label(lang), s)
         case let .pinProductTwice(p):
-            return id ? "produk \(p) dipin lebih dari sekali" : "product \(p) is pinned more than once"
+            return tr(.vioPinProductTwice, lang, p)
         case let .tooManyPins(c, n):
-            return id ? "\(c.label(lang)) punya \(n) pin; paling banyak \(Round.pinSlots)" : "\(c.label(lang)) has \(n) pins; at most \(Round.pinSlots)"
+            return tr(.vioTooManyPins, lang, c.label(lang), n, Round.pinSlots)
         case let .pinIneligible(p, reasons):
             let why = reasons.map { $0.text(lang) }.joined(separator: "; ")
-            return id ? "produk terpin \(p) tidak memenuhi syarat (\(why)); lepas pinnya dulu" : "pinned product \(p) is not eligible (\(why)); unpin it first"
+            return tr(.vioPinIneligible, lang, p, why)
         case let .producerPinnedTwice(c, producer, products):
-            return id ? "pelaku \(producer) punya dua pin di \(c.label(lang)) (\(products.joined(separator: ", "))); satu pelaku satu pin per klaster"
-                : "producer \(producer) has two \(c.label(lang)) pins (\(products.joined(separator: ", "))); one pin per producer per cluster"
+            return tr(.vioProducerPinnedTwice, lang, producer, c.label(lang), products.joined(separator: ", "))
         case let .finalWithoutPins(m, n):
-            return id ? "putaran final tanpa 5 + 5 pin (MAMIN \(m)/5, NON-MAMIN \(n)/5)" : "the round is final without 5 + 5 pins (MAMIN \(m)/5, NON-MAMIN \(n)/5)"
+            return tr(.vioFinalWithoutPins, lang, m, n)
         case let .finalPinBelowMinSheets(p, n, needed):
-            return id ? "produk terpin \(p) baru punya \(n) lembar penilaian lengkap; finalisasi perlu paling sedikit \(needed)"
-                : "pinned product \(p) has \(n) complete score sheets; finalising needs at least \(needed)"
+            return tr(.vioFinalPinBelowMinSheets, lang, p, n, needed)
         case let .finalisedByNonChair(by):
-            return id ? "putaran difinalisasi oleh \(by ?? "(tidak tercatat)"), yang bukan ketua" : "the round was finalised by \(by ?? "(nobody recorded)"), who is not the chair"
+            return tr(.vioFinalisedByNonChair, lang, by ?? "(tidak tercatat)", by ?? "(nobody recorded)")
         case let .duplicateCurator(c):
-            return id ? "ID kurator \(c) muncul dua kali" : "curator id \(c) appears twice"
+            return tr(.vioDuplicateCurator, lang, c)
         case let .duplicateProducer(p):
-            return id ? "ID pelaku \(p) muncul dua kali" : "producer id \(p) appears twice"
+            return tr(.vioDuplicateProducer, lang, p)
         case let .duplicateProduct(p):
-            return id ? "ID produk \(p) muncul dua kali" : "product id \(p) appears twice"
+            return tr(.vioDuplicateProduct, lang, p)
         case let .productUnknownProducer(p, producer):
-            return id ? "produk \(p) menunjuk pelaku \(producer) yang tidak ada" : "product \(p) names producer \(producer), who does not exist"
+            return tr(.vioProductUnknownProducer, lang, p, producer)
         case let .negativePrice(p, price):
-            return id ? "harga produk \(p) negatif (\(price))" : "product \(p) has a negative price (\(price))"
+            return tr(.vioNegativePrice, lang, p, price)
         case let .nonPositiveCapacity(p, amount):
-            return id ? "kapasitas produk \(p) bukan bilangan positif (\(amount))" : "product \(p) has a capacity that is not positive (\(amount))"
+            return tr(.vioNonPositiveCapacity, lang, p, amount)
         case let .scaleInvalid(lo, hi):
-            return id ? "rubrik: scaleMin (\(lo)) harus lebih kecil dari scaleMax (\(hi))" : "rubric: scaleMin (\(lo)) must be below scaleMax (\(hi))"
+            return tr(.vioScaleInvalid, lang, lo, hi)
         case let .negativeWeight(k):
-            return id ? "rubrik: bobot kriteria \(k) negatif" : "rubric: criterion \(k) has a negative weight"
+            return tr(.vioNegativeWeight, lang, k)
         case let .duplicateCriterion(k):
-            return id ? "rubrik: kriteria \(k) muncul dua kali" : "rubric: criterion \(k) appears twice"
+            return tr(.vioDuplicateCriterion, lang, k)
         case let .unknownTieBreak(k):
-            return id ? "pengaturan: kriteria penentu seri \(k) tidak ada di rubrik" : "settings: the tie-break criterion \(k) is not in the rubric"
+            return tr(.vioUnknownTieBreak, lang, k)
         case let .scoreUnknownProduct(p):
-            return id ? "nilai untuk produk \(p) yang tidak ada" : "scores for product \(p), which does not exist"
+            return tr(.vioScoreUnknownProduct, lang, p)
         case let .scoreUnknownCurator(p, c):
-            return id ? "nilai \(p) dari kurator \(c) yang tidak ada" : "scores of \(p) by curator \(c), who does not exist"
+            return tr(.vioScoreUnknownCurator, lang, p, c)
         case let .scoreUnknownCriterion(p, c, k):
-            return id ? "nilai \(p) oleh \(c) untuk kriteria \(k) yang tidak ada di rubrik" : "a score of \(p) by \(c) for criterion \(k), which is not in the rubric"
+            return tr(.vioScoreUnknownCriterion, lang, p, c, k)
         case let .scoreOffScale(p, c, k, v):
-            return id ? "nilai \(p) oleh \(c) untuk \(k) adalah \(v), di luar skala" : "the score of \(p) by \(c) for \(k) is \(v), off the scale"
+            return tr(.vioScoreOffScale, lang, p, c, k, v)
         case let .eventOutOfOrder(r, after):
-            return id ? "peristiwa rev \(r) tidak mengikuti rev \(after)" : "event rev \(r) does not follow rev \(after)"
+            return tr(.vioEventOutOfOrder, lang, r, after)
         case let .eventAboveRevision(r, storeRev):
-            return id ? "peristiwa terakhir rev \(r), di atas revisi data \(storeRev)" : "the last event has rev \(r), above the store's revision \(storeRev)"
+            return tr(.vioEventAboveRevision, lang, r, storeRev)
         }
     }
 }

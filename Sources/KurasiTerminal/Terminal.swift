@@ -77,36 +77,28 @@ public enum Terminal {
 
         var caught: Int32 = 0
         var hungUp = false
-        var forceRepaint = true
         app.handle(.resize(width: Int(kurasi_cols()), height: Int(kurasi_lines())))
-        while !app.isFinished {
-            caught = Signals.take()
-            if caught != 0 { break }
-            if app.takeRedrawRequest() { forceRepaint = true }
-            painter.paint(app.frame(), force: forceRepaint)
-            forceRepaint = false
-
+        let ending = drive(app, read: { wait in
+            if case let signal = Signals.take(), signal != 0 { return .ended(.signal(signal)) }
             var ch: wint_t = 0
-            wtimeout(kurasi_stdscr(), app.waitMilliseconds)
+            wtimeout(kurasi_stdscr(), wait)
             let result = wget_wch(kurasi_stdscr(), &ch)
-            caught = Signals.take()
-            if caught != 0 { break }
-            if result == kurasi_err() {  // timeout (or a signal, handled above)
+            if case let signal = Signals.take(), signal != 0 { return .ended(.signal(signal)) }
+            if result == kurasi_err() {  // no key within `wait` (or a signal, handled above)
                 // A terminal that went away (ssh dropped, window closed) with SIGHUP ignored
                 // (nohup) would make every read fail at once: stop instead of spinning.
-                if inputHungUp() { hungUp = true; break }
-                app.handle(.timeout)
-                continue
+                return inputHungUp() ? .ended(.hungUp) : .nothing
             }
             switch Keys.key(code: Int32(bitPattern: UInt32(ch)), isKeyCode: result == kurasi_key_code_yes()) {
-            case .resize?:
-                forceRepaint = true
-                app.handle(.resize(width: Int(kurasi_cols()), height: Int(kurasi_lines())))
-            case let .key(key)?:
-                app.handle(.key(key))
-            case nil:
-                continue
+            case .resize?: return .input(.resize(width: Int(kurasi_cols()), height: Int(kurasi_lines())))
+            case let .key(key)?: return .input(.key(key))
+            case nil: return .ignored
             }
+        }, paint: { canvas, force in painter.paint(canvas, force: force) })
+        switch ending {
+        case let .signal(signal)?: caught = signal
+        case .hungUp?: hungUp = true
+        case nil: break
         }
 
         endwin()
@@ -117,6 +109,51 @@ public enum Terminal {
             return 128 + caught
         }
         return hungUp ? 128 + SIGHUP : 0
+    }
+
+    /// What one read of the keyboard gave.
+    public enum Read: Hashable, Sendable {
+        case input(TerminalInput)
+        /// Nothing within the wait (nothing queued, when the wait is 0).
+        case nothing
+        /// A code the console has no use for.
+        case ignored
+        case ended(Ending)
+    }
+
+    public enum Ending: Hashable, Sendable {
+        case signal(Int32)
+        case hungUp
+    }
+
+    /// The loop: draw a frame, wait for input, then take every key already queued (type-ahead, a
+    /// paste) before drawing the next frame, so a burst of keys costs one frame, not one each.
+    /// `read(wait)` waits at most `wait` milliseconds (0: only what is queued). Returns how it
+    /// ended when it did not end by the program finishing.
+    public static func drive(_ app: some TerminalProgram, read: (Int32) -> Read, paint: (Canvas, Bool) -> Void) -> Ending? {
+        var force = true
+        while !app.isFinished {
+            if app.takeRedrawRequest() { force = true }
+            paint(app.frame(), force)
+            force = false
+            var wait = app.waitMilliseconds, first = true
+            drain: while !app.isFinished {
+                switch read(wait) {
+                case let .ended(ending): return ending
+                case .nothing:
+                    if first { app.handle(.timeout) }
+                    break drain
+                case .ignored:
+                    break
+                case let .input(input):
+                    if case .resize = input { force = true }
+                    app.handle(input)
+                }
+                first = false
+                wait = 0
+            }
+        }
+        return nil
     }
 
     /// Whether standard input reports a hang-up or an error rather than "no key yet".

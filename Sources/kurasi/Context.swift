@@ -61,7 +61,7 @@ func now() -> String {
 struct RuleRefusal: Error, CustomStringConvertible {
     var refusal: Refusal
     var lang: Language
-    var description: String { refusal.text(lang) }
+    var description: String { refusal.text(lang, naming: { tr($0.onCommandLine, lang) }) }
 }
 
 /// Perform one command against the store under its lock; prints what changed.

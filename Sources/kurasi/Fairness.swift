@@ -49,21 +49,28 @@ func writeJSON(_ object: Any) throws {
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fairness reports: curator calibration, stability of the top five, normalised scores, the pairwise round.",
-        discussion: """
+        abstract: L("Fairness reports: curator calibration, stability of the top five, normalised scores, the pairwise round.",
+                    "Laporan keadilan: kalibrasi kurator, kestabilan lima besar, skor ternormalisasi, putaran berpasangan."),
+        discussion: L("""
         calibration: per curator sheets, mean, spread, points per criterion, leniency and agreement; the pairs who disagree most.
         stability: the top five without each curator, and each product's bootstrap probability of being in it (seeded).
         normalised: raw and normalised scores and ranks side by side, and how each curator was rescaled.
         pairwise: the products at the cut line and the Bradley-Terry order of the comparisons.
         While scoring is blind only the chair (--curator) may see these.
-        """)
+        """, """
+        calibration: per kurator jumlah lembar, rata-rata, sebaran, nilai per kriteria, kemurahan dan kesepakatan; pasangan kurator yang paling berbeda pendapat.
+        stability: lima besar bila satu kurator dikeluarkan, dan peluang bootstrap tiap produk masuk lima besar (dengan seed).
+        normalised: skor dan peringkat mentah dan ternormalisasi berdampingan, dan bagaimana skor tiap kurator diskalakan.
+        pairwise: produk di garis batas dan urutan Bradley-Terry dari perbandingan berpasangan.
+        Selama penilaian buta hanya ketua (--curator) yang boleh melihatnya.
+        """))
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
-    @Argument(help: "calibration, stability, normalised or pairwise.") var kind: ReportKind
-    @Option(name: .long, help: "Only this cluster: mamin or non-mamin.") var cluster: Cluster?
-    @Option(name: .long, help: "table or json.") var format: TableOrJSON = .table
-    @Option(name: .long, help: "The bootstrap's seed (stability).") var seed: UInt64 = Stability.defaultSeed
-    @Option(name: .long, help: "The bootstrap's resamples (stability).") var resamples: Int = Stability.defaultResamples
+    @Argument(help: H("calibration, stability, normalised or pairwise.", "calibration, stability, normalised atau pairwise.")) var kind: ReportKind
+    @Option(name: .long, help: H("Only this cluster: mamin or non-mamin.", "Hanya klaster ini: mamin atau non-mamin.")) var cluster: Cluster?
+    @Option(name: .long, help: H("table or json.", "table atau json.")) var format: TableOrJSON = .table
+    @Option(name: .long, help: H("The bootstrap's seed (stability).", "Seed bootstrap (stability).")) var seed: UInt64 = Stability.defaultSeed
+    @Option(name: .long, help: H("The bootstrap's resamples (stability).", "Jumlah sampel ulang bootstrap (stability).")) var resamples: Int = Stability.defaultResamples
 
     func validate() throws {
         guard (1...100_000).contains(resamples) else { throw ValidationError("--resamples must be between 1 and 100000, not \(resamples).") }
@@ -145,8 +152,8 @@ struct Report: ParsableCommand {
                  : "STABILITY OF THE TOP FIVE · \(s.basis.label(lang)) scores · bootstrap \(Format.count(s.resamples, lang)) resamples, seed \(s.seed)")
         for c in s.clusters {
             print("")
-            print("\(c.cluster.label(lang)) · " + (id ? "5 teratas: " : "top five: ") + (c.topFive.isEmpty ? "–" : c.topFive.joined(separator: ", ")))
-            print(id ? "  Peluang masuk 5 teratas:" : "  Probability of being in the top five:")
+            print("\(c.cluster.label(lang)) · " + (id ? "lima besar: " : "top five: ") + (c.topFive.isEmpty ? "–" : c.topFive.joined(separator: ", ")))
+            print(id ? "  Peluang masuk lima besar:" : "  Probability of being in the top five:")
             for p in c.probabilities {
                 let bar = Bars.draw(Bars.length(p.probability, width: 20))
                 print("  \(p.inTopFive ? "★" : " ") \(col(p.rank.map { "#\($0)" } ?? "–", 4)) \(col(p.product, 8)) \(col(Format.score(p.score, lang), 5, right: true))  \(col(Format.percent(p.probability), 5, right: true)) \(bar)")
@@ -161,7 +168,7 @@ struct Report: ParsableCommand {
                 }
             }
             if !c.decisive.isEmpty {
-                print("  " + (id ? "PERHATIAN: susunan 5 teratas bergantung pada lembar \(c.decisive.joined(separator: ", ")) saja."
+                print("  " + (id ? "PERHATIAN: susunan lima besar bergantung pada lembar \(c.decisive.joined(separator: ", ")) saja."
                                  : "NOTE: who is in the top five rests on the sheets of \(c.decisive.joined(separator: ", ")) alone."))
             }
         }
@@ -233,10 +240,11 @@ struct Report: ParsableCommand {
 
 struct Basis: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The chair chooses, before deliberation, whether the ranking uses raw or normalised scores.")
+        abstract: L("The chair chooses, before deliberation, whether the ranking uses raw or normalised scores.",
+                    "Ketua memilih, sebelum musyawarah, apakah peringkat memakai skor mentah atau ternormalisasi."))
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
-    @Argument(help: "raw or normalised.") var basis: ScoreBasis
+    @Argument(help: H("raw or normalised.", "raw (mentah) atau normalised (ternormalisasi).")) var basis: ScoreBasis
     func run() throws {
         try edit(options, by: curator.id(), .fairness(.setScoreBasis(basis)))
     }
@@ -244,12 +252,13 @@ struct Basis: ParsableCommand {
 
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Compare two products at the cut line: which is better, A (the first named), B, or the same.")
+        abstract: L("Compare two products at the cut line: which is better, A (the first named), B, or the same.",
+                    "Bandingkan dua produk di garis batas: mana yang lebih baik, A (yang disebut pertama), B, atau sama."))
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
-    @Argument(help: "The first product (A).") var a: String
-    @Argument(help: "The second product (B).") var b: String
-    @Option(name: .long, help: "A, B or same.") var prefer: Prefer
+    @Argument(help: H("The first product (A).", "Produk pertama (A).")) var a: String
+    @Argument(help: H("The second product (B).", "Produk kedua (B).")) var b: String
+    @Option(name: .long, help: H("A, B or same.", "A, B atau same (sama).")) var prefer: Prefer
 
     func run() throws {
         let who = try curator.id()
@@ -265,13 +274,17 @@ struct Compare: ParsableCommand {
 struct ReadinessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "readiness",
-        abstract: "The collective-mark (merek kolektif) checklist of every pinned product.",
-        discussion: "The chair sets the minimum monthly capacity with --minimum N --curator CHAIR (an event); --minimum 0 clears it.")
+        abstract: L("The collective-mark (merek kolektif) checklist of every pinned product.",
+                    "Daftar periksa merek kolektif untuk setiap produk yang dipin."),
+        discussion: L("The chair sets the minimum monthly capacity with --minimum N --curator CHAIR (an event); --minimum 0 clears it.",
+                      "Ketua menetapkan kapasitas minimum per bulan dengan --minimum N --curator KETUA (tercatat di riwayat); --minimum 0 menghapusnya."))
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
-    @Option(name: .long, help: "table, json or md.") var format: ReadinessFormat = .table
-    @Option(name: .long, help: "Set the minimum capacity a month for the shared brand (the chair; 0 clears it).") var minimum: Int?
-    @Option(name: .long, help: "The date (YYYY-MM-DD) by which producers must act; default 90 days after the round.") var by: String?
+    @Option(name: .long, help: H("table, json or md.", "table, json atau md.")) var format: ReadinessFormat = .table
+    @Option(name: .long, help: H("Set the minimum capacity a month for the shared brand (the chair; 0 clears it).",
+                                  "Tetapkan kapasitas minimum per bulan untuk merek bersama (ketua; 0 menghapusnya).")) var minimum: Int?
+    @Option(name: .long, help: H("The date (YYYY-MM-DD) by which producers must act; default 90 days after the round.",
+                                  "Tanggal (TTTT-BB-HH) batas pelaku bertindak; bawaan 90 hari setelah putaran.")) var by: String?
 
     func validate() throws {
         if let by, by.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
@@ -336,12 +349,14 @@ struct ReadinessCommand: ParsableCommand {
 struct FeedbackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedback",
-        abstract: "Write a feedback sheet for every producer scored (or one): their own products only.",
-        discussion: "One file per producer, named by its id, in DIR. Available once deliberation is open (or scoring is not blind).")
+        abstract: L("Write a feedback sheet for every producer scored (or one): their own products only.",
+                    "Tulis lembar umpan balik untuk setiap pelaku yang dinilai (atau satu): hanya produknya sendiri."),
+        discussion: L("One file per producer, named by its id, in DIR. Available once deliberation is open (or scoring is not blind).",
+                      "Satu berkas per pelaku, dinamai menurut ID-nya, di DIR. Tersedia setelah musyawarah dibuka (atau bila penilaian tidak buta)."))
     @OptionGroup var options: StoreOptions
-    @Argument(help: "Only this producer (id).") var producer: String?
-    @Option(name: .shortAndLong, help: "The directory to write the sheets in (created if missing).") var output: String
-    @Option(name: .long, help: "md or html.") var format: FeedbackFormat = .md
+    @Argument(help: H("Only this producer (id).", "Hanya pelaku ini (ID).")) var producer: String?
+    @Option(name: .shortAndLong, help: H("The directory to write the sheets in (created if missing).", "Direktori tempat lembar ditulis (dibuat bila belum ada).")) var output: String
+    @Option(name: .long, help: H("md or html.", "md atau html.")) var format: FeedbackFormat = .md
 
     func run() throws {
         let lang = options.language, id = lang == .id

@@ -40,7 +40,8 @@ struct Kurasi: ParsableCommand {
     // options wherever they appear and hands them on only to groups of the same type, so a plain
     // `--curator` here would swallow `kurasi score … --curator K2`.
     @OptionGroup var curator: CuratorOption
-    @Flag(name: .long, help: "Open the console for the projector: the board, nobody signed in, nothing can be changed.")
+    @Flag(name: .long, help: H("Open the console for the projector: the board, nobody signed in, nothing can be changed.",
+                               "Buka konsol untuk proyektor: papan pilihan, tanpa kurator, tidak ada yang dapat diubah."))
     var board = false
 
     func run() throws {
@@ -197,7 +198,7 @@ struct Init: ParsableCommand {
     func run() throws {
         let round = Round(round: RoundInfo(title: title, organizer: organizer, date: date ?? String(now().prefix(10)), place: place))
         try options.kurasiStore.create(round)
-        print(options.language == .id ? "Ronde baru dibuat: \(options.storePath). Tambahkan kurator dengan kurasi curator add, lalu impor registri dengan kurasi import."
+        print(options.language == .id ? "Putaran baru dibuat: \(options.storePath). Tambahkan kurator dengan kurasi curator add, lalu impor registri dengan kurasi import."
                                       : "Created a new round: \(options.storePath). Add curators with kurasi curator add, then import the registry with kurasi import.")
     }
 }

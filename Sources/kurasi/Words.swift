@@ -55,8 +55,9 @@ enum ParserWords {
         (#"(?m)^Help:  "#, "Bantuan:  "),
         (#"Show help information\."#, "Tampilkan bantuan."),
         (#"Show the version\."#, "Tampilkan versi."),
-        (#"\(default: ([^)]*)\)"#, "(bawaan: $1)"),
-        (#"\(values: ([^)]*)\)"#, "(pilihan: $1)"),
+        // The help wraps at 80 columns, sometimes right after "(default:".
+        (#"\(default:\s+([^)]*)\)"#, "(bawaan: $1)"),
+        (#"\(values:\s+([^)]*)\)"#, "(pilihan: $1)"),
         (#"\(default\)"#, "(bawaan)"),
         (#"See '([^']*) <subcommand>' for detailed help\."#, "Lihat '$1 <subperintah>' untuk bantuan lengkap."),
         (#"See '([^']*)' for more information\."#, "Lihat '$1' untuk keterangan lebih lanjut."),

@@ -14,6 +14,8 @@ import Testing
         ["curator", "remove"], ["conflict"], ["conflict", "add"], ["conflict", "withdraw"], ["settings"],
         ["rubric"], ["rubric", "show"], ["rubric", "weight"], ["score"], ["rank"], ["pin"], ["unpin"],
         ["deliberate"], ["finalize"], ["reopen"], ["history"], ["undo"], ["export"], ["check"], ["recover"], ["status"],
+        // the fairness commands
+        ["report"], ["basis"], ["compare"], ["readiness"], ["feedback"],
     ]
 
     /// Words that only the English help has: the parser's headings and the help of options

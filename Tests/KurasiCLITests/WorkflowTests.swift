@@ -179,7 +179,7 @@ import Testing
         try cli.ok(["score", "P-0003", "--curator", "K2", "kualitas=5"])
         try cli.ok(["score", "P-0004", "--curator", "K4", "kualitas=4"])
         let undo = try cli.ok(["undo", "--curator", "K2"])
-        #expect(undo.contains("undo rev \(base + 2)"))
+        #expect(undo.contains("undone (rev \(base + 2)):"))
         let round = Store(path: cli.store).loadOrFail()
         #expect(round.sheet(product: "P-0003", curator: "K2")["kualitas"] == 2)
         #expect(round.sheet(product: "P-0004", curator: "K4")["kualitas"] == 4)

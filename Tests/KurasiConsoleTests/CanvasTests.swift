@@ -1,4 +1,5 @@
 import KurasiConsole
+import KurasiCore
 import Testing
 
 @Suite struct CanvasTests {

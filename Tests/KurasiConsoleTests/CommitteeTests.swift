@@ -144,7 +144,7 @@ import Testing
     @Test func finalisingAsksForConfirmationOnTheScreen() throws {
         let app = console(curator: "K1", round: Self.deliberating(Self.pinned(5)))
         app.type(.char("b"), .char("f"))
-        #expect(app.screenText.contains("Finalisasi ronde dengan pin ini?"))
+        #expect(app.screenText.contains("Finalisasi putaran dengan pin ini?"))
         #expect(!app.round.isFinal)
         app.type(.char("n"))
         #expect(!app.round.isFinal)

@@ -10,7 +10,9 @@ import Testing
         app.type(.down, .enter)
         #expect(app.state.curator == madiun.curators[1].id)
         #expect(app.state.screen == .list)
-        #expect(app.state.message?.text.contains(madiun.curators[1].name) == true)
+        // The title bar names the active curator; the status line does not repeat it.
+        #expect(app.state.message == nil)
+        #expect(app.screen.text(row: 0).contains("(\(madiun.curators[1].id))"))
     }
 
     @Test func movingAndPaging() {
@@ -351,7 +353,8 @@ import Testing
         app.type(.enter, .char("4"))
         #expect(app.round.revision == round.revision)
         #expect(app.state.message?.isWarning == true)
-        #expect(app.state.message?.text.contains("di papan: r") == true)
+        #expect(app.state.message?.text.contains("Di papan: r.") == true)
+        #expect(app.state.message?.text.contains("--") == false)
     }
 }
 
@@ -445,7 +448,9 @@ import Testing
         #expect(app.state.layout == Layout(width: 80, height: 24))
         #expect(app.state.layout.rows == Rect(x: 0, y: 3, width: 80, height: 16))
         app.send(.resize(width: 132, height: 40))
-        #expect(app.state.layout.side == Rect(x: 78, y: 1, width: 53, height: 37))
+        // The side pane takes a third (at least 44 columns); the list, and its columns, the rest.
+        #expect(app.state.layout.side == Rect(x: 87, y: 1, width: 44, height: 37))
+        #expect(app.state.layout.listWidth == 85)
         #expect(app.state.layout.rows.height == 35 && app.state.layout.page == 34)
         #expect(app.screen.width == 132 && app.screen.height == 40)
         app.type(.pageDown)

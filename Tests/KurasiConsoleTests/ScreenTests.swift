@@ -5,7 +5,7 @@ import Testing
 /// Screens rendered into a cell grid and compared with golden text files, at 80×24 and 132×40,
 /// in both languages. KURASI_UPDATE_GOLDEN=1 rewrites them; review the diff before committing.
 @Suite struct ScreenTests {
-    static let sizes = [(80, 24), (132, 40)]
+    static let sizes = [(80, 24), (132, 40), (200, 60)]
 
     /// A round with some pins and a reopened status, so the board and marks have content.
     static let pinned: Round = {
@@ -191,5 +191,113 @@ import Testing
         for _ in 0..<i { app.type(.down) }
         #expect(app.state.selected?.product.id == top)
         try expectGolden(app.screen, "list-history-en-132x40")
+    }
+}
+
+/// Words and layout for the committee (issue 14): the help explains every symbol, the picker
+/// moves with g/G and shows the chair's whole name, hints show only keys that act.
+@Suite struct WordsAndLayoutTests {
+    /// Everything on a screen that is neither a letter, a digit nor plain punctuation is a symbol
+    /// the help's second page must explain.
+    static let plain = Set(" .,;:()/-+'\"#%[]!&=@*…─│▏↓←→▕")
+
+    static func symbols(on canvas: Canvas) -> Set<Character> {
+        Set((0..<canvas.height).map { canvas.text(row: $0) }.joined().filter { !$0.isLetter && !$0.isNumber && !plain.contains($0) })
+    }
+
+    @Test(arguments: [Language.id, .en])
+    func helpExplainsEverySymbolTheScreensUse(_ lang: Language) throws {
+        var seen = Set<Character>()
+        // The list blind and in deliberation, a detail (blind, scored, recused), the board, the producers.
+        for round in [ScreenTests.pinned, ScreenTests.deliberating, StateScreenTests.final] {
+            for (w, h) in [(80, 24), (200, 60)] {
+                let app = console(lang: lang, curator: "K2", width: w, height: h, round: round)
+                seen.formUnion(Self.symbols(on: app.screen))
+                app.type(.enter); seen.formUnion(Self.symbols(on: app.screen))
+                app.type(.char("4")); seen.formUnion(Self.symbols(on: app.screen))
+                app.type(.escape, .char("b")); seen.formUnion(Self.symbols(on: app.screen))
+                app.type(.escape, .char("v")); seen.formUnion(Self.symbols(on: app.screen))
+                app.type(.tab, .tab, .tab); seen.formUnion(Self.symbols(on: app.screen))
+            }
+        }
+        let k3 = madiun.curator("K3")!
+        let product = madiun.products.first { $0.producer == k3.conflicts[0].producer }!
+        let recused = console(lang: lang, curator: "K1", round: ScreenTests.deliberating)
+        recused.type(.char("/")); recused.type(product.id); recused.type(.enter, .enter)
+        seen.formUnion(Self.symbols(on: recused.screen))
+        let explained = Set(View.symbols.map { Character($0.0) })
+        #expect(seen.subtracting(explained).isEmpty, "unexplained: \(String(seen.subtracting(explained)))")
+        #expect(seen.contains("⊘") && seen.contains("★") && seen.contains("○") && seen.contains("·"))
+
+        // `?` shows the keys, `?` again the symbols, any other key closes.
+        let app = console(lang: lang, curator: "K1", round: ScreenTests.pinned)
+        app.type(.char("?"))
+        #expect(app.screenText.contains(lang == .id ? "? arti simbol" : "? what the symbols mean"))
+        app.type(.char("?"))
+        for (symbol, meaning) in View.symbols { #expect(app.screenText.contains("  \(symbol)   " + tr(meaning, lang))) }
+        try expectGolden(app.screen, "help-symbols-\(lang.rawValue)-80x24")
+        app.type(.char("x"))
+        #expect(!app.state.showHelp && app.state.screen == .list)
+    }
+
+    @Test func pickerMovesWithGAndShowsWholeNames() throws {
+        let app = console(lang: .id, curator: nil, round: ScreenTests.deliberating)
+        app.type(.char("G"))
+        #expect(app.state.pickerCursor == madiun.curators.count - 1)
+        app.type(.char("g"))
+        #expect(app.state.pickerCursor == 0)
+        let chair = madiun.curators.first { $0.role == .chair }!
+        #expect(app.screenText.contains(chair.name))
+        #expect(app.screenText.contains("↑↓ pindah  Enter pilih"))
+        // Chosen: the title names the curator; the status line does not repeat it.
+        app.type(.enter)
+        #expect(app.screen.text(row: app.state.layout.status).contains(chair.name) == false)
+        #expect(app.screen.text(row: 0).contains(chair.id))
+        // The round's title is not preceded by the program's name, and is whole at 80 columns
+        // beside a curator's name of common length.
+        app.type(.char("c"), .down, .down, .down, .enter)
+        #expect(app.state.curator == "K4")
+        #expect(app.screen.text(row: 0).hasPrefix(" " + madiun.round.title + " "))
+    }
+
+    @Test func theBoardShowsFinaliseOnlyWhenItCanAndKeepsAnOutsidersProducer() throws {
+        let app = console(lang: .id, curator: "K1", round: ScreenTests.deliberating)
+        app.type(.char("b"))
+        let hint = app.screen.text(row: app.state.layout.hint)
+        #expect(!hint.contains("f finalisasi") && !hint.contains("r buka kembali"))
+        // The pin from outside the top five: its producer's line, then its reason.
+        let outsider = ScreenTests.pinned.pins(in: .mamin).first { $0.reason != nil }!
+        let producer = madiun.producer(madiun.product(outsider.product)!.producer)!
+        let screen = app.screen
+        let rows = (0..<screen.height).map { screen.text(row: $0) }
+        let at = try #require(rows.firstIndex { $0.contains(outsider.product) })
+        #expect(rows[at + 1].contains(producer.name.prefix(20)))
+        #expect(rows[at + 2].contains("↑ alasan: " + outsider.reason!))
+        let final = console(lang: .id, curator: "K1", round: StateScreenTests.final)
+        final.type(.char("b"))
+        #expect(final.screen.text(row: final.state.layout.hint).contains("r buka kembali"))
+    }
+
+    @Test func tooSmallIsReadWhole() throws {
+        for (w, h) in [(40, 10), (59, 24), (30, 8)] {
+            let app = console(width: w, height: h)
+            let screen = app.screen
+            let text = (0..<screen.height).map { screen.text(row: $0) }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+            #expect(text.hasSuffix("\(Layout.minWidth)×\(Layout.minHeight)."), "\(w)×\(h): \(text)")
+        }
+    }
+
+    @Test(arguments: [Language.id, .en])
+    func theIneligibilityReasonIsNotCutAt80Columns(_ lang: Language) throws {
+        let app = console(lang: lang, curator: "K1", round: ScreenTests.pinned)
+        let i = try #require(app.state.visibleRows.firstIndex { !$0.eligible })
+        for _ in 0..<i { app.type(.down) }
+        let r = try #require(app.state.selected)
+        let why = r.ineligibility.map { $0.text(lang) }.joined(separator: "; ")
+        let screen = app.screen
+        let strip = (app.state.layout.strip!.y...app.state.layout.strip!.y + 1).map { screen.text(row: $0) }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        #expect(strip.contains(why))
+        #expect(!strip.contains("…"))
     }
 }
