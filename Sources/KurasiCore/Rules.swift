@@ -6,30 +6,30 @@
 /// A rule a round breaks. The text names the rule and what to do.
 public enum Violation: Hashable, Sendable {
     case pinSlotOutOfRange(Cluster, slot: Int)
-    case pinUnknownProduct(Cluster, slot: Int, product: String)
-    case pinWrongCluster(Cluster, slot: Int, product: String)
+    case pinUnknownProduct(Cluster, slot: Int, product: ProductID)
+    case pinWrongCluster(Cluster, slot: Int, product: ProductID)
     case pinSlotTwice(Cluster, slot: Int)
-    case pinProductTwice(product: String)
+    case pinProductTwice(product: ProductID)
     case tooManyPins(Cluster, count: Int)
-    case pinIneligible(product: String, reasons: [Ineligibility])
-    case producerPinnedTwice(Cluster, producer: String, products: [String])
+    case pinIneligible(product: ProductID, reasons: [Ineligibility])
+    case producerPinnedTwice(Cluster, producer: ProducerID, products: [ProductID])
     case finalWithoutPins(mamin: Int, nonMamin: Int)
-    case finalPinBelowMinSheets(product: String, counted: Int, needed: Int)
-    case finalisedByNonChair(String?)
-    case duplicateCurator(String)
-    case duplicateProducer(String)
-    case duplicateProduct(String)
-    case productUnknownProducer(product: String, producer: String)
-    case negativePrice(product: String, price: Int)
-    case nonPositiveCapacity(product: String, amount: Int)
+    case finalPinBelowMinSheets(product: ProductID, counted: Int, needed: Int)
+    case finalisedByNonChair(CuratorID?)
+    case duplicateCurator(CuratorID)
+    case duplicateProducer(ProducerID)
+    case duplicateProduct(ProductID)
+    case productUnknownProducer(product: ProductID, producer: ProducerID)
+    case negativePrice(product: ProductID, price: Int)
+    case nonPositiveCapacity(product: ProductID, amount: Int)
     case scaleInvalid(min: Int, max: Int)
-    case negativeWeight(criterion: String)
-    case duplicateCriterion(String)
-    case unknownTieBreak(String)
-    case scoreUnknownProduct(String)
-    case scoreUnknownCurator(product: String, curator: String)
-    case scoreUnknownCriterion(product: String, curator: String, criterion: String)
-    case scoreOffScale(product: String, curator: String, criterion: String, value: Int)
+    case negativeWeight(criterion: CriterionID)
+    case duplicateCriterion(CriterionID)
+    case unknownTieBreak(CriterionID)
+    case scoreUnknownProduct(ProductID)
+    case scoreUnknownCurator(product: ProductID, curator: CuratorID)
+    case scoreUnknownCriterion(product: ProductID, curator: CuratorID, criterion: CriterionID)
+    case scoreOffScale(product: ProductID, curator: CuratorID, criterion: CriterionID, value: Int)
     case eventOutOfOrder(revision: Int, after: Int)
     case eventAboveRevision(revision: Int, storeRevision: Int)
 
@@ -52,15 +52,15 @@ public enum Violation: Hashable, Sendable {
             let why = reasons.map { $0.text(lang) }.joined(separator: "; ")
             return id ? "produk terpin \(p) tidak memenuhi syarat (\(why)); lepas pinnya dulu" : "pinned product \(p) is not eligible (\(why)); unpin it first"
         case let .producerPinnedTwice(c, producer, products):
-            return id ? "pelaku \(producer) punya dua pin di \(c.label(lang)) (\(products.joined(separator: ", "))); satu pelaku satu pin per klaster"
-                : "producer \(producer) has two \(c.label(lang)) pins (\(products.joined(separator: ", "))); one pin per producer per cluster"
+            return id ? "pelaku \(producer) punya dua pin di \(c.label(lang)) (\(products.map(\.rawValue).joined(separator: ", "))); satu pelaku satu pin per klaster"
+                : "producer \(producer) has two \(c.label(lang)) pins (\(products.map(\.rawValue).joined(separator: ", "))); one pin per producer per cluster"
         case let .finalWithoutPins(m, n):
             return id ? "putaran final tanpa 5 + 5 pin (MAMIN \(m)/5, NON-MAMIN \(n)/5)" : "the round is final without 5 + 5 pins (MAMIN \(m)/5, NON-MAMIN \(n)/5)"
         case let .finalPinBelowMinSheets(p, n, needed):
             return id ? "produk terpin \(p) baru punya \(n) lembar penilaian lengkap; finalisasi perlu paling sedikit \(needed)"
                 : "pinned product \(p) has \(n) complete score sheets; finalising needs at least \(needed)"
         case let .finalisedByNonChair(by):
-            return id ? "putaran difinalisasi oleh \(by ?? "(tidak tercatat)"), yang bukan ketua" : "the round was finalised by \(by ?? "(nobody recorded)"), who is not the chair"
+            return id ? "putaran difinalisasi oleh \(by?.rawValue ?? "(tidak tercatat)"), yang bukan ketua" : "the round was finalised by \(by?.rawValue ?? "(nobody recorded)"), who is not the chair"
         case let .duplicateCurator(c):
             return id ? "ID kurator \(c) muncul dua kali" : "curator id \(c) appears twice"
         case let .duplicateProducer(p):
@@ -102,7 +102,7 @@ extension Round {
     public var hasChair: Bool { curators.contains { $0.role == .chair } }
 
     /// Who may make this change. Checked for every command and every undo.
-    public func authorize(_ change: Change, by: String) throws(Refusal) {
+    public func authorize(_ change: Change, by: CuratorID) throws(Refusal) {
         switch change {
         case let .score(p, c, _, _, to):
             if to != nil, let product = product(p), let conflict = curator(c)?.conflict(with: product.producer) {
@@ -146,12 +146,12 @@ extension Round {
     /// The rules about pins and the final round, cheap enough to check after every change.
     public func pinViolations() -> [Violation] {
         var out: [Violation] = []
-        var seen = Set<String>()
+        var seen = Set<ProductID>()
         for cluster in Cluster.allCases {
             let list = pins(in: cluster)
             if list.count > Round.pinSlots { out.append(.tooManyPins(cluster, count: list.count)) }
             var slots = Set<Int>()
-            var byProducer: [String: [String]] = [:]
+            var byProducer: [ProducerID: [ProductID]] = [:]
             for pin in list {
                 if !(1...Round.pinSlots).contains(pin.slot) { out.append(.pinSlotOutOfRange(cluster, slot: pin.slot)) }
                 if !slots.insert(pin.slot).inserted { out.append(.pinSlotTwice(cluster, slot: pin.slot)) }
@@ -173,7 +173,7 @@ extension Round {
         if isFinal {
             let m = pins(in: .mamin).count, n = pins(in: .nonMamin).count
             if m != Round.pinSlots || n != Round.pinSlots { out.append(.finalWithoutPins(mamin: m, nonMamin: n)) }
-            if curator(round.status.by ?? "")?.role != .chair { out.append(.finalisedByNonChair(round.status.by)) }
+            if round.status.by.flatMap(curator)?.role != .chair { out.append(.finalisedByNonChair(round.status.by)) }
             for cluster in Cluster.allCases {
                 for pin in pins(in: cluster) {
                     guard let product = product(pin.product) else { continue }
@@ -191,7 +191,7 @@ extension Round {
     public func violations() -> [Violation] {
         var out: [Violation] = []
         if !rubric.isScaleValid { out.append(.scaleInvalid(min: rubric.scaleMin, max: rubric.scaleMax)) }
-        var criteria = Set<String>()
+        var criteria = Set<CriterionID>()
         for c in rubric.criteria {
             if !criteria.insert(c.id).inserted { out.append(.duplicateCriterion(c.id)) }
             if c.weight < 0 || Cluster.allCases.contains(where: { rubric.weight(of: c, in: $0) < 0 }) {
@@ -199,18 +199,17 @@ extension Round {
             }
         }
         if rubric.criterion(round.settings.tieBreakCriterion) == nil { out.append(.unknownTieBreak(round.settings.tieBreakCriterion)) }
-        var ids = Set<String>()
-        for c in curators where !ids.insert(c.id).inserted { out.append(.duplicateCurator(c.id)) }
-        ids = []
+        var curatorIDs = Set<CuratorID>()
+        for c in curators where !curatorIDs.insert(c.id).inserted { out.append(.duplicateCurator(c.id)) }
+        var ids = Set<ProducerID>()
         for p in producers where !ids.insert(p.id).inserted { out.append(.duplicateProducer(p.id)) }
-        var productIDs = Set<String>()
+        var productIDs = Set<ProductID>()
         for p in products {
             if !productIDs.insert(p.id).inserted { out.append(.duplicateProduct(p.id)) }
             if !ids.contains(p.producer) { out.append(.productUnknownProducer(product: p.id, producer: p.producer)) }
             if let price = p.price, price < 0 { out.append(.negativePrice(product: p.id, price: price)) }
             if let cap = p.capacity, cap.amount <= 0 { out.append(.nonPositiveCapacity(product: p.id, amount: cap.amount)) }
         }
-        let curatorIDs = Set(curators.map(\.id))
         for (p, sheets) in scores.sorted(by: { $0.key < $1.key }) {
             guard productIDs.contains(p) else { out.append(.scoreUnknownProduct(p)); continue }
             for (c, sheet) in sheets.sorted(by: { $0.key < $1.key }) {

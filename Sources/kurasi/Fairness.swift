@@ -42,7 +42,7 @@ func r3(_ x: Double?) -> Any { x.map { ($0 * 1000).rounded() / 1000 } ?? NSNull(
 func orNull(_ x: Any?) -> Any { x ?? NSNull() }
 
 func writeJSON(_ object: Any) throws {
-    var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    var data = try JSONSerialization.data(withJSONObject: jsonSafe(object), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     data.append(0x0A)
     FileHandle.standardOutput.write(data)
 }
@@ -247,8 +247,8 @@ struct Compare: ParsableCommand {
         abstract: "Compare two products at the cut line: which is better, A (the first named), B, or the same.")
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
-    @Argument(help: "The first product (A).") var a: String
-    @Argument(help: "The second product (B).") var b: String
+    @Argument(help: "The first product (A).") var a: ProductID
+    @Argument(help: "The second product (B).") var b: ProductID
     @Option(name: .long, help: "A, B or same.") var prefer: Prefer
 
     func run() throws {
@@ -320,7 +320,7 @@ struct ReadinessCommand: ParsableCommand {
         func e(_ s: String) -> String { Feedback.escapeMarkdown(s) }
         var out = ["# " + (id ? "Kesiapan merek kolektif" : "Collective-mark readiness") + " · " + e(round.round.title), ""]
         for r in list {
-            out.append("## \(r.cluster.label(lang)) ★\(r.slot) · \(e(r.name)) (\(e(r.product))) · \(e(r.producerName))")
+            out.append("## \(r.cluster.label(lang)) ★\(r.slot) · \(e(r.name)) (\(e(r.product.rawValue))) · \(e(r.producerName))")
             out.append("")
             out.append(id ? "| | Syarat | Tercatat | Yang harus dilakukan | Batas |" : "| | Requirement | On record | To do | By |")
             out.append("|---|---|---|---|---|")
@@ -339,7 +339,7 @@ struct FeedbackCommand: ParsableCommand {
         abstract: "Write a feedback sheet for every producer scored (or one): their own products only.",
         discussion: "One file per producer, named by its id, in DIR. Available once deliberation is open (or scoring is not blind).")
     @OptionGroup var options: StoreOptions
-    @Argument(help: "Only this producer (id).") var producer: String?
+    @Argument(help: "Only this producer (id).") var producer: ProducerID?
     @Option(name: .shortAndLong, help: "The directory to write the sheets in (created if missing).") var output: String
     @Option(name: .long, help: "md or html.") var format: FeedbackFormat = .md
 

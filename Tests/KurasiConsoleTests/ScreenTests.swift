@@ -12,7 +12,7 @@ import Testing
         var r = madiun
         let at = "2020-10-15T10:00:00Z"
         for cluster in Cluster.allCases {
-            var producers = Set<String>()
+            var producers = Set<ProducerID>()
             var n = 0
             for row in r.ranking(cluster) where row.rank != nil && n < 3 && producers.insert(row.product.producer).inserted {
                 try! r.perform(.pin(product: row.product.id, slot: nil, reason: row.rank! > 5 ? "satu pelaku satu pin" : nil), by: "K1", at: at)
@@ -138,7 +138,7 @@ import Testing
         var r = madiun
         let at = "2020-10-15T14:00:00Z"
         for cluster in Cluster.allCases {
-            var producers = Set<String>()
+            var producers = Set<ProducerID>()
             var n = 0
             for row in r.ranking(cluster) where row.rank != nil && row.eligible && n < 5 && producers.insert(row.product.producer).inserted {
                 try! r.perform(.pin(product: row.product.id, slot: nil, reason: row.rank! > 5 ? "satu pelaku satu pin" : nil), by: "K1", at: at)
@@ -183,7 +183,7 @@ import Testing
     @Test func theSidePaneShowsTheHistory() throws {
         var r = ScreenTests.pinned
         let top = r.ranking(.mamin)[0].product.id
-        for (i, curator) in ["K2", "K4", "K5"].enumerated() where !r.curator(curator)!.isRecused(from: r.product(top)!.producer) {
+        for (i, curator) in (["K2", "K4", "K5"] as [CuratorID]).enumerated() where !r.curator(curator)!.isRecused(from: r.product(top)!.producer) {
             try r.perform(.score(product: top, points: ["kualitas": 3 + i % 2, "kemasan": 4]), by: curator, at: "2020-10-15T11:0\(i):00Z")
         }
         let app = console(lang: .en, curator: "K1", width: 132, height: 40, round: r)
