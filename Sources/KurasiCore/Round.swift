@@ -1,19 +1,26 @@
 /// A whole curation round: the document the store keeps. The store adds `schemaVersion`.
+///
+/// Outside KurasiCore a round is read-only: its fields are `internal(set)`, so the only ways to
+/// change one are `perform` (a command, checked by the rules) and `apply` (an event replayed from
+/// a journal), both of which keep the private indexes by id in step with the collections. Code
+/// that assigns `round.products[i] = …` elsewhere does not compile. The store's loader builds a
+/// round from what it decoded with the one `init(revision:round:rubric:…)` below, which indexes
+/// what it is given.
 public struct Round: Codable, Hashable, Sendable {
     public static let pinSlots = 5
 
-    public var revision: Int
-    public var round: RoundInfo
-    public var rubric: Rubric
-    public var curators: [Curator]
-    public var producers: [Producer]
-    public var products: [Product]
+    public internal(set) var revision: Int
+    public internal(set) var round: RoundInfo
+    public internal(set) var rubric: Rubric
+    public internal(set) var curators: [Curator]
+    public internal(set) var producers: [Producer]
+    public internal(set) var products: [Product]
     /// scores[product][curator][criterion] = point on the rubric's scale.
-    public var scores: [ProductID: [CuratorID: Sheet]]
+    public internal(set) var scores: [ProductID: [CuratorID: Sheet]]
     /// pins[cluster], ordered by slot.
-    public var pins: [Cluster: [Pin]]
+    public internal(set) var pins: [Cluster: [Pin]]
     /// Every change ever made, oldest first; the round's audit trail.
-    public var events: [Event]
+    public internal(set) var events: [Event]
 
     public init(revision: Int = 0, round: RoundInfo, rubric: Rubric = .default,
                 curators: [Curator] = [], producers: [Producer] = [], products: [Product] = [],
