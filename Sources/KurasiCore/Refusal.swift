@@ -69,8 +69,8 @@ public enum Refusal: Error, Hashable, Sendable {
             return id ? "Kurator \(c) tidak ada. Lihat kurasi curator list, atau tambahkan dengan kurasi curator add."
                 : "There is no curator \(c). See kurasi curator list, or add one with kurasi curator add."
         case let .unknownCriterion(k, known):
-            return id ? "Kriteria \(k) tidak ada dalam rubrik; pilih salah satu: \(known.map(\.rawValue).joined(separator: ", "))."
-                : "The rubric has no criterion \(k); use one of: \(known.map(\.rawValue).joined(separator: ", "))."
+            return id ? "Kriteria \(k) tidak ada dalam rubrik; pilih salah satu: \(known.joined(separator: ", "))."
+                : "The rubric has no criterion \(k); use one of: \(known.joined(separator: ", "))."
         case let .outOfScale(k, v, scale):
             return id ? "Nilai \(v) untuk \(k) di luar skala; beri nilai \(scale.lowerBound)–\(scale.upperBound)."
                 : "Score \(v) for \(k) is off the scale; give \(scale.lowerBound)–\(scale.upperBound)."

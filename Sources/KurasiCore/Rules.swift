@@ -52,8 +52,8 @@ public enum Violation: Hashable, Sendable {
             let why = reasons.map { $0.text(lang) }.joined(separator: "; ")
             return id ? "produk terpin \(p) tidak memenuhi syarat (\(why)); lepas pinnya dulu" : "pinned product \(p) is not eligible (\(why)); unpin it first"
         case let .producerPinnedTwice(c, producer, products):
-            return id ? "pelaku \(producer) punya dua pin di \(c.label(lang)) (\(products.map(\.rawValue).joined(separator: ", "))); satu pelaku satu pin per klaster"
-                : "producer \(producer) has two \(c.label(lang)) pins (\(products.map(\.rawValue).joined(separator: ", "))); one pin per producer per cluster"
+            return id ? "pelaku \(producer) punya dua pin di \(c.label(lang)) (\(products.joined(separator: ", "))); satu pelaku satu pin per klaster"
+                : "producer \(producer) has two \(c.label(lang)) pins (\(products.joined(separator: ", "))); one pin per producer per cluster"
         case let .finalWithoutPins(m, n):
             return id ? "putaran final tanpa 5 + 5 pin (MAMIN \(m)/5, NON-MAMIN \(n)/5)" : "the round is final without 5 + 5 pins (MAMIN \(m)/5, NON-MAMIN \(n)/5)"
         case let .finalPinBelowMinSheets(p, n, needed):
