@@ -20,7 +20,7 @@ extension View {
         let rubric = s.round.rubric
         let nameWidth = min(36, max(20, rubric.criteria.map { "\($0.name.text(s.lang)) (\(rubric.weight(of: $0, in: p.cluster)))".columns }.max() ?? 20))
         var header = "   " + tr(.criterionHeader, s.lang).padded(to: nameWidth) + " " + tr(.you, s.lang).padded(to: 4, right: true)
-        for o in others { header += " " + o.id.padded(to: 3, right: true) }
+        for o in others { header += " " + o.id.rawValue.padded(to: 3, right: true) }
         c.put(header, x: 0, y: y, style: .bold)
         y += 1
         let mine = me.map { s.round.sheet(product: p.id, curator: $0.id) } ?? [:]

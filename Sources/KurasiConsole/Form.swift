@@ -6,12 +6,12 @@ import KurasiCore
 /// The fields are checked by the domain's field rules, whose message names the field.
 public struct Form: Hashable, Sendable {
     public enum Purpose: Hashable, Sendable {
-        case product(producer: String)
-        case editProduct(product: String)
-        case permit(product: String)
+        case product(producer: ProducerID)
+        case editProduct(product: ProductID)
+        case permit(product: ProductID)
         case curator
         /// A conflict of interest with a producer (a curator for themselves, or the chair for anyone).
-        case conflict(producer: String)
+        case conflict(producer: ProducerID)
     }
 
     public struct Field: Hashable, Sendable {
@@ -30,7 +30,7 @@ public struct Form: Hashable, Sendable {
     public var fields: [Field]
     public var focus = 0
 
-    public static func product(of producer: String) -> Form {
+    public static func product(of producer: ProducerID) -> Form {
         Form(purpose: .product(producer: producer), fields: [
             Field(label: .fName, name: "name"),
             Field(label: .fCluster, name: "cluster", choices: Cluster.allCases.map(\.rawValue)),
@@ -56,7 +56,7 @@ public struct Form: Hashable, Sendable {
         return f
     }
 
-    public static func permit(of product: String) -> Form {
+    public static func permit(of product: ProductID) -> Form {
         Form(purpose: .permit(product: product), fields: [
             Field(label: .fPermitKind, name: "kind", choices: PermitKind.allCases.map(\.rawValue)),
             Field(label: .fPermitNumber, name: "number"),
@@ -64,17 +64,17 @@ public struct Form: Hashable, Sendable {
         ])
     }
 
-    public static func curator(next id: String) -> Form {
+    public static func curator(next id: CuratorID) -> Form {
         Form(purpose: .curator, fields: [
-            Field(label: .fCuratorID, name: "id", text: id),
+            Field(label: .fCuratorID, name: "id", text: id.rawValue),
             Field(label: .fName, name: "name"),
             Field(label: .fRole, name: "role", choices: [CuratorRole.curator, .secretary, .chair].map(\.rawValue)),
         ])
     }
 
-    public static func conflict(curator: String, producer: String) -> Form {
+    public static func conflict(curator: CuratorID, producer: ProducerID) -> Form {
         Form(purpose: .conflict(producer: producer), fields: [
-            Field(label: .fConflictCurator, name: "curator", text: curator),
+            Field(label: .fConflictCurator, name: "curator", text: curator.rawValue),
             Field(label: .fConflictKind, name: "kind", choices: ConflictKind.allCases.map(\.rawValue)),
             Field(label: .fReason, name: "reason"),
         ])
@@ -105,10 +105,10 @@ public struct Form: Hashable, Sendable {
                                                                     expires: expires.isEmpty ? nil : expires)))
             case .curator:
                 let role = CuratorRole(rawValue: value("role")) ?? .curator
-                return .success(.addCurator(Curator(id: value("id"), name: value("name"), role: role)))
+                return .success(.addCurator(Curator(id: CuratorID(value("id")), name: value("name"), role: role)))
             case let .conflict(producer):
                 let kind = ConflictKind(rawValue: value("kind")) ?? .other
-                return .success(.addConflict(curator: value("curator").split(separator: " ").joined(),
+                return .success(.addConflict(curator: CuratorID(value("curator").split(separator: " ").joined()),
                                              Conflict(producer: producer, kind: kind, reason: value("reason"))))
             }
         } catch {

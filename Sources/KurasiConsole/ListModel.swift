@@ -32,9 +32,9 @@ public struct ListModel: Sendable {
     public private(set) var rows: [Cluster: Rows] = [:]
     private var search = SearchIndex()
     /// What `rows` was last filtered and sorted for; typing one more letter narrows those rows.
-    private var filteredFor: (needle: [UInt8], revision: Int, sort: Sort, viewer: String?)?
+    private var filteredFor: (needle: [UInt8], revision: Int, sort: Sort, viewer: CuratorID?)?
     /// The product under each cluster's cursor: the cursor follows it when the rows move.
-    private var followed: [Cluster: String] = [:]
+    private var followed: [Cluster: ProductID] = [:]
 
     public init() {}
 
@@ -66,7 +66,7 @@ public struct ListModel: Sendable {
     /// order those come first, by id, and the rest by rank, so the order reveals no standing.
     /// The cursor stays on the product it was on when the product is still shown.
     mutating func refilter(_ rankings: [Cluster: [RankedProduct]], revision: Int,
-                           viewer: String? = nil, blind: ((String) -> Bool)? = nil) {
+                           viewer: CuratorID? = nil, blind: ((ProductID) -> Bool)? = nil) {
         rememberSelection()
         let needle = Array(filter.lowercased().utf8)
         // One more letter typed: only the rows that matched before can match now.
@@ -91,7 +91,7 @@ public struct ListModel: Sendable {
                 } else if sort != .rank {
                     var p = positions ?? ranking.indices.map { Int32($0) }
                     let index = search, sort = sort
-                    func key(_ i: Int32) -> (String, String) {
+                    func key(_ i: Int32) -> (String, ProductID) {
                         let id = ranking[Int(i)].product.id
                         return (index.sortKey(id, sort), id)
                     }
@@ -117,7 +117,7 @@ public struct ListModel: Sendable {
     }
 
     /// Put the cursor on a product, in its cluster, when the rows show it.
-    mutating func select(_ id: String, in cluster: Cluster) {
+    mutating func select(_ id: ProductID, in cluster: Cluster) {
         self.cluster = cluster
         if let i = visibleRows.firstIndex(where: { $0.product.id == id }) { cursor[cluster] = i; followed[cluster] = id }
     }
@@ -143,7 +143,7 @@ struct SearchIndex: Sendable {
         var text: [UInt8]
         var name: String, producer: String, kelurahan: String
     }
-    private var entries: [String: Entry] = [:]
+    private var entries: [ProductID: Entry] = [:]
 
     init() {}
 
@@ -152,12 +152,12 @@ struct SearchIndex: Sendable {
         for p in round.products {
             let producer = round.producer(p.producer)
             let name = p.name.lowercased(), pr = producer?.name.lowercased() ?? "", kel = producer?.kelurahan.lowercased() ?? ""
-            entries[p.id] = Entry(text: Array([name, p.id.lowercased(), pr, kel].joined(separator: "\u{1F}").utf8),
+            entries[p.id] = Entry(text: Array([name, p.id.rawValue.lowercased(), pr, kel].joined(separator: "\u{1F}").utf8),
                                   name: name, producer: pr, kelurahan: kel)
         }
     }
 
-    func sortKey(_ id: String, _ sort: Sort) -> String {
+    func sortKey(_ id: ProductID, _ sort: Sort) -> String {
         let e = entries[id]
         switch sort {
         case .name: return e?.name ?? ""
@@ -168,7 +168,7 @@ struct SearchIndex: Sendable {
     }
 
     /// Whether a product's search text contains the needle (bytes of lowercased UTF-8).
-    func matches(_ id: String, _ needle: [UInt8]) -> Bool {
+    func matches(_ id: ProductID, _ needle: [UInt8]) -> Bool {
         guard let hay = entries[id]?.text else { return false }
         return hay.withUnsafeBytes { h in needle.withUnsafeBytes { n in Self.find(n, in: h) } }
     }

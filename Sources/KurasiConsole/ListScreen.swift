@@ -87,7 +87,7 @@ extension View {
         let pin: String = if let slot = r.pinnedSlot { "★\(slot)" }
             else if let why = r.ineligibility.first { "⊘ " + why.mark(s.lang) }
             else { "" }
-        var line = " " + (reveal ? (r.rank.map(String.init) ?? "–") : "·").padded(to: col.rank, right: true) + " " + r.product.id.padded(to: col.id)
+        var line = " " + (reveal ? (r.rank.map(String.init) ?? "–") : "·").padded(to: col.rank, right: true) + " " + r.product.id.rawValue.padded(to: col.id)
         line += " " + r.product.name.padded(to: col.name) + " " + (producer?.name ?? "").padded(to: col.producer)
         if col.kelurahan > 0 { line += " " + (producer?.kelurahan ?? "").padded(to: col.kelurahan) }
         line += " " + score.padded(to: col.score, right: true) + " " + "\(coverage.scored)/\(coverage.possible)".padded(to: col.count, right: true)
@@ -101,7 +101,7 @@ extension View {
         let y = area.y
         let p = r.product
         let producer = s.round.producer(p.producer)
-        var first = [producer?.name ?? p.producer]
+        var first = [producer?.name ?? p.producer.rawValue]
         if let pr = producer { first.append("\(pr.kelurahan), \(pr.kecamatan)") }
         first.append(permitsText(s, p))
         var second: [String] = []

@@ -30,7 +30,7 @@ public enum Committed: Hashable, Sendable {
 /// terminal) and answers with a Msg.
 public enum Effect: Hashable, Sendable {
     /// Apply a command as the curator under the store's lock and save it; answered by `.committed`.
-    case commit(Command, by: String)
+    case commit(Command, by: CuratorID)
     /// Pick up other terminals' edits; answered by `.refreshed`.
     case refresh
     /// Clear the terminal and draw everything again (Ctrl-L).

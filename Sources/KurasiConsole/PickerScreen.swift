@@ -19,7 +19,7 @@ extension View {
             let y = body.y + 4 + i
             guard y < body.bottom else { break }
             let role = tr(roleLabel(k.role), s.lang)
-            var line = "   \(k.id.padded(to: 4)) \(k.name.padded(to: nameWidth)) \(role.padded(to: 10))"
+            var line = "   \(k.id.rawValue.padded(to: 4)) \(k.name.padded(to: nameWidth)) \(role.padded(to: 10))"
             if k.conflicts.contains(where: \.isActive) {
                 line += " · " + tr(.conflictsLabel, s.lang, k.conflicts.filter(\.isActive).map(\.producer).joined(separator: ", "))
             }

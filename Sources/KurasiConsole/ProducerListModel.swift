@@ -31,11 +31,11 @@ public struct ProducerListModel: Sendable {
     public private(set) var cursor = 0
     public private(set) var top = 0
     /// Marked producers (ids): a, x and z apply to all of them at once.
-    public var marked: Set<String> = []
+    public var marked: Set<ProducerID> = []
     /// Per producer: the other entry it looks like a duplicate of.
-    public private(set) var duplicates: [String: String] = [:]
+    public private(set) var duplicates: [ProducerID: ProducerID] = [:]
     /// Per producer: how many products it has.
-    public private(set) var productCounts: [String: Int] = [:]
+    public private(set) var productCounts: [ProducerID: Int] = [:]
     /// The text filter, as in the product list: id, name, owner, kelurahan, kecamatan, NIB, phone.
     public var filter = ""
     public var editingFilter = false
@@ -52,7 +52,7 @@ public struct ProducerListModel: Sendable {
         let ids = Set(round.producers.map(\.id))
         marked = marked.filter { ids.contains($0) }
         searchText = round.producers.map { p in
-            [p.id, p.name, p.owner, p.kelurahan, p.kecamatan, p.nib ?? "", p.phone?.filter(\.isNumber) ?? ""]
+            [p.id.rawValue, p.name, p.owner, p.kelurahan, p.kecamatan, p.nib ?? "", p.phone?.filter(\.isNumber) ?? ""]
                 .joined(separator: "\u{1F}").lowercased()
         }
         refilter(round)
@@ -86,7 +86,7 @@ public struct ProducerListModel: Sendable {
     }
 
     /// What a validation key applies to: the marked producers, else the selected one.
-    func targets(in round: Round) -> [String] {
+    func targets(in round: Round) -> [ProducerID] {
         if !marked.isEmpty { return round.producers.map(\.id).filter(marked.contains) }
         return selected(in: round).map { [$0.id] } ?? []
     }

@@ -47,7 +47,7 @@ extension View {
             let text = right.joined(separator: "   ")
             c.put(text, x: max(x, width - text.columns - 1), y: layout.tabs, style: .bold)
         }
-        let col = ProducerColumns(width: width, idWidth: s.round.producers.reduce(6) { max($0, $1.id.count) },
+        let col = ProducerColumns(width: width, idWidth: s.round.producers.reduce(6) { max($0, $1.id.rawValue.count) },
                                   productsHeader: tr(.colProducts, s.lang).columns)
         var header = "   " + tr(.colID, s.lang).padded(to: col.id) + " " + tr(.colBusiness, s.lang).padded(to: col.name)
         header += " " + tr(.colOwner, s.lang).padded(to: col.owner) + " " + tr(.colKelurahan, s.lang).padded(to: col.kelurahan)
@@ -82,7 +82,7 @@ extension View {
     static func producerRow(_ s: State, _ p: Producer, _ col: ProducerColumns) -> String {
         let model = s.producerList
         let mark = model.marked.contains(p.id) ? "•" : " "
-        var line = " " + mark + " " + p.id.padded(to: col.id) + " " + p.name.padded(to: col.name)
+        var line = " " + mark + " " + p.id.rawValue.padded(to: col.id) + " " + p.name.padded(to: col.name)
         line += " " + p.owner.padded(to: col.owner) + " " + p.kelurahan.padded(to: col.kelurahan)
         line += " " + (p.businessType ?? "–").padded(to: col.type) + " " + ((p.nib ?? "").isEmpty ? "–" : "✓").padded(to: col.nib)
         line += " " + String(model.productCounts[p.id] ?? 0).padded(to: col.products, right: true) + "  "

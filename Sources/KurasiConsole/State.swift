@@ -3,9 +3,9 @@ import KurasiCore
 /// A one-line text prompt at the bottom of the screen.
 public struct Prompt: Hashable, Sendable {
     public enum Purpose: Hashable, Sendable {
-        case pinReason(product: String)
+        case pinReason(product: ProductID)
         case reopenReason
-        case rejectReason(producers: [String])
+        case rejectReason(producers: [ProducerID])
         /// A yes/no question before an edit that cannot be taken back lightly (y or Enter: yes).
         case confirm(Command)
     }
@@ -30,7 +30,7 @@ public struct PendingCommit: Hashable, Sendable {
     public var closesForm = false
     /// The first curator of a new round, added at a terminal where nobody is signed in yet,
     /// becomes the active curator once the addition stands.
-    public var signsIn: String?
+    public var signsIn: CuratorID?
 }
 
 /// Whose terminal the console runs on.
@@ -47,7 +47,7 @@ public enum Seat: Hashable, Sendable {
 public struct State: Sendable {
     public private(set) var round: Round
     public var lang: Language
-    public var curator: String?
+    public var curator: CuratorID?
     public let seat: Seat
     public var screen: Screen = .list
     /// Where Esc from the board or the picker goes back to.
@@ -58,9 +58,9 @@ public struct State: Sendable {
     public var list = ListModel()
     public var producerList = ProducerListModel()
     /// The producer the producer screen shows.
-    public var producerDetail: String?
+    public var producerDetail: ProducerID?
     public var criterion = 0
-    public var detailProduct: String?
+    public var detailProduct: ProductID?
     public var pickerCursor = 0
     public var prompt: Prompt?
     /// A form being filled in (a new product, permit or curator).
@@ -81,14 +81,14 @@ public struct State: Sendable {
     /// Columns the longest product id takes (for the list's id column).
     public private(set) var idWidth = 6
 
-    public init(round: Round, lang: Language, curator: String? = nil, seat: Seat = .shared) {
+    public init(round: Round, lang: Language, curator: CuratorID? = nil, seat: Seat = .shared) {
         self.round = round
         self.lang = lang
         switch seat {
         case .projector:
             self.seat = .projector
             screen = .board; returnScreen = .board
-        case .personal where curator.flatMap(round.curator) != nil:
+        case .personal where curator.flatMap({ round.curator($0) }) != nil:
             self.seat = .personal
             self.curator = curator
         default:
@@ -137,15 +137,15 @@ public struct State: Sendable {
         }
         round = new
         rankings = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, new.ranking($0)) })
-        idWidth = new.products.reduce(6) { max($0, $1.id.count) }
+        idWidth = new.products.reduce(6) { max($0, $1.id.rawValue.count) }
         list.reindex(new)
         producerList.reindex(new)
         refilter()
     }
 
     /// The producers whose validation these events change when that is all they change; nil otherwise.
-    static func validationsOnly(_ events: some Sequence<Event>) -> Set<String>? {
-        var ids = Set<String>()
+    static func validationsOnly(_ events: some Sequence<Event>) -> Set<ProducerID>? {
+        var ids = Set<ProducerID>()
         func only(_ change: Change) -> Bool {
             switch change {
             case let .validation(p, _, _): ids.insert(p); return true
@@ -158,8 +158,8 @@ public struct State: Sendable {
     }
 
     /// The products touched by these events when every one only scores or pins; nil otherwise.
-    static func scoredOrPinned(_ events: some Sequence<Event>) -> Set<String>? {
-        var ids = Set<String>()
+    static func scoredOrPinned(_ events: some Sequence<Event>) -> Set<ProductID>? {
+        var ids = Set<ProductID>()
         func only(_ change: Change) -> Bool {
             switch change {
             case .score, .pin: ids.formUnion(change.products); return true
@@ -175,7 +175,7 @@ public struct State: Sendable {
         // While scoring is blind, the score order of products still blind to the active curator
         // is nobody's business: those come first, by id, then the ones they may see, by rank.
         let round = self.round, curator = self.curator
-        let blind: ((String) -> Bool)? = round.scoresArePublic ? nil : { !round.visibility(of: $0, to: curator).score }
+        let blind: ((ProductID) -> Bool)? = round.scoresArePublic ? nil : { !round.visibility(of: $0, to: curator).score }
         list.refilter(rankings, revision: round.revision, viewer: curator, blind: blind)
     }
 
@@ -193,7 +193,7 @@ public struct State: Sendable {
     public var activeCurator: Curator? { curator.flatMap { round.curator($0) } }
 
     /// What the active curator (nobody, at the projector) may see of a product: KurasiCore's one rule.
-    public func visibility(of product: String) -> Visibility {
+    public func visibility(of product: ProductID) -> Visibility {
         round.visibility(of: product, to: curator)
     }
 }

@@ -277,8 +277,8 @@ extension State {
         case .editProduct:
             if screen == .detail, let p = detail?.product { form = .edit(p) }
         case .newCurator:
-            let n = round.curators.compactMap { $0.id.hasPrefix("K") ? Int($0.id.dropFirst()) : nil }.max() ?? 0
-            form = .curator(next: "K\(n + 1)")
+            let n = round.curators.compactMap { $0.id.rawValue.hasPrefix("K") ? Int($0.id.rawValue.dropFirst()) : nil }.max() ?? 0
+            form = .curator(next: CuratorID("K\(n + 1)"))
         case .board:
             if screen != .board { returnScreen = screen == .curators ? .list : screen }
             screen = .board
@@ -286,7 +286,7 @@ extension State {
         case .finalize: confirm(.finalize)
         case .deliberate: confirm(.openDeliberation)
         case .declareConflict:
-            let producer: String? = switch screen {
+            let producer: ProducerID? = switch screen {
             case .detail: detail?.product.producer
             case .producer: producerDetail
             case .producers: producerList.selected(in: round)?.id
@@ -429,7 +429,7 @@ extension State {
     }
 
     /// Validate, reject or return producers to pending: one producer, or the marked ones as one event.
-    mutating func validate(_ producers: [String], _ status: ValidationStatus, reason: String? = nil) -> [Effect] {
+    mutating func validate(_ producers: [ProducerID], _ status: ValidationStatus, reason: String? = nil) -> [Effect] {
         guard !producers.isEmpty else { return [] }
         let command: Command = producers.count == 1
             ? .validate(producer: producers[0], status: status, reason: reason)
@@ -476,7 +476,7 @@ extension State {
         producerList.keepCursorVisible(rows: layout.rows.height)
     }
 
-    mutating func openDetail(_ id: String) {
+    mutating func openDetail(_ id: ProductID) {
         detailProduct = id
         if let p = round.product(id) { list.select(id, in: p.cluster) }
         criterion = firstOpenCriterion(id)
@@ -485,7 +485,7 @@ extension State {
     }
 
     /// The first criterion the active curator has not scored on this product (else the first).
-    func firstOpenCriterion(_ product: String) -> Int {
+    func firstOpenCriterion(_ product: ProductID) -> Int {
         guard let c = curator else { return 0 }
         let sheet = round.sheet(product: product, curator: c)
         return round.rubric.criteria.firstIndex { sheet[$0.id] == nil } ?? 0
@@ -507,7 +507,7 @@ extension State {
         message = Message(text: tr(.nothingUnscored, lang), isWarning: false)
     }
 
-    mutating func togglePin(_ product: String) -> [Effect] {
+    mutating func togglePin(_ product: ProductID) -> [Effect] {
         guard let curator = requireCurator() else { return [] }
         if round.pin(of: product) != nil { return commit(.unpin(product: product)) }
         // Ask for a reason only when the rules would ask for one, and only then.

@@ -19,7 +19,7 @@ public final class ConsoleRuntime: TerminalProgram {
     /// no flicker; a slow one is visible.
     public var quietSave: TimeInterval = 0.1
 
-    public init(store: Store, lang: Language, curator: String?, seat: Seat = .shared,
+    public init(store: Store, lang: Language, curator: CuratorID?, seat: Seat = .shared,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
         let handle = try StoreHandle(store: store)
         worker = StoreWorker(handle: handle, clock: Self.clock(environment))
@@ -39,10 +39,10 @@ public final class ConsoleRuntime: TerminalProgram {
     /// curator is `curator`, else `$KURASI_CURATOR`, and stays fixed (a curator's own terminal);
     /// without either it is chosen in the picker (one terminal the committee shares). An unknown
     /// curator is refused before the screen opens (status 2).
-    public static func run(store: Store, lang: Language, curator: String?, board: Bool = false,
+    public static func run(store: Store, lang: Language, curator: CuratorID?, board: Bool = false,
                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> Int32 {
         let chosen = board ? nil : curator.flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["KURASI_CURATOR"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["KURASI_CURATOR"].flatMap { $0.isEmpty ? nil : CuratorID($0) }
         let seat: Seat = board ? .projector : chosen != nil ? .personal : .shared
         let runtime = try ConsoleRuntime(store: store, lang: lang, curator: chosen, seat: seat, environment: environment)
         if let chosen, runtime.state.seat != .personal {
@@ -131,7 +131,7 @@ public final class ConsoleRuntime: TerminalProgram {
 /// loop takes them. The StoreHandle is used only on this thread until `stop`.
 final class StoreWorker: @unchecked Sendable {
     enum Job {
-        case commit(Command, by: String)
+        case commit(Command, by: CuratorID)
         case refresh
     }
 

@@ -1,13 +1,13 @@
 /// One change to a round, carrying both the value before and the value after, so that it can be
 /// checked against the current state, replayed, shown in the history and inverted by undo.
 public indirect enum Change: Hashable, Sendable {
-    case score(product: String, curator: String, criterion: String, from: Int?, to: Int?)
+    case score(product: ProductID, curator: CuratorID, criterion: CriterionID, from: Int?, to: Int?)
     case pin(cluster: Cluster, slot: Int, from: Pin?, to: Pin?)
-    case validation(producer: String, from: Validation, to: Validation)
+    case validation(producer: ProducerID, from: Validation, to: Validation)
     case status(from: RoundStatus, to: RoundStatus)
-    case curator(id: String, from: Curator?, to: Curator?)
-    case producer(id: String, from: Producer?, to: Producer?)
-    case product(id: String, from: Product?, to: Product?)
+    case curator(id: CuratorID, from: Curator?, to: Curator?)
+    case producer(id: ProducerID, from: Producer?, to: Producer?)
+    case product(id: ProductID, from: Product?, to: Product?)
     case settings(from: Settings, to: Settings)
     case rubric(from: Rubric, to: Rubric)
     /// Several changes made as one edit (an import); undone together.
@@ -33,7 +33,7 @@ public indirect enum Change: Hashable, Sendable {
     }
 
     /// The product this change is about, for a product's history.
-    public var products: [String] {
+    public var products: [ProductID] {
         switch self {
         case let .score(p, _, _, _, _): [p]
         case let .pin(_, _, from, to): Array(Set([from?.product, to?.product].compactMap { $0 })).sorted()
@@ -46,7 +46,7 @@ public indirect enum Change: Hashable, Sendable {
 
     /// Whether `products` holds `id`, without building the list (a frame asks this of every
     /// event for the side pane's history).
-    func touches(product id: String) -> Bool {
+    func touches(product id: ProductID) -> Bool {
         switch self {
         case let .score(p, _, _, _, _): p == id
         case let .pin(_, _, from, to): from?.product == id || to?.product == id
@@ -57,7 +57,7 @@ public indirect enum Change: Hashable, Sendable {
         }
     }
 
-    public var producers: [String] {
+    public var producers: [ProducerID] {
         switch self {
         case let .validation(p, _, _): [p]
         case let .producer(id, _, _): [id]
@@ -71,11 +71,11 @@ public indirect enum Change: Hashable, Sendable {
 public struct Event: Codable, Hashable, Sendable {
     public var revision: Int
     public var at: String
-    public var by: String
+    public var by: CuratorID
     public var change: Change
     /// Set when this event undoes an earlier one: that event's revision.
     public var undoOf: Int?
-    public init(revision: Int, at: String, by: String, change: Change, undoOf: Int? = nil) {
+    public init(revision: Int, at: String, by: CuratorID, change: Change, undoOf: Int? = nil) {
         self.revision = revision; self.at = at; self.by = by; self.change = change; self.undoOf = undoOf
     }
 }
@@ -95,9 +95,9 @@ extension Change: Codable {
         }
         switch try c.decode(Kind.self, forKey: .kind) {
         case .score:
-            self = .score(product: try c.decode(String.self, forKey: .product),
-                          curator: try c.decode(String.self, forKey: .curator),
-                          criterion: try c.decode(String.self, forKey: .criterion),
+            self = .score(product: try c.decode(ProductID.self, forKey: .product),
+                          curator: try c.decode(CuratorID.self, forKey: .curator),
+                          criterion: try c.decode(CriterionID.self, forKey: .criterion),
                           from: try c.decodeIfPresent(Int.self, forKey: .from),
                           to: try c.decodeIfPresent(Int.self, forKey: .to))
         case .pin:
@@ -106,22 +106,22 @@ extension Change: Codable {
                         from: try c.decodeIfPresent(Pin.self, forKey: .from),
                         to: try c.decodeIfPresent(Pin.self, forKey: .to))
         case .validation:
-            self = .validation(producer: try c.decode(String.self, forKey: .producer),
+            self = .validation(producer: try c.decode(ProducerID.self, forKey: .producer),
                                from: try c.decode(Validation.self, forKey: .from),
                                to: try c.decode(Validation.self, forKey: .to))
         case .status:
             self = .status(from: try c.decode(RoundStatus.self, forKey: .from),
                            to: try c.decode(RoundStatus.self, forKey: .to))
         case .curator:
-            self = .curator(id: try c.decode(String.self, forKey: .id),
+            self = .curator(id: try c.decode(CuratorID.self, forKey: .id),
                             from: try c.decodeIfPresent(Curator.self, forKey: .from),
                             to: try c.decodeIfPresent(Curator.self, forKey: .to))
         case .producer:
-            self = .producer(id: try c.decode(String.self, forKey: .id),
+            self = .producer(id: try c.decode(ProducerID.self, forKey: .id),
                              from: try c.decodeIfPresent(Producer.self, forKey: .from),
                              to: try c.decodeIfPresent(Producer.self, forKey: .to))
         case .product:
-            self = .product(id: try c.decode(String.self, forKey: .id),
+            self = .product(id: try c.decode(ProductID.self, forKey: .id),
                             from: try c.decodeIfPresent(Product.self, forKey: .from),
                             to: try c.decodeIfPresent(Product.self, forKey: .to))
         case .settings:

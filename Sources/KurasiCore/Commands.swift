@@ -2,22 +2,22 @@
 /// change; `apply` makes a change, checking that what it replaces is still there.
 public enum Command: Hashable, Sendable {
     /// Set (or with nil, clear) one or more criteria of the curator's sheet for a product.
-    case score(product: String, points: [String: Int?])
-    case pin(product: String, slot: Int?, reason: String?)
-    case unpin(product: String)
-    case validate(producer: String, status: ValidationStatus, reason: String?)
+    case score(product: ProductID, points: [CriterionID: Int?])
+    case pin(product: ProductID, slot: Int?, reason: String?)
+    case unpin(product: ProductID)
+    case validate(producer: ProducerID, status: ValidationStatus, reason: String?)
     /// The chair ends the blind scoring phase: from now on every score is visible.
     case openDeliberation
     case finalize
     case reopen(reason: String)
     case addCurator(Curator)
     /// The chair removes a curator who has no sheet, pin or event in the round.
-    case removeCurator(String)
+    case removeCurator(CuratorID)
     /// The chair gives a curator another role.
-    case setRole(curator: String, CuratorRole)
-    case addConflict(curator: String, Conflict)
+    case setRole(curator: CuratorID, CuratorRole)
+    case addConflict(curator: CuratorID, Conflict)
     /// The chair withdraws a declared conflict, with a reason kept on record.
-    case withdrawConflict(curator: String, producer: String, reason: String)
+    case withdrawConflict(curator: CuratorID, producer: ProducerID, reason: String)
     /// Add producers and products in one edit (a registry import).
     case add(producers: [Producer], products: [Product])
     /// Revert the curator's own last change that is not yet undone.
@@ -32,17 +32,17 @@ public enum Command: Hashable, Sendable {
     /// of a producer not yet validated may be added: it stays ineligible and says why.
     case addProduct(Product)
     /// Change a product's fields (name, cluster, category, description, price, capacity).
-    case editProduct(id: String, Product.Fields)
+    case editProduct(id: ProductID, Product.Fields)
     /// Add products and replace existing ones (same id) in one event: a products file import.
     case putProducts([Product])
-    case addPermit(product: String, Permit)
+    case addPermit(product: ProductID, Permit)
     /// Remove the product's permit of this kind (and number, when it holds several of the kind).
-    case removePermit(product: String, kind: PermitKind, number: String?)
+    case removePermit(product: ProductID, kind: PermitKind, number: String?)
     /// Replace the round's settings (the chair).
     case changeSettings(Settings)
     /// Set a criterion's weight, for every cluster or, with `cluster`, for one (the chair;
     /// refused once any sheet counts).
-    case setWeight(criterion: String, weight: Int, cluster: Cluster?)
+    case setWeight(criterion: CriterionID, weight: Int, cluster: Cluster?)
     /// A fairness setting or a pairwise comparison (Analysis/Fairness.swift).
     case fairness(FairnessCommand)
 }
@@ -50,7 +50,7 @@ public enum Command: Hashable, Sendable {
 extension Round {
     /// Check a command against the rules on the current state. Returns the change it makes,
     /// or nil when it would change nothing. `by` is the acting curator's id; `at` the time.
-    public func plan(_ command: Command, by: String, at: String) throws(Refusal) -> (Change, undoOf: Int?)? {
+    public func plan(_ command: Command, by: CuratorID, at: String) throws(Refusal) -> (Change, undoOf: Int?)? {
         // Adding the first curators needs no acting curator: a new round has none.
         if case .addCurator = command {} else if case .add = command {} else if case .putProducts = command {} else {
             guard curator(by) != nil else { throw .unknownCurator(by) }
@@ -151,10 +151,10 @@ extension Round {
 
         case let .addCurator(c):
             guard !c.id.trimmingSpaces.isEmpty else { throw .emptyField("id") }
-            if let problem = IDRule.problem(c.id) { throw .invalidID(c.id, problem: problem) }
+            if let problem = IDRule.problem(c.id.rawValue) { throw .invalidID(c.id.rawValue, problem: problem) }
             guard !c.name.trimmingSpaces.isEmpty else { throw .emptyField("name") }
             do {
-                _ = try Fields.text(c.id, field: "id", max: FieldLimit.curatorID, required: true)
+                _ = try Fields.text(c.id.rawValue, field: "id", max: FieldLimit.curatorID, required: true)
                 _ = try Fields.text(c.name, field: "name", max: FieldLimit.name, required: true)
             } catch { throw .invalidField(error) }
             guard curator(c.id) == nil else { throw .curatorExists(c.id) }
@@ -200,16 +200,16 @@ extension Round {
 
         case let .add(newProducers, newProducts):
             var seen = Set<String>()
-            for id in newProducers.map(\.id) + newProducts.map(\.id) {
+            for id in newProducers.map(\.id.rawValue) + newProducts.map(\.id.rawValue) {
                 if let problem = IDRule.problem(id) { throw .invalidID(id, problem: problem) }
             }
             for p in newProducers {
-                guard producer(p.id) == nil, seen.insert(p.id).inserted else { throw .duplicateID(p.id) }
+                guard producer(p.id) == nil, seen.insert(p.id.rawValue).inserted else { throw .duplicateID(p.id.rawValue) }
             }
             // A set, not a search per product: a registry of a million rows adds as many of each.
             let added = Set(newProducers.map(\.id))
             for p in newProducts {
-                guard product(p.id) == nil, seen.insert(p.id).inserted else { throw .duplicateID(p.id) }
+                guard product(p.id) == nil, seen.insert(p.id.rawValue).inserted else { throw .duplicateID(p.id.rawValue) }
                 guard producer(p.producer) != nil || added.contains(p.producer)
                 else { throw .unknownProducer(p.producer) }
             }
@@ -219,7 +219,7 @@ extension Round {
 
         case let .validateMany(decisions):
             var changes: [Change] = []
-            var seen = Set<String>()
+            var seen = Set<ProducerID>()
             for d in decisions where seen.insert(d.producer).inserted {
                 if let (change, _) = try plan(.validate(producer: d.producer, status: d.status, reason: d.reason), by: by, at: at) {
                     changes.append(change)
@@ -231,7 +231,7 @@ extension Round {
             var p = p
             p.id = p.id.trimmingSpaces
             if p.id.isEmpty { p.id = nextProducerID }
-            guard producer(p.id) == nil else { throw .duplicateID(p.id) }
+            guard producer(p.id) == nil else { throw .duplicateID(p.id.rawValue) }
             p.name = p.name.trimmingSpaces
             do { try p.check() } catch { throw .invalidField(error) }
             if let nib = p.nib {
@@ -243,7 +243,7 @@ extension Round {
             var p = p
             p.id = p.id.trimmingSpaces
             if p.id.isEmpty { p.id = nextProductID }
-            guard product(p.id) == nil else { throw .duplicateID(p.id) }
+            guard product(p.id) == nil else { throw .duplicateID(p.id.rawValue) }
             guard producer(p.producer) != nil else { throw .unknownProducer(p.producer) }
             p.name = p.name.trimmingSpaces
             do { try p.check() } catch { throw .invalidField(error) }
@@ -262,9 +262,9 @@ extension Round {
 
         case let .putProducts(list):
             var changes: [Change] = []
-            var seen = Set<String>()
+            var seen = Set<ProductID>()
             for p in list {
-                guard seen.insert(p.id).inserted, !p.id.isEmpty else { throw .duplicateID(p.id) }
+                guard seen.insert(p.id).inserted, !p.id.isEmpty else { throw .duplicateID(p.id.rawValue) }
                 guard producer(p.producer) != nil else { throw .unknownProducer(p.producer) }
                 do { try p.check() } catch { throw .invalidField(error) }
                 let before = product(p.id)
@@ -359,7 +359,7 @@ extension Round {
 
     /// Plan and apply a command as one event. Returns nil when nothing changed.
     @discardableResult
-    public mutating func perform(_ command: Command, by: String, at: String) throws(Refusal) -> Event? {
+    public mutating func perform(_ command: Command, by: CuratorID, at: String) throws(Refusal) -> Event? {
         guard let (change, undoOf) = try plan(command, by: by, at: at) else { return nil }
         try authorize(change, by: by)
         let event = Event(revision: revision + 1, at: at, by: by, change: change, undoOf: undoOf)
@@ -394,7 +394,7 @@ extension Round {
     }
 
     /// The latest event that touched a product (for "changed since" messages).
-    func lastEvent(touching product: String) -> Event? {
+    func lastEvent(touching product: ProductID) -> Event? {
         events.last { $0.change.touches(product: product) }
     }
 
@@ -423,7 +423,7 @@ extension Round {
         case let .validation(p, from, to):
             guard var producer = producer(p) else { throw .unknownProducer(p) }
             guard producer.validation == from else {
-                throw .changedSince(what: p, revision: nil, by: producer.validation.by)
+                throw .changedSince(what: p.rawValue, revision: nil, by: producer.validation.by)
             }
             producer.validation = to
             setProducer(producer, id: p)
@@ -431,16 +431,16 @@ extension Round {
             guard round.status == from else { throw .changedSince(what: "status", revision: nil, by: round.status.by) }
             round.status = to
         case let .curator(id, from, to):
-            guard curator(id) == from else { throw .changedSince(what: id, revision: nil, by: nil) }
+            guard curator(id) == from else { throw .changedSince(what: id.rawValue, revision: nil, by: nil) }
             if let i = curators.firstIndex(where: { $0.id == id }) {
                 if let to { curators[i] = to } else { curators.remove(at: i) }
             } else if let to { curators.append(to) }
         case let .producer(id, from, to):
-            guard producer(id) == from else { throw .changedSince(what: id, revision: nil, by: nil) }
-            if to == nil, products.contains(where: { $0.producer == id }) { throw .productInUse(id) }
+            guard producer(id) == from else { throw .changedSince(what: id.rawValue, revision: nil, by: nil) }
+            if to == nil, let used = products.first(where: { $0.producer == id }) { throw .productInUse(used.id) }
             setProducer(to, id: id)
         case let .product(id, from, to):
-            guard product(id) == from else { throw .changedSince(what: id, revision: nil, by: nil) }
+            guard product(id) == from else { throw .changedSince(what: id.rawValue, revision: nil, by: nil) }
             if to == nil, scores[id] != nil || pin(of: id) != nil { throw .productInUse(id) }
             setProduct(to, id: id)
         case let .settings(from, to):
@@ -457,7 +457,7 @@ extension Round {
     }
 
     /// The events that touched a product (its scores, pins and record), oldest first.
-    public func history(product: String) -> [Event] {
+    public func history(product: ProductID) -> [Event] {
         events.filter { $0.change.touches(product: product) }
     }
 }

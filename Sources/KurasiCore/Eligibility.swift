@@ -1,7 +1,7 @@
 /// Why a product may not be pinned. A product is eligible when its producer is validated and it
 /// passes its cluster's permit gate.
 public enum Ineligibility: Hashable, Sendable {
-    case producerMissing(String)
+    case producerMissing(ProducerID)
     case producerNotValidated(ValidationStatus)
     /// Holds none of the gate's permits (valid on the round's date); `expired` lists kinds it
     /// holds but that have lapsed.

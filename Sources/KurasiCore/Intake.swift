@@ -38,8 +38,8 @@ extension Round {
     /// Producers that look like another entry: the same NIB (digits), or the same normalised
     /// name in the same kelurahan. Maps each suspect's id to the id of the first other producer
     /// (in store order) it matches; the first of a group points at the second.
-    public func duplicateSuspects() -> [String: String] {
-        var groups: [String: [String]] = [:]
+    public func duplicateSuspects() -> [ProducerID: ProducerID] {
+        var groups: [String: [ProducerID]] = [:]
         for p in producers {
             if let nib = p.nib?.filter(\.isASCIIDigit), !nib.isEmpty { groups["nib:" + nib, default: []].append(p.id) }
             let name = Producer.normalisedName(p.name)
@@ -47,7 +47,7 @@ extension Round {
                 groups["name:" + name + "|" + Producer.normalisedName(p.kelurahan), default: []].append(p.id)
             }
         }
-        var out: [String: String] = [:]
+        var out: [ProducerID: ProducerID] = [:]
         for (_, ids) in groups where ids.count > 1 {
             for id in ids where out[id] == nil {
                 out[id] = ids.first { $0 != id }
@@ -64,16 +64,16 @@ extension Round {
     }
 
     /// The products of a producer, in store order.
-    public func products(of producer: String) -> [Product] { products.filter { $0.producer == producer } }
+    public func products(of producer: ProducerID) -> [Product] { products.filter { $0.producer == producer } }
 
     /// The events that touched a producer (its validation and record), oldest first.
-    public func history(producer: String) -> [Event] {
+    public func history(producer: ProducerID) -> [Event] {
         events.filter { $0.change.producers.contains(producer) }
     }
 
     /// The events that touched a producer or any of its products, oldest first: what the
     /// producer's page shows as its history.
-    public func historyWithProducts(producer: String) -> [Event] {
+    public func historyWithProducts(producer: ProducerID) -> [Event] {
         let ids = Set(products(of: producer).map(\.id))
         return events.filter { e in e.change.producers.contains(producer) || e.change.products.contains(where: ids.contains) }
     }
@@ -84,8 +84,8 @@ extension Round {
         let digits = String(n)
         return prefix + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
-    public var nextProducerID: String { nextID(prefix: "U-", in: producers.map(\.id)) }
-    public var nextProductID: String { nextID(prefix: "P-", in: products.map(\.id)) }
+    public var nextProducerID: ProducerID { ProducerID(nextID(prefix: "U-", in: producers.map(\.id.rawValue))) }
+    public var nextProductID: ProductID { ProductID(nextID(prefix: "P-", in: products.map(\.id.rawValue))) }
 }
 
 /// The reasons the committee gives for rejecting a registry entry after its visits. The text
@@ -136,10 +136,10 @@ public enum RejectionReason: Hashable, Sendable {
 
 /// One producer's decision in a validation of several at once.
 public struct ValidationDecision: Hashable, Sendable {
-    public var producer: String
+    public var producer: ProducerID
     public var status: ValidationStatus
     public var reason: String?
-    public init(producer: String, status: ValidationStatus, reason: String? = nil) {
+    public init(producer: ProducerID, status: ValidationStatus, reason: String? = nil) {
         self.producer = producer; self.status = status; self.reason = reason
     }
 }

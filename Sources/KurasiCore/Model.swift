@@ -33,9 +33,9 @@ public enum ValidationStatus: String, Codable, CaseIterable, Sendable {
 public struct Validation: Codable, Hashable, Sendable {
     public var status: ValidationStatus
     public var reason: String?
-    public var by: String?
+    public var by: CuratorID?
     public var at: String?
-    public init(status: ValidationStatus, reason: String? = nil, by: String? = nil, at: String? = nil) {
+    public init(status: ValidationStatus, reason: String? = nil, by: CuratorID? = nil, at: String? = nil) {
         self.status = status; self.reason = reason; self.by = by; self.at = at
     }
     public static let pending = Validation(status: .pending)
@@ -43,7 +43,7 @@ public struct Validation: Codable, Hashable, Sendable {
 
 /// A pelaku UMKM: one business in the city's registry.
 public struct Producer: Codable, Hashable, Sendable, Identifiable {
-    public var id: String
+    public var id: ProducerID
     public var name: String
     public var owner: String
     public var address: String
@@ -62,7 +62,7 @@ public struct Producer: Codable, Hashable, Sendable, Identifiable {
     public var remark: String?
     public var validation: Validation
 
-    public init(id: String, name: String, owner: String, address: String, kelurahan: String,
+    public init(id: ProducerID, name: String, owner: String, address: String, kelurahan: String,
                 kecamatan: String, phone: String? = nil, nib: String? = nil,
                 registryKey: String? = nil, sector: String? = nil, businessType: String? = nil,
                 remark: String? = nil, validation: Validation = .pending) {
@@ -103,8 +103,8 @@ public struct Capacity: Codable, Hashable, Sendable {
 }
 
 public struct Product: Codable, Hashable, Sendable, Identifiable {
-    public var id: String
-    public var producer: String
+    public var id: ProductID
+    public var producer: ProducerID
     public var name: String
     public var cluster: Cluster
     public var category: String
@@ -114,7 +114,7 @@ public struct Product: Codable, Hashable, Sendable, Identifiable {
     public var capacity: Capacity?
     public var permits: [Permit]
 
-    public init(id: String, producer: String, name: String, cluster: Cluster, category: String,
+    public init(id: ProductID, producer: ProducerID, name: String, cluster: Cluster, category: String,
                 description: String = "", price: Int? = nil, capacity: Capacity? = nil,
                 permits: [Permit] = []) {
         self.id = id; self.producer = producer; self.name = name; self.cluster = cluster
@@ -149,11 +149,11 @@ public enum ConflictKind: String, Codable, CaseIterable, Sendable {
 /// products, and sheets made before the declaration are set aside. Only the chair withdraws one,
 /// with a reason; a withdrawn conflict stays on record for the minutes.
 public struct Conflict: Codable, Hashable, Sendable {
-    public var producer: String
+    public var producer: ProducerID
     public var kind: ConflictKind
     public var reason: String
     public var withdrawn: Withdrawal?
-    public init(producer: String, kind: ConflictKind, reason: String, withdrawn: Withdrawal? = nil) {
+    public init(producer: ProducerID, kind: ConflictKind, reason: String, withdrawn: Withdrawal? = nil) {
         self.producer = producer; self.kind = kind; self.reason = reason; self.withdrawn = withdrawn
     }
     public var isActive: Bool { withdrawn == nil }
@@ -161,36 +161,36 @@ public struct Conflict: Codable, Hashable, Sendable {
 
 /// Who withdrew a conflict, when and why.
 public struct Withdrawal: Codable, Hashable, Sendable {
-    public var by: String
+    public var by: CuratorID
     public var at: String
     public var reason: String
-    public init(by: String, at: String, reason: String) { self.by = by; self.at = at; self.reason = reason }
+    public init(by: CuratorID, at: String, reason: String) { self.by = by; self.at = at; self.reason = reason }
 }
 
 public struct Curator: Codable, Hashable, Sendable, Identifiable {
-    public var id: String
+    public var id: CuratorID
     public var name: String
     public var role: CuratorRole
     public var conflicts: [Conflict]
-    public init(id: String, name: String, role: CuratorRole = .curator, conflicts: [Conflict] = []) {
+    public init(id: CuratorID, name: String, role: CuratorRole = .curator, conflicts: [Conflict] = []) {
         self.id = id; self.name = name; self.role = role; self.conflicts = conflicts
     }
-    public func isRecused(from producer: String) -> Bool {
+    public func isRecused(from producer: ProducerID) -> Bool {
         conflicts.contains { $0.producer == producer && $0.isActive }
     }
     /// The active conflict with a producer, if any.
-    public func conflict(with producer: String) -> Conflict? {
+    public func conflict(with producer: ProducerID) -> Conflict? {
         conflicts.first { $0.producer == producer && $0.isActive }
     }
 }
 
 /// One criterion of the rubric. `anchors` holds one label per point of the scale, lowest first.
 public struct Criterion: Codable, Hashable, Sendable, Identifiable {
-    public var id: String
+    public var id: CriterionID
     public var name: Localized
     public var weight: Int
     public var anchors: [Localized]
-    public init(id: String, name: Localized, weight: Int, anchors: [Localized]) {
+    public init(id: CriterionID, name: Localized, weight: Int, anchors: [Localized]) {
         self.id = id; self.name = name; self.weight = weight; self.anchors = anchors
     }
 }
@@ -200,10 +200,10 @@ public struct Rubric: Codable, Hashable, Sendable {
     public var scaleMax: Int
     public var criteria: [Criterion]
     /// Per-cluster weights that replace a criterion's default weight, by criterion id.
-    public var clusterWeights: [Cluster: [String: Int]]
+    public var clusterWeights: [Cluster: [CriterionID: Int]]
 
     public init(scaleMin: Int = 1, scaleMax: Int = 5, criteria: [Criterion],
-                clusterWeights: [Cluster: [String: Int]] = [:]) {
+                clusterWeights: [Cluster: [CriterionID: Int]] = [:]) {
         self.scaleMin = scaleMin; self.scaleMax = scaleMax; self.criteria = criteria
         self.clusterWeights = clusterWeights
     }
@@ -211,7 +211,7 @@ public struct Rubric: Codable, Hashable, Sendable {
     public func weight(of criterion: Criterion, in cluster: Cluster) -> Int {
         clusterWeights[cluster]?[criterion.id] ?? criterion.weight
     }
-    public func criterion(_ id: String) -> Criterion? { criteria.first { $0.id == id } }
+    public func criterion(_ id: CriterionID) -> Criterion? { criteria.first { $0.id == id } }
     /// The points a sheet may hold. A hand-edited rubric with `scaleMin` above `scaleMax` gives an
     /// empty scale here (every point refused) instead of a crash; `Round.violations` names it.
     public var scale: ClosedRange<Int> { scaleMin...Swift.max(scaleMin, scaleMax) }
@@ -233,7 +233,7 @@ public struct Settings: Codable, Hashable, Sendable {
     /// max − min of a product's sheet scores (0–100) at or above which it is marked as disputed.
     public var disagreementThreshold: Double
     /// The criterion whose mean breaks ties after score, curator count and median.
-    public var tieBreakCriterion: String
+    public var tieBreakCriterion: CriterionID
     /// Per cluster, the permit gates: a product is eligible when it holds a valid permit of at
     /// least one kind listed. No entry, or an empty list, means no permit is required.
     public var permitGates: [Cluster: [PermitKind]]
@@ -246,7 +246,7 @@ public struct Settings: Codable, Hashable, Sendable {
 
     public init(aggregation: Aggregation = .mean, blindScoring: Bool = true,
                 onePinPerProducer: Bool = true, disagreementThreshold: Double = 25,
-                tieBreakCriterion: String = "kualitas",
+                tieBreakCriterion: CriterionID = "kualitas",
                 permitGates: [Cluster: [PermitKind]] = [.mamin: [.pirt, .bpomMD]], minSheets: Int = 1) {
         self.aggregation = aggregation; self.blindScoring = blindScoring
         self.onePinPerProducer = onePinPerProducer; self.disagreementThreshold = disagreementThreshold
@@ -264,7 +264,7 @@ public struct Settings: Codable, Hashable, Sendable {
         blindScoring = try c.decode(Bool.self, forKey: .blindScoring)
         onePinPerProducer = try c.decode(Bool.self, forKey: .onePinPerProducer)
         disagreementThreshold = try c.decode(Double.self, forKey: .disagreementThreshold)
-        tieBreakCriterion = try c.decode(String.self, forKey: .tieBreakCriterion)
+        tieBreakCriterion = try c.decode(CriterionID.self, forKey: .tieBreakCriterion)
         permitGates = try c.decode([Cluster: [PermitKind]].self, forKey: .permitGates)
         minSheets = try c.decodeIfPresent(Int.self, forKey: .minSheets) ?? 1
     }
@@ -282,10 +282,10 @@ public enum RoundState: String, Codable, Sendable {
 /// Whether the round is open for edits, and who last finalised or reopened it and why.
 public struct RoundStatus: Codable, Hashable, Sendable {
     public var state: RoundState
-    public var by: String?
+    public var by: CuratorID?
     public var at: String?
     public var reason: String?
-    public init(state: RoundState, by: String? = nil, at: String? = nil, reason: String? = nil) {
+    public init(state: RoundState, by: CuratorID? = nil, at: String? = nil, reason: String? = nil) {
         self.state = state; self.by = by; self.at = at; self.reason = reason
     }
     public static let open = RoundStatus(state: .open)
@@ -315,14 +315,14 @@ public struct RoundInfo: Codable, Hashable, Sendable {
 /// outside the computed top five when it was pinned.
 public struct Pin: Codable, Hashable, Sendable {
     public var slot: Int
-    public var product: String
+    public var product: ProductID
     public var reason: String?
-    public var by: String
+    public var by: CuratorID
     public var at: String
-    public init(slot: Int, product: String, reason: String? = nil, by: String, at: String) {
+    public init(slot: Int, product: ProductID, reason: String? = nil, by: CuratorID, at: String) {
         self.slot = slot; self.product = product; self.reason = reason; self.by = by; self.at = at
     }
 }
 
 /// One curator's scores for one product, by criterion id.
-public typealias Sheet = [String: Int]
+public typealias Sheet = [CriterionID: Int]

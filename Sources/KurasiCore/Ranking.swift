@@ -71,7 +71,7 @@ extension Round {
     /// Bring a cluster's ranking up to date after changes to some of its products (their scores
     /// or pins), without recomputing the others: each changed product is taken out and put back
     /// where the chain puts it, and the ranks after it renumbered. Same result as `ranking`.
-    public func rerank(_ list: inout [RankedProduct], changed: Set<String>) {
+    public func rerank(_ list: inout [RankedProduct], changed: Set<ProductID>) {
         guard !changed.isEmpty else { return }
         let cluster = list.first?.product.cluster
         if scoreBasis == .normalised, let c = cluster ?? changed.lazy.compactMap({ self.product($0)?.cluster }).first {
@@ -107,11 +107,11 @@ extension Round {
         }
     }
 
-    private func pinSlots(_ cluster: Cluster) -> [String: Int] {
+    private func pinSlots(_ cluster: Cluster) -> [ProductID: Int] {
         Dictionary(pins(in: cluster).map { ($0.product, $0.slot) }, uniquingKeysWith: { a, _ in a })
     }
 
-    private func entry(for product: Product, slots: [String: Int], normalisation: Normalisation? = nil) -> RankedProduct {
+    private func entry(for product: Product, slots: [ProductID: Int], normalisation: Normalisation? = nil) -> RankedProduct {
         RankedProduct(product: product, rank: nil, aggregate: aggregate(product, normalisation: normalisation),
                       ineligibility: ineligibility(product), pinnedSlot: slots[product.id])
     }
@@ -143,13 +143,13 @@ extension Round {
 
     /// The ids of the computed top five of a cluster: the five the rules allow. With one pin per
     /// producer, a product whose producer already has a higher product in it is passed over.
-    public func topFive(_ cluster: Cluster) -> [String] {
+    public func topFive(_ cluster: Cluster) -> [ProductID] {
         topFive(of: ranking(cluster))
     }
 
     /// The top five of an already computed ranking of one cluster.
-    public func topFive(of ranking: [RankedProduct]) -> [String] {
-        var chosen: [String] = [], producers = Set<String>()
+    public func topFive(of ranking: [RankedProduct]) -> [ProductID] {
+        var chosen: [ProductID] = [], producers = Set<ProducerID>()
         for entry in ranking where entry.rank != nil {
             guard chosen.count < Round.pinSlots else { break }
             if round.settings.onePinPerProducer, !producers.insert(entry.product.producer).inserted { continue }

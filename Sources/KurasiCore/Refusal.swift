@@ -1,33 +1,33 @@
 /// Why a rule refused an edit, and what would satisfy it. Every refusal the committee can meet
 /// is here, worded in both interface languages.
 public enum Refusal: Error, Hashable, Sendable {
-    case roundFinal(by: String?)
-    case unknownProduct(String)
-    case unknownProducer(String)
-    case unknownCurator(String)
-    case unknownCriterion(String, known: [String])
-    case outOfScale(criterion: String, value: Int, scale: ClosedRange<Int>)
-    case recused(curator: String, producer: String, reason: String)
-    case notEligible(product: String, reasons: [Ineligibility])
-    case alreadyPinned(product: String, cluster: Cluster, slot: Int)
+    case roundFinal(by: CuratorID?)
+    case unknownProduct(ProductID)
+    case unknownProducer(ProducerID)
+    case unknownCurator(CuratorID)
+    case unknownCriterion(CriterionID, known: [CriterionID])
+    case outOfScale(criterion: CriterionID, value: Int, scale: ClosedRange<Int>)
+    case recused(curator: CuratorID, producer: ProducerID, reason: String)
+    case notEligible(product: ProductID, reasons: [Ineligibility])
+    case alreadyPinned(product: ProductID, cluster: Cluster, slot: Int)
     case clusterFull(Cluster)
-    case slotTaken(cluster: Cluster, slot: Int, product: String)
+    case slotTaken(cluster: Cluster, slot: Int, product: ProductID)
     case slotOutOfRange(Int)
-    case producerAlreadyPinned(producer: String, product: String, slot: Int)
-    case reasonRequired(product: String, rank: Int?)
-    case notPinned(String)
+    case producerAlreadyPinned(producer: ProducerID, product: ProductID, slot: Int)
+    case reasonRequired(product: ProductID, rank: Int?)
+    case notPinned(ProductID)
     case finalizeNeedsPins(mamin: Int, nonMamin: Int)
-    case chairOnly(curator: String)
+    case chairOnly(curator: CuratorID)
     case reasonMissing
     case notFinal
-    case curatorExists(String)
-    case conflictExists(curator: String, producer: String)
-    case producerHasPins(producer: String, product: String)
-    case nothingToUndo(curator: String)
+    case curatorExists(CuratorID)
+    case conflictExists(curator: CuratorID, producer: ProducerID)
+    case producerHasPins(producer: ProducerID, product: ProductID)
+    case nothingToUndo(curator: CuratorID)
     case undoStatus
     /// The value an edit expected to replace has changed since (by someone else, or by undo).
-    case changedSince(what: String, revision: Int?, by: String?)
-    case productInUse(String)
+    case changedSince(what: String, revision: Int?, by: CuratorID?)
+    case productInUse(ProductID)
     case emptyField(String)
     case duplicateID(String)
     /// An id that breaks `IDRule` (control characters, spaces, longer than 32 characters).
@@ -35,22 +35,22 @@ public enum Refusal: Error, Hashable, Sendable {
     case deliberationOpen
     /// A fairness setting or comparison refused (Analysis/Fairness.swift).
     case fairness(FairnessRefusal)
-    case curatorHasWork(String)
-    case noConflict(curator: String, producer: String)
-    case pinsByChairOrSecretary(curator: String)
-    case recusedFromPin(curator: String, producer: String, reason: String)
-    case conflictWithdrawnByChair(curator: String, producer: String)
-    case conflictOwnOrChair(curator: String)
+    case curatorHasWork(CuratorID)
+    case noConflict(curator: CuratorID, producer: ProducerID)
+    case pinsByChairOrSecretary(curator: CuratorID)
+    case recusedFromPin(curator: CuratorID, producer: ProducerID, reason: String)
+    case conflictWithdrawnByChair(curator: CuratorID, producer: ProducerID)
+    case conflictOwnOrChair(curator: CuratorID)
     /// The change would break a rule every round keeps (a pinned product made ineligible, two
     /// pins from one producer, a sixth pin...).
     case breaksRule(Violation)
     /// A typed field is wrong (see `FieldProblem`).
     case invalidField(FieldProblem)
-    case permitExists(product: String, kind: PermitKind, number: String)
-    case noSuchPermit(product: String, kind: PermitKind, held: [String])
-    case permitAmbiguous(product: String, kind: PermitKind, numbers: [String])
+    case permitExists(product: ProductID, kind: PermitKind, number: String)
+    case noSuchPermit(product: ProductID, kind: PermitKind, held: [String])
+    case permitAmbiguous(product: ProductID, kind: PermitKind, numbers: [String])
     /// A pinned product cannot move to the other cluster.
-    case pinnedElsewhere(product: String, cluster: Cluster, slot: Int)
+    case pinnedElsewhere(product: ProductID, cluster: Cluster, slot: Int)
     /// The rubric is fixed once a sheet counts: a round does not change its ruler mid-way.
     case rubricLocked(countedSheets: Int)
 
@@ -108,7 +108,7 @@ public enum Refusal: Error, Hashable, Sendable {
         case .undoStatus:
             return tr(.refUndoStatus, lang)
         case let .changedSince(what, rev, by):
-            let since = [rev.map { "rev \($0)" }, by].compactMap { $0 }.joined(separator: ", ")
+            let since = [rev.map { "rev \($0)" }, by?.rawValue].compactMap { $0 }.joined(separator: ", ")
             return tr(.refChangedSince, lang, what, since)
         case let .productInUse(p):
             return tr(.refProductInUse, lang, p)

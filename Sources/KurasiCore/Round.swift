@@ -1,23 +1,30 @@
 /// A whole curation round: the document the store keeps. The store adds `schemaVersion`.
+///
+/// Outside KurasiCore a round is read-only: its fields are `internal(set)`, so the only ways to
+/// change one are `perform` (a command, checked by the rules) and `apply` (an event replayed from
+/// a journal), both of which keep the private indexes by id in step with the collections. Code
+/// that assigns `round.products[i] = …` elsewhere does not compile. The store's loader builds a
+/// round from what it decoded with the one `init(revision:round:rubric:…)` below, which indexes
+/// what it is given.
 public struct Round: Codable, Hashable, Sendable {
     public static let pinSlots = 5
 
-    public var revision: Int
-    public var round: RoundInfo
-    public var rubric: Rubric
-    public var curators: [Curator]
-    public var producers: [Producer]
-    public var products: [Product]
+    public internal(set) var revision: Int
+    public internal(set) var round: RoundInfo
+    public internal(set) var rubric: Rubric
+    public internal(set) var curators: [Curator]
+    public internal(set) var producers: [Producer]
+    public internal(set) var products: [Product]
     /// scores[product][curator][criterion] = point on the rubric's scale.
-    public var scores: [String: [String: Sheet]]
+    public internal(set) var scores: [ProductID: [CuratorID: Sheet]]
     /// pins[cluster], ordered by slot.
-    public var pins: [Cluster: [Pin]]
+    public internal(set) var pins: [Cluster: [Pin]]
     /// Every change ever made, oldest first; the round's audit trail.
-    public var events: [Event]
+    public internal(set) var events: [Event]
 
     public init(revision: Int = 0, round: RoundInfo, rubric: Rubric = .default,
                 curators: [Curator] = [], producers: [Producer] = [], products: [Product] = [],
-                scores: [String: [String: Sheet]] = [:], pins: [Cluster: [Pin]] = [:],
+                scores: [ProductID: [CuratorID: Sheet]] = [:], pins: [Cluster: [Pin]] = [:],
                 events: [Event] = []) {
         self.revision = revision; self.round = round; self.rubric = rubric; self.curators = curators
         self.producers = producers; self.products = products; self.scores = scores; self.pins = pins
@@ -28,8 +35,8 @@ public struct Round: Codable, Hashable, Sendable {
     // MARK: Lookup
 
     /// Positions by id, rebuilt on decode and kept current by `apply`; not stored.
-    private var productIndex: [String: Int] = [:]
-    private var producerIndex: [String: Int] = [:]
+    private var productIndex: [ProductID: Int] = [:]
+    private var producerIndex: [ProducerID: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
         case revision, round, rubric, curators, producers, products, scores, pins, events
@@ -43,7 +50,7 @@ public struct Round: Codable, Hashable, Sendable {
         curators = try c.decode([Curator].self, forKey: .curators)
         producers = try c.decode([Producer].self, forKey: .producers)
         products = try c.decode([Product].self, forKey: .products)
-        scores = try c.decodeIfPresent([String: [String: Sheet]].self, forKey: .scores) ?? [:]
+        scores = try c.decodeIfPresent([ProductID: [CuratorID: Sheet]].self, forKey: .scores) ?? [:]
         pins = try c.decodeIfPresent([Cluster: [Pin]].self, forKey: .pins) ?? [:]
         events = try c.decodeIfPresent([Event].self, forKey: .events) ?? []
         rebuildIndex()
@@ -70,15 +77,15 @@ public struct Round: Codable, Hashable, Sendable {
     }
     public func hash(into h: inout Hasher) { h.combine(revision); h.combine(products.count) }
 
-    public func product(_ id: String) -> Product? { productIndex[id].map { products[$0] } }
-    public func producer(_ id: String) -> Producer? { producerIndex[id].map { producers[$0] } }
-    public func curator(_ id: String) -> Curator? { curators.first { $0.id == id } }
+    public func product(_ id: ProductID) -> Product? { productIndex[id].map { products[$0] } }
+    public func producer(_ id: ProducerID) -> Producer? { producerIndex[id].map { producers[$0] } }
+    public func curator(_ id: CuratorID) -> Curator? { curators.first { $0.id == id } }
     public var isFinal: Bool { round.status.state == .final }
 
     public func products(in cluster: Cluster) -> [Product] { products.filter { $0.cluster == cluster } }
-    public func sheet(product: String, curator: String) -> Sheet { scores[product]?[curator] ?? [:] }
+    public func sheet(product: ProductID, curator: CuratorID) -> Sheet { scores[product]?[curator] ?? [:] }
     public func pins(in cluster: Cluster) -> [Pin] { pins[cluster] ?? [] }
-    public func pin(of product: String) -> (Cluster, Pin)? {
+    public func pin(of product: ProductID) -> (Cluster, Pin)? {
         for (cluster, list) in pins { if let p = list.first(where: { $0.product == product }) { return (cluster, p) } }
         return nil
     }
@@ -89,14 +96,20 @@ public struct Round: Codable, Hashable, Sendable {
 
     // MARK: Mutation (only through changes)
 
-    mutating func setProduct(_ p: Product?, id: String) {
+    /// A round that holds only part of a store (an edit read through the store's index) passes
+    /// over a journal event that concerns nothing it holds: the revision advances, nothing else.
+    public mutating func passOver(_ event: Event) {
+        revision = max(revision, event.revision)
+    }
+
+    mutating func setProduct(_ p: Product?, id: ProductID) {
         if let i = productIndex[id] {
             if let p { products[i] = p } else { products.remove(at: i); rebuildIndex() }
         } else if let p {
             productIndex[p.id] = products.count; products.append(p)
         }
     }
-    mutating func setProducer(_ p: Producer?, id: String) {
+    mutating func setProducer(_ p: Producer?, id: ProducerID) {
         if let i = producerIndex[id] {
             if let p { producers[i] = p } else { producers.remove(at: i); rebuildIndex() }
         } else if let p {

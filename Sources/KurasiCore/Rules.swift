@@ -6,30 +6,30 @@
 /// A rule a round breaks. The text names the rule and what to do.
 public enum Violation: Hashable, Sendable {
     case pinSlotOutOfRange(Cluster, slot: Int)
-    case pinUnknownProduct(Cluster, slot: Int, product: String)
-    case pinWrongCluster(Cluster, slot: Int, product: String)
+    case pinUnknownProduct(Cluster, slot: Int, product: ProductID)
+    case pinWrongCluster(Cluster, slot: Int, product: ProductID)
     case pinSlotTwice(Cluster, slot: Int)
-    case pinProductTwice(product: String)
+    case pinProductTwice(product: ProductID)
     case tooManyPins(Cluster, count: Int)
-    case pinIneligible(product: String, reasons: [Ineligibility])
-    case producerPinnedTwice(Cluster, producer: String, products: [String])
+    case pinIneligible(product: ProductID, reasons: [Ineligibility])
+    case producerPinnedTwice(Cluster, producer: ProducerID, products: [ProductID])
     case finalWithoutPins(mamin: Int, nonMamin: Int)
-    case finalPinBelowMinSheets(product: String, counted: Int, needed: Int)
-    case finalisedByNonChair(String?)
-    case duplicateCurator(String)
-    case duplicateProducer(String)
-    case duplicateProduct(String)
-    case productUnknownProducer(product: String, producer: String)
-    case negativePrice(product: String, price: Int)
-    case nonPositiveCapacity(product: String, amount: Int)
+    case finalPinBelowMinSheets(product: ProductID, counted: Int, needed: Int)
+    case finalisedByNonChair(CuratorID?)
+    case duplicateCurator(CuratorID)
+    case duplicateProducer(ProducerID)
+    case duplicateProduct(ProductID)
+    case productUnknownProducer(product: ProductID, producer: ProducerID)
+    case negativePrice(product: ProductID, price: Int)
+    case nonPositiveCapacity(product: ProductID, amount: Int)
     case scaleInvalid(min: Int, max: Int)
-    case negativeWeight(criterion: String)
-    case duplicateCriterion(String)
-    case unknownTieBreak(String)
-    case scoreUnknownProduct(String)
-    case scoreUnknownCurator(product: String, curator: String)
-    case scoreUnknownCriterion(product: String, curator: String, criterion: String)
-    case scoreOffScale(product: String, curator: String, criterion: String, value: Int)
+    case negativeWeight(criterion: CriterionID)
+    case duplicateCriterion(CriterionID)
+    case unknownTieBreak(CriterionID)
+    case scoreUnknownProduct(ProductID)
+    case scoreUnknownCurator(product: ProductID, curator: CuratorID)
+    case scoreUnknownCriterion(product: ProductID, curator: CuratorID, criterion: CriterionID)
+    case scoreOffScale(product: ProductID, curator: CuratorID, criterion: CriterionID, value: Int)
     case eventOutOfOrder(revision: Int, after: Int)
     case eventAboveRevision(revision: Int, storeRevision: Int)
 
@@ -58,7 +58,7 @@ public enum Violation: Hashable, Sendable {
         case let .finalPinBelowMinSheets(p, n, needed):
             return tr(.vioFinalPinBelowMinSheets, lang, p, n, needed)
         case let .finalisedByNonChair(by):
-            return tr(.vioFinalisedByNonChair, lang, by ?? "(tidak tercatat)", by ?? "(nobody recorded)")
+            return tr(.vioFinalisedByNonChair, lang, by?.rawValue ?? "(tidak tercatat)", by?.rawValue ?? "(nobody recorded)")
         case let .duplicateCurator(c):
             return tr(.vioDuplicateCurator, lang, c)
         case let .duplicateProducer(p):
@@ -100,7 +100,7 @@ extension Round {
     public var hasChair: Bool { curators.contains { $0.role == .chair } }
 
     /// Who may make this change. Checked for every command and every undo.
-    public func authorize(_ change: Change, by: String) throws(Refusal) {
+    public func authorize(_ change: Change, by: CuratorID) throws(Refusal) {
         switch change {
         case let .score(p, c, _, _, to):
             if to != nil, let product = product(p), let conflict = curator(c)?.conflict(with: product.producer) {
@@ -144,12 +144,12 @@ extension Round {
     /// The rules about pins and the final round, cheap enough to check after every change.
     public func pinViolations() -> [Violation] {
         var out: [Violation] = []
-        var seen = Set<String>()
+        var seen = Set<ProductID>()
         for cluster in Cluster.allCases {
             let list = pins(in: cluster)
             if list.count > Round.pinSlots { out.append(.tooManyPins(cluster, count: list.count)) }
             var slots = Set<Int>()
-            var byProducer: [String: [String]] = [:]
+            var byProducer: [ProducerID: [ProductID]] = [:]
             for pin in list {
                 if !(1...Round.pinSlots).contains(pin.slot) { out.append(.pinSlotOutOfRange(cluster, slot: pin.slot)) }
                 if !slots.insert(pin.slot).inserted { out.append(.pinSlotTwice(cluster, slot: pin.slot)) }
@@ -171,7 +171,7 @@ extension Round {
         if isFinal {
             let m = pins(in: .mamin).count, n = pins(in: .nonMamin).count
             if m != Round.pinSlots || n != Round.pinSlots { out.append(.finalWithoutPins(mamin: m, nonMamin: n)) }
-            if curator(round.status.by ?? "")?.role != .chair { out.append(.finalisedByNonChair(round.status.by)) }
+            if round.status.by.flatMap(curator)?.role != .chair { out.append(.finalisedByNonChair(round.status.by)) }
             for cluster in Cluster.allCases {
                 for pin in pins(in: cluster) {
                     guard let product = product(pin.product) else { continue }
@@ -189,7 +189,7 @@ extension Round {
     public func violations() -> [Violation] {
         var out: [Violation] = []
         if !rubric.isScaleValid { out.append(.scaleInvalid(min: rubric.scaleMin, max: rubric.scaleMax)) }
-        var criteria = Set<String>()
+        var criteria = Set<CriterionID>()
         for c in rubric.criteria {
             if !criteria.insert(c.id).inserted { out.append(.duplicateCriterion(c.id)) }
             if c.weight < 0 || Cluster.allCases.contains(where: { rubric.weight(of: c, in: $0) < 0 }) {
@@ -197,18 +197,17 @@ extension Round {
             }
         }
         if rubric.criterion(round.settings.tieBreakCriterion) == nil { out.append(.unknownTieBreak(round.settings.tieBreakCriterion)) }
-        var ids = Set<String>()
-        for c in curators where !ids.insert(c.id).inserted { out.append(.duplicateCurator(c.id)) }
-        ids = []
+        var curatorIDs = Set<CuratorID>()
+        for c in curators where !curatorIDs.insert(c.id).inserted { out.append(.duplicateCurator(c.id)) }
+        var ids = Set<ProducerID>()
         for p in producers where !ids.insert(p.id).inserted { out.append(.duplicateProducer(p.id)) }
-        var productIDs = Set<String>()
+        var productIDs = Set<ProductID>()
         for p in products {
             if !productIDs.insert(p.id).inserted { out.append(.duplicateProduct(p.id)) }
             if !ids.contains(p.producer) { out.append(.productUnknownProducer(product: p.id, producer: p.producer)) }
             if let price = p.price, price < 0 { out.append(.negativePrice(product: p.id, price: price)) }
             if let cap = p.capacity, cap.amount <= 0 { out.append(.nonPositiveCapacity(product: p.id, amount: cap.amount)) }
         }
-        let curatorIDs = Set(curators.map(\.id))
         for (p, sheets) in scores.sorted(by: { $0.key < $1.key }) {
             guard productIDs.contains(p) else { out.append(.scoreUnknownProduct(p)); continue }
             for (c, sheet) in sheets.sorted(by: { $0.key < $1.key }) {

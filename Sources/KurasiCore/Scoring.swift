@@ -3,7 +3,7 @@
 
 public struct Aggregate: Hashable, Sendable {
     /// Weighted 0–100 score of each counted (complete) sheet, by curator id.
-    public var sheetScores: [String: Double]
+    public var sheetScores: [CuratorID: Double]
     /// The product's score under the round's aggregation, nil when no sheet counts yet.
     public var score: Double?
     public var mean: Double?
@@ -13,10 +13,10 @@ public struct Aggregate: Hashable, Sendable {
     /// Population standard deviation of the counted sheets' scores.
     public var standardDeviation: Double?
     /// Per criterion, the mean point over counted sheets (for the tie-break).
-    public var criterionMeans: [String: Double]
+    public var criterionMeans: [CriterionID: Double]
     /// Curators whose complete sheet is set aside because they declared a conflict with the
     /// producer (shown as recused, named in the minutes), sorted.
-    public var setAside: [String] = []
+    public var setAside: [CuratorID] = []
 
     public var count: Int { sheetScores.count }
     /// max − min, 0 with fewer than two sheets.
@@ -43,9 +43,9 @@ extension Round {
 
     /// With a normalisation, each sheet score is the curator's normalised one (see `Normalisation`).
     public func aggregate(_ product: Product, normalisation: Normalisation? = nil) -> Aggregate {
-        var sheetScores: [String: Double] = [:]
-        var points: [String: [Int]] = [:]
-        var setAside: [String] = []
+        var sheetScores: [CuratorID: Double] = [:]
+        var points: [CriterionID: [Int]] = [:]
+        var setAside: [CuratorID] = []
         let sheets = scores[product.id] ?? [:]
         let recused = sheets.isEmpty ? [] : Set(recusedCurators(for: product).map(\.id))
         for (curator, sheet) in sheets {

@@ -22,7 +22,7 @@ extension Round {
 
     /// What `curator` may see of the product; nil stands for a screen nobody is signed in to
     /// (the projected board).
-    public func visibility(of product: String, to curator: String?) -> Visibility {
+    public func visibility(of product: ProductID, to curator: CuratorID?) -> Visibility {
         if scoresArePublic { return .all }
         guard let curator, isComplete(sheet(product: product, curator: curator)) else { return .hidden }
         return .all
@@ -30,7 +30,7 @@ extension Round {
 
     /// Whether an event may be shown to `curator`: score events of other curators on a product
     /// still blind to them are not.
-    public func isVisible(_ event: Event, to curator: String?) -> Bool {
+    public func isVisible(_ event: Event, to curator: CuratorID?) -> Bool {
         if scoresArePublic { return true }
         if event.change.fairnessChanges.contains(where: { isHiddenComparison($0, to: curator) }) { return false }
         return !event.change.scoreEntries.contains { entry in
@@ -39,14 +39,14 @@ extension Round {
     }
 
     /// A product's history as `curator` may see it, oldest first.
-    public func history(product: String, visibleTo curator: String?) -> [Event] {
+    public func history(product: ProductID, visibleTo curator: CuratorID?) -> [Event] {
         history(product: product).filter { isVisible($0, to: curator) }
     }
 }
 
 extension Change {
     /// The (product, curator) of every score this change sets or clears.
-    public var scoreEntries: [(product: String, curator: String)] {
+    public var scoreEntries: [(product: ProductID, curator: CuratorID)] {
         switch self {
         case let .score(p, c, _, _, _): [(p, c)]
         case let .batch(list): list.flatMap(\.scoreEntries)

@@ -47,7 +47,7 @@ public enum Export {
         for cluster in clusters {
             let entries = round.ranking(cluster).map { r in
                 RankJSON.Entry(
-                    rank: r.rank, product: r.product.id, name: r.product.name, producer: r.product.producer,
+                    rank: r.rank, product: r.product.id.rawValue, name: r.product.name, producer: r.product.producer.rawValue,
                     producerName: round.producer(r.product.producer)?.name ?? "",
                     kelurahan: round.producer(r.product.producer)?.kelurahan ?? "",
                     score: rounded(r.aggregate.score), curators: r.aggregate.count,
@@ -56,13 +56,13 @@ public enum Export {
                     ineligible: r.ineligibility.map { $0.text(lang) }, pinned: r.pinnedSlot,
                     unranked: r.unranked.map { $0 == .ineligible ? r.ineligibility.map { $0.text(lang) }.joined(separator: "; ") : $0.text(lang) })
             }
-            out[cluster.rawValue] = .init(pins: round.pins(in: cluster).map(\.product), ranking: entries)
+            out[cluster.rawValue] = .init(pins: round.pins(in: cluster).map(\.product.rawValue), ranking: entries)
         }
         let info = round.round
         let doc = RankJSON(
             round: .init(title: info.title, organizer: info.organizer, date: info.date, status: info.status.state.rawValue,
                          aggregation: info.settings.aggregation.rawValue,
-                         finalizedBy: info.status.state == .final ? info.status.by : nil,
+                         finalizedBy: info.status.state == .final ? info.status.by?.rawValue : nil,
                          finalizedAt: info.status.state == .final ? info.status.at : nil),
             revision: round.revision, clusters: out)
         let encoder = JSONEncoder()
@@ -113,8 +113,8 @@ public enum Export {
                 let producer = round.producer(r.product.producer)
                 let pin = pins.first { $0.product == r.product.id }
                 rows.append([
-                    cluster.rawValue, r.rank.map(String.init) ?? "", r.product.id, r.product.name,
-                    r.product.producer, producer?.name ?? "", producer?.kelurahan ?? "",
+                    cluster.rawValue, r.rank.map(String.init) ?? "", r.product.id.rawValue, r.product.name,
+                    r.product.producer.rawValue, producer?.name ?? "", producer?.kelurahan ?? "",
                     num(r.aggregate.score), String(r.aggregate.count), num(r.aggregate.min), num(r.aggregate.max),
                     num(r.aggregate.standardDeviation), r.eligible ? (lang == .id ? "ya" : "yes") : (lang == .id ? "tidak" : "no"),
                     r.ineligibility.map { $0.text(lang) }.joined(separator: "; "),

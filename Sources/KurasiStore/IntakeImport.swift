@@ -21,9 +21,9 @@ public struct ImportRowError: Hashable, Sendable, CustomStringConvertible {
 /// business name and kelurahan (case, spacing, punctuation and UD/CV/PT ignored).
 struct ProducerFinder {
     let round: Round
-    var byNIB: [String: [String]] = [:]
-    var byName: [String: [String]] = [:]
-    var byNameOnly: [String: [String]] = [:]
+    var byNIB: [String: [ProducerID]] = [:]
+    var byName: [String: [ProducerID]] = [:]
+    var byNameOnly: [String: [ProducerID]] = [:]
 
     init(_ round: Round) {
         self.round = round
@@ -39,7 +39,7 @@ struct ProducerFinder {
 
     func find(id: String?, nib: String?, name: String?, kelurahan: String?, columns: (id: String?, nib: String?, name: String?)) -> Found {
         if let id, !id.isEmpty {
-            if let p = round.producer(id) { return .producer(p) }
+            if let p = round.producer(ProducerID(id)) { return .producer(p) }
             return .error(column: columns.id, "there is no producer \(id); see `kurasi producer list --status all`.")
         }
         if let nib, !nib.isEmpty {
@@ -107,7 +107,7 @@ public struct VisitsImport: Sendable {
         }
         let reason = table.column(Self.reasonColumn)
         let finder = ProducerFinder(round)
-        var decided: [String: Int] = [:]
+        var decided: [ProducerID: Int] = [:]
         for row in table.rows {
             let found = finder.find(id: table.value(row, id), nib: table.value(row, nib), name: table.value(row, name),
                                     kelurahan: table.value(row, kel), columns: (table.name(id), table.name(nib), table.name(name)))
@@ -173,8 +173,8 @@ public struct ProductsImport: Sendable {
     public var file: String
     public var rows: Int
     public var products: [Product] = []
-    public var added: [String] = []
-    public var updated: [String] = []
+    public var added: [ProductID] = []
+    public var updated: [ProductID] = []
     public var unchanged = 0
     public var errors: [ImportRowError] = []
     public var revision: Int
@@ -235,13 +235,13 @@ public struct ProductsImport: Sendable {
             return (kind, n, table.column(names.expires))
         }
         let finder = ProducerFinder(round)
-        var next = Int(round.nextProductID.dropFirst(2)) ?? 1
-        var planned: [String: Product] = [:]       // by product id
-        var order: [String] = []
-        var byName: [String: (id: String, line: Int)] = [:]  // producer|name -> product in this file
-        var existingByName: [String: String] = [:]
+        var next = Int(round.nextProductID.rawValue.dropFirst(2)) ?? 1
+        var planned: [ProductID: Product] = [:]       // by product id
+        var order: [ProductID] = []
+        var byName: [String: (id: ProductID, line: Int)] = [:]  // producer|name -> product in this file
+        var existingByName: [String: ProductID] = [:]
         for p in round.products {
-            let key = p.producer + "|" + Producer.normalisedName(p.name)
+            let key = p.producer.rawValue + "|" + Producer.normalisedName(p.name)
             if existingByName[key] == nil { existingByName[key] = p.id }
         }
 
@@ -253,7 +253,7 @@ public struct ProductsImport: Sendable {
             // The product by its id, else the producer and the product's name.
             var existing: Product?
             var producer: Producer?
-            if let id = table.value(row, productID) {
+            if let id = table.value(row, productID).map({ ProductID($0) }) {
                 if let p = planned[id] ?? round.product(id) { existing = p; producer = round.producer(p.producer) } else {
                     rowErrors.append(ImportRowError(line: row.line, column: table.name(productID), message: "there is no product \(id); leave the cell empty to add a new product."))
                 }
@@ -269,7 +269,7 @@ public struct ProductsImport: Sendable {
             var productName: String?
             do { productName = try Fields.text(table.value(row, name) ?? "", field: "name", max: FieldLimit.name, required: existing == nil) } catch { problem(name, error) }
             if let producer, existing == nil, let productName {
-                let key = producer.id + "|" + Producer.normalisedName(productName)
+                let key = producer.id.rawValue + "|" + Producer.normalisedName(productName)
                 if let earlier = byName[key] {
                     rowErrors.append(ImportRowError(line: row.line, column: table.name(name), message: "\(producer.id) \"\(productName)\" is on line \(earlier.line) already; keep one of the two rows."))
                 } else if let id = existingByName[key] {
@@ -323,8 +323,8 @@ public struct ProductsImport: Sendable {
                 } catch { problem(numberColumn, error) }
             }
             guard rowErrors.isEmpty, let producer else { errors += rowErrors; continue }
-            if product.id.isEmpty { product.id = String(format: "P-%04d", next); next += 1 }
-            byName[producer.id + "|" + Producer.normalisedName(product.name)] = (product.id, row.line)
+            if product.id.isEmpty { product.id = ProductID(String(format: "P-%04d", next)); next += 1 }
+            byName[producer.id.rawValue + "|" + Producer.normalisedName(product.name)] = (product.id, row.line)
             if planned[product.id] == nil { order.append(product.id) }
             planned[product.id] = product
         }

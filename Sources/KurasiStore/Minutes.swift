@@ -13,9 +13,9 @@ extension Export {
         let zone = round.round.zone
         func when(_ iso: String?) -> String { iso.map { Format.time($0, zone: zone, lang) } ?? "–" }
         func score(_ x: Double?) -> String { Format.score(x, lang) }
-        func who(_ id: String?) -> String {
+        func who(_ id: CuratorID?) -> String {
             guard let id else { return "–" }
-            return round.curator(id).map { "\($0.name) (\($0.id))" } ?? id
+            return round.curator(id).map { "\($0.name) (\($0.id))" } ?? id.rawValue
         }
         func roleName(_ r: CuratorRole) -> String {
             switch r {
@@ -62,7 +62,7 @@ extension Export {
         else { doc.add(.list(steps.map { [.text($0)] })) }
 
         // The committee and how many complete sheets each made.
-        var sheets: [String: Int] = [:]
+        var sheets: [CuratorID: Int] = [:]
         for (p, byCurator) in round.scores {
             guard round.product(p) != nil else { continue }
             for (c, sheet) in byCurator where round.isComplete(sheet) { sheets[c, default: 0] += 1 }
@@ -70,7 +70,7 @@ extension Export {
         doc.add(.heading(L("Komite kurasi", "The committee")))
         doc.add(.table(header: ["ID", L("Nama", "Name"), L("Peran", "Role"), L("Lembar penilaian lengkap", "Complete score sheets")],
                        align: [.left, .left, .left, .right],
-                       rows: round.curators.map { [$0.id, $0.name, roleName($0.role), String(sheets[$0.id] ?? 0)] }))
+                       rows: round.curators.map { [$0.id.rawValue, $0.name, roleName($0.role), String(sheets[$0.id] ?? 0)] }))
 
         // Conflicts of interest, by producer and product, and the sheets they set aside.
         doc.add(.heading(L("Konflik kepentingan", "Conflicts of interest")))
@@ -80,7 +80,7 @@ extension Export {
         for (c, conflict) in conflicts {
             let producer = round.producer(conflict.producer)
             let products = round.products.filter { $0.producer == conflict.producer }
-            var line = "\(who(c.id)) · \(producer?.name ?? conflict.producer) (\(conflict.producer))"
+            var line = "\(who(c.id)) · \(producer?.name ?? conflict.producer.rawValue) (\(conflict.producer))"
             if !products.isEmpty { line += ": " + products.map { "\($0.id) \($0.name)" }.joined(separator: ", ") }
             line += " · \(conflict.reason)"
             if let w = conflict.withdrawn {
@@ -115,7 +115,7 @@ extension Export {
                     return ["★\(slot)", L("(kosong)", "(empty)"), "", "", "", "", "", "", ""]
                 }
                 let producer = round.producer(r.product.producer)
-                return ["★\(slot)", r.product.id, r.product.name, producer?.name ?? "", producer?.kelurahan ?? "",
+                return ["★\(slot)", r.product.id.rawValue, r.product.name, producer?.name ?? "", producer?.kelurahan ?? "",
                         score(r.aggregate.score), String(r.aggregate.count), r.rank.map(String.init) ?? "–", pin.reason ?? ""]
             }
             doc.add(.table(header: [L("Slot", "Slot"), "ID", L("Produk", "Product"), L("Pelaku UMKM", "Producer"), "Kelurahan",
@@ -161,7 +161,7 @@ extension Export {
                                align: [.right, .left, .left, .left, .right, .right, .right, .right, .right, .left],
                                rows: ranked.map { r in
                                    let a = r.aggregate
-                                   return [String(r.rank!), r.product.id, r.product.name, round.producer(r.product.producer)?.name ?? "",
+                                   return [String(r.rank!), r.product.id.rawValue, r.product.name, round.producer(r.product.producer)?.name ?? "",
                                            score(a.score), String(a.count), score(a.min), score(a.max), score(a.standardDeviation),
                                            r.pinnedSlot.map { "★\($0)" } ?? ""]
                                }))

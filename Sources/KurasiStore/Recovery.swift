@@ -103,7 +103,11 @@ public struct Recovery {
         }
         // New edits must not reuse the revision of a line that was skipped: a later recovery
         // would take the old line for the new one.
-        if let highest = intact.last?.event?.revision, highest > round.revision { round.revision = highest }
+        if let highest = intact.last?.event?.revision, highest > round.revision {
+            round = Round(revision: highest, round: round.round, rubric: round.rubric, curators: round.curators,
+                          producers: round.producers, products: round.products, scores: round.scores,
+                          pins: round.pins, events: round.events)
+        }
         for s in skipped { notes.append("skipped \(s.place): \(s.reason)") }
         return Recovery(base: base, baseRevision: start.revision, replayed: replayed, round: round, notes: notes, skipped: skipped)
     }

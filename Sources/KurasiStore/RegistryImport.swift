@@ -45,11 +45,11 @@ public struct RegistryImport: Sendable {
         var byKey: [String: String] = [:]       // stable key -> producer id or "line N"
         var bySkeleton: [String: String] = [:]  // loose key -> producer id or "line N"
         for p in round.producers {
-            if let k = p.registryKey { byKey[k] = p.id }
-            bySkeleton[Self.skeleton(p.name, p.kelurahan)] = p.id
+            if let k = p.registryKey { byKey[k] = p.id.rawValue }
+            bySkeleton[Self.skeleton(p.name, p.kelurahan)] = p.id.rawValue
         }
-        var nextProducer = Self.nextNumber(round.producers.map(\.id), prefix: "U-")
-        var nextProduct = Self.nextNumber(round.products.map(\.id), prefix: "P-")
+        var nextProducer = Self.nextNumber(round.producers.map(\.id.rawValue), prefix: "U-")
+        var nextProduct = Self.nextNumber(round.products.map(\.id.rawValue), prefix: "P-")
 
         for e in registry.entries {
             let status = (e.status ?? "").lowercased()
@@ -60,14 +60,14 @@ public struct RegistryImport: Sendable {
                 services.append(e.line); continue
             }
             let key = Self.key(e)
-            if byKey[key] != nil, byKey[key]!.hasPrefix("U-"), round.producer(byKey[key]!) != nil {
+            if byKey[key] != nil, byKey[key]!.hasPrefix("U-"), round.producer(ProducerID(byKey[key]!)) != nil {
                 unchanged += 1; continue
             }
             let loose = Self.skeleton(e.businessName, e.kelurahan ?? "")
             if let other = byKey[key] ?? bySkeleton[loose] {
                 duplicates.append(Duplicate(line: e.line, name: e.businessName, of: other)); continue
             }
-            let id = String(format: "U-%04d", nextProducer); nextProducer += 1
+            let id = ProducerID(String(format: "U-%04d", nextProducer)); nextProducer += 1
             producers.append(Producer(
                 id: id, name: e.businessName, owner: e.owner ?? "", address: e.address ?? "",
                 kelurahan: e.kelurahan ?? "", kecamatan: e.kecamatan ?? "", phone: e.phone,
@@ -76,7 +76,7 @@ public struct RegistryImport: Sendable {
             if producers[producers.count - 1].isTraderSuspect { traders.append(e.line) }
             byKey[key] = "line \(e.line)"; bySkeleton[loose] = "line \(e.line)"
             if let name = e.product, let cluster = Self.cluster(sector: e.sector) {
-                let pid = String(format: "P-%04d", nextProduct); nextProduct += 1
+                let pid = ProductID(String(format: "P-%04d", nextProduct)); nextProduct += 1
                 products.append(Product(
                     id: pid, producer: id, name: name, cluster: cluster, category: e.sector ?? "",
                     description: "", price: e.price,

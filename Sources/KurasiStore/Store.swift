@@ -182,9 +182,9 @@ public struct Store: Sendable {
     static func validate(_ round: Round, file: String) throws(StoreError) {
         func fail(_ m: String) -> StoreError { StoreError(.invalidContent, file: file, m + " Fix the file by hand or restore a backup; it was not changed.") }
         var ids = Set<String>()
-        for p in round.producers where !ids.insert(p.id).inserted { throw fail("producer id \(p.id) appears twice.") }
+        for p in round.producers where !ids.insert(p.id.rawValue).inserted { throw fail("producer id \(p.id) appears twice.") }
         for p in round.products {
-            guard ids.insert(p.id).inserted else { throw fail("product id \(p.id) appears twice.") }
+            guard ids.insert(p.id.rawValue).inserted else { throw fail("product id \(p.id) appears twice.") }
             guard round.producer(p.producer) != nil else { throw fail("product \(p.id) names producer \(p.producer), which is not in \"producers\".") }
         }
         let curators = Set(round.curators.map(\.id))
@@ -192,7 +192,7 @@ public struct Store: Sendable {
         let scale = round.rubric.scale
         // One fast pass says whether anything is wrong; only then is the first fault looked for
         // in id order, so that the message names the same entry on every run.
-        func fault(_ p: String, _ sheets: [String: Sheet]) -> String? {
+        func fault(_ p: ProductID, _ sheets: [CuratorID: Sheet]) -> String? {
             guard round.product(p) != nil else { return "\"scores\" names product \(p), which is not in \"products\"." }
             for c in sheets.keys.sorted() {
                 let sheet = sheets[c]!

@@ -28,7 +28,7 @@ public final class StoreHandle {
 
     /// The products this handle holds when it holds only part of the round (an edit of one
     /// product, read through the store's index); nil when it holds the whole round.
-    private var focus: Set<String>?
+    private var focus: Set<ProductID>?
     /// Whether the handle holds only the part of the round one edit needs.
     public var isPartial: Bool { focus != nil }
 
@@ -36,7 +36,7 @@ public final class StoreHandle {
     /// (`kurasi score`): when the store's index is current, only what such an edit needs is read
     /// (see `StoreIndex`), and otherwise the whole round is read and the index written for next
     /// time. The edit's rules and refusals are the same either way.
-    public init(store: Store, editing product: String? = nil) throws(StoreError) {
+    public init(store: Store, editing product: ProductID? = nil) throws(StoreError) {
         self.store = store
         compactEvery = Int(ProcessInfo.processInfo.environment["KURASI_COMPACT_EVERY"] ?? "") ?? .max
         // Read snapshot and journal under a shared lock: a writer compacting between the two
@@ -66,12 +66,12 @@ public final class StoreHandle {
 
     /// The part of the round an edit of `product` needs, with the journal it must take, or nil
     /// when the index cannot be used.
-    private static func openPart(_ store: Store, _ product: String) throws(StoreError)
-        -> ((round: Round, products: Set<String>, stamp: FileStamp), Journal.Tail)? {
+    private static func openPart(_ store: Store, _ product: ProductID) throws(StoreError)
+        -> ((round: Round, products: Set<ProductID>, stamp: FileStamp), Journal.Tail)? {
         // The journal first: pins it records name products the part must hold.
         let data = try readJournalData(store.journalPath, from: 0) ?? Data()
         let tail = try Journal.read(data, from: 0, firstLine: 1, file: store.journalPath)
-        var wanted: Set<String> = [product]
+        var wanted: Set<ProductID> = [product]
         for event in tail.events {
             if case let .pin(_, _, from, to) = event.change { wanted.formUnion([from?.product, to?.product].compactMap { $0 }) }
         }
@@ -118,7 +118,7 @@ public final class StoreHandle {
                 // A part of the round takes only what concerns it; anything else needs the whole.
                 let producers = Set(round.producers.map(\.id))
                 switch StoreIndex.take(event.change, products: focus, producers: { producers.contains($0) }) {
-                case .skip: round.revision = event.revision; continue
+                case .skip: round.passOver(event); continue
                 case .whole: try reload(); return
                 case .apply: break
                 }

@@ -278,25 +278,25 @@ enum StoreIndex {
     /// named here or pinned. A product the snapshot does not hold is left out (an edit of it is
     /// refused as unknown, unless the journal adds it, which needs the whole round). Nil when the
     /// index is stale, missing or does not match the snapshot: the caller reads the whole store.
-    static func partialRound(_ store: Store, products wanted: Set<String>) -> (Round, Set<String>, FileStamp)? {
+    static func partialRound(_ store: Store, products wanted: Set<ProductID>) -> (Round, Set<ProductID>, FileStamp)? {
         guard let index = Reader(store: store),
               let info = index.decode(RoundInfo.self, index.header.round),
               let rubric = index.decode(Rubric.self, index.header.rubric),
               let curators = index.decode([Curator].self, index.header.curators),
               let pins = index.decode([Cluster: [Pin]].self, index.header.pins) else { return nil }
         let all = wanted.union(pins.values.flatMap { $0.map(\.product) })
-        var products: [Product] = [], producers: [Producer] = [], scores: [String: [String: Sheet]] = [:]
-        var producerIDs = Set<String>()
+        var products: [Product] = [], producers: [Producer] = [], scores: [ProductID: [CuratorID: Sheet]] = [:]
+        var producerIDs = Set<ProducerID>()
         for id in all.sorted() {
-            guard let (a, b) = index.find(id, kind: UInt8(ascii: "p")) else { continue }
+            guard let (a, b) = index.find(id.rawValue, kind: UInt8(ascii: "p")) else { continue }
             guard let product = index.decode(Product.self, a), product.id == id else { return nil }
             products.append(product)
             if b.length > 0 {
-                guard let sheets = index.decode([String: Sheet].self, b) else { return nil }
+                guard let sheets = index.decode([CuratorID: Sheet].self, b) else { return nil }
                 scores[id] = sheets
             }
             if producerIDs.insert(product.producer).inserted {
-                guard let (span, _) = index.find(product.producer, kind: UInt8(ascii: "u")),
+                guard let (span, _) = index.find(product.producer.rawValue, kind: UInt8(ascii: "u")),
                       let producer = index.decode(Producer.self, span), producer.id == product.producer else { return nil }
                 producers.append(producer)
             }
@@ -313,7 +313,7 @@ enum StoreIndex {
     /// concern what the part holds and skipped when they concern only other products or
     /// producers; anything else (products or producers added or changed, imports, fairness
     /// records) needs the whole round.
-    static func take(_ change: Change, products: Set<String>, producers: (String) -> Bool) -> Take {
+    static func take(_ change: Change, products: Set<ProductID>, producers: (ProducerID) -> Bool) -> Take {
         switch change {
         case let .score(p, _, _, _, _): return products.contains(p) ? .apply : .skip
         case let .validation(p, _, _): return producers(p) ? .apply : .skip

@@ -312,7 +312,7 @@ enum StoreReader {
                 }
             }), let id, let producer, let name, let cluster, let c = Cluster(rawValue: cluster), let category,
                   let description, let permits else { return nil }
-            return Product(id: id, producer: producer, name: name, cluster: c, category: category, description: description,
+            return Product(id: ProductID(id), producer: ProducerID(producer), name: name, cluster: c, category: category, description: description,
                            price: price ?? nil, capacity: capacity ?? nil, permits: permits)
         }
 
@@ -327,7 +327,7 @@ enum StoreReader {
                 default: false
                 }
             }), let status, let st = ValidationStatus(rawValue: status) else { return nil }
-            return Validation(status: st, reason: reason ?? nil, by: by ?? nil, at: at ?? nil)
+            return Validation(status: st, reason: reason ?? nil, by: (by ?? nil).map { CuratorID($0) }, at: at ?? nil)
         }
 
         mutating func producer() -> Producer? {
@@ -355,7 +355,7 @@ enum StoreReader {
                 default: return false
                 }
             }), let id, let name, let owner, let address, let kelurahan, let kecamatan, let validation else { return nil }
-            return Producer(id: id, name: name, owner: owner, address: address, kelurahan: kelurahan, kecamatan: kecamatan,
+            return Producer(id: ProducerID(id), name: name, owner: owner, address: address, kelurahan: kelurahan, kecamatan: kecamatan,
                             phone: phone ?? nil, nib: nib ?? nil, registryKey: registryKey ?? nil, sector: sector ?? nil,
                             businessType: businessType ?? nil, remark: remark ?? nil, validation: validation)
         }
@@ -399,17 +399,17 @@ enum StoreReader {
             case "score":
                 guard let product, let curator, let criterion,
                       let f = at(from, { $0.plainInt() }), let t = at(to, { $0.plainInt() }) else { return nil }
-                return .score(product: product, curator: curator, criterion: criterion, from: f, to: t)
+                return .score(product: ProductID(product), curator: CuratorID(curator), criterion: CriterionID(criterion), from: f, to: t)
             case "validation":
                 guard let producer, let f = at(from, { $0.validation() }), let f,
                       let t = at(to, { $0.validation() }), let t else { return nil }
-                return .validation(producer: producer, from: f, to: t)
+                return .validation(producer: ProducerID(producer), from: f, to: t)
             case "product":
                 guard let id, let f = at(from, { $0.product() }), let t = at(to, { $0.product() }) else { return nil }
-                return .product(id: id, from: f, to: t)
+                return .product(id: ProductID(id), from: f, to: t)
             case "producer":
                 guard let id, let f = at(from, { $0.producer() }), let t = at(to, { $0.producer() }) else { return nil }
-                return .producer(id: id, from: f, to: t)
+                return .producer(id: ProducerID(id), from: f, to: t)
             case "batch":
                 guard let list = at(changes, { $0.array { $0.change() } }), let list else { return nil }
                 return .batch(list)
@@ -441,7 +441,7 @@ enum StoreReader {
                 default: return false
                 }
             }), let revision, let at, let by, let change else { return nil }
-            return Event(revision: revision, at: at, by: by, change: change, undoOf: undoOf ?? nil)
+            return Event(revision: revision, at: at, by: CuratorID(by), change: change, undoOf: undoOf ?? nil)
         }
 
         /// The events: each read here, or, when it is of a kind read elsewhere (a pin, the rubric),
@@ -467,13 +467,13 @@ enum StoreReader {
         }
 
         /// `{ "P-1" : { "K1" : { "kemasan" : 4, … }, … }, … }`, every key once.
-        mutating func readScores() -> [String: [String: Sheet]]? {
+        mutating func readScores() -> [ProductID: [CuratorID: Sheet]]? {
             guard expect(UInt8(ascii: "{")) else { return nil }
-            var scores: [String: [String: Sheet]] = [:]
+            var scores: [ProductID: [CuratorID: Sheet]] = [:]
             if expect(UInt8(ascii: "}")) { return scores }
             repeat {
                 guard let product = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
-                var sheets: [String: Sheet] = [:]
+                var sheets: [CuratorID: Sheet] = [:]
                 if !expect(UInt8(ascii: "}")) {
                     repeat {
                         guard let curator = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
@@ -483,15 +483,15 @@ enum StoreReader {
                             repeat {
                                 guard let criterion = plainString(), expect(UInt8(ascii: ":")),
                                       let point = plainInt() else { return nil }
-                                guard sheet.updateValue(point, forKey: criterion) == nil else { return nil }
+                                guard sheet.updateValue(point, forKey: CriterionID(criterion)) == nil else { return nil }
                             } while expect(UInt8(ascii: ","))
                             guard expect(UInt8(ascii: "}")) else { return nil }
                         }
-                        guard sheets.updateValue(sheet, forKey: curator) == nil else { return nil }
+                        guard sheets.updateValue(sheet, forKey: CuratorID(curator)) == nil else { return nil }
                     } while expect(UInt8(ascii: ","))
                     guard expect(UInt8(ascii: "}")) else { return nil }
                 }
-                guard scores.updateValue(sheets, forKey: product) == nil else { return nil }
+                guard scores.updateValue(sheets, forKey: ProductID(product)) == nil else { return nil }
             } while expect(UInt8(ascii: ","))
             guard expect(UInt8(ascii: "}")) else { return nil }
             return scores
@@ -500,7 +500,7 @@ enum StoreReader {
         mutating func readRound(_ data: Data) -> Round? {
             guard expect(UInt8(ascii: "{")) else { return nil }
             var fields: [String: Range<Int>] = [:]
-            var scores: [String: [String: Sheet]]?
+            var scores: [ProductID: [CuratorID: Sheet]]?
             var revision: Int?
             var products: [Product]?, producers: [Producer]?, events: [Event]?
             let decoder = JSONDecoder()

@@ -28,10 +28,10 @@ enum StoreCompletion {
         return p.isEmpty ? all : all.filter { $0.lowercased().hasPrefix(p) }
     }
 
-    static let products = CompletionKind.custom { words, _, prefix in ids(words, prefix: prefix) { $0.products.map(\.id) } }
-    static let producers = CompletionKind.custom { words, _, prefix in ids(words, prefix: prefix) { $0.producers.map(\.id) } }
-    static let curators = CompletionKind.custom { words, _, prefix in ids(words, prefix: prefix) { $0.curators.map(\.id) } }
+    static let products = CompletionKind.custom { words, _, prefix in ids(words, prefix: prefix) { $0.products.map(\.id.rawValue) } }
+    static let producers = CompletionKind.custom { words, _, prefix in ids(words, prefix: prefix) { $0.producers.map(\.id.rawValue) } }
+    static let curators = CompletionKind.custom { words, _, prefix in ids(words, prefix: prefix) { $0.curators.map(\.id.rawValue) } }
     static let criteria = CompletionKind.custom { words, _, prefix in
-        ids(words, prefix: prefix) { $0.rubric.criteria.map { $0.id + "=" } }
+        ids(words, prefix: prefix) { $0.rubric.criteria.map { $0.id.rawValue + "=" } }
     }
 }

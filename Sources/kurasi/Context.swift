@@ -19,7 +19,7 @@ struct StoreOptions: ParsableArguments {
 
     /// The store, opened; what reading found worth a warning (a torn last journal line) goes to stderr.
     /// With `editing`, only what an edit of that product needs may be read (see `StoreIndex`).
-    func openStore(editing product: String? = nil) throws(StoreError) -> StoreHandle {
+    func openStore(editing product: ProductID? = nil) throws(StoreError) -> StoreHandle {
         let handle = try StoreHandle(store: kurasiStore, editing: product)
         for w in handle.warnings { writeStderr("kurasi: \(L("warning", "peringatan")): \(w.displaySafe)") }
         return handle
@@ -40,13 +40,22 @@ struct StoreOptions: ParsableArguments {
 extension Language: ExpressibleByArgument {}
 extension Cluster: ExpressibleByArgument {}
 
+// Ids typed on the command line become typed ids here, at the edge.
+extension KurasiID {
+    public init?(argument: String) { self.init(argument) }
+}
+extension ProductID: ExpressibleByArgument {}
+extension ProducerID: ExpressibleByArgument {}
+extension CuratorID: ExpressibleByArgument {}
+extension CriterionID: ExpressibleByArgument {}
+
 /// The acting curator of an edit.
 struct CuratorOption: ParsableArguments {
     @Option(name: .long, help: H("Your curator id (else $KURASI_CURATOR).", "ID kurator Anda (atau $KURASI_CURATOR)."), completion: StoreCompletion.curators)
-    var curator: String?
+    var curator: CuratorID?
 
-    func id() throws -> String {
-        if let c = curator ?? ProcessInfo.processInfo.environment["KURASI_CURATOR"], !c.isEmpty { return c }
+    func id() throws -> CuratorID {
+        if let c = curator ?? ProcessInfo.processInfo.environment["KURASI_CURATOR"].map({ CuratorID($0) }), !c.isEmpty { return c }
         throw usageError("Say who makes this change: --curator ID (see `kurasi curator list`).", "Sebutkan siapa yang membuat perubahan ini: --curator ID (lihat `kurasi curator list`).")
     }
 }
@@ -65,16 +74,16 @@ struct RuleRefusal: Error, CustomStringConvertible {
 }
 
 /// Perform one command against the store under its lock; prints what changed.
-func edit(_ options: StoreOptions, by: String, _ command: Command) throws {
+func edit(_ options: StoreOptions, by: CuratorID, _ command: Command) throws {
     try editEvent(options, by: by, command)
 }
 
 /// `edit`, returning the event made (nil when nothing changed).
 @discardableResult
-func editEvent(_ options: StoreOptions, by: String, _ command: Command) throws -> Event? {
+func editEvent(_ options: StoreOptions, by: CuratorID, _ command: Command) throws -> Event? {
     let lang = options.language
     // A score concerns one product: the store's index lets it read only that product's part.
-    var product: String?
+    var product: ProductID?
     if case let .score(p, _) = command { product = p }
     let handle = try options.openStore(editing: product)
     let shown = handle.warnings.count
@@ -92,7 +101,7 @@ func editEvent(_ options: StoreOptions, by: String, _ command: Command) throws -
 
 /// Perform a command, turning a rule's refusal into an error shown in the user's language.
 @discardableResult
-func perform(_ command: Command, on round: inout Round, by: String, lang: Language) throws(RuleRefusal) -> Event? {
+func perform(_ command: Command, on round: inout Round, by: CuratorID, lang: Language) throws(RuleRefusal) -> Event? {
     do { return try round.perform(command, by: by, at: now()) } catch {
         throw RuleRefusal(refusal: error, lang: lang)
     }
@@ -109,3 +118,6 @@ func col(_ s: String, _ w: Int, right: Bool = false) -> String {
     let pad = String(repeating: " ", count: w - t.count)
     return right ? pad + t : t + pad
 }
+
+/// An id in a column (printing is an edge: the id is text here).
+func col<ID: KurasiID>(_ id: ID, _ w: Int, right: Bool = false) -> String { col(id.rawValue, w, right: right) }

@@ -192,7 +192,7 @@ struct Validate: ParsableCommand {
         kunjungan dengan baris salah tidak menerapkan apa pun dan menyebut setiap baris yang salah.
         """)) }
     @OptionGroup var options: StoreOptions
-    @Argument(help: H("Producer ids, e.g. U-0012.", "ID pelaku UMKM, mis. U-0012."), completion: StoreCompletion.producers) var producers: [String] = []
+    @Argument(help: H("Producer ids, e.g. U-0012.", "ID pelaku UMKM, mis. U-0012."), completion: StoreCompletion.producers) var producers: [ProducerID] = []
     @Flag(name: .long, help: H("The producers are valid.", "Pelaku UMKM ini valid.")) var valid = false
     @Flag(name: .long, help: H("The producers are rejected (needs --reason).", "Pelaku UMKM ini ditolak (perlu --reason).")) var reject = false
     @Flag(name: .long, help: H("Back to pending.", "Kembali ke menunggu.")) var pending = false
@@ -230,7 +230,7 @@ struct Validate: ParsableCommand {
         }
     }
 
-    func fromFile(_ file: String, by: String) throws {
+    func fromFile(_ file: String, by: CuratorID) throws {
         let lang = options.language, id = lang == .id
         let table = try RegistryCSV.table(contentsOf: file)
         let handle = try options.openStore()
@@ -284,7 +284,7 @@ struct CuratorCommand: ParsableCommand {
             discussion: L("Once the round has a chair, only the chair adds curators (--curator CHAIR); the first curators of a new round need no --curator.", "Setelah putaran punya ketua, hanya ketua yang menambah kurator (--curator KETUA); kurator pertama putaran baru tidak perlu --curator.")) }
         @OptionGroup var options: StoreOptions
         @OptionGroup var curator: CuratorOption
-        @Argument(help: H("A short id, e.g. K6.", "ID singkat, mis. K6.")) var id: String
+        @Argument(help: H("A short id, e.g. K6.", "ID singkat, mis. K6.")) var id: CuratorID
         @Option(name: .long, help: H("Full name.", "Nama lengkap.")) var name: String
         @Flag(name: .long, help: H("The committee's chair (manages curators, settings and the rubric; opens deliberation, finalises, reopens).", "Ketua panitia (mengelola kurator, pengaturan dan rubrik; membuka musyawarah, memfinalisasi, membuka kembali).")) var chair = false
         @Flag(name: .long, help: H("The committee's secretary (records pins with the chair).", "Sekretaris panitia (mencatat pin bersama ketua).")) var secretary = false
@@ -300,7 +300,7 @@ struct CuratorCommand: ParsableCommand {
         CommandConfiguration(abstract: L("Give a curator another role (the chair only).", "Beri kurator peran lain (hanya ketua).")) }
         @OptionGroup var options: StoreOptions
         @OptionGroup var curator: CuratorOption
-        @Argument(help: H("The curator whose role changes.", "Kurator yang perannya berubah."), completion: StoreCompletion.curators) var id: String
+        @Argument(help: H("The curator whose role changes.", "Kurator yang perannya berubah."), completion: StoreCompletion.curators) var id: CuratorID
         @Argument(help: H("chair, secretary or curator.", "chair (ketua), secretary (sekretaris) atau curator (kurator).")) var role: CuratorRole
         func run() throws { try edit(options, by: curator.id(), .setRole(curator: id, role)) }
     }
@@ -309,7 +309,7 @@ struct CuratorCommand: ParsableCommand {
         CommandConfiguration(abstract: L("Remove a curator who has not scored, pinned or changed anything (the chair only).", "Hapus kurator yang belum menilai, mem-pin atau mengubah apa pun (hanya ketua).")) }
         @OptionGroup var options: StoreOptions
         @OptionGroup var curator: CuratorOption
-        @Argument(help: H("The curator to remove.", "Kurator yang dihapus."), completion: StoreCompletion.curators) var id: String
+        @Argument(help: H("The curator to remove.", "Kurator yang dihapus."), completion: StoreCompletion.curators) var id: CuratorID
         func run() throws { try edit(options, by: curator.id(), .removeCurator(id)) }
     }
     struct List: ParsableCommand {
@@ -355,11 +355,11 @@ struct ConflictCommand: ParsableCommand {
         static var configuration: CommandConfiguration {
         CommandConfiguration(abstract: L("Declare that a curator has a conflict with a producer; the curator then does not score its products.", "Nyatakan bahwa kurator punya konflik dengan pelaku UMKM; kurator itu lalu tidak menilai produknya.")) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Curator id.", "ID kurator."), completion: StoreCompletion.curators) var curator: String
-        @Argument(help: H("Producer id.", "ID pelaku UMKM."), completion: StoreCompletion.producers) var producer: String
+        @Argument(help: H("Curator id.", "ID kurator."), completion: StoreCompletion.curators) var curator: CuratorID
+        @Argument(help: H("Producer id.", "ID pelaku UMKM."), completion: StoreCompletion.producers) var producer: ProducerID
         @Option(name: .long, help: H("Why, e.g. \"adik kandung pemilik\".", "Alasan, mis. \"adik kandung pemilik\".")) var reason: String
         @Option(name: .long, help: H("family, business, employment or other.", "family (keluarga), business (usaha), employment (pekerjaan) atau other (lainnya).")) var kind: ConflictKind = .other
-        @Option(name: [.customLong("by")], help: H("Who records it: the curator themselves (the default) or the chair.", "Siapa yang mencatat: kurator itu sendiri (bawaan) atau ketua."), completion: StoreCompletion.curators) var by: String?
+        @Option(name: [.customLong("by")], help: H("Who records it: the curator themselves (the default) or the chair.", "Siapa yang mencatat: kurator itu sendiri (bawaan) atau ketua."), completion: StoreCompletion.curators) var by: CuratorID?
         func run() throws {
             try edit(options, by: by ?? curator, .addConflict(curator: curator, Conflict(producer: producer, kind: kind, reason: reason)))
         }
@@ -369,8 +369,8 @@ struct ConflictCommand: ParsableCommand {
         CommandConfiguration(abstract: L("Withdraw a declared conflict (the chair only, with a reason kept on record).", "Cabut konflik yang sudah dinyatakan (hanya ketua, dengan alasan yang dicatat).")) }
         @OptionGroup var options: StoreOptions
         @OptionGroup var acting: CuratorOption
-        @Argument(help: H("Curator id.", "ID kurator."), completion: StoreCompletion.curators) var curator: String
-        @Argument(help: H("Producer id.", "ID pelaku UMKM."), completion: StoreCompletion.producers) var producer: String
+        @Argument(help: H("Curator id.", "ID kurator."), completion: StoreCompletion.curators) var curator: CuratorID
+        @Argument(help: H("Producer id.", "ID pelaku UMKM."), completion: StoreCompletion.producers) var producer: ProducerID
         @Option(name: .long, help: H("Why the conflict no longer holds.", "Mengapa konflik itu tidak berlaku lagi.")) var reason: String
         func run() throws {
             try edit(options, by: acting.id(), .withdrawConflict(curator: curator, producer: producer, reason: reason))
@@ -384,20 +384,20 @@ struct Score: ParsableCommand {
         abstract: L("Score a product: one or more CRITERION=N (N on the rubric's scale; - clears).", "Nilai produk: satu atau lebih KRITERIA=N (N pada skala rubrik; - menghapus)."),
         discussion: L("Example: kurasi score P-0012 --curator K2 kualitas=4 kemasan=3", "Contoh: kurasi score P-0012 --curator K2 kualitas=4 kemasan=3")) }
     @OptionGroup var options: StoreOptions
-    @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: String
+    @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: ProductID
     @OptionGroup var curator: CuratorOption
     @Argument(help: H("CRITERION=N pairs.", "Pasangan KRITERIA=N."), completion: StoreCompletion.criteria) var points: [String]
 
-    func parsed() throws -> [String: Int?] {
-        var out: [String: Int?] = [:]
+    func parsed() throws -> [CriterionID: Int?] {
+        var out: [CriterionID: Int?] = [:]
         for p in points {
             let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw usageError("\(p) is not CRITERION=N, e.g. kualitas=4 (or kualitas=- to clear).", "\(p) bukan KRITERIA=N, mis. kualitas=4 (atau kualitas=- untuk menghapus).")
             }
-            if parts[1] == "-" { out[parts[0]] = .some(nil); continue }
+            if parts[1] == "-" { out[CriterionID(parts[0])] = .some(nil); continue }
             guard let n = Int(parts[1]) else { throw usageError("\(p): the score must be a whole number, e.g. \(parts[0])=4.", "\(p): nilai harus bilangan bulat, mis. \(parts[0])=4.") }
-            out[parts[0]] = n
+            out[CriterionID(parts[0])] = n
         }
         return out
     }
@@ -414,7 +414,7 @@ struct PinCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(commandName: "pin", abstract: L("Pin a product to one of its cluster's five slots.", "Pin produk ke salah satu dari lima tempat di klasternya.")) }
     @OptionGroup var options: StoreOptions
-    @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: String
+    @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: ProductID
     @Option(name: .long, help: H("Slot 1–5 (default: the first free one).", "Tempat 1–5 (bawaan: yang pertama kosong).")) var slot: Int?
     @Option(name: .long, help: H("Why; required when the product is outside the computed top five.", "Alasan; wajib bila produk di luar lima besar menurut skor.")) var reason: String?
     @OptionGroup var curator: CuratorOption
@@ -427,7 +427,7 @@ struct Unpin: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(abstract: L("Remove a product's pin.", "Lepas pin produk.")) }
     @OptionGroup var options: StoreOptions
-    @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: String
+    @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: ProductID
     @OptionGroup var curator: CuratorOption
     func run() throws { try edit(options, by: curator.id(), .unpin(product: product)) }
 }

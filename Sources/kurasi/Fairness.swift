@@ -42,7 +42,7 @@ func r3(_ x: Double?) -> Any { x.map { ($0 * 1000).rounded() / 1000 } ?? NSNull(
 func orNull(_ x: Any?) -> Any { x ?? NSNull() }
 
 func writeJSON(_ object: Any) throws {
-    var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    var data = try JSONSerialization.data(withJSONObject: jsonSafe(object), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     data.append(0x0A)
     FileHandle.standardOutput.write(data)
 }
@@ -256,8 +256,8 @@ struct Compare: ParsableCommand {
                     "Bandingkan dua produk di garis batas: mana yang lebih baik, A (yang disebut pertama), B, atau sama."))
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
-    @Argument(help: H("The first product (A).", "Produk pertama (A).")) var a: String
-    @Argument(help: H("The second product (B).", "Produk kedua (B).")) var b: String
+    @Argument(help: H("The first product (A).", "Produk pertama (A).")) var a: ProductID
+    @Argument(help: H("The second product (B).", "Produk kedua (B).")) var b: ProductID
     @Option(name: .long, help: H("A, B or same.", "A, B atau same (sama).")) var prefer: Prefer
 
     func run() throws {
@@ -333,7 +333,7 @@ struct ReadinessCommand: ParsableCommand {
         func e(_ s: String) -> String { Feedback.escapeMarkdown(s) }
         var out = ["# " + (id ? "Kesiapan merek kolektif" : "Collective-mark readiness") + " · " + e(round.round.title), ""]
         for r in list {
-            out.append("## \(r.cluster.label(lang)) ★\(r.slot) · \(e(r.name)) (\(e(r.product))) · \(e(r.producerName))")
+            out.append("## \(r.cluster.label(lang)) ★\(r.slot) · \(e(r.name)) (\(e(r.product.rawValue))) · \(e(r.producerName))")
             out.append("")
             out.append(id ? "| | Syarat | Tercatat | Yang harus dilakukan | Batas |" : "| | Requirement | On record | To do | By |")
             out.append("|---|---|---|---|---|")
@@ -354,7 +354,7 @@ struct FeedbackCommand: ParsableCommand {
         discussion: L("One file per producer, named by its id, in DIR. Available once deliberation is open (or scoring is not blind).",
                       "Satu berkas per pelaku, dinamai menurut ID-nya, di DIR. Tersedia setelah musyawarah dibuka (atau bila penilaian tidak buta)."))
     @OptionGroup var options: StoreOptions
-    @Argument(help: H("Only this producer (id).", "Hanya pelaku ini (ID).")) var producer: String?
+    @Argument(help: H("Only this producer (id).", "Hanya pelaku ini (ID).")) var producer: ProducerID?
     @Option(name: .shortAndLong, help: H("The directory to write the sheets in (created if missing).", "Direktori tempat lembar ditulis (dibuat bila belum ada).")) var output: String
     @Option(name: .long, help: H("md or html.", "md atau html.")) var format: FeedbackFormat = .md
 

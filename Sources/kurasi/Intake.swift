@@ -20,7 +20,7 @@ func checked<T>(_ lang: Language, _ body: () throws(FieldProblem) -> T) throws(R
 
 /// JSON for people's scripts: sorted keys, two-space indent, null for missing values.
 func printJSON(_ value: Any) throws {
-    let data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    let data = try JSONSerialization.data(withJSONObject: jsonSafe(value), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     FileHandle.standardOutput.write(data + Data("\n".utf8))
 }
 
@@ -30,6 +30,17 @@ func statusLabel(_ s: ValidationStatus, _ lang: Language) -> String {
 }
 
 func nullable(_ v: Any?) -> Any { v ?? NSNull() }
+
+/// Printed JSON is an edge: a typed id (a value or a key) becomes its text there.
+func jsonSafe(_ v: Any) -> Any {
+    if let id = v as? any KurasiID { return id.rawValue }
+    if let d = v as? [String: Any] { return d.mapValues(jsonSafe) }
+    if let d = v as? [AnyHashable: Any] {
+        return Dictionary(d.map { k, v in ((k.base as? any KurasiID)?.rawValue ?? "\(k.base)", jsonSafe(v)) }, uniquingKeysWith: { a, _ in a })
+    }
+    if let a = v as? [Any] { return a.map(jsonSafe) }
+    return v
+}
 
 /// 1398 -> "1.398" in Indonesian, "1,398" in English.
 func grouped(_ n: Int, _ lang: Language) -> String {
@@ -60,7 +71,7 @@ struct ProducerCommand: ParsableCommand {
             let lang = options.language, id = lang == .id
             let round = try options.loadRound()
             let dups = round.duplicateSuspects()
-            var productCount: [String: Int] = [:]
+            var productCount: [ProducerID: Int] = [:]
             for p in round.products { productCount[p.producer, default: 0] += 1 }
             let shown = round.producers.filter { status == .all || $0.validation.status.rawValue == status.rawValue }
             let counts = round.validationCounts()
@@ -75,9 +86,9 @@ struct ProducerCommand: ParsableCommand {
                 let header = ["id", "name", "owner", "kelurahan", "kecamatan", "sector", "business_type", "nib", "products",
                               "status", "reason", "trader", "duplicate_of"]
                 let rows = shown.map { p in
-                    [p.id, p.name, p.owner, p.kelurahan, p.kecamatan, p.sector ?? "", p.businessType ?? "", p.nib ?? "",
+                    [p.id.rawValue, p.name, p.owner, p.kelurahan, p.kecamatan, p.sector ?? "", p.businessType ?? "", p.nib ?? "",
                      String(productCount[p.id] ?? 0), p.validation.status.rawValue, p.validation.reason ?? "",
-                     p.isTraderSuspect ? "yes" : "no", dups[p.id] ?? ""].map(\.displaySafe)
+                     p.isTraderSuspect ? "yes" : "no", dups[p.id]?.rawValue ?? ""].map(\.displaySafe)
                 }
                 FileHandle.standardOutput.write(try Export.csv([header] + rows))
             case .table:
@@ -100,7 +111,7 @@ struct ProducerCommand: ParsableCommand {
         static var configuration: CommandConfiguration {
         CommandConfiguration(abstract: L("A producer's registry fields, products with permits and eligibility, and validation history.", "Data pelaku UMKM dari daftar, produk dengan izin dan kelayakannya, serta riwayat validasi.")) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Producer id, e.g. U-0012.", "ID pelaku UMKM, mis. U-0012."), completion: StoreCompletion.producers) var producer: String
+        @Argument(help: H("Producer id, e.g. U-0012.", "ID pelaku UMKM, mis. U-0012."), completion: StoreCompletion.producers) var producer: ProducerID
         @Option(name: .long, help: H("table or json.", "table (tabel) atau json.")) var format: ShowFormat = .table
 
         func run() throws {
@@ -175,7 +186,7 @@ struct ProducerCommand: ParsableCommand {
     }
 }
 
-func producerJSON(_ p: Producer, products: Int, duplicateOf: String?) -> [String: Any] {
+func producerJSON(_ p: Producer, products: Int, duplicateOf: ProducerID?) -> [String: Any] {
     ["id": p.id, "name": p.name, "owner": p.owner, "kelurahan": p.kelurahan, "kecamatan": p.kecamatan,
      "sector": nullable(p.sector), "businessType": nullable(p.businessType), "nib": nullable(p.nib),
      "products": products, "status": p.validation.status.rawValue, "reason": nullable(p.validation.reason),
@@ -240,7 +251,7 @@ struct ProductCommand: ParsableCommand {
         static var configuration: CommandConfiguration {
         CommandConfiguration(abstract: L("Add a product to a producer; prints the new id. A product of a producer not yet validated stays ineligible and says why.", "Tambah produk ke pelaku UMKM; mencetak ID barunya. Produk dari pelaku yang belum divalidasi tetap tidak memenuhi syarat dan disebut alasannya.")) }
         @OptionGroup var options: StoreOptions
-        @Option(name: .long, help: H("Producer id, e.g. U-0012.", "ID pelaku UMKM, mis. U-0012."), completion: StoreCompletion.producers) var producer: String
+        @Option(name: .long, help: H("Producer id, e.g. U-0012.", "ID pelaku UMKM, mis. U-0012."), completion: StoreCompletion.producers) var producer: ProducerID
         @OptionGroup var fields: ProductFieldOptions
         @OptionGroup var curator: CuratorOption
 
@@ -264,7 +275,7 @@ struct ProductCommand: ParsableCommand {
         static var configuration: CommandConfiguration {
         CommandConfiguration(abstract: L("Change a product's name, cluster, category, price, capacity or description.", "Ubah nama, klaster, kategori, harga, kapasitas atau deskripsi produk.")) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Product id, e.g. P-0012.", "ID produk, mis. P-0012."), completion: StoreCompletion.products) var product: String
+        @Argument(help: H("Product id, e.g. P-0012.", "ID produk, mis. P-0012."), completion: StoreCompletion.products) var product: ProductID
         @OptionGroup var fields: ProductFieldOptions
         @OptionGroup var curator: CuratorOption
 
@@ -289,7 +300,7 @@ struct PermitCommand: ParsableCommand {
         static var configuration: CommandConfiguration {
         CommandConfiguration(abstract: L("Add a permit: P-IRT (15 digits), BPOM MD (MD and 12 digits), halal, HKI or SNI.", "Tambah izin: P-IRT (15 angka), BPOM MD (MD dan 12 angka), halal, HKI atau SNI.")) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: String
+        @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: ProductID
         @Option(name: .long, help: H("\"P-IRT\", \"BPOM MD\", halal, HKI or SNI.", "\"P-IRT\", \"BPOM MD\", halal, HKI atau SNI.")) var kind: String
         @Option(name: .long, help: H("The permit's number.", "Nomor izin.")) var number: String
         @Option(name: .long, help: H("Valid until (YYYY-MM-DD).", "Berlaku sampai (TTTT-BB-HH).")) var expires: String?
@@ -309,7 +320,7 @@ struct PermitCommand: ParsableCommand {
         static var configuration: CommandConfiguration {
         CommandConfiguration(abstract: L("Remove a product's permit of a kind (--number when it holds several).", "Hapus izin produk menurut jenisnya (--number bila ada beberapa).")) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: String
+        @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: ProductID
         @Option(name: .long, help: H("\"P-IRT\", \"BPOM MD\", halal, HKI or SNI.", "\"P-IRT\", \"BPOM MD\", halal, HKI atau SNI.")) var kind: String
         @Option(name: .long, help: H("The permit's number.", "Nomor izin.")) var number: String?
         @OptionGroup var curator: CuratorOption
@@ -416,7 +427,7 @@ struct RubricCommand: ParsableCommand {
         static var configuration: CommandConfiguration {
         CommandConfiguration(abstract: L("Set a criterion's weight, for every cluster or with --cluster for one.", "Atur bobot kriteria, untuk semua klaster atau dengan --cluster untuk satu.")) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Criterion id, e.g. kualitas.", "ID kriteria, mis. kualitas.")) var criterion: String
+        @Argument(help: H("Criterion id, e.g. kualitas.", "ID kriteria, mis. kualitas.")) var criterion: CriterionID
         @Argument(help: H("The weight, 0–100.", "Bobot, 0–100.")) var weight: Int
         @Option(name: .long, help: H("Only this cluster: mamin or non-mamin.", "Hanya klaster ini: mamin atau non-mamin.")) var cluster: Cluster?
         @OptionGroup var curator: CuratorOption

@@ -51,7 +51,7 @@ struct Kurasi: ParsableCommand {
 
 /// The interactive console (KurasiConsole run by KurasiConsoleRuntime, drawn by KurasiTerminal) on a store.
 enum Console {
-    static func open(_ options: StoreOptions, curator: String?, board: Bool = false) throws {
+    static func open(_ options: StoreOptions, curator: CuratorID?, board: Bool = false) throws {
         guard Terminal.isInteractive else {
             writeStderr(notATerminal(options.language))
             throw ExitCode(1)

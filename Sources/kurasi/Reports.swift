@@ -54,7 +54,7 @@ struct History: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(abstract: L("Show the history of the round, or of one product.", "Tampilkan riwayat putaran, atau riwayat satu produk.")) }
     @OptionGroup var options: StoreOptions
-    @Argument(help: H("Product id (default: every change).", "ID produk (bawaan: semua perubahan)."), completion: StoreCompletion.products) var product: String?
+    @Argument(help: H("Product id (default: every change).", "ID produk (bawaan: semua perubahan)."), completion: StoreCompletion.products) var product: ProductID?
     @Option(name: .long, help: H("table or json.", "table (tabel) atau json.")) var format: ShowFormat = .table
     func run() throws {
         let round = try options.loadRound()

@@ -30,9 +30,9 @@ struct ConsoleE2ETests {
                 && original.ranking(.mamin).first { $0.product.id == p.id }?.eligible == true
         }).id
         tmux.keys("/")
-        tmux.type(product)
+        tmux.type(product.rawValue)
         try tmux.waitUntil("the filtered list shows only \(product)") { screen in
-            screen.contains("filter: \(product)") && productRows(screen) == [product]
+            screen.contains("filter: \(product)") && productRows(screen) == [product.rawValue]
         }
         tmux.keys("Enter", "Enter")
         try tmux.waitFor("Criterion (weight)")
@@ -135,7 +135,7 @@ struct ConsoleE2ETests {
             }.sorted { $0.0 < $1.0 }.map(\.1)
             #expect(pinned == plan[cluster])
         }
-        let entry = try #require((clusters["mamin"]?["ranking"] as? [[String: Any]])?.first { $0["product"] as? String == product })
+        let entry = try #require((clusters["mamin"]?["ranking"] as? [[String: Any]])?.first { $0["product"] as? String == product.rawValue })
         let final = try Store(path: cli.store).load()
         let sheetK2 = Dictionary(uniqueKeysWithValues: zip(criteria, k2))
         let sheetK4 = Dictionary(uniqueKeysWithValues: zip(criteria, k4))
@@ -151,7 +151,7 @@ struct ConsoleE2ETests {
         #expect(others == original.scores)
         for cluster in Cluster.allCases {
             for pin in final.pins(in: cluster) {
-                #expect(pin.reason == reasons[pin.product], "\(pin)")
+                #expect(pin.reason == reasons[pin.product.rawValue], "\(pin)")
             }
         }
     }
@@ -164,11 +164,11 @@ struct ConsoleE2ETests {
         let top = round.topFive(cluster)
         let inside = Array(top.prefix(4))
         var producers = Set(inside.compactMap { round.product($0)?.producer })
-        var outside: [String] = []
+        var outside: [ProductID] = []
         for r in round.ranking(cluster) where r.rank != nil && r.eligible && !top.contains(r.product.id) {
             if outside.isEmpty, producers.insert(r.product.producer).inserted { outside.append(r.product.id) }
         }
-        return (inside, outside)
+        return (inside.map(\.rawValue), outside.map(\.rawValue))
     }
 
     // MARK: A slow store
@@ -187,8 +187,8 @@ struct ConsoleE2ETests {
         defer { tmux.kill() }
         try tmux.waitFor("Curator: Agus Prasetyo, S.E. (K2)")
         tmux.keys("/")
-        tmux.type(product)
-        try tmux.waitUntil("the filtered list shows only \(product)") { productRows($0) == [product] }
+        tmux.type(product.rawValue)
+        try tmux.waitUntil("the filtered list shows only \(product)") { productRows($0) == [product.rawValue] }
         tmux.keys("Enter", "Enter")
         try tmux.waitFor("Criterion (weight)")
 
@@ -264,7 +264,7 @@ struct ConsoleE2ETests {
         let tmux = try Tmux.console(cli, ["--store", cli.store, "--curator", "K1"])
         defer { tmux.kill() }
         try tmux.waitFor("(K1)")
-        tmux.keys("/"); tmux.type(product.id); tmux.keys("Enter")
+        tmux.keys("/"); tmux.type(product.id.rawValue); tmux.keys("Enter")
         try tmux.waitUntil("\(product.id) is listed as wanting a permit") { screen in
             screen.split(separator: "\n").contains { $0.contains(" \(product.id) ") && $0.contains("⊘") }
         }
@@ -294,7 +294,7 @@ struct ConsoleE2ETests {
         let tmux = try Tmux.console(cli, ["--store", cli.store, "--curator", "K1"])
         defer { tmux.kill() }
         try tmux.waitFor("(K1)")
-        tmux.keys("/"); tmux.type(product.id); tmux.keys("Enter", "Enter")
+        tmux.keys("/"); tmux.type(product.id.rawValue); tmux.keys("Enter", "Enter")
         try tmux.waitFor("Criterion (weight)")
         tmux.keys("+")
         try tmux.waitFor("New permit of \(product.id)")

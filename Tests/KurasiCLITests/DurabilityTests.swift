@@ -6,7 +6,7 @@ import Testing
 /// Tests that try hard to lose the committee's work: SIGKILL at random moments, two writers at
 /// once, writes that fail part-way. Each is bounded in count and time.
 @Suite(.serialized) struct DurabilityTests {
-    static let criteria = ["kualitas", "kemasan", "keunikan", "pasar", "kapasitas", "harga"]
+    static let criteria: [CriterionID] = ["kualitas", "kemasan", "keunikan", "pasar", "kapasitas", "harga"]
 
     /// Every named point of an edit and its compaction: the process is killed there (as `kill -9`
     /// or a crash would), and afterwards the store opens, passes `check`, holds every edit that
@@ -153,7 +153,7 @@ import Testing
         #expect(round.revision == start.revision + 2 * edits)
         let scored = round.events.filter { if case .score = $0.change { true } else { false } }
         #expect(scored.count == 2 * edits)
-        for (curator, offset) in [("K1", 0), ("K2", 20)] {
+        for (curator, offset) in [("K1", 0), ("K2", 20)] as [(CuratorID, Int)] {
             for i in 0..<edits {
                 let value = round.sheet(product: products[offset + i / 6], curator: curator)[Self.criteria[i % 6]]
                 #expect(value == i % 5 + 1)
@@ -244,7 +244,7 @@ import Testing
         #expect(r.stdout.contains("skipped kurasi.json.journal:3: damaged: its checksum does not match its content"), "\(r.stdout)")
         // Lines 4-6 are back; only line 3's edit is missing.
         let round = Store(path: cli.store).loadOrFail()
-        var expected: [String: Int] = [:]
+        var expected: [CriterionID: Int] = [:]
         for (i, c) in Self.criteria.enumerated() where i != 2 { expected[c] = i % 5 + 1 }
         #expect(round.sheet(product: "P-0003", curator: "K2") == expected)
         #expect(round.revision == start + 6)

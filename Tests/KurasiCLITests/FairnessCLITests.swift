@@ -206,7 +206,7 @@ import Testing
         let renamed = try CLI()
         defer { renamed.cleanUp() }
         var other = try Store(path: cityStore).load()
-        other.round.title = "Kurasi Kota Kediri 2020"
+        other = other.handEdited { $0.round.title = "Kurasi Kota Kediri 2020" }
         try Store(path: renamed.store).create(other)
         let clash = try prov.run(["import", "--finalists", renamed.store, "--curator", "P1"])
         #expect(clash.status == 1 && clash.stderr.contains("--prefix"))

@@ -307,7 +307,7 @@ extension BundledRoundTests {
         }
         var round = try Store.decode(Data(contentsOf: fixture), file: fixture.path)
         #expect(!round.scores.isEmpty)
-        round.scores = [:]
+        round = round.handEdited { $0.scores = [:] }
         #expect(round == made, "the bundled round is not what the command line makes; KURASI_UPDATE_FIXTURES=1 swift test --filter BundledRoundTests rewrites it")
     }
 }
@@ -328,14 +328,15 @@ enum DemoScores {
     }
 
     static func add(to made: Round) -> Round {
-        var round = made
+        let round = made
+        var scores = round.scores
         var rng = SplitMix(state: 20_201_015)
         let criteria = round.rubric.criteria.map(\.id)
-        var quality: [String: Double] = [:]
+        var quality: [ProducerID: Double] = [:]
         for p in round.producers where p.validation.status == .valid {
             quality[p.id] = Double.random(in: 2.3...4.3, using: &rng)
         }
-        let bias = ["K1": 0.0, "K2": 0.15, "K3": -0.15, "K4": -0.05, "K5": 0.2]
+        let bias: [CuratorID: Double] = ["K1": 0.0, "K2": 0.15, "K3": -0.15, "K4": -0.05, "K5": 0.2]
         for product in round.products where quality[product.producer] != nil {
             guard Double.random(in: 0..<1, using: &rng) < 0.4 else { continue }
             let q = quality[product.producer]! + Double.random(in: -0.4...0.4, using: &rng)
@@ -343,7 +344,7 @@ enum DemoScores {
             let count = min(able.count, [1, 2, 2, 3, 3, 3, 4, 4, 5][Int.random(in: 0..<9, using: &rng)])
             let who = Array(able.shuffled(using: &rng).prefix(count)).sorted()
             let disputed = who.count >= 2 && Double.random(in: 0..<1, using: &rng) < 0.06
-            var sheets: [String: Sheet] = [:]
+            var sheets: [CuratorID: Sheet] = [:]
             for (i, curator) in who.enumerated() {
                 let shift = disputed && i == 0 ? (q > 3 ? -2.2 : 2.2) : bias[curator] ?? 0
                 var sheet: Sheet = [:]
@@ -356,8 +357,8 @@ enum DemoScores {
                 }
                 sheets[curator] = sheet
             }
-            round.scores[product.id] = sheets
+            scores[product.id] = sheets
         }
-        return round
+        return round.handEdited { $0.scores = scores }
     }
 }

@@ -34,14 +34,14 @@ struct SSHTests {
             p.cluster == .mamin && round.scores[p.id, default: [:]].isEmpty && round.isEligible(p)
         }).id
         for t in [k2, k4] {
-            t.keys("/"); t.type(product); t.keys("Enter")
+            t.keys("/"); t.type(product.rawValue); t.keys("Enter")
             try t.waitFor("\(product) ")
         }
         k2.keys("Enter")
         try k2.waitFor("Criterion (weight)")
         k2.keys(["5", "5", "5", "5", "5", "5"])
         try k2.waitFor(" · n 1 · ")
-        try k4.waitUntil("K4's list shows K2's sheet", timeout: 20) { rows(of: product, in: $0).contains { $0.contains(" 1/5") } }
+        try k4.waitUntil("K4's list shows K2's sheet", timeout: 20) { rows(of: product.rawValue, in: $0).contains { $0.contains(" 1/5") } }
 
         // The secretary pins it; the projected board shows the pin.
         k2.keys("Escape")
@@ -50,7 +50,7 @@ struct SSHTests {
         try k2.waitUntil("the pin is saved or asks for a reason") { $0.contains("★1") || $0.contains("outside the top five") }
         if try k2.capture().contains("outside the top five") { k2.type("dipilih rapat"); k2.keys("Enter") }
         try k2.waitFor("★1")
-        try wall.waitUntil("the board shows the pin", timeout: 20) { $0.contains(product) }
+        try wall.waitUntil("the board shows the pin", timeout: 20) { $0.contains(product.rawValue) }
         // The projector changes nothing.
         wall.keys("f")
         try wall.waitFor("view only")

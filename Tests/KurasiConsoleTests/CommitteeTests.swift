@@ -38,7 +38,7 @@ import Testing
             if seat != .projector { app.type(.char("b")) }
             #expect(app.state.screen == .board)
             let text = app.screenText
-            for id in Cluster.allCases.flatMap({ round.pins(in: $0) }).map(\.product) { #expect(text.contains(id)) }
+            for id in Cluster.allCases.flatMap({ round.pins(in: $0) }).map(\.product) { #expect(text.contains(id.rawValue)) }
             #expect(!Self.hasScore(text), "\(text)")
             #expect(!text.contains(tr(.boardTopFive, lang)))
             #expect(text.contains(tr(.boardBlindNote, lang)))
@@ -51,7 +51,7 @@ import Testing
         let text = app.screenText
         #expect(text.contains(tr(.boardTopFive, .id)))
         #expect(text.contains("Musyawarah dibuka oleh K1, 14.30 WIB."))
-        for id in round.topFive(.mamin) { #expect(text.contains(id)) }
+        for id in round.topFive(.mamin) { #expect(text.contains(id.rawValue)) }
         let score = Format.score(round.ranking(.mamin).first { $0.product.id == round.topFive(.mamin)[0] }!.aggregate.score, .id)
         #expect(score.contains(","))
         #expect(text.contains(score))

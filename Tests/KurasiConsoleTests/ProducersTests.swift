@@ -25,7 +25,7 @@ import Testing
         return r
     }()
 
-    static var pending: [String] { registry.producers.filter { $0.validation.status == .pending }.map(\.id) }
+    static var pending: [ProducerID] { registry.producers.filter { $0.validation.status == .pending }.map(\.id) }
 
     @Test func vOpensTheProducersWaitingForValidation() {
         let app = console(curator: "K1", round: Self.registry)

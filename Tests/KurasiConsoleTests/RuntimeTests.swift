@@ -18,7 +18,7 @@ import Glibc
         return (dir, Store(path: path))
     }
 
-    func runtime(_ store: Store, lang: Language = .en, curator: String = "K2") throws -> ConsoleRuntime {
+    func runtime(_ store: Store, lang: Language = .en, curator: CuratorID = "K2") throws -> ConsoleRuntime {
         let r = try ConsoleRuntime(store: store, lang: lang, curator: curator, environment: ["KURASI_NOW": "2020-10-15T09:00:00Z"])
         r.handle(.resize(width: 80, height: 24))
         return r

@@ -12,7 +12,7 @@ import Testing
         var r = madiun
         let at = "2020-10-15T10:00:00Z"
         for cluster in Cluster.allCases {
-            var producers = Set<String>()
+            var producers = Set<ProducerID>()
             var n = 0
             for row in r.ranking(cluster) where row.rank != nil && n < 3 && producers.insert(row.product.producer).inserted {
                 try! r.perform(.pin(product: row.product.id, slot: nil, reason: row.rank! > 5 ? "satu pelaku satu pin" : nil), by: "K1", at: at)
@@ -138,7 +138,7 @@ import Testing
         var r = madiun
         let at = "2020-10-15T14:00:00Z"
         for cluster in Cluster.allCases {
-            var producers = Set<String>()
+            var producers = Set<ProducerID>()
             var n = 0
             for row in r.ranking(cluster) where row.rank != nil && row.eligible && n < 5 && producers.insert(row.product.producer).inserted {
                 try! r.perform(.pin(product: row.product.id, slot: nil, reason: row.rank! > 5 ? "satu pelaku satu pin" : nil), by: "K1", at: at)
@@ -183,7 +183,7 @@ import Testing
     @Test func theSidePaneShowsTheHistory() throws {
         var r = ScreenTests.pinned
         let top = r.ranking(.mamin)[0].product.id
-        for (i, curator) in ["K2", "K4", "K5"].enumerated() where !r.curator(curator)!.isRecused(from: r.product(top)!.producer) {
+        for (i, curator) in (["K2", "K4", "K5"] as [CuratorID]).enumerated() where !r.curator(curator)!.isRecused(from: r.product(top)!.producer) {
             try r.perform(.score(product: top, points: ["kualitas": 3 + i % 2, "kemasan": 4]), by: curator, at: "2020-10-15T11:0\(i):00Z")
         }
         let app = console(lang: .en, curator: "K1", width: 132, height: 40, round: r)
@@ -252,7 +252,7 @@ import Testing
         // Chosen: the title names the curator; the status line does not repeat it.
         app.type(.enter)
         #expect(app.screen.text(row: app.state.layout.status).contains(chair.name) == false)
-        #expect(app.screen.text(row: 0).contains(chair.id))
+        #expect(app.screen.text(row: 0).contains(chair.id.rawValue))
         // The round's title is not preceded by the program's name, and is whole at 80 columns
         // beside a curator's name of common length.
         app.type(.char("c"), .down, .down, .down, .enter)
@@ -270,7 +270,7 @@ import Testing
         let producer = madiun.producer(madiun.product(outsider.product)!.producer)!
         let screen = app.screen
         let rows = (0..<screen.height).map { screen.text(row: $0) }
-        let at = try #require(rows.firstIndex { $0.contains(outsider.product) })
+        let at = try #require(rows.firstIndex { $0.contains(outsider.product.rawValue) })
         #expect(rows[at + 1].contains(producer.name.prefix(20)))
         #expect(rows[at + 2].contains("↑ alasan: " + outsider.reason!))
         let final = console(lang: .id, curator: "K1", round: StateScreenTests.final)

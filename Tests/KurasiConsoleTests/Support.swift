@@ -21,13 +21,13 @@ final class Driver {
     var round: Round
     /// Every effect asked for, in order.
     var effects: [Effect] = []
-    var unanswered: [(Command, String)] = []
+    var unanswered: [(Command, CuratorID)] = []
     var answering = true
     var finished = false
     var redraws = 0
     var clock = "2020-10-15T09:00:00Z"
 
-    init(lang: Language, curator: String?, width: Int, height: Int, round: Round, seat: Seat = .shared) {
+    init(lang: Language, curator: CuratorID?, width: Int, height: Int, round: Round, seat: Seat = .shared) {
         self.round = round
         state = State(round: round, lang: lang, curator: curator, seat: seat)
         send(.resize(width: width, height: height))
@@ -50,7 +50,7 @@ final class Driver {
     }
 
     /// What the store does with a commit: apply it to the latest round, answer with the result.
-    func answer(_ command: Command, by curator: String) {
+    func answer(_ command: Command, by curator: CuratorID) {
         do {
             let event = try round.perform(command, by: curator, at: clock)
             send(.committed(.saved(round, event)))
@@ -71,12 +71,15 @@ final class Driver {
     func type(_ keys: Key...) -> [Effect] { keys.flatMap { send(.key($0)) } }
     @discardableResult
     func type(_ text: String) -> [Effect] { text.flatMap { send(.key(.char($0))) } }
+    /// Type an id, as a curator does into the filter.
+    @discardableResult
+    func type(_ id: some KurasiID) -> [Effect] { type(id.rawValue) }
     var screen: Canvas { View.render(state) }
     var screenText: String { screen.lines.joined(separator: "\n") }
 }
 
 /// A console on an in-memory copy of the Madiun round.
-func console(lang: Language = .id, curator: String? = "K2", width: Int = 80, height: Int = 24, round: Round = madiun) -> Driver {
+func console(lang: Language = .id, curator: CuratorID? = "K2", width: Int = 80, height: Int = 24, round: Round = madiun) -> Driver {
     Driver(lang: lang, curator: curator, width: width, height: height, round: round)
 }
 

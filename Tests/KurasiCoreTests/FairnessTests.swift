@@ -48,7 +48,7 @@ func lenientAndSevere() throws -> Round {
         var r = try lenientAndSevere()
         try r.score("P-M6", by: "K4", full(3))  // 50: above K4's mean
         try r.score("P-M7", by: "K2", full(4))  // 75: below K2's mean
-        func order(_ r: Round) -> [String] { r.ranking(.mamin).filter { $0.rank != nil }.map(\.product.id) }
+        func order(_ r: Round) -> [ProductID] { r.ranking(.mamin).filter { $0.rank != nil }.map(\.product.id) }
         let raw = order(r)
         #expect(raw.firstIndex(of: "P-M7")! < raw.firstIndex(of: "P-M6")!)
         #expect(throws: Refusal.chairOnly(curator: "K2")) { try r.perform(.fairness(.setScoreBasis(.normalised)), by: "K2", at: "2020-10-15T10:00:00Z") }
@@ -93,8 +93,8 @@ func lenientAndSevere() throws -> Round {
 /// beats P-M5 (50, 50).
 func oneCuratorDecidesFifth() throws -> Round {
     var r = smallRound()
-    for c in ["K2", "K3", "K4"] {
-        for p in ["P-M1", "P-M3", "P-M4", "P-M7"] { try r.score(p, by: c, full(5)) }
+    for c in ["K2", "K3", "K4"] as [CuratorID] {
+        for p in ["P-M1", "P-M3", "P-M4", "P-M7"] as [ProductID] { try r.score(p, by: c, full(5)) }
     }
     try r.score("P-M5", by: "K2", full(3)); try r.score("P-M6", by: "K2", full(4))
     try r.score("P-M5", by: "K4", full(3)); try r.score("P-M6", by: "K4", full(3))
@@ -128,7 +128,7 @@ func oneCuratorDecidesFifth() throws -> Round {
         let b = r.stability(clusters: [.mamin], seed: 7)
         #expect(a == b)
         let m = try #require(a.clusters.first)
-        for p in ["P-M1", "P-M3", "P-M4", "P-M7"] { #expect(m.probability(of: p) == 1) }
+        for p in ["P-M1", "P-M3", "P-M4", "P-M7"] as [ProductID] { #expect(m.probability(of: p) == 1) }
         // Six ranked products: every resample puts exactly one of P-M5 and P-M6 fifth.
         let p5 = m.probability(of: "P-M5"), p6 = m.probability(of: "P-M6")
         #expect(abs(p5 + p6 - 1) < 1e-12)
@@ -224,11 +224,13 @@ func oneCuratorDecidesFifth() throws -> Round {
     @Test func everyLineOfTheChecklistWithWhatToDoAndByWhen() throws {
         var r = smallRound()
         // P-M1: every paper in order, 1.200 bungkus a month, curators agree on its quality.
-        let i = r.products.firstIndex { $0.id == "P-M1" }!
-        r.products[i].capacity = Capacity(amount: 1200, unit: "bungkus")
-        r.products[i].permits += [Permit(kind: .halal, number: "ID35110000123", expires: "2024-06-30"),
-                                  Permit(kind: .hki, number: "IDM000123456")]
-        r.producers[0].nib = "9120001234567"
+        r = r.handEdited {
+            let i = $0.products.firstIndex { $0.id == "P-M1" }!
+            $0.products[i].capacity = Capacity(amount: 1200, unit: "bungkus")
+            $0.products[i].permits += [Permit(kind: .halal, number: "ID35110000123", expires: "2024-06-30"),
+                                       Permit(kind: .hki, number: "IDM000123456")]
+            $0.producers[0].nib = "9120001234567"
+        }
         try r.score("P-M1", by: "K2", full(5)); try r.score("P-M1", by: "K4", full(5))
         // P-M3: only its P-IRT, and the curators disagree on its quality (5 and 3: 50 points apart).
         var q = full(4); q["kualitas"] = 5; try r.score("P-M3", by: "K2", q)
@@ -295,13 +297,13 @@ func feedbackRound() throws -> Round {
 
     @Test func noSheetShowsAnotherProducerOrOneCuratorsPoints() throws {
         let r = try feedbackRound()
-        let curatorWords = r.curators.flatMap { [$0.id, $0.name] }
+        let curatorWords = r.curators.flatMap { [$0.id.rawValue, $0.name] }
         for lang in Language.allCases {
             for sheet in r.feedback(lang: lang) {
                 for text in [sheet.markdown(round: r.round, lang: lang), sheet.html(round: r.round, lang: lang)] {
                     for other in r.producers where other.id != sheet.producer {
                         #expect(!text.contains(other.name), "\(sheet.producer) names \(other.name)")
-                        #expect(!text.contains(other.id + ")"), "\(sheet.producer) names \(other.id)")
+                        #expect(!text.contains(other.id.rawValue + ")"), "\(sheet.producer) names \(other.id)")
                     }
                     for product in r.products where product.producer != sheet.producer {
                         #expect(!text.contains(product.name), "\(sheet.producer) names \(product.name)")
@@ -342,7 +344,7 @@ func feedbackRound() throws -> Round {
 @Suite struct FeedbackEscapingTests {
     @Test func valuesFromDataAreEscapedInBothFormats() throws {
         var r = try feedbackRound()
-        r.producers[2].name = "Usaha <script>alert(1)</script> | *tiga*\u{1B}]2;x\u{07}"
+        r = r.handEdited { $0.producers[2].name = "Usaha <script>alert(1)</script> | *tiga*\u{1B}]2;x\u{07}" }
         let sheet = try #require(r.feedback(lang: .id, producers: ["U-3"]).first)
         let html = sheet.html(round: r.round, lang: .id)
         #expect(html.contains("Usaha &lt;script&gt;alert(1)&lt;/script&gt; | *tiga*"))

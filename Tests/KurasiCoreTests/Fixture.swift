@@ -5,15 +5,15 @@ import KurasiCore
 func smallRound(onePinPerProducer: Bool = true) -> Round {
     let pirt = Permit(kind: .pirt, number: "2063577010123-25", expires: "2025-03-31")
     var producers = (1...8).map { i in
-        Producer(id: "U-\(i)", name: "Usaha \(i)", owner: "Pemilik \(i)", address: "Jl. Pahlawan \(i)",
+        Producer(id: ProducerID("U-\(i)"), name: "Usaha \(i)", owner: "Pemilik \(i)", address: "Jl. Pahlawan \(i)",
                  kelurahan: "Kuncen", kecamatan: "Taman",
                  validation: Validation(status: .valid, by: "K1", at: "2020-09-20T09:00:00Z"))
     }
     producers.append(Producer(id: "U-9", name: "Belum Divalidasi", owner: "", address: "", kelurahan: "Klegen", kecamatan: "Kartoharjo"))
     var products: [Product] = []
     for i in 1...8 {
-        products.append(Product(id: "P-M\(i)", producer: "U-\(i)", name: "Mamin \(i)", cluster: .mamin, category: "Sambal", permits: [pirt]))
-        products.append(Product(id: "P-N\(i)", producer: "U-\(i)", name: "Kriya \(i)", cluster: .nonMamin, category: "Batik"))
+        products.append(Product(id: ProductID("P-M\(i)"), producer: ProducerID("U-\(i)"), name: "Mamin \(i)", cluster: .mamin, category: "Sambal", permits: [pirt]))
+        products.append(Product(id: ProductID("P-N\(i)"), producer: ProducerID("U-\(i)"), name: "Kriya \(i)", cluster: .nonMamin, category: "Batik"))
     }
     products.append(Product(id: "P-M9", producer: "U-1", name: "Mamin tanpa izin", cluster: .mamin, category: "Keripik"))
     products.append(Product(id: "P-M10", producer: "U-9", name: "Mamin pelaku pending", cluster: .mamin, category: "Brem", permits: [pirt]))
@@ -31,18 +31,18 @@ func smallRound(onePinPerProducer: Bool = true) -> Round {
         producers: producers, products: products)
 }
 
-let criteria = ["kualitas", "kemasan", "keunikan", "pasar", "kapasitas", "harga"]
+let criteria: [CriterionID] = ["kualitas", "kemasan", "keunikan", "pasar", "kapasitas", "harga"]
 
 /// A complete sheet with every criterion at `point`.
-func full(_ point: Int) -> [String: Int?] {
+func full(_ point: Int) -> [CriterionID: Int?] {
     Dictionary(uniqueKeysWithValues: criteria.map { ($0, Optional(point)) })
 }
 
 extension Round {
-    mutating func score(_ product: String, by curator: String, _ points: [String: Int?]) throws {
+    mutating func score(_ product: ProductID, by curator: CuratorID, _ points: [CriterionID: Int?]) throws {
         try perform(.score(product: product, points: points), by: curator, at: "2020-10-15T10:00:00Z")
     }
-    mutating func pin(_ product: String, by curator: String = "K1", slot: Int? = nil, reason: String? = nil) throws {
+    mutating func pin(_ product: ProductID, by curator: CuratorID = "K1", slot: Int? = nil, reason: String? = nil) throws {
         try perform(.pin(product: product, slot: slot, reason: reason), by: curator, at: "2020-10-15T11:00:00Z")
     }
 }

@@ -10,7 +10,7 @@ import Testing
     func aCuratorWithABadIDIsRefused(_ id: String) throws {
         var round = Round(round: RoundInfo(title: "Uji", date: "2020-10-15"))
         do {
-            try round.perform(.addCurator(Curator(id: id, name: "Sri", role: .chair)), by: "", at: "t")
+            try round.perform(.addCurator(Curator(id: CuratorID(id), name: "Sri", role: .chair)), by: "", at: "t")
             Issue.record("the id \(id.debugDescription) was accepted")
         } catch {
             guard case .invalidID = error else { Issue.record("refused for another reason: \(error)"); return }
@@ -23,10 +23,10 @@ import Testing
     @Test(arguments: bad)
     func producersAndProductsWithABadIDAreRefused(_ id: String) throws {
         var round = Round(round: RoundInfo(title: "Uji", date: "2020-10-15"))
-        let producer = Producer(id: id, name: "Usaha", owner: "", address: "", kelurahan: "Taman", kecamatan: "Taman")
+        let producer = Producer(id: ProducerID(id), name: "Usaha", owner: "", address: "", kelurahan: "Taman", kecamatan: "Taman")
         #expect(throws: Refusal.self) { try round.perform(.add(producers: [producer], products: []), by: "import", at: "t") }
         let ok = Producer(id: "U-1", name: "Usaha", owner: "", address: "", kelurahan: "Taman", kecamatan: "Taman")
-        let product = Product(id: id, producer: "U-1", name: "Sambal", cluster: .mamin, category: "Sambal")
+        let product = Product(id: ProductID(id), producer: "U-1", name: "Sambal", cluster: .mamin, category: "Sambal")
         #expect(throws: Refusal.self) { try round.perform(.add(producers: [ok], products: [product]), by: "import", at: "t") }
         #expect(round.producers.isEmpty && round.products.isEmpty)
     }

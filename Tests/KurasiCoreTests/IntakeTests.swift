@@ -86,9 +86,11 @@ import Testing
 
     @Test func duplicatesBySameNIBOrSameNameAndKelurahan() {
         var r = smallRound()
-        r.producers[0].nib = "9183474443278"
-        r.producers[3].nib = "9183-4744-43278"
-        r.producers[5].name = "UD  usaha 7."  // same as "Usaha 7" in Kuncen
+        r = r.handEdited {
+            $0.producers[0].nib = "9183474443278"
+            $0.producers[3].nib = "9183-4744-43278"
+            $0.producers[5].name = "UD  usaha 7."  // same as "Usaha 7" in Kuncen
+        }
         let d = r.duplicateSuspects()
         #expect(d["U-1"] == "U-4" && d["U-4"] == "U-1")
         #expect(d["U-6"] == "U-7" && d["U-7"] == "U-6")
@@ -116,7 +118,7 @@ import Testing
 
     @Test func validatingSeveralIsOneEventUndoneAsOne() throws {
         var r = smallRound()
-        r.producers[1].validation = .pending
+        r = r.handEdited { $0.producers[1].validation = .pending }
         let decisions = ["U-2", "U-9"].map { ValidationDecision(producer: $0, status: .rejected, reason: RejectionReason.closed.stored) }
         let e = try #require(try r.perform(.validateMany(decisions), by: "K2", at: at))
         #expect(r.producer("U-2")?.validation.status == .rejected && r.producer("U-9")?.validation.reason == "sudah tutup")
@@ -134,7 +136,7 @@ import Testing
     @Test func curatorsHaveShortIDs() throws {
         var r = smallRound()
         #expect(throws: Refusal.invalidField(FieldProblem("id", .tooLong(length: 21, max: 20)))) {
-            try r.perform(.addCurator(Curator(id: String(repeating: "K", count: 21), name: "Sri")), by: "admin", at: at)
+            try r.perform(.addCurator(Curator(id: CuratorID(String(repeating: "K", count: 21)), name: "Sri")), by: "admin", at: at)
         }
     }
 

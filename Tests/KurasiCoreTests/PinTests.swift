@@ -51,15 +51,15 @@ import Testing
     @Test func onePinPerProducerPerCluster() throws {
         var r = try scored()
         try r.score("P-M9", by: "K2", full(5))
-        r.products[r.products.firstIndex { $0.id == "P-M9" }!].permits = [Permit(kind: .bpomMD, number: "MD 1")]
+        r = r.handEdited { $0.products[$0.products.firstIndex { $0.id == "P-M9" }!].permits = [Permit(kind: .bpomMD, number: "MD 1")] }
         try r.pin("P-M1")
         #expect(throws: Refusal.producerAlreadyPinned(producer: "U-1", product: "P-M1", slot: 1)) { try r.pin("P-M9") }
         // One producer may still hold a pin in each cluster.
         try r.pin("P-N1")
         // With the option off, the same producer may hold two.
         var open = try scored()
-        open.round.settings.onePinPerProducer = false
-        open.products[open.products.firstIndex { $0.id == "P-M9" }!].permits = [Permit(kind: .bpomMD, number: "MD 1")]
+        open = open.handEdited { $0.round.settings.onePinPerProducer = false }
+        open = open.handEdited { $0.products[$0.products.firstIndex { $0.id == "P-M9" }!].permits = [Permit(kind: .bpomMD, number: "MD 1")] }
         try open.score("P-M9", by: "K2", full(5))
         try open.pin("P-M1"); try open.pin("P-M9")
         #expect(open.pins(in: .mamin).count == 2)

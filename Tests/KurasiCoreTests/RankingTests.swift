@@ -70,7 +70,7 @@ import Testing
         let ids = r.products.map(\.id)
         for step in 0..<300 {
             let product = ids[next(ids.count)]
-            let curator = ["K1", "K2", "K4"][next(3)]
+            let curator = (["K1", "K2", "K4"] as [CuratorID])[next(3)]
             let event: Event?
             if step % 10 == 9 {
                 let p = r.pin(of: product) != nil ? Command.unpin(product: product) : .pin(product: product, slot: nil, reason: "uji")

@@ -42,7 +42,7 @@ import Testing
 
     @Test func withBlindScoringOffEverythingIsVisible() {
         var r = smallRound()
-        r.round.settings.blindScoring = false
+        r = r.handEdited { $0.round.settings.blindScoring = false }
         #expect(r.visibility(of: "P-N1", to: "K4") == .all)
         #expect(r.visibility(of: "P-N1", to: nil) == .all)
     }
@@ -51,7 +51,7 @@ import Testing
 
     @Test func aConflictDeclaredAfterScoringSetsTheSheetsAside() throws {
         var r = smallRound()
-        for c in ["K1", "K2", "K4"] { try r.score("P-N3", by: c, full(c == "K2" ? 5 : 2)) }
+        for c in ["K1", "K2", "K4"] as [CuratorID] { try r.score("P-N3", by: c, full(c == "K2" ? 5 : 2)) }
         let product = r.product("P-N3")!
         #expect(r.aggregate(product).count == 3)
         try r.perform(.addConflict(curator: "K2", Conflict(producer: "U-3", kind: .business, reason: "pemasok")), by: "K2", at: at)
@@ -159,7 +159,7 @@ import Testing
         try r.pin(fifth)
         #expect(r.pin(of: fifth)?.1.reason == nil)
         // With the option off, the top five is the first five ranked.
-        r.round.settings.onePinPerProducer = false
+        r = r.handEdited { $0.round.settings.onePinPerProducer = false }
         #expect(r.topFive(.mamin) == Array(ranked.prefix(5)))
     }
 
@@ -235,20 +235,20 @@ import Testing
     @Test func violationsNameEveryBrokenRuleOfAHandEditedRound() throws {
         var r = smallRound()
         #expect(r.violations().isEmpty)
-        r.pins[.mamin] = [Pin(slot: 1, product: "P-M10", by: "K1", at: at)]  // producer pending
+        r = r.handEdited { $0.pins[.mamin] = [Pin(slot: 1, product: "P-M10", by: "K1", at: at)] }  // producer pending
         #expect(r.violations().contains { if case .pinIneligible(product: "P-M10", _) = $0 { true } else { false } })
 
         var two = smallRound(onePinPerProducer: true)
         two.setPermits("P-M9", [Permit(kind: .bpomMD, number: "MD 224413001234")])
-        two.pins[.mamin] = [Pin(slot: 1, product: "P-M1", by: "K1", at: at), Pin(slot: 2, product: "P-M9", by: "K1", at: at)]
+        two = two.handEdited { $0.pins[.mamin] = [Pin(slot: 1, product: "P-M1", by: "K1", at: at), Pin(slot: 2, product: "P-M9", by: "K1", at: at)] }
         #expect(two.violations() == [.producerPinnedTwice(.mamin, producer: "U-1", products: ["P-M1", "P-M9"])])
 
         var final = smallRound()
-        final.round.status = RoundStatus(state: .final, by: "K7", at: at)
+        final = final.handEdited { $0.round.status = RoundStatus(state: .final, by: "K7", at: at) }
         #expect(final.violations() == [.finalWithoutPins(mamin: 0, nonMamin: 0), .finalisedByNonChair("K7")])
 
         var dup = smallRound()
-        dup.curators.append(Curator(id: "K2", name: "Sri lagi"))
+        dup = dup.handEdited { $0.curators.append(Curator(id: "K2", name: "Sri lagi")) }
         #expect(dup.violations() == [.duplicateCurator("K2")])
 
         var price = smallRound()
@@ -257,7 +257,7 @@ import Testing
 
         var scale = smallRound()
         try scale.score("P-N1", by: "K2", full(3))
-        scale.rubric.scaleMin = 5; scale.rubric.scaleMax = 1
+        scale = scale.handEdited { $0.rubric.scaleMin = 5; $0.rubric.scaleMax = 1 }
         // Named, not a crash, and every reader keeps working.
         #expect(scale.violations().first == .scaleInvalid(min: 5, max: 1))
         #expect(scale.aggregate(scale.product("P-N1")!).score == nil)
@@ -271,7 +271,7 @@ import Testing
         var rng = SeededRandom(seed: 0x6B75_7261 &+ seed)
         var r = smallRound()
         r.setPermits("P-M9", [Permit(kind: .bpomMD, number: "MD 224413001234")])
-        let curators = ["K1", "K2", "K3", "K4", "K8"]
+        let curators: [CuratorID] = ["K1", "K2", "K3", "K4", "K8"]
         let products = r.products.map(\.id) + ["P-X"]
         let producers = r.producers.map(\.id)
         var accepted = 0
@@ -308,7 +308,7 @@ import Testing
             case 14: command = Bool.random(using: &rng)
                 ? .removePermit(product: product, kind: .pirt, number: nil)
                 : .addPermit(product: product, Permit(kind: .pirt, number: "206357701012325", expires: "2025-03-31"))
-            case 13: command = .addCurator(Curator(id: "K\(Int.random(in: 5...9, using: &rng))", name: "Tamu"))
+            case 13: command = .addCurator(Curator(id: CuratorID("K\(Int.random(in: 5...9, using: &rng))"), name: "Tamu"))
             default: command = .removeCurator(curators.randomElement(using: &rng)!)
             }
             let before = r
@@ -378,11 +378,13 @@ struct SeededRandom: RandomNumberGenerator {
 }
 
 extension Round {
-    mutating func setPermits(_ id: String, _ permits: [Permit]) {
+    /// Give a product these permits, as a products file import does.
+    mutating func setPermits(_ id: ProductID, _ permits: [Permit]) {
         var p = product(id)!; p.permits = permits
-        products[products.firstIndex { $0.id == id }!] = p
+        try! perform(.putProducts([p]), by: "K1", at: "2020-10-15T08:00:00Z")
     }
-    mutating func setPrice(_ id: String, _ price: Int) {
-        products[products.firstIndex { $0.id == id }!].price = price
+    /// A price no command accepts (a hand-edited store).
+    mutating func setPrice(_ id: ProductID, _ price: Int) {
+        self = handEdited { $0.products[$0.products.firstIndex { $0.id == id }!].price = price }
     }
 }

@@ -54,7 +54,7 @@ import Testing
 
     @Test func medianIsARoundOption() throws {
         var r = smallRound()
-        r.round.settings.aggregation = .median
+        r = r.handEdited { $0.round.settings.aggregation = .median }
         try r.score("P-M1", by: "K1", full(5))
         try r.score("P-M1", by: "K2", full(2))
         try r.score("P-M1", by: "K4", full(2))

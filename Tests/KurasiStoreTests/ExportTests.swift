@@ -11,12 +11,12 @@ import Testing
 
     /// A round whose every text field a committee member could type holds an attack.
     func hostileRound(_ name: String) -> Round {
-        var r = tinyRound()
-        r.producers[0].name = name
-        r.producers[0].kelurahan = name
-        r.products[0].name = name
-        r.curators[0].name = name
-        return r
+        tinyRound().handEdited {
+            $0.producers[0].name = name
+            $0.producers[0].kelurahan = name
+            $0.products[0].name = name
+            $0.curators[0].name = name
+        }
     }
 
     @Test(arguments: formulas)
@@ -47,12 +47,13 @@ import Testing
         let attacks = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[klik](javascript:alert(1))",
                        "Bu\n# Judul Palsu", "\u{1B}]2;owned\u{07}Sri", "**tebal** | kolom", "\u{202E}kebalik"]
         for attack in attacks {
-            var round = hostileRound(attack)
-            round.round.title = attack
-            round.round.organizer = attack
-            round.round.date = attack
-            round.round.status = RoundStatus(state: .final, by: attack, at: attack)
-            round.curators.append(Curator(id: "K9", name: "Agus", conflicts: [Conflict(producer: attack, kind: .family, reason: attack)]))
+            let round = hostileRound(attack).handEdited {
+                $0.round.title = attack
+                $0.round.organizer = attack
+                $0.round.date = attack
+                $0.round.status = RoundStatus(state: .final, by: CuratorID(attack), at: attack)
+                $0.curators.append(Curator(id: "K9", name: "Agus", conflicts: [Conflict(producer: ProducerID(attack), kind: .family, reason: attack)]))
+            }
             let md = Export.minutes(round, lang: .en)
             #expect(!md.contains("<script") && !md.contains("<img") && !md.contains("](javascript"), "\(attack.debugDescription)")
             #expect(!md.contains("\n# Judul"), "a newline in a value started a heading")

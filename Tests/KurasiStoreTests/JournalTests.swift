@@ -14,7 +14,7 @@ import Testing
         return (store, handle)
     }
 
-    func score(_ h: StoreHandle, _ criterion: String, _ value: Int, by: String = "K1") throws {
+    func score(_ h: StoreHandle, _ criterion: CriterionID, _ value: Int, by: CuratorID = "K1") throws {
         try h.commit { try $0.perform(.score(product: "P-1", points: [criterion: value]), by: by, at: "t") }
     }
 

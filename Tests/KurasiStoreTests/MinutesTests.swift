@@ -21,7 +21,7 @@ import Testing
     /// pins (one from outside the top five), finalised, reopened with a reason, finalised again.
     func finished() throws -> Round {
         var r = try madiun()
-        r.round.place = "Madiun"
+        r = r.handEdited { $0.round.place = "Madiun" }
         let chair = r.curators.first { $0.role == .chair }!.id
         // A product K2 scored fully: K2 declares a conflict with its producer afterwards.
         let scoredByK2 = r.products.first { r.isComplete(r.sheet(product: $0.id, curator: "K2")) }!
@@ -89,10 +89,12 @@ import Testing
     @Test func valuesFromDataCannotInjectMarkupOrEscapes() throws {
         var r = try madiun()
         let hostile = "\u{1B}]2;pwned\u{07}Sri\n# Bukan judul <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) | a |"
-        r.curators[1].name = hostile
-        r.products[0].name = hostile
-        r.round.title = hostile
-        r.curators[1].conflicts.append(Conflict(producer: r.producers[0].id, kind: .other, reason: hostile))
+        r = r.handEdited {
+            $0.curators[1].name = hostile
+            $0.products[0].name = hostile
+            $0.round.title = hostile
+            $0.curators[1].conflicts.append(Conflict(producer: $0.producers[0].id, kind: .other, reason: hostile))
+        }
         let md = Export.minutes(r, lang: .id)
         #expect(!md.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
         // No tag, link or entity opens unescaped: each such character carries a backslash.
@@ -112,7 +114,7 @@ import Testing
     @Test func theHTMLMinutesParseAndPrintOnA4WithTheSignaturesTogether() throws {
         var r = try finished()
         let pinned = r.pins(in: .mamin)[0].product
-        r.products[r.products.firstIndex { $0.id == pinned }!].name = "<script>alert(1)</script> & \u{1B}]2;x\u{07}"
+        r = r.handEdited { $0.products[$0.products.firstIndex { $0.id == pinned }!].name = "<script>alert(1)</script> & \u{1B}]2;x\u{07}" }
         let html = Export.minutesHTML(r, lang: .id, number: "012/BA")
         #expect(html.contains("@page { size: A4"))
         let doc = try XMLDocument(xmlString: html, options: [])

@@ -35,7 +35,7 @@ import Testing
                                                                  withdrawn: Withdrawal(by: "K1", at: at, reason: "selesai"))]),
             Curator(id: "K5", name: "Retno"),
         ]
-        var scores: [String: [String: Sheet]] = [:]
+        var scores: [ProductID: [CuratorID: Sheet]] = [:]
         for p in products where !chance(3) {
             for c in curators where !chance(2) && !c.isRecused(from: p.producer) {
                 var sheet: Sheet = [:]
@@ -47,24 +47,24 @@ import Testing
         if chance(2), let p = products.first(where: { $0.cluster == .mamin }) {
             pins[.mamin] = [Pin(slot: 2, product: p.id, by: "K1", at: at)]
         }
-        var round = Round(revision: 0, round: RoundInfo(title: "Uji", date: "2020-10-15"), curators: curators,
-                          producers: producers, products: products, scores: scores, pins: pins)
+        var info = RoundInfo(title: "Uji", date: "2020-10-15")
         switch rng.next() % 4 {
-        case 0: round.round.status = RoundStatus(state: .deliberation, by: "K1", at: at)
-        case 1: round.round.status = RoundStatus(state: .final, by: "K1", at: at)
+        case 0: info.status = RoundStatus(state: .deliberation, by: "K1", at: at)
+        case 1: info.status = RoundStatus(state: .final, by: "K1", at: at)
         default: break
         }
-        return round
+        return Round(revision: 0, round: info, curators: curators,
+                     producers: producers, products: products, scores: scores, pins: pins)
     }
 
     /// A score command as a curator might type it: sometimes for an unknown product, by an unknown
     /// curator, naming an unknown criterion, off the scale, or clearing a point.
-    static func scoreCommand(_ rng: inout SplitMix, products: Int) -> (String, String, [String: Int?]) {
-        let product = rng.next() % 12 == 0 ? "P-404" : "P-\(1 + Int(rng.next() % UInt64(products)))"
-        let by = rng.next() % 12 == 0 ? "K9" : "K\(1 + Int(rng.next() % 5))"
-        var points: [String: Int?] = [:]
+    static func scoreCommand(_ rng: inout SplitMix, products: Int) -> (ProductID, CuratorID, [CriterionID: Int?]) {
+        let product: ProductID = rng.next() % 12 == 0 ? "P-404" : "P-\(1 + Int(rng.next() % UInt64(products)))"
+        let by: CuratorID = rng.next() % 12 == 0 ? "K9" : "K\(1 + Int(rng.next() % 5))"
+        var points: [CriterionID: Int?] = [:]
         for _ in 0...(rng.next() % 3) {
-            let k = rng.next() % 15 == 0 ? "rasa" : criteria[Int(rng.next() % UInt64(criteria.count))]
+            let k: CriterionID = rng.next() % 15 == 0 ? "rasa" : criteria[Int(rng.next() % UInt64(criteria.count))]
             let v = rng.next() % 8
             points[k] = v == 7 ? .some(nil) : Int(v)
         }
@@ -73,7 +73,7 @@ import Testing
 
     /// Another edit that reaches the journal between scores: a validation, a pin, the phase, a
     /// conflict declared, or (rarely) a product added, which a partial reader cannot take.
-    static func otherCommand(_ rng: inout SplitMix, round: Round) -> (Command, String) {
+    static func otherCommand(_ rng: inout SplitMix, round: Round) -> (Command, CuratorID) {
         let p = round.products[Int(rng.next() % UInt64(round.products.count))]
         switch rng.next() % 6 {
         case 0: return (.validate(producer: p.producer, status: .valid, reason: nil), "K1")
@@ -85,7 +85,7 @@ import Testing
         }
     }
 
-    static func outcome(_ h: StoreHandle, _ command: Command, by: String) -> String {
+    static func outcome(_ h: StoreHandle, _ command: Command, by: CuratorID) -> String {
         do {
             let event = try h.commit { try $0.perform(command, by: by, at: at) }
             return event.map { "event \($0)" } ?? "nothing changed"
@@ -150,7 +150,7 @@ import Testing
         var rng = SplitMix(seed: 2020)
         var partial = 0
         for step in 0..<12 {
-            let product = step % 8 == 7 ? "P-9999" : round.products[Int(rng.next() % UInt64(round.products.count))].id
+            let product: ProductID = step % 8 == 7 ? "P-9999" : round.products[Int(rng.next() % UInt64(round.products.count))].id
             let by = round.curators[Int(rng.next() % UInt64(round.curators.count))].id
             let command = Command.score(product: product, points: [Self.criteria[step % 6]: 1 + step % 5])
             let full = Self.outcome(try StoreHandle(store: a), command, by: by)
@@ -204,11 +204,10 @@ import Testing
     @Test func aPartHandleNeverWritesAPartialSnapshot() throws {
         let dir = TempDir()
         let store = Store(path: dir.file("k.json"))
-        var round = tinyRound()
-        round.producers.append(Producer(id: "U-2", name: "Brem", owner: "Mas", address: "Jl. 2", kelurahan: "Taman", kecamatan: "Taman"))
-        round.products.append(Product(id: "P-2", producer: "U-2", name: "Brem", cluster: .mamin, category: "Brem"))
-        round = Round(revision: round.revision, round: round.round, rubric: round.rubric, curators: round.curators,
-                      producers: round.producers, products: round.products, scores: round.scores, pins: round.pins, events: round.events)
+        let round = tinyRound().handEdited {
+            $0.producers.append(Producer(id: "U-2", name: "Brem", owner: "Mas", address: "Jl. 2", kelurahan: "Taman", kecamatan: "Taman"))
+            $0.products.append(Product(id: "P-2", producer: "U-2", name: "Brem", cluster: .mamin, category: "Brem"))
+        }
         try store.create(round)
         _ = try StoreHandle(store: store, editing: "P-1")
         let h = try StoreHandle(store: store, editing: "P-1")

@@ -39,7 +39,7 @@ import Testing
                     permits: rng.next() % 2 == 0 ? [] : [Permit(kind: .pirt, number: "\(i)", expires: "2030-01-01")])
         }
         let criteria = Rubric.default.criteria.map(\.id)
-        var scores: [String: [String: Sheet]] = [:]
+        var scores: [ProductID: [CuratorID: Sheet]] = [:]
         for p in products where rng.next() % 4 != 0 {
             for c in curators where rng.next() % 3 != 0 {
                 var sheet: Sheet = [:]
@@ -57,14 +57,14 @@ import Testing
         var round = Round(revision: Int(rng.next() % 1000), round: RoundInfo(title: pick(names), date: "2020-10-15"),
                           curators: curators, producers: producers, products: products, scores: scores, pins: pins)
         if rng.next() % 2 == 0, let p = products.first {
-            round.events = [Event(revision: 1, at: "2020-10-15T09:00:00Z", by: "K1",
-                                  change: .score(product: p.id, curator: "K1", criterion: criteria[0], from: nil, to: 4))]
+            round = round.handEdited { $0.events = [Event(revision: 1, at: "2020-10-15T09:00:00Z", by: "K1",
+                                  change: .score(product: p.id, curator: "K1", criterion: criteria[0], from: nil, to: 4))] }
         }
         if rng.next() % 2 == 0, let p = products.last, let u = producers.last {
             // An import (a batch of records), a validation, a pin, an undo and a curator added.
             var changed = u
             changed.validation = Validation(status: .rejected, reason: "tutup \"sementara\"", by: "K1", at: "2020-10-15T10:00:00Z")
-            round.events += [
+            round = round.handEdited { $0.events += [
                 Event(revision: 2, at: "2020-10-15T09:30:00Z", by: "admin",
                       change: .batch([.producer(id: u.id, from: nil, to: u), .product(id: p.id, from: nil, to: p),
                                       .product(id: p.id, from: p, to: nil)])),
@@ -76,7 +76,7 @@ import Testing
                       change: .score(product: p.id, curator: "K1", criterion: criteria[1], from: 3, to: nil), undoOf: 1),
                 Event(revision: 6, at: "2020-10-15T10:07:00Z", by: "admin",
                       change: .curator(id: "K7", from: nil, to: Curator(id: "K7", name: pick(names)))),
-            ]
+            ] }
         }
         return round
     }
@@ -212,7 +212,7 @@ import Testing
         var rng = SplitMix(seed: 99)
         for i in 0..<12 {
             var round = Self.randomRound(&rng)
-            round.scores["P-1", default: [:]]["K1", default: [:]]["kualitas"] = 4
+            round = round.handEdited { $0.scores["P-1", default: [:]]["K1", default: [:]]["kualitas"] = 4 }
             let text = String(decoding: try Store.encode(round), as: UTF8.self)
             for (from, to) in Self.edits {
                 guard let r = text.range(of: from) else { continue }
@@ -274,7 +274,7 @@ import Testing
     /// With several faults in `scores`, the message names the first in id order, on every run.
     @Test func theFirstFaultIsNamedInIdOrder() throws {
         var round = tinyRound()
-        for p in ["P-7", "P-3", "P-5"] { round.scores[p] = ["K1": ["kualitas": 4]] }
+        for p in ["P-7", "P-3", "P-5"] as [ProductID] { round = round.handEdited { $0.scores[p] = ["K1": ["kualitas": 4]] } }
         let data = try Store.encode(round)
         #expect(throws: StoreError(.invalidContent, file: "s.json",
                                    "\"scores\" names product P-3, which is not in \"products\". Fix the file by hand or restore a backup; it was not changed.")) {

@@ -51,16 +51,16 @@ public enum Synth {
         let curators = makeCurators(scale, &rng)
         let producers = makeProducers(scale, &rng)
         let products = makeProducts(scale, producers: producers, &rng)
-        var round = Round(
-            revision: 0,
-            round: RoundInfo(title: "Kurasi Produk Unggulan (sintetis \(scale.name): \(scale.products) produk)",
-                             organizer: "Kadin Kota Madiun", date: date),
-            rubric: .default, curators: curators.list, producers: producers.map(\.producer), products: products)
-        round.scores = makeScores(scale, round: round, recused: curators.recused, producers: producers, &rng)
-        round.events = makeEvents(scale, round: round, &rng)
-        round.revision = round.events.last?.revision ?? 0
-        round.pins = makePins(round)
-        return round
+        let info = RoundInfo(title: "Kurasi Produk Unggulan (sintetis \(scale.name): \(scale.products) produk)",
+                             organizer: "Kadin Kota Madiun", date: date)
+        // Built as the store's loader builds a round: from its parts, through the one init.
+        func round(_ scores: [ProductID: [CuratorID: Sheet]] = [:], _ events: [Event] = [], pins: [Cluster: [Pin]] = [:]) -> Round {
+            Round(revision: events.last?.revision ?? 0, round: info, rubric: .default, curators: curators.list,
+                  producers: producers.map(\.producer), products: products, scores: scores, pins: pins, events: events)
+        }
+        let scores = makeScores(scale, round: round(), recused: curators.recused, producers: producers, &rng)
+        let events = makeEvents(scale, round: round(scores), &rng)
+        return round(scores, events, pins: makePins(round(scores, events)))
     }
 
     // MARK: Curators
@@ -88,11 +88,11 @@ public enum Synth {
             let p = Int(rng.next() % UInt64(scale.producers))
             guard !recused[p].contains(c) else { continue }
             let (kind, reason) = rng.pick(conflictReasons)
-            conflicts[c].append(Conflict(producer: producerID(p, scale), kind: kind, reason: reason))
+            conflicts[c].append(Conflict(producer: ProducerID(producerID(p, scale)), kind: kind, reason: reason))
             recused[p].append(c)
         }
         let list = (0..<scale.curators).map { i in
-            Curator(id: "K\(i + 1)", name: curatorNames[i % curatorNames.count], role: i == 0 ? .chair : .curator,
+            Curator(id: CuratorID("K\(i + 1)"), name: curatorNames[i % curatorNames.count], role: i == 0 ? .chair : .curator,
                     conflicts: conflicts[i])
         }
         return (list, recused)
@@ -222,7 +222,7 @@ public enum Synth {
                 ? "08\(rng.pick(["12", "13", "21", "22", "52", "53", "56", "57", "77", "95"]))-\(rng.int(1000...9999))-\(rng.int(1000...9999))" : nil
             let address = "\(rng.pick(streets)) No. \(rng.int(1...150)), RT \(pad(rng.int(1...40), 2))/RW \(pad(rng.int(1...12), 2))"
             let producer = Producer(
-                id: producerID(i, scale), name: name, owner: full, address: address, kelurahan: kel, kecamatan: kec,
+                id: ProducerID(producerID(i, scale)), name: name, owner: full, address: address, kelurahan: kel, kecamatan: kec,
                 phone: phone, nib: nib, registryKey: nib ?? "\(name.lowercased())|\(kel.lowercased())",
                 validation: Validation(status: .valid, by: "K1", at: "2020-09-21T02:\(pad(i % 60, 2)):00Z"))
             return Maker(producer: producer, trade: trade)
@@ -265,7 +265,7 @@ public enum Synth {
                 if rng.chance(0.3) { permits.append(Permit(kind: .nib, number: number(13, &rng))) }
                 if rng.chance(0.1) { permits.append(Permit(kind: .hki, number: "IDM" + number(9, &rng))) }
             }
-            return Product(id: productID(i, scale), producer: maker.producer.id, name: variant, cluster: t.cluster,
+            return Product(id: ProductID(productID(i, scale)), producer: maker.producer.id, name: variant, cluster: t.cluster,
                            category: t.category, description: "\(variant) \(t.says).", price: price,
                            capacity: capacity, permits: permits)
         }
@@ -274,23 +274,23 @@ public enum Synth {
     // MARK: Scores, events, pins
 
     static func makeScores(_ scale: Scale, round: Round, recused: [[Int]], producers: [Maker],
-                           _ rng: inout SeededRandom) -> [String: [String: Sheet]] {
+                           _ rng: inout SeededRandom) -> [ProductID: [CuratorID: Sheet]] {
         let criteria = round.rubric.criteria.map(\.id)
         let bias = (0..<scale.curators).map { _ in rng.normal(sd: 0.3) }
-        var scores: [String: [String: Sheet]] = [:]
+        var scores: [ProductID: [CuratorID: Sheet]] = [:]
         scores.reserveCapacity(round.products.count)
         for (i, product) in round.products.enumerated() {
             let quality = 1.6 + 2.8 * rng.unit()
             let lean = criteria.map { _ in rng.normal(sd: 0.35) }
             let excluded = recused[i % producers.count]
-            var sheets: [String: Sheet] = [:]
+            var sheets: [CuratorID: Sheet] = [:]
             for c in 0..<scale.curators where !excluded.contains(c) {
                 var sheet: Sheet = [:]
                 for (k, id) in criteria.enumerated() {
                     let v = quality + bias[c] + lean[k] + rng.normal(sd: 0.55)
                     sheet[id] = min(5, max(1, Int(v.rounded())))
                 }
-                sheets["K\(c + 1)"] = sheet
+                sheets[CuratorID("K\(c + 1)")] = sheet
             }
             scores[product.id] = sheets
         }
@@ -306,7 +306,7 @@ public enum Synth {
         var seconds = 9 * 3600
         while events.count < scale.events {
             let product = round.products[Int(rng.next() % UInt64(round.products.count))]
-            let curator = "K\(1 + Int(rng.next() % UInt64(scale.curators)))"
+            let curator = CuratorID("K\(1 + Int(rng.next() % UInt64(scale.curators)))")
             guard let sheet = round.scores[product.id]?[curator] else { continue }
             let criterion = rng.pick(criteria)
             seconds += rng.int(1...6)
@@ -324,7 +324,7 @@ public enum Synth {
     static func makePins(_ round: Round) -> [Cluster: [Pin]] {
         var pins: [Cluster: [Pin]] = [:]
         for cluster in Cluster.allCases {
-            var list: [Pin] = [], producers = Set<String>()
+            var list: [Pin] = [], producers = Set<ProducerID>()
             for r in round.ranking(cluster) where r.rank != nil && list.count < 3 {
                 guard producers.insert(r.product.producer).inserted else { continue }
                 list.append(Pin(slot: list.count + 1, product: r.product.id, by: "K1", at: "2020-10-15T15:0\(list.count):00Z"))
@@ -348,7 +348,7 @@ public enum Synth {
             let producer = round.producer(p.producer)
             let a = round.aggregate(p)
             let score = a.score.map { String(Double(Int(($0 * 10).rounded())) / 10) } ?? ""
-            out += [p.id, field(p.name), field(producer?.name ?? ""), producer?.kelurahan ?? "", producer?.kecamatan ?? "",
+            out += [p.id.rawValue, field(p.name), field(producer?.name ?? ""), producer?.kelurahan ?? "", producer?.kecamatan ?? "",
                     p.cluster.rawValue, field(p.category), p.price.map(String.init) ?? "", score, String(a.count)]
                 .joined(separator: ",") + "\n"
         }

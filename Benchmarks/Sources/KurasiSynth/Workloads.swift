@@ -84,7 +84,7 @@ public func nowNanoseconds() -> UInt64 {
 /// The operations measured, each split into an untimed `prepare` and a timed `run`, shared by
 /// the ordo-one benchmarks and `kurasi-bench run` (for profilers).
 public enum Workload {
-    public typealias Target = (product: String, curator: String, criterion: String)
+    public typealias Target = (product: ProductID, curator: CuratorID, criterion: CriterionID)
 
     /// The product, curator and criterion a score edit changes: a product in the middle of the
     /// mamin products, edited by a curator who may score it. It walks the products: find it once,

@@ -6,14 +6,14 @@
 /// disagree most (mean absolute difference over the products both scored), with the products.
 /// Raw sheet scores throughout: calibration is what normalisation corrects.
 public struct CuratorCalibration: Hashable, Sendable {
-    public var curator: String
+    public var curator: CuratorID
     public var name: String
     public var sheets: Int
     public var mean: Double?
     /// Population standard deviation of the curator's sheet scores.
     public var spread: Double?
     /// Per criterion id, how many of the curator's counted sheets gave each point, lowest point first.
-    public var points: [String: [Int]]
+    public var points: [CriterionID: [Int]]
     /// Mean (own − others' mean) over products someone else also scored; positive is lenient.
     public var leniency: Double?
     /// Pearson correlation with the others' mean over shared products; nil below 3 products or
@@ -26,13 +26,13 @@ public struct CuratorCalibration: Hashable, Sendable {
 }
 
 public struct Disagreement: Hashable, Sendable {
-    public var curators: [String]
+    public var curators: [CuratorID]
     /// Products both scored.
     public var shared: Int
     public var meanAbsoluteDifference: Double
     /// The products they differ most on, largest difference first (at most three), with both
     /// sheet scores in the order of `curators`.
-    public var products: [(product: String, scores: [Double])]
+    public var products: [(product: ProductID, scores: [Double])]
 
     public static func == (a: Disagreement, b: Disagreement) -> Bool {
         a.curators == b.curators && a.shared == b.shared && a.meanAbsoluteDifference == b.meanAbsoluteDifference
@@ -64,7 +64,7 @@ extension Round {
         var sx = [Double](repeating: 0, count: n), sy = sx, sxy = sx, sxx = sx, syy = sx
         var shared = [Int](repeating: 0, count: n)
         var pairN = [Int](repeating: 0, count: n * n), pairSum = [Double](repeating: 0, count: n * n)
-        var worst = [[(String, Double, Double)]](repeating: [], count: n * n)
+        var worst = [[(ProductID, Double, Double)]](repeating: [], count: n * n)
         var idx: [Int] = []
         for entry in counted {
             let sheets = entry.sheets
@@ -113,7 +113,7 @@ extension Round {
             }
             var hist = [Int](repeating: 0, count: 10)
             for v in values { hist[Swift.min(9, Swift.max(0, Int(v / 10)))] += 1 }
-            var pts: [String: [Int]] = [:]
+            var pts: [CriterionID: [Int]] = [:]
             if !values.isEmpty {
                 for (k, crit) in criteria.enumerated() {
                     let base = (c * criteria.count + k) * width

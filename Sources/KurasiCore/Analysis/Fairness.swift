@@ -13,12 +13,12 @@ public enum ScoreBasis: String, Codable, CaseIterable, Sendable {
 /// (`a` < `b`); `prefer` is relative to that order.
 public struct Comparison: Codable, Hashable, Sendable {
     public enum Preference: String, Codable, CaseIterable, Sendable { case a, b, same }
-    public var a: String
-    public var b: String
-    public var curator: String
+    public var a: ProductID
+    public var b: ProductID
+    public var curator: CuratorID
     public var prefer: Preference
     public var at: String
-    public init(a: String, b: String, curator: String, prefer: Preference, at: String) {
+    public init(a: ProductID, b: ProductID, curator: CuratorID, prefer: Preference, at: String) {
         self.a = a; self.b = b; self.curator = curator; self.prefer = prefer; self.at = at
     }
     /// The same judgement with the pair in id order.
@@ -36,9 +36,9 @@ public enum FairnessChange: Hashable, Sendable {
     /// The chair set the minimum monthly capacity for the shared brand (nil = not set).
     case minimumCapacity(from: Int?, to: Int?)
     /// A curator compared two products (from: their earlier judgement of the pair, if any).
-    case comparison(a: String, b: String, curator: String, from: Comparison?, to: Comparison?)
+    case comparison(a: ProductID, b: ProductID, curator: CuratorID, from: Comparison?, to: Comparison?)
     /// Where an imported finalist came from (Analysis/Finalists.swift).
-    case finalist(product: String, from: FinalistOrigin?, to: FinalistOrigin?)
+    case finalist(product: ProductID, from: FinalistOrigin?, to: FinalistOrigin?)
 
     static let kinds: Set<String> = ["scoreBasis", "minimumCapacity", "comparison", "finalist"]
 
@@ -51,7 +51,7 @@ public enum FairnessChange: Hashable, Sendable {
         }
     }
 
-    public var products: [String] {
+    public var products: [ProductID] {
         if case let .comparison(a, b, _, _, _) = self { return [a, b] }
         if case let .finalist(p, _, _) = self { return [p] }
         return []
@@ -93,12 +93,12 @@ extension FairnessChange: Codable {
             self = .minimumCapacity(from: try c.decodeIfPresent(Int.self, forKey: .from),
                                     to: try c.decodeIfPresent(Int.self, forKey: .to))
         case "comparison":
-            self = .comparison(a: try c.decode(String.self, forKey: .a), b: try c.decode(String.self, forKey: .b),
-                               curator: try c.decode(String.self, forKey: .curator),
+            self = .comparison(a: try c.decode(ProductID.self, forKey: .a), b: try c.decode(ProductID.self, forKey: .b),
+                               curator: try c.decode(CuratorID.self, forKey: .curator),
                                from: try c.decodeIfPresent(Comparison.self, forKey: .from),
                                to: try c.decodeIfPresent(Comparison.self, forKey: .to))
         case "finalist":
-            self = .finalist(product: try c.decode(String.self, forKey: .product),
+            self = .finalist(product: try c.decode(ProductID.self, forKey: .product),
                              from: try c.decodeIfPresent(FinalistOrigin.self, forKey: .from),
                              to: try c.decodeIfPresent(FinalistOrigin.self, forKey: .to))
         case let other:
@@ -127,7 +127,7 @@ extension FairnessChange: Codable {
 public enum FairnessCommand: Hashable, Sendable {
     case setScoreBasis(ScoreBasis)
     case setMinimumCapacity(Int?)
-    case compare(String, String, prefer: Comparison.Preference)
+    case compare(ProductID, ProductID, prefer: Comparison.Preference)
     /// Bring a city round's finalists in (see `Round.planFinalists`), as one edit.
     case importFinalists(FinalistImport)
 }
@@ -136,8 +136,8 @@ public enum FairnessCommand: Hashable, Sendable {
 public enum FairnessRefusal: Hashable, Sendable {
     case basisBeforeDeliberation
     case capacityNotPositive(Int)
-    case samePair(String)
-    case differentClusters(String, String)
+    case samePair(ProductID)
+    case differentClusters(ProductID, ProductID)
 
     public func text(_ lang: Language) -> String {
         let id = lang == .id
@@ -186,7 +186,7 @@ extension Round {
 
     /// The comparisons `curator` may see: while scoring is blind, another curator's judgement of a
     /// pair shows only once `curator` has judged that pair too; nil (the projected board) sees none.
-    public func comparisons(visibleTo curator: String?) -> [Comparison] {
+    public func comparisons(visibleTo curator: CuratorID?) -> [Comparison] {
         let all = comparisons
         if scoresArePublic { return all }
         guard let curator else { return [] }
@@ -195,13 +195,13 @@ extension Round {
     }
 
     /// While scoring is blind, another curator's judgement of a pair `curator` has not judged.
-    func isHiddenComparison(_ change: FairnessChange, to curator: String?) -> Bool {
+    func isHiddenComparison(_ change: FairnessChange, to curator: CuratorID?) -> Bool {
         guard !scoresArePublic, case let .comparison(a, b, who, _, _) = change, who != curator else { return false }
         guard let curator else { return true }
         return !comparisons.contains { $0.a == a && $0.b == b && $0.curator == curator }
     }
 
-    func planFairness(_ command: FairnessCommand, by: String, at: String) throws(Refusal) -> Change? {
+    func planFairness(_ command: FairnessCommand, by: CuratorID, at: String) throws(Refusal) -> Change? {
         switch command {
         case let .setScoreBasis(basis):
             guard curator(by)?.role == .chair else { throw .chairOnly(curator: by) }
@@ -233,9 +233,9 @@ extension Round {
         case let .importFinalists(plan):
             if hasChair, curator(by)?.role != .chair { throw .chairOnly(curator: by) }
             var seen = Set<String>()
-            for p in plan.producers { guard producer(p.id) == nil, seen.insert(p.id).inserted else { throw .duplicateID(p.id) } }
+            for p in plan.producers { guard producer(p.id) == nil, seen.insert(p.id.rawValue).inserted else { throw .duplicateID(p.id.rawValue) } }
             for p in plan.products {
-                guard product(p.id) == nil, seen.insert(p.id).inserted else { throw .duplicateID(p.id) }
+                guard product(p.id) == nil, seen.insert(p.id.rawValue).inserted else { throw .duplicateID(p.id.rawValue) }
                 guard producer(p.producer) != nil || plan.producers.contains(where: { $0.id == p.producer }) else { throw .unknownProducer(p.producer) }
             }
             guard !plan.products.isEmpty else { return nil }
@@ -264,7 +264,7 @@ extension Round {
             // The judgement itself lives in the event; `comparisons` folds the events.
         case let .finalist(p, from, _):
             guard product(p) != nil else { throw .unknownProduct(p) }
-            guard finalistOrigins[p] == from else { throw .changedSince(what: p, revision: nil, by: nil) }
+            guard finalistOrigins[p] == from else { throw .changedSince(what: p.rawValue, revision: nil, by: nil) }
         }
     }
 }

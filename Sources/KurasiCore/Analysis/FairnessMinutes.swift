@@ -16,7 +16,7 @@ extension Round {
         var items: [String] = []
         let basisEvent = events.last { $0.change.fairnessChanges.contains { if case .scoreBasis = $0 { true } else { false } } }
         let chosen = basisEvent.map { ev in
-            let who = curator(ev.by)?.name ?? ev.by, when = Format.time(ev.at, zone: round.zone, lang)
+            let who = curator(ev.by)?.name ?? ev.by.rawValue, when = Format.time(ev.at, zone: round.zone, lang)
             return L(", dipilih oleh \(who), \(when)", ", chosen by \(who), \(when)")
         } ?? ""
         items.append(L("Dasar skor peringkat: skor \(scoreBasis.label(lang))\(chosen).",
@@ -58,7 +58,7 @@ extension Round {
             guard p.comparisons > 0 else { continue }
             items.append(L("\(cluster.label(lang)), perbandingan berpasangan di garis batas, \(p.comparisons) perbandingan, urutan Bradley-Terry: ",
                            "\(cluster.label(lang)), pairwise comparisons at the cut line, \(p.comparisons) comparisons, Bradley-Terry order: ")
-                + p.order.filter { $0.comparisons > 0 }.map(\.product).joined(separator: ", ") + ".")
+                + p.order.filter { $0.comparisons > 0 }.map(\.product.rawValue).joined(separator: ", ") + ".")
         }
         let origins = finalistOrigins.values.sorted { $0.cluster != $1.cluster ? $0.cluster < $1.cluster : $0.product < $1.product }
         for o in origins {

@@ -6,7 +6,7 @@
 /// curator, and shows per-criterion means only where at least two curators' sheets count, so no
 /// single curator's points can be read off it. No other producer's name or score is ever in it.
 public struct FeedbackCriterion: Hashable, Sendable {
-    public var criterion: String
+    public var criterion: CriterionID
     public var name: String
     public var mean: Double
     /// The mean rounded half up to a point of the scale, and that point's anchored label.
@@ -22,7 +22,7 @@ public struct FeedbackCriterion: Hashable, Sendable {
 }
 
 public struct FeedbackProduct: Hashable, Sendable {
-    public var product: String
+    public var product: ProductID
     public var name: String
     public var cluster: Cluster
     public var score: Double?
@@ -36,7 +36,7 @@ public struct FeedbackProduct: Hashable, Sendable {
 }
 
 public struct FeedbackSheet: Hashable, Sendable {
-    public var producer: String
+    public var producer: ProducerID
     public var producerName: String
     public var products: [FeedbackProduct]
 }
@@ -45,15 +45,15 @@ extension Round {
     public static let feedbackMinimumSheets = 2
 
     /// Producers with at least one product that has a counted sheet, by id.
-    public var scoredProducers: [String] {
-        var ids = Set<String>()
+    public var scoredProducers: [ProducerID] {
+        var ids = Set<ProducerID>()
         for p in products where aggregate(p).count > 0 { ids.insert(p.producer) }
         return ids.sorted()
     }
 
-    public func feedback(lang: Language, producers ids: [String]? = nil) -> [FeedbackSheet] {
-        var entries: [String: RankedProduct] = [:], rankedCount: [Cluster: Int] = [:]
-        var byProducer: [String: [String]] = [:]
+    public func feedback(lang: Language, producers ids: [ProducerID]? = nil) -> [FeedbackSheet] {
+        var entries: [ProductID: RankedProduct] = [:], rankedCount: [Cluster: Int] = [:]
+        var byProducer: [ProducerID: [ProductID]] = [:]
         for c in Cluster.allCases {
             for r in ranking(c) {
                 entries[r.product.id] = r
@@ -129,7 +129,7 @@ extension FeedbackSheet {
     /// A safe file name for the sheet: the producer id with anything but letters, digits, '-' and
     /// '_' replaced by '_'.
     public var fileStem: String {
-        String(producer.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
+        String(producer.rawValue.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
     }
 
     public func markdown(round: RoundInfo, lang: Language) -> String {
@@ -138,13 +138,13 @@ extension FeedbackSheet {
         var out: [String] = []
         out.append("# " + (id ? "Umpan balik kurasi" : "Curation feedback") + " · " + e(round.title))
         out.append("")
-        out.append("**\(e(producerName))** (\(e(producer))) · \(Format.date(round.date, lang))")
+        out.append("**\(e(producerName))** (\(e(producer.rawValue))) · \(Format.date(round.date, lang))")
         out.append("")
         out.append(id ? "Terima kasih telah mengikuti kurasi. Lembar ini hanya berisi penilaian produk Anda sendiri: rata-rata nilai para kurator per kriteria, kekuatan produk, dan langkah perbaikan berikutnya."
                       : "Thank you for taking part in the curation. This sheet holds your own products' assessment only: the curators' mean points per criterion, the product's strengths, and the next steps to improve.")
         for p in products {
             out.append("")
-            out.append("## \(e(p.name)) (\(e(p.product))) · \(p.cluster.label(lang))")
+            out.append("## \(e(p.name)) (\(e(p.product.rawValue))) · \(p.cluster.label(lang))")
             out.append("")
             var head = (id ? "Posisi di klaster: " : "Place in the cluster: ") + e(p.band)
             if let s = p.score { head = (id ? "Skor: " : "Score: ") + Format.score(s, lang) + " / 100 · " + head }
@@ -178,9 +178,9 @@ extension FeedbackSheet {
         out.append("<style>body{font-family:sans-serif;max-width:48em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em}td.n{text-align:right}</style>")
         out.append("</head><body>")
         out.append("<h1>\(e((id ? "Umpan balik kurasi" : "Curation feedback") + " · " + round.title))</h1>")
-        out.append("<p><strong>\(e(producerName))</strong> (\(e(producer))) · \(e(Format.date(round.date, lang)))</p>")
+        out.append("<p><strong>\(e(producerName))</strong> (\(e(producer.rawValue))) · \(e(Format.date(round.date, lang)))</p>")
         for p in products {
-            out.append("<h2>\(e(p.name)) (\(e(p.product))) · \(e(p.cluster.label(lang)))</h2>")
+            out.append("<h2>\(e(p.name)) (\(e(p.product.rawValue))) · \(e(p.cluster.label(lang)))</h2>")
             var head = (id ? "Posisi di klaster: " : "Place in the cluster: ") + p.band
             if let s = p.score { head = (id ? "Skor: " : "Score: ") + Format.score(s, lang) + " / 100 · " + head }
             out.append("<p>\(e(head))</p>")

@@ -5,10 +5,10 @@
 /// it came from.
 public struct FinalistOrigin: Codable, Hashable, Sendable {
     /// The product's id in this round.
-    public var product: String
+    public var product: ProductID
     /// Its id and its producer's id in the city round.
-    public var sourceProduct: String
-    public var sourceProducer: String
+    public var sourceProduct: ProductID
+    public var sourceProducer: ProducerID
     /// The city round: its title, organiser and date.
     public var round: String
     public var organizer: String
@@ -25,7 +25,7 @@ public struct FinalistImport: Hashable, Sendable {
     public var products: [Product]
     public var origins: [FinalistOrigin]
     /// Finalists already brought in by an earlier import of the same round: left as they are.
-    public var alreadyImported: [String]
+    public var alreadyImported: [ProductID]
 }
 
 /// Why a city round's finalists cannot be imported, and what to do.
@@ -48,8 +48,8 @@ public enum FinalistImportError: Error, Hashable, Sendable {
 
 extension Round {
     /// Every finalist's origin, by product id in this round.
-    public var finalistOrigins: [String: FinalistOrigin] {
-        var out: [String: FinalistOrigin] = [:]
+    public var finalistOrigins: [ProductID: FinalistOrigin] {
+        var out: [ProductID: FinalistOrigin] = [:]
         for e in events {
             for f in e.change.fairnessChanges {
                 if case let .finalist(p, _, to) = f { out[p] = to }
@@ -61,10 +61,10 @@ extension Round {
     /// What importing `city`'s finalists would add. `prefix` ("MDN") makes ids "MDN-P-0012".
     public func planFinalists(from city: Round, file: String, prefix: String? = nil) throws(FinalistImportError) -> FinalistImport {
         guard city.isFinal else { throw .notFinal(file: file, state: city.phase) }
-        let prefixed = { (id: String) in prefix.map { "\($0)-\(id)" } ?? id }
+        func prefixed<ID: KurasiID>(_ id: ID) -> ID { ID(prefix.map { "\($0)-\(id.rawValue)" } ?? id.rawValue) }
         let known = Set(finalistOrigins.values.filter { $0.round == city.round.title && $0.date == city.round.date }.map(\.sourceProduct))
         var plan = FinalistImport(producers: [], products: [], origins: [], alreadyImported: [])
-        var newProducers = Set<String>()
+        var newProducers = Set<ProducerID>()
         for cluster in Cluster.allCases {
             let ranking = city.ranking(cluster)
             for pin in city.pins(in: cluster).sorted(by: { $0.slot < $1.slot }) {
@@ -79,14 +79,14 @@ extension Round {
                     if self.producer(producerID) != nil {
                         // The same producer brought in earlier (another of its products) is shared.
                         let earlier = finalistOrigins.values.contains { $0.sourceProducer == producer.id && $0.round == city.round.title }
-                        if !earlier { throw .idTaken(file: file, id: producerID) }
+                        if !earlier { throw .idTaken(file: file, id: producerID.rawValue) }
                     } else {
                         producer.id = producerID
                         plan.producers.append(producer)
                         newProducers.insert(producerID)
                     }
                 }
-                guard self.product(origin.product) == nil else { throw .idTaken(file: file, id: origin.product) }
+                guard self.product(origin.product) == nil else { throw .idTaken(file: file, id: origin.product.rawValue) }
                 product.id = origin.product
                 product.producer = producerID
                 plan.products.append(product)

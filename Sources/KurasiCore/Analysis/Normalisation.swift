@@ -22,7 +22,7 @@ public struct Normalisation: Hashable, Sendable {
     }
 
     public struct Scale: Hashable, Sendable {
-        public var curator: String
+        public var curator: CuratorID
         public var sheets: Int
         public var mean: Double
         public var standardDeviation: Double
@@ -32,10 +32,10 @@ public struct Normalisation: Hashable, Sendable {
     public var committeeMean: Double
     public var committeeStandardDeviation: Double
     /// Every curator with at least one counted sheet, by id.
-    public var scales: [String: Scale]
+    public var scales: [CuratorID: Scale]
 
     /// A curator's sheet score on the basis of this normalisation.
-    public func adjust(_ x: Double, curator: String) -> Double {
+    public func adjust(_ x: Double, curator: CuratorID) -> Double {
         guard let s = scales[curator], s.treatment == .normalised else { return x }
         return (x - s.mean) / s.standardDeviation * committeeStandardDeviation + committeeMean
     }
@@ -44,13 +44,13 @@ public struct Normalisation: Hashable, Sendable {
 extension Round {
     /// Every counted sheet score of the round: product id → curator id → weighted 0–100 score,
     /// with products and curators in id order for a stable walk.
-    public func countedSheetScores() -> [(product: Product, sheets: [(curator: String, score: Double)])] {
-        var out: [(Product, [(String, Double)])] = []
+    public func countedSheetScores() -> [(product: Product, sheets: [(curator: CuratorID, score: Double)])] {
+        var out: [(Product, [(CuratorID, Double)])] = []
         out.reserveCapacity(scores.count)
         for p in products {
             guard let sheets = scores[p.id], !sheets.isEmpty else { continue }
             let recused = Set(recusedCurators(for: p).map(\.id))
-            var list: [(String, Double)] = []
+            var list: [(CuratorID, Double)] = []
             for (c, sheet) in sheets where !recused.contains(c) {
                 if let s = weightedScore(sheet, cluster: p.cluster) { list.append((c, s)) }
             }
@@ -66,8 +66,8 @@ extension Round {
         normalisation(of: countedSheetScores())
     }
 
-    public func normalisation(of counted: [(product: Product, sheets: [(curator: String, score: Double)])]) -> Normalisation {
-        var sums: [String: (n: Int, sum: Double)] = [:]
+    public func normalisation(of counted: [(product: Product, sheets: [(curator: CuratorID, score: Double)])]) -> Normalisation {
+        var sums: [CuratorID: (n: Int, sum: Double)] = [:]
         var n = 0, sum = 0.0
         for entry in counted {
             for (c, s) in entry.sheets {
@@ -79,9 +79,9 @@ extension Round {
         }
         let mean = n > 0 ? sum / Double(n) : 0
         // Two-pass for the spread, so that a constant column is exactly 0, not 1e-7.
-        var curatorMeans: [String: Double] = [:]
+        var curatorMeans: [CuratorID: Double] = [:]
         for (c, t) in sums { curatorMeans[c] = t.sum / Double(t.n) }
-        var dev: [String: Double] = [:]
+        var dev: [CuratorID: Double] = [:]
         var devAll = 0.0
         for entry in counted {
             for (c, s) in entry.sheets {
@@ -90,7 +90,7 @@ extension Round {
                 devAll += (s - mean) * (s - mean)
             }
         }
-        var scales: [String: Normalisation.Scale] = [:]
+        var scales: [CuratorID: Normalisation.Scale] = [:]
         for (c, t) in sums {
             let m = curatorMeans[c]!
             let s = (dev[c]! / Double(t.n)).squareRoot()
@@ -106,7 +106,7 @@ extension Round {
 
 /// One product's raw and normalised score side by side, with its rank on each basis.
 public struct NormalisedRow: Hashable, Sendable {
-    public var product: String
+    public var product: ProductID
     public var name: String
     public var cluster: Cluster
     public var raw: Double?
@@ -131,7 +131,7 @@ extension Round {
     public func normalisedRows(_ cluster: Cluster, normalisation given: Normalisation? = nil) -> [NormalisedRow] {
         let raw = ranking(cluster, normalisation: nil)
         let norm = ranking(cluster, normalisation: given ?? normalisation())
-        var rawBy: [String: RankedProduct] = [:]
+        var rawBy: [ProductID: RankedProduct] = [:]
         for r in raw { rawBy[r.product.id] = r }
         return norm.map { n in
             let r = rawBy[n.product.id]

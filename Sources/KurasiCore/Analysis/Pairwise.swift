@@ -10,7 +10,7 @@ import Foundation
 /// then scaled to sum to 1. A product that never lost has no finite strength; the fit stops
 /// after `iterations` with it on top, which is the order the comparisons say.
 public struct PairwiseStanding: Hashable, Sendable {
-    public var product: String
+    public var product: ProductID
     public var strength: Double
     public var wins: Int
     public var losses: Int
@@ -21,7 +21,7 @@ public struct PairwiseStanding: Hashable, Sendable {
 public struct PairwiseRound: Hashable, Sendable {
     public var cluster: Cluster
     /// The products at the cut line, in their ranking order.
-    public var cutLine: [String]
+    public var cutLine: [ProductID]
     /// Bradley-Terry order, strongest first; empty before any comparison.
     public var order: [PairwiseStanding]
     public var comparisons: Int
@@ -30,7 +30,7 @@ public struct PairwiseRound: Hashable, Sendable {
 public enum BradleyTerry {
     /// Fit strengths for `items` from (winner, loser, tie) outcomes. Items without a comparison
     /// keep strength 0 and sort last.
-    public static func fit(items: [String], outcomes: [(a: String, b: String, result: Comparison.Preference)],
+    public static func fit(items: [ProductID], outcomes: [(a: ProductID, b: ProductID, result: Comparison.Preference)],
                            iterations: Int = 10_000, tolerance: Double = 1e-12) -> [PairwiseStanding] {
         let index = Dictionary(items.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let n = items.count
@@ -71,7 +71,7 @@ public enum BradleyTerry {
 
 extension Round {
     /// The products at the cut line of a cluster (see `PairwiseRound`).
-    public func cutLine(_ cluster: Cluster) -> [String] {
+    public func cutLine(_ cluster: Cluster) -> [ProductID] {
         let ranked = ranking(cluster)
         let five = topFive(of: ranked)
         var out = Array(five.dropFirst(3))
@@ -87,7 +87,7 @@ extension Round {
 
     /// The pairwise round of a cluster as `curator` may see it (blindness applies to the others'
     /// judgements while scoring is blind).
-    public func pairwise(_ cluster: Cluster, visibleTo curator: String? = nil, everything: Bool = false) -> PairwiseRound {
+    public func pairwise(_ cluster: Cluster, visibleTo curator: CuratorID? = nil, everything: Bool = false) -> PairwiseRound {
         let line = cutLine(cluster)
         let list = (everything ? comparisons : comparisons(visibleTo: curator)).filter { product($0.a)?.cluster == cluster }
         var items = line
@@ -98,7 +98,7 @@ extension Round {
 
     /// The next pair at the cut line for `curator` to compare: a pair they have not judged, the
     /// least compared first, then the closest in current strength (the least certain), then by id.
-    public func nextPair(_ cluster: Cluster, for curator: String) -> (String, String)? {
+    public func nextPair(_ cluster: Cluster, for curator: CuratorID) -> (ProductID, ProductID)? {
         let line = cutLine(cluster).filter { p in
             guard let prod = product(p) else { return false }
             return self.curator(curator)?.isRecused(from: prod.producer) != true
@@ -106,7 +106,7 @@ extension Round {
         let all = comparisons.filter { product($0.a)?.cluster == cluster }
         let fit = pairwise(cluster, everything: true).order
         let strength = Dictionary(fit.map { ($0.product, $0.strength) }, uniquingKeysWith: { a, _ in a })
-        var best: ((String, String), Int, Double)?
+        var best: ((ProductID, ProductID), Int, Double)?
         for (i, x) in line.enumerated() {
             for y in line[(i + 1)...] {
                 let (a, b) = x < y ? (x, y) : (y, x)

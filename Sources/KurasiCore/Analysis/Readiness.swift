@@ -24,9 +24,9 @@ public struct ReadinessLine: Hashable, Sendable {
 }
 
 public struct Readiness: Hashable, Sendable {
-    public var product: String
+    public var product: ProductID
     public var name: String
-    public var producer: String
+    public var producer: ProducerID
     public var producerName: String
     public var cluster: Cluster
     public var slot: Int
@@ -123,7 +123,7 @@ extension Round {
         }
         // Quality consistent: the spread of the curators' kualitas points, on 0–100, below the
         // disagreement threshold.
-        let k = "kualitas"
+        let k: CriterionID = "kualitas"
         let recused = Set(recusedCurators(for: p).map(\.id))
         let qs = (scores[p.id] ?? [:]).filter { !recused.contains($0.key) && isComplete($0.value) }.compactMap { $0.value[k] }
         let span = Double(Swift.max(1, rubric.scaleMax - rubric.scaleMin))
@@ -141,7 +141,7 @@ extension Round {
             lines.append(ReadinessLine(item: .consistency, status: .unmet, found: id ? "kurang dari 2 lembar nilai" : "fewer than 2 score sheets",
                                        action: id ? "minta kurator lain menilai kualitasnya" : "have another curator score its quality", due: due))
         }
-        return Readiness(product: p.id, name: p.name, producer: p.producer, producerName: producer?.name ?? p.producer,
+        return Readiness(product: p.id, name: p.name, producer: p.producer, producerName: producer?.name ?? p.producer.rawValue,
                          cluster: p.cluster, slot: slot, lines: lines)
     }
 }

@@ -3,7 +3,7 @@
 /// and normalised ranks side by side with the moves, and a product's sheets as dots on 0–100.
 /// Lengths are in cells; a screen draws them with block characters (readable without colour).
 public struct CuratorBars: Hashable, Sendable {
-    public var curator: String
+    public var curator: CuratorID
     public var name: String
     public var sheets: Int
     /// Ten bins of 10 points, each bar's length in cells (the fullest bin of any curator fills
@@ -15,7 +15,7 @@ public struct CuratorBars: Hashable, Sendable {
 }
 
 public struct ProbabilityBar: Hashable, Sendable {
-    public var product: String
+    public var product: ProductID
     public var inTopFive: Bool
     public var probability: Double
     public var cells: Int
@@ -61,7 +61,7 @@ extension Round {
     }
 
     /// A product's sheets as dots, or nil when `curator` may not see them yet (blind scoring).
-    public func sheetDots(product id: String, width: Int, visibleTo curator: String?) -> SheetDots? {
+    public func sheetDots(product id: ProductID, width: Int, visibleTo curator: CuratorID?) -> SheetDots? {
         guard width > 1, let p = product(id), visibility(of: id, to: curator).otherSheets else { return nil }
         let a = aggregate(p)
         func cell(_ x: Double) -> Int { Swift.max(0, Swift.min(width - 1, Int((x / 100 * Double(width - 1)).rounded()))) }

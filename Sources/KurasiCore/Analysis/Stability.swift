@@ -25,16 +25,16 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 }
 
 public struct CuratorEffect: Hashable, Sendable {
-    public var curator: String
+    public var curator: CuratorID
     /// The top five without this curator's sheets.
-    public var topFive: [String]
-    public var leaves: [String]
-    public var enters: [String]
+    public var topFive: [ProductID]
+    public var leaves: [ProductID]
+    public var enters: [ProductID]
     public var changes: Bool { !leaves.isEmpty || !enters.isEmpty }
 }
 
 public struct TopFiveProbability: Hashable, Sendable {
-    public var product: String
+    public var product: ProductID
     public var rank: Int?
     public var score: Double?
     /// 0…1: the share of resamples with the product in its cluster's top five.
@@ -44,14 +44,14 @@ public struct TopFiveProbability: Hashable, Sendable {
 
 public struct ClusterStability: Hashable, Sendable {
     public var cluster: Cluster
-    public var topFive: [String]
+    public var topFive: [ProductID]
     public var leaveOneOut: [CuratorEffect]
     /// Products that were in the top five in at least one resample, or are in it now; most
     /// probable first, then by rank.
     public var probabilities: [TopFiveProbability]
     /// Curators whose sheets alone decide who is in the top five: without them it changes.
-    public var decisive: [String] { leaveOneOut.filter(\.changes).map(\.curator) }
-    public func probability(of product: String) -> Double {
+    public var decisive: [CuratorID] { leaveOneOut.filter(\.changes).map(\.curator) }
+    public func probability(of product: ProductID) -> Double {
         probabilities.first { $0.product == product }?.probability ?? 0
     }
 }
@@ -67,12 +67,12 @@ public struct Stability: Hashable, Sendable {
 
 /// One ranked product reduced to what the ranking chain needs.
 struct Candidate {
-    var id: String
-    var producer: String
+    var id: ProductID
+    var producer: ProducerID
     var rank: Int?
     var score: Double?
     /// (curator, sheet score on the round's basis, tie-break criterion point)
-    var sheets: [(curator: String, score: Double, tie: Int)]
+    var sheets: [(curator: CuratorID, score: Double, tie: Int)]
     var low: Double
     var high: Double
     /// Population standard deviation of the sheets over √n: the spread of a resampled mean.
@@ -124,7 +124,7 @@ extension Round {
         let k = round.settings.tieBreakCriterion
         var out: [Candidate] = []
         for r in ranking where r.rank != nil {
-            var sheets: [(String, Double, Int)] = []
+            var sheets: [(CuratorID, Double, Int)] = []
             let raw = scores[r.product.id] ?? [:]
             for (c, s) in r.aggregate.sheetScores.sorted(by: { $0.key < $1.key }) {
                 sheets.append((c, s, raw[c]?[k] ?? 0))
@@ -142,7 +142,7 @@ extension Round {
     /// The five the rules allow among keyed candidates.
     func chooseFive(_ keys: inout [ChainKey], _ candidates: [Candidate]) -> [Int] {
         keys.sort(by: ChainKey.precedes)
-        var chosen: [Int] = [], producers = Set<String>()
+        var chosen: [Int] = [], producers = Set<ProducerID>()
         for key in keys {
             guard chosen.count < Round.pinSlots else { break }
             if round.settings.onePinPerProducer, !producers.insert(candidates[key.index].producer).inserted { continue }
@@ -178,7 +178,7 @@ extension Round {
         // products can never reach the top five (mean and median lie between the extremes).
         var floors: [String: Double] = [:]
         for cand in all {
-            let key = round.settings.onePinPerProducer ? cand.producer : cand.id
+            let key = round.settings.onePinPerProducer ? cand.producer.rawValue : cand.id.rawValue
             floors[key] = Swift.max(floors[key] ?? -.infinity, cand.low)
         }
         let sortedFloors = floors.values.sorted(by: >)
