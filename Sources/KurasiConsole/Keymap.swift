@@ -1,7 +1,7 @@
 import KurasiCore
 
 public enum Screen: Hashable, Sendable {
-    case list, detail, board, curators, producers, producer
+    case list, detail, board, curators, producers, producer, analysis
 }
 
 /// What a key asks for. Keys map to actions through the keymaps below; the update knows only
@@ -15,6 +15,7 @@ public enum Action: Hashable, Sendable {
     case producers, validate, reject, makePending, mark, nextPending
     case newProduct, newPermit, newCurator, editProduct
     case deliberate, declareConflict
+    case analysis
 
     /// Actions that change the round (refused on the projector, which only shows it).
     public var edits: Bool {
@@ -60,8 +61,7 @@ public enum Keymap {
         group(.hMove, [(.up, [.up, .char("k")]), (.down, [.down, .char("j")])]),
         group(.hOpen, hint: .kOpen, [(.open, [.enter])]),
         group(.hFilter, hint: .kFilter, [(.filter, [.char("/")])]),
-        group(.hNextCluster, hint: .kCluster, [(.nextCluster, [.tab])]),
-        group(.hPrevCluster, [(.previousCluster, [.backTab])]),
+        group(.hClusters, hint: .kCluster, [(.nextCluster, [.tab]), (.previousCluster, [.backTab])]),
         group(.hPage, [(.pageUp, [.pageUp]), (.pageDown, [.pageDown])]),
         group(.hTopBottom, [(.top, [.char("g"), .home]), (.bottom, [.char("G"), .end])]),
         group(.hSort, [(.sort, [.char("s")])]),
@@ -70,6 +70,7 @@ public enum Keymap {
         group(.hBoard, hint: .kBoard, [(.board, [.char("b")])]),
         group(.hProducers, [(.producers, [.char("v")])]),
         group(.hClearFilter, [(.back, [.escape])]),
+        group(.hAnalysis, [(.analysis, [.char("a")])]),
     ]
 
     public static let detail: [BindingGroup] = [
@@ -125,6 +126,14 @@ public enum Keymap {
         group(.hBack, hint: .kBack, [(.back, [.escape])]),
     ]
 
+    public static let analysis: [BindingGroup] = [
+        group(.hScroll, hint: .kScroll, hintKeys: "↑↓", [(.up, [.up, .char("k")]), (.down, [.down, .char("j")])]),
+        group(.hPage, [(.pageUp, [.pageUp]), (.pageDown, [.pageDown])]),
+        group(.hTopBottom, [(.top, [.char("g"), .home]), (.bottom, [.char("G"), .end])]),
+        group(.hClusters, hint: .kCluster, [(.nextCluster, [.tab]), (.previousCluster, [.backTab])]),
+        group(.hBack, hint: .kBack, [(.back, [.escape, .char("a")])]),
+    ]
+
     public static let global: [BindingGroup] = [
         group(.hCurators, [(.curators, [.char("c")])]),
         group(.hUndo, [(.undo, [.char("u")])]),
@@ -141,6 +150,7 @@ public enum Keymap {
         case .curators: curators
         case .producers: producers
         case .producer: producer
+        case .analysis: analysis
         }
     }
 

@@ -73,6 +73,13 @@ public struct State: Sendable {
     public var queued: [Key] = []
     /// A refresh (other terminals' edits) is under way.
     public var refreshing = false
+    /// The analysis screen's data, as last computed (for the round at `analysisRevision`), and
+    /// the revision being computed now ("menghitung…"); one computation at a time.
+    public var analysis: AnalysisData?
+    public var analysisRevision: Int?
+    public var analysisRequested: Int?
+    /// The first line of the analysis screen on view.
+    public var analysisScroll = 0
 
     /// Rankings of the current round (recomputed when the round changes).
     public private(set) var rankings: [Cluster: [RankedProduct]] = [:]

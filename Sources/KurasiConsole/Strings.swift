@@ -37,6 +37,10 @@ public enum T: String, CaseIterable, Sendable {
     case sortBlind, boardBlindNote, boardDeliberation, boardScoringNote, roleSecretary, readOnly, curatorFixed
     case hDeliberate, kDeliberate, confirmDeliberation, confirmFinalize, confirmHint, deliberationBadge
     case hConflict, formConflictTitle, fConflictCurator, fConflictKind, fReason, setAsideNote, unknownCurator
+    // the analysis screen, the sheets as dots, raw beside normalised
+    case hAnalysis, hScroll, kScroll, analysisTitle, analysisComputing, analysisStale, analysisMore, analysisBlindNote
+    case analysisCurators, analysisSheetsShort, analysisLeniency, analysisChances, analysisRanks, analysisNothing
+    case colNormRank, colRawRank, colRawScore, colNormScore, colMove, rawBeside, sheetDotsLabel, hClusters
 
     /// The Indonesian text. A new key without one does not compile.
     public var id: String {
@@ -236,6 +240,28 @@ public enum T: String, CaseIterable, Sendable {
         case .setAsideNote: "disisihkan karena konflik: {0}"
         case .unknownCurator: "kurasi: tidak ada kurator {0} di ronde ini (kurator: {1})."
         case .kNextPending: "berikutnya"
+        case .hAnalysis: "analisis: kurator, peluang 5 besar, mentah/normalisasi"
+        case .hScroll: "gulir"
+        case .kScroll: "gulir"
+        case .analysisTitle: "ANALISIS · {0}"
+        case .analysisComputing: "menghitung…"
+        case .analysisStale: "data rev {0} · menghitung…"
+        case .analysisMore: " ↓ {0} baris lagi "
+        case .analysisBlindNote: "Penilaian tertutup: analisis kurator lain dan produk yang lembarnya belum Anda lengkapi tampil setelah musyawarah dibuka."
+        case .analysisCurators: "Kurator: sebaran skor lembar (0–100) dan kelonggaran (− ketat, + longgar)"
+        case .analysisSheetsShort: "lbr"
+        case .analysisLeniency: "kelonggaran"
+        case .analysisChances: "Peluang masuk 5 teratas · {0} ({1} sampel ulang, benih {2})"
+        case .analysisRanks: "Peringkat mentah dan ternormalisasi · {0} (peringkat memakai skor {1})"
+        case .analysisNothing: "belum ada"
+        case .colNormRank: "Norm"
+        case .colRawRank: "Mentah"
+        case .colRawScore: "Mentah"
+        case .colNormScore: "Norm"
+        case .colMove: "Gerak"
+        case .rawBeside: "mentah {0}"
+        case .sheetDotsLabel: "● lembar  ◆ skor"
+        case .hClusters: "klaster berikutnya / sebelumnya"
         }
     }
 
@@ -437,6 +463,28 @@ public enum T: String, CaseIterable, Sendable {
         case .setAsideNote: "set aside for a conflict: {0}"
         case .unknownCurator: "kurasi: there is no curator {0} in this round (curators: {1})."
         case .kNextPending: "next"
+        case .hAnalysis: "analysis: curators, top-five chances, raw vs normalised"
+        case .hScroll: "scroll"
+        case .kScroll: "scroll"
+        case .analysisTitle: "ANALYSIS · {0}"
+        case .analysisComputing: "computing…"
+        case .analysisStale: "data rev {0} · computing…"
+        case .analysisMore: " ↓ {0} more lines "
+        case .analysisBlindNote: "Blind scoring: other curators' analysis, and products whose sheet you have not completed, show once deliberation opens."
+        case .analysisCurators: "Curators: spread of sheet scores (0–100) and leniency (− severe, + lenient)"
+        case .analysisSheetsShort: "shts"
+        case .analysisLeniency: "leniency"
+        case .analysisChances: "Chance of the top five · {0} ({1} resamples, seed {2})"
+        case .analysisRanks: "Raw and normalised rank · {0} (the ranking uses {1} scores)"
+        case .analysisNothing: "none yet"
+        case .colNormRank: "Norm"
+        case .colRawRank: "Raw"
+        case .colRawScore: "Raw"
+        case .colNormScore: "Norm"
+        case .colMove: "Move"
+        case .rawBeside: "raw {0}"
+        case .sheetDotsLabel: "● sheet  ◆ score"
+        case .hClusters: "next / previous cluster"
         }
     }
 }

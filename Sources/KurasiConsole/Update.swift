@@ -4,6 +4,13 @@ import KurasiCore
 /// out. Pure: no store, no clock, no terminal; the runtime performs the effects and answers with
 /// messages.
 public func update(_ state: inout State, _ msg: Msg) -> [Effect] {
+    let effects = receive(&state, msg)
+    // The analysis on screen follows the round: once an edit (here or elsewhere) changes it, it is
+    // computed again, one computation at a time.
+    return state.screen == .analysis ? effects + state.requestAnalysis() : effects
+}
+
+func receive(_ state: inout State, _ msg: Msg) -> [Effect] {
     switch msg {
     case let .resize(width, height):
         state.layout = Layout(width: width, height: height)
@@ -36,6 +43,21 @@ public func update(_ state: inout State, _ msg: Msg) -> [Effect] {
             return []
         }
         return state.handle(key)
+    case let .analysed(revision, data):
+        state.analysisRequested = nil
+        state.analysis = data
+        state.analysisRevision = revision
+        state.analysisScroll = min(state.analysisScroll, state.analysisMaxScroll)
+        return []
+    }
+}
+
+extension State {
+    /// Ask for the analysis of the current round unless it is there or being computed.
+    mutating func requestAnalysis() -> [Effect] {
+        guard analysisRequested == nil, analysisRevision != round.revision else { return [] }
+        analysisRequested = round.revision
+        return [.analyse(revision: round.revision)]
     }
 }
 
@@ -276,6 +298,10 @@ extension State {
         case .board:
             if screen != .board { returnScreen = screen == .curators ? .list : screen }
             screen = .board
+        case .analysis:
+            screen = .analysis
+            analysisScroll = 0
+            return requestAnalysis()
         case .undo: return commit(.undo)
         case .finalize: confirm(.finalize)
         case .deliberate: confirm(.openDeliberation)
@@ -306,6 +332,7 @@ extension State {
                 else if !producerList.filter.isEmpty { producerList.filter = ""; producerList.refilter(round); keepCursorVisible() }
                 else { screen = .list }
             case .producer: screen = .producers
+            case .analysis: screen = .list
             }
         default:
             switch screen {
@@ -314,6 +341,7 @@ extension State {
             case .curators: pickerAction(action)
             case .producers: return producersAction(action)
             case .producer: return producerAction(action)
+            case .analysis: analysisAction(action)
             case .board: break
             }
         }
@@ -407,6 +435,23 @@ extension State {
         }
         keepCursorVisible()
         return effects
+    }
+
+    /// The analysis screen scrolls; Tab shows the other cluster's chances and ranks.
+    mutating func analysisAction(_ action: Action) {
+        let page = max(1, layout.body.height - 2)
+        switch action {
+        case .up: analysisScroll -= 1
+        case .down: analysisScroll += 1
+        case .pageUp: analysisScroll -= page
+        case .pageDown: analysisScroll += page
+        case .top: analysisScroll = 0
+        case .bottom: analysisScroll = .max
+        case .nextCluster, .previousCluster:
+            list.cluster = list.cluster == .mamin ? .nonMamin : .mamin
+        default: break
+        }
+        analysisScroll = max(0, min(analysisScroll, analysisMaxScroll))
     }
 
     /// The producer screen: the keys decide about this one producer, whatever is marked.
