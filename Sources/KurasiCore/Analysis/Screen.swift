@@ -54,12 +54,13 @@ extension Round {
                         leniencyValue: c.leniency)
         }
         var probabilities: [Cluster: [ProbabilityBar]] = [:], ranks: [Cluster: [NormalisedRow]] = [:]
+        let norm = normalisation()
         for c in stability(seed: seed, resamples: resamples).clusters {
             probabilities[c.cluster] = c.probabilities.map {
                 ProbabilityBar(product: $0.product, rank: $0.rank, inTopFive: $0.inTopFive, probability: $0.probability,
                                cells: Bars.length($0.probability, width: barWidth))
             }
-            ranks[c.cluster] = normalisedRows(c.cluster).filter { $0.raw != nil }
+            ranks[c.cluster] = normalisedRows(c.cluster, normalisation: norm).filter { $0.raw != nil }
         }
         return AnalysisData(curators: curators, probabilities: probabilities, ranks: ranks)
     }

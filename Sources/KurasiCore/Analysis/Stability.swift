@@ -69,6 +69,9 @@ public struct Stability: Hashable, Sendable {
 struct Candidate {
     var id: String
     var producer: String
+    /// What the one-pin-per-producer rule counts as one, as a number: the producer's position
+    /// among the cluster's producers, or (without the rule) the candidate's own position.
+    var group = 0
     var rank: Int?
     var score: Double?
     /// (curator, sheet score on the round's basis, tie-break criterion point)
@@ -94,6 +97,11 @@ struct ChainKey {
 
     static func make(_ values: inout [Double], tieSum: Int, index: Int, median useMedian: Bool) -> ChainKey {
         values.sort()
+        return sorted(values, tieSum: tieSum, index: index, median: useMedian)
+    }
+
+    /// `make` of values already in ascending order.
+    static func sorted(_ values: [Double], tieSum: Int, index: Int, median useMedian: Bool) -> ChainKey {
         let n = values.count
         let mean = values.reduce(0, +) / Double(n)
         let mid = n / 2
@@ -134,19 +142,38 @@ extension Round {
                                  sheets: sheets.map { (curator: $0.0, score: $0.1, tie: $0.2) },
                                  low: values.min() ?? 0, high: values.max() ?? 0))
         }
-        return out.sorted { $0.id < $1.id }
+        out.sort { $0.id < $1.id }
+        var groups: [String: Int] = [:]
+        for i in out.indices {
+            if round.settings.onePinPerProducer {
+                out[i].group = groups[out[i].producer] ?? groups.count
+                groups[out[i].producer] = out[i].group
+            } else {
+                out[i].group = i
+            }
+        }
+        return out
     }
 
     static let pruneSE = 4.0
 
     /// The five the rules allow among keyed candidates.
+    /// Walking the keys in the chain's order and passing over a producer already in, the five
+    /// chosen are, one after the other, the best key whose group (producer) is not in yet: so
+    /// they are found by five passes over the keys instead of sorting them all.
     func chooseFive(_ keys: inout [ChainKey], _ candidates: [Candidate]) -> [Int] {
-        keys.sort(by: ChainKey.precedes)
-        var chosen: [Int] = [], producers = Set<String>()
-        for key in keys {
-            guard chosen.count < Round.pinSlots else { break }
-            if round.settings.onePinPerProducer, !producers.insert(candidates[key.index].producer).inserted { continue }
-            chosen.append(key.index)
+        var chosen: [Int] = [], groups: [Int] = []
+        while chosen.count < Round.pinSlots {
+            var best = -1
+            for j in keys.indices {
+                let key = keys[j]
+                if best >= 0, !ChainKey.precedes(key, keys[best]) { continue }
+                if groups.contains(candidates[key.index].group) { continue }
+                best = j
+            }
+            guard best >= 0 else { break }
+            chosen.append(keys[best].index)
+            groups.append(candidates[keys[best].index].group)
         }
         return chosen
     }
@@ -157,16 +184,27 @@ extension Round {
         let all = candidates(ranked)
         let useMedian = round.settings.aggregation == .median
 
-        // Leave one curator out.
+        // Leave one curator out. Each candidate's sheets are put in score order once; without a
+        // curator, the rest are walked in that order (the values `make` would sort to, summed in
+        // the same order), and a candidate the curator did not score keeps its key.
         let curatorIDs = Set(all.flatMap { $0.sheets.map(\.curator) }).sorted()
+        let bySheet = all.map { $0.sheets.sorted { $0.score < $1.score } }
+        let fullKeys: [ChainKey] = all.indices.map { i in
+            ChainKey.sorted(bySheet[i].map(\.score), tieSum: all[i].sheets.reduce(0) { $0 + $1.tie }, index: i, median: useMedian)
+        }
         var effects: [CuratorEffect] = []
+        var keys: [ChainKey] = [], values: [Double] = []
+        keys.reserveCapacity(all.count)
         for c in curatorIDs {
-            var keys: [ChainKey] = []
-            for (i, cand) in all.enumerated() {
-                var values: [Double] = [], tie = 0
-                for s in cand.sheets where s.curator != c { values.append(s.score); tie += s.tie }
+            keys.removeAll(keepingCapacity: true)
+            for i in all.indices {
+                let sheets = bySheet[i]
+                guard sheets.contains(where: { $0.curator == c }) else { keys.append(fullKeys[i]); continue }
+                values.removeAll(keepingCapacity: true)
+                var tie = 0
+                for s in sheets where s.curator != c { values.append(s.score); tie += s.tie }
                 guard !values.isEmpty else { continue }
-                keys.append(.make(&values, tieSum: tie, index: i, median: useMedian))
+                keys.append(.sorted(values, tieSum: tie, index: i, median: useMedian))
             }
             let five = chooseFive(&keys, all).map { all[$0].id }
             effects.append(CuratorEffect(curator: c, topFive: five,
@@ -195,9 +233,7 @@ extension Round {
         let pool = live.map { all[$0] }
         var hits = [Int](repeating: 0, count: pool.count)
         var rng = SplitMix64(seed: seed &+ (cluster == .mamin ? 0 : 0x5DEE_CE66_D1CE_4E5B))
-        var keys: [ChainKey] = []
-        keys.reserveCapacity(pool.count)
-        var values: [Double] = []
+        keys.removeAll(keepingCapacity: true)
         for _ in 0..<resamples {
             keys.removeAll(keepingCapacity: true)
             for (i, cand) in pool.enumerated() {
