@@ -80,6 +80,9 @@ public struct State: Sendable {
     public var analysisRequested: Int?
     /// The first line of the analysis screen on view.
     public var analysisScroll = 0
+    /// The pair the pairwise screen asks the active curator to compare (in id order), nil when
+    /// none is left; found when the screen opens, the cluster changes or a comparison stands.
+    public var pair: [String]?
 
     /// Rankings of the current round (recomputed when the round changes).
     public private(set) var rankings: [Cluster: [RankedProduct]] = [:]

@@ -41,6 +41,7 @@ public enum T: String, CaseIterable, Sendable {
     case hAnalysis, hScroll, kScroll, analysisTitle, analysisComputing, analysisStale, analysisMore, analysisBlindNote
     case analysisCurators, analysisSheetsShort, analysisLeniency, analysisChances, analysisRanks, analysisNothing
     case colNormRank, colRawRank, colRawScore, colNormScore, colMove, rawBeside, sheetDotsLabel, hClusters
+    case hPreferA, hPreferB, hPreferSame, kPreferA, kPreferB, kPreferSame, pairwiseTitle, pairwiseIntro, pairwiseNone, pairwiseOrder, pairwiseNoOrder, pairwiseRecord, pairwiseBlindNote
 
     /// The Indonesian text. A new key without one does not compile.
     public var id: String {
@@ -240,7 +241,7 @@ public enum T: String, CaseIterable, Sendable {
         case .setAsideNote: "disisihkan karena konflik: {0}"
         case .unknownCurator: "kurasi: tidak ada kurator {0} di ronde ini (kurator: {1})."
         case .kNextPending: "berikutnya"
-        case .hAnalysis: "analisis: kurator, peluang 5 besar, mentah/normalisasi"
+        case .hAnalysis: "analisis keadilan (a) · bandingkan pasangan (w)"
         case .hScroll: "gulir"
         case .kScroll: "gulir"
         case .analysisTitle: "ANALISIS · {0}"
@@ -262,6 +263,19 @@ public enum T: String, CaseIterable, Sendable {
         case .rawBeside: "mentah {0}"
         case .sheetDotsLabel: "● lembar  ◆ skor"
         case .hClusters: "klaster berikutnya / sebelumnya"
+        case .hPreferA: "A lebih baik"
+        case .hPreferB: "B lebih baik"
+        case .hPreferSame: "setara"
+        case .kPreferA: "A"
+        case .kPreferB: "B"
+        case .kPreferSame: "setara"
+        case .pairwiseTitle: "PERBANDINGAN BERPASANGAN · {0}"
+        case .pairwiseIntro: "Produk di sekitar peringkat 5. Mana yang lebih layak masuk lima besar?"
+        case .pairwiseNone: "Tidak ada lagi pasangan untuk Anda bandingkan di klaster ini. Tab: klaster lain."
+        case .pairwiseOrder: "Urutan Bradley-Terry ({0} perbandingan):"
+        case .pairwiseNoOrder: "Belum ada perbandingan yang dapat Anda lihat."
+        case .pairwiseRecord: "{0} menang · {1} kalah · {2} setara"
+        case .pairwiseBlindNote: "Penilaian tertutup: perbandingan kurator lain atas satu pasangan tampil setelah Anda membandingkannya juga."
         }
     }
 
@@ -463,7 +477,7 @@ public enum T: String, CaseIterable, Sendable {
         case .setAsideNote: "set aside for a conflict: {0}"
         case .unknownCurator: "kurasi: there is no curator {0} in this round (curators: {1})."
         case .kNextPending: "next"
-        case .hAnalysis: "analysis: curators, top-five chances, raw vs normalised"
+        case .hAnalysis: "fairness analysis (a) · compare pairs (w)"
         case .hScroll: "scroll"
         case .kScroll: "scroll"
         case .analysisTitle: "ANALYSIS · {0}"
@@ -485,6 +499,19 @@ public enum T: String, CaseIterable, Sendable {
         case .rawBeside: "raw {0}"
         case .sheetDotsLabel: "● sheet  ◆ score"
         case .hClusters: "next / previous cluster"
+        case .hPreferA: "A is better"
+        case .hPreferB: "B is better"
+        case .hPreferSame: "equal"
+        case .kPreferA: "A"
+        case .kPreferB: "B"
+        case .kPreferSame: "equal"
+        case .pairwiseTitle: "PAIRWISE COMPARISON · {0}"
+        case .pairwiseIntro: "Products around fifth place. Which one belongs in the top five more?"
+        case .pairwiseNone: "No pair left for you to compare in this cluster. Tab: the other cluster."
+        case .pairwiseOrder: "Bradley-Terry order ({0} comparisons):"
+        case .pairwiseNoOrder: "No comparison you may see yet."
+        case .pairwiseRecord: "{0} won · {1} lost · {2} equal"
+        case .pairwiseBlindNote: "Blind scoring: other curators' judgements of a pair show once you have compared it too."
         }
     }
 }

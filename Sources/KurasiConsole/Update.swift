@@ -78,9 +78,11 @@ extension State {
             if pending?.clearsMarks == true { producerList.marked = [] }
             if pending?.closesForm == true { form = nil }
             if let first = pending?.signsIn, round.curator(first) != nil { curator = first }
+            if screen == .pairwise { findPair() }
         case let .refused(refusal, latest):
             setRound(latest, events: nil)
             refuse(refusal)
+            if screen == .pairwise { findPair() }
             if case let .invalidField(problem) = refusal { focusField(problem.field) }
         case let .failed(text):
             saveFailed = true
@@ -302,6 +304,14 @@ extension State {
             screen = .analysis
             analysisScroll = 0
             return requestAnalysis()
+        case .pairwise:
+            guard requireCurator() != nil else { return [] }
+            screen = .pairwise
+            findPair()
+        case .preferA, .preferB, .preferSame:
+            guard screen == .pairwise, let pair, pair.count == 2 else { return [] }
+            let prefer: Comparison.Preference = action == .preferA ? .a : action == .preferB ? .b : .same
+            return commit(.fairness(.compare(pair[0], pair[1], prefer: prefer)))
         case .undo: return commit(.undo)
         case .finalize: confirm(.finalize)
         case .deliberate: confirm(.openDeliberation)
@@ -332,7 +342,7 @@ extension State {
                 else if !producerList.filter.isEmpty { producerList.filter = ""; producerList.refilter(round); keepCursorVisible() }
                 else { screen = .list }
             case .producer: screen = .producers
-            case .analysis: screen = .list
+            case .analysis, .pairwise: screen = .list
             }
         default:
             switch screen {
@@ -342,6 +352,11 @@ extension State {
             case .producers: return producersAction(action)
             case .producer: return producerAction(action)
             case .analysis: analysisAction(action)
+            case .pairwise:
+                if action == .nextCluster || action == .previousCluster {
+                    list.cluster = list.cluster == .mamin ? .nonMamin : .mamin
+                    findPair()
+                }
             case .board: break
             }
         }
@@ -452,6 +467,13 @@ extension State {
         default: break
         }
         analysisScroll = max(0, min(analysisScroll, analysisMaxScroll))
+    }
+
+    /// The next pair at the cut line of the list's cluster for the active curator to compare
+    /// (KurasiCore's choice: the least compared, then the closest in strength).
+    mutating func findPair() {
+        guard let me = curator, let next = round.nextPair(list.cluster, for: me) else { pair = nil; return }
+        pair = [next.0, next.1]
     }
 
     /// The producer screen: the keys decide about this one producer, whatever is marked.

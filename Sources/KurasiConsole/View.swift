@@ -22,6 +22,7 @@ public enum View {
         case .producers: producers(s, &c)
         case .producer: producer(s, &c)
         case .analysis: analysis(s, &c)
+        case .pairwise: pairwise(s, &c)
         }
         if let form = s.form { self.form(s, form, &c) }
         footer(s, &c)

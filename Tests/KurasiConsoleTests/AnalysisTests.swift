@@ -149,3 +149,55 @@ import Testing
         #expect(tr(.analysisComputing, .id) == "menghitung…")
     }
 }
+
+/// The pairwise round at the cut line on the console (`w` from the list).
+@Suite struct PairwiseScreenTests {
+    @Test(arguments: [Language.id, .en])
+    func comparePairsAtTheCutLine(_ lang: Language) throws {
+        let app = console(lang: lang, curator: "K2", round: ScreenTests.deliberating)
+        app.type(.char("w"))
+        #expect(app.state.screen == .pairwise)
+        let first = try #require(app.state.pair)
+        let expected = try #require(app.round.nextPair(.mamin, for: "K2"))
+        #expect(first == [expected.0, expected.1])
+        try expectGolden(app.screen, "pairwise-\(lang.rawValue)-80x24")
+        // A is better: one comparison, through the existing command, as an event.
+        let effects = app.type(.char("1"))
+        #expect(effects == [.commit(.fairness(.compare(first[0], first[1], prefer: .a)), by: "K2")])
+        #expect(app.round.comparisons.last == Comparison(a: first[0], b: first[1], curator: "K2", prefer: .a, at: app.clock))
+        // The next pair is another one, and the order shows the comparison.
+        #expect(app.state.pair != first)
+        #expect(app.screenText.contains(lang == .id ? "1 menang" : "1 won"))
+        app.type(.right)
+        #expect(app.round.comparisons.count == 2 && app.round.comparisons.last?.prefer == .b)
+        app.type(.char("="))
+        #expect(app.round.comparisons.count == 3 && app.round.comparisons.last?.prefer == .same)
+        // Undo takes the last one back; Esc leaves.
+        app.type(.char("u"))
+        #expect(app.round.comparisons.count == 2)
+        app.type(.escape)
+        #expect(app.state.screen == .list)
+    }
+
+    @Test func othersJudgementsStayHiddenWhileBlind() throws {
+        var round = ScreenTests.pinned
+        let pair = try #require(round.nextPair(.mamin, for: "K4"))
+        try round.perform(.fairness(.compare(pair.0, pair.1, prefer: .a)), by: "K4", at: "2020-10-15T10:00:00Z")
+        let app = console(lang: .en, curator: "K2", round: round)
+        app.type(.char("w"))
+        #expect(app.screenText.contains("No comparison you may see yet."))
+        #expect(app.screenText.contains("Blind scoring"))
+        // Once K2 has judged the same pair, K4's judgement counts in what K2 sees.
+        app.answering = true
+        while let p = app.state.pair, p != [pair.0, pair.1] { app.type(.char("=")) }
+        app.type(.char("2"))
+        #expect(app.round.pairwise(.mamin, visibleTo: "K2").comparisons >= 2)
+        #expect(app.screenText.contains("1 won"))
+    }
+
+    @Test func theProjectorCannotCompare() {
+        let app = Driver(lang: .id, curator: nil, width: 80, height: 24, round: ScreenTests.deliberating, seat: .projector)
+        app.type(.escape, .char("w"))
+        #expect(app.state.screen != .pairwise)
+    }
+}
