@@ -134,6 +134,19 @@ import Testing
         }
     }
 
+    /// The bootstrap computing only the keys that can still be chosen gives the plain walk's
+    /// percentages, resample for resample (the same draws), on both aggregations and pin rules.
+    @Test(arguments: 0..<4)
+    func theBootstrapIsTheSame(_ i: Int) {
+        let r = Self.rounds[i]
+        for c in Cluster.allCases {
+            let fast = r.clusterStability(c, seed: 2020, resamples: 300)
+            let plain = r.clusterStability(c, seed: 2020, resamples: 300, exhaustive: true)
+            #expect(fast == plain)
+            #expect(fast.probabilities.contains { $0.probability > 0 && $0.probability < 1 })
+        }
+    }
+
     /// The bootstrap's choice of five by passes over the keys is the sorted walk's.
     @Test func chooseFiveIsTheSortedWalk() {
         var rng = SplitMix64(seed: 99)

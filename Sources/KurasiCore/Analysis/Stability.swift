@@ -178,7 +178,9 @@ extension Round {
         return chosen
     }
 
-    func clusterStability(_ cluster: Cluster, seed: UInt64, resamples: Int) -> ClusterStability {
+    /// `exhaustive` computes every product's key in every resample (the plain walk, for tests);
+    /// otherwise, on the mean, only the keys of the products that can still be chosen (below).
+    func clusterStability(_ cluster: Cluster, seed: UInt64, resamples: Int, exhaustive: Bool = false) -> ClusterStability {
         let ranked = ranking(cluster)
         let base = topFive(of: ranked)
         let all = candidates(ranked)
@@ -234,7 +236,62 @@ extension Round {
         var hits = [Int](repeating: 0, count: pool.count)
         var rng = SplitMix64(seed: seed &+ (cluster == .mamin ? 0 : 0x5DEE_CE66_D1CE_4E5B))
         keys.removeAll(keepingCapacity: true)
-        for _ in 0..<resamples {
+        if !useMedian, !exhaustive {
+            // The same draws in the same order; but a resample's exact key (its sheets sorted, so
+            // that the mean is summed as `make` sums it) is computed only for a product whose mean
+            // summed in draw order is within 2δ of T, the fifth best such mean among the groups
+            // (producers). δ bounds how far two summation orders of the same values can be apart
+            // (4·n·ε·max|x|, well above the (n−1)·ε·Σ|x| / n of recursive summation, plus the
+            // division). Below T − 2δ a product's exact mean is below that of a product in each of
+            // five other groups, so the walk in the chain's order has chosen five groups, or its
+            // own, before it: it is never chosen, and leaving it out changes nothing.
+            var offsets = [Int](repeating: 0, count: pool.count + 1)
+            for (i, c) in pool.enumerated() { offsets[i + 1] = offsets[i] + c.sheets.count }
+            var drawn = [Int](repeating: 0, count: offsets[pool.count])
+            var approx = [Double](repeating: 0, count: pool.count)
+            let groupCount = (all.map(\.group).max() ?? -1) + 1
+            var groupBest = [Double](repeating: -.infinity, count: groupCount)
+            let poolGroups = Array(Set(pool.map(\.group))).sorted()
+            let maxAbs = pool.flatMap { $0.sheets.map { abs($0.score) } }.max() ?? 0
+            let maxN = pool.map(\.sheets.count).max() ?? 0
+            let delta = 4 * Double(maxN) * Double.ulpOfOne * Swift.max(1, maxAbs)
+            var best: [Double] = []
+            for _ in 0..<resamples {
+                for (i, cand) in pool.enumerated() {
+                    let n = cand.sheets.count, base = offsets[i]
+                    var sum = 0.0
+                    for k in 0..<n {
+                        let j = rng.below(n)
+                        drawn[base + k] = j
+                        sum += cand.sheets[j].score
+                    }
+                    approx[i] = sum / Double(n)
+                    if approx[i] > groupBest[cand.group] { groupBest[cand.group] = approx[i] }
+                }
+                best.removeAll(keepingCapacity: true)
+                for g in poolGroups {
+                    let v = groupBest[g]
+                    groupBest[g] = -.infinity
+                    if best.count < Round.pinSlots || v > best[best.count - 1] {
+                        best.append(v); best.sort(by: >)
+                        if best.count > Round.pinSlots { best.removeLast() }
+                    }
+                }
+                let floor = best.count < Round.pinSlots ? -Double.infinity : best[best.count - 1] - 2 * delta
+                keys.removeAll(keepingCapacity: true)
+                for (i, cand) in pool.enumerated() where approx[i] >= floor {
+                    values.removeAll(keepingCapacity: true)
+                    var tie = 0
+                    for k in offsets[i]..<offsets[i + 1] {
+                        let s = cand.sheets[drawn[k]]
+                        values.append(s.score); tie += s.tie
+                    }
+                    keys.append(.make(&values, tieSum: tie, index: i, median: false))
+                }
+                for i in chooseFive(&keys, pool) { hits[i] += 1 }
+            }
+        }
+        for _ in 0..<(!useMedian && !exhaustive ? 0 : resamples) {
             keys.removeAll(keepingCapacity: true)
             for (i, cand) in pool.enumerated() {
                 values.removeAll(keepingCapacity: true)
