@@ -41,7 +41,9 @@ extension View {
                       x: x, y: y, limit: w, style: .bold)
                 // Whether a pin is outside the top five says something of the scores: only once they are public.
                 let override = public_ && !top.contains { $0.product.id == pin.product }
-                c.put("   " + (s.round.producer(r.product.producer)?.name ?? ""), x: x, y: y + 1, limit: w, style: .dim)
+                var sub = "   " + (s.round.producer(r.product.producer)?.name ?? "")
+                if public_, let raw = rawBeside(s, r) { sub += " · " + raw }
+                c.put(sub, x: x, y: y + 1, limit: w, style: .dim)
                 // A pin from outside the top five keeps its producer line; its reason takes a line of its own.
                 if override {
                     let why = "   ↑ " + (pin.reason.map { tr(.boardReasonLabel, s.lang, $0) } ?? tr(.boardOverride, s.lang))
@@ -55,8 +57,10 @@ extension View {
                 for r in top {
                     let pinned = pins.contains { $0.product == r.product.id }
                     let mark = pinned ? "★" : "○"
-                    c.put("\(mark) \(r.rank.map(String.init) ?? "–"). \(r.product.id) " + r.product.name.padded(to: max(1, w - 19))
-                          + fmt(r.aggregate.score, s.lang).padded(to: 6, right: true),
+                    // On the normalised basis the raw score stands beside it.
+                    let raw = s.round.scoreBasis == .normalised ? fmt(s.round.aggregate(r.product).score, s.lang) : nil
+                    c.put("\(mark) \(r.rank.map(String.init) ?? "–"). \(r.product.id) " + r.product.name.padded(to: max(1, w - 19 - (raw == nil ? 0 : 7)))
+                          + (raw.map { $0.padded(to: 6, right: true) + " " } ?? "") + fmt(r.aggregate.score, s.lang).padded(to: 6, right: true),
                           x: x, y: y, limit: w, style: pinned ? [] : .warning)
                     y += 1
                 }

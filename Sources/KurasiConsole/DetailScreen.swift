@@ -4,6 +4,18 @@ extension View {
     // The detail and scoring screen: the product's facts, the rubric with every curator's
     // points, the aggregate, the selected criterion's scale and the history, top to bottom.
 
+    /// A product's sheets on a 0–100 line: ● a sheet (a digit where several share a cell), ◆ the
+    /// product's score where no sheet sits.
+    static func sheetDotsLine(_ dots: SheetDots) -> String {
+        var track = ""
+        for i in 0..<dots.width {
+            if let n = dots.counts[i] { track += n == 1 ? "●" : n < 10 ? "\(n)" : "+" }
+            else if dots.score == i { track += "◆" }
+            else { track += "─" }
+        }
+        return "0 ├" + track + "┤ 100"
+    }
+
     static func detail(_ s: State, _ c: inout Canvas) {
         guard let r = s.detail else { return }
         let p = r.product
@@ -51,6 +63,12 @@ extension View {
             note = seen.score ? aggregateText(s, r) : tr(.blindNote, s.lang); noteStyle = seen.score ? .accent : .dim
         }
         for line in note.wrapped(to: body.width - 2).prefix(2) { c.put(" " + line, x: 0, y: y, style: noteStyle); y += 1 }
+        // The sheets as dots on 0–100, under the same rule as the other curators' columns.
+        if let dots = s.round.sheetDots(product: p.id, width: max(11, min(61, body.width - 30)), visibleTo: s.curator),
+           !dots.cells.isEmpty, y < end - 1 {
+            c.put(" " + sheetDotsLine(dots) + "  " + tr(.sheetDotsLabel, s.lang), x: 0, y: y, limit: body.width, style: .accent)
+            y += 1
+        }
         y += 1
         // The scale of the selected criterion, point by point.
         let k = rubric.criteria[min(s.criterion, rubric.criteria.count - 1)]

@@ -8,6 +8,7 @@ extension View {
         ("?", .symHidden), ("·", .symDot), ("_", .symUnscored), ("×", .symSetAside), ("–", .symNone),
         ("⚑", .symDisagree), ("★", .symPinned), ("○", .symTopFive), ("↑", .symOverride), ("⊘", .symIneligible),
         ("✓", .symEligible), ("≈", .symDuplicate), ("•", .symMarked), (">", .symSelected), ("▼", .symSort), ("☎", .symPhone),
+        ("●", .symSheet), ("◆", .symScore), ("▲", .symMove), ("█", .symBar),
     ]
 
     static func help(_ s: State, _ c: inout Canvas) {

@@ -1,7 +1,7 @@
 import KurasiCore
 
 public enum Screen: Hashable, Sendable {
-    case list, detail, board, curators, producers, producer
+    case list, detail, board, curators, producers, producer, analysis, pairwise
 }
 
 /// What a key asks for. Keys map to actions through the keymaps below; the update knows only
@@ -15,12 +15,14 @@ public enum Action: Hashable, Sendable {
     case producers, validate, reject, makePending, mark, nextPending
     case newProduct, newPermit, newCurator, editProduct
     case deliberate, declareConflict
+    case analysis, pairwise, preferA, preferB, preferSame
 
     /// Actions that change the round (refused on the projector, which only shows it).
     public var edits: Bool {
         switch self {
         case .score, .clear, .pin, .undo, .finalize, .reopen, .deliberate, .validate, .reject, .makePending,
-             .newProduct, .newPermit, .newCurator, .editProduct, .declareConflict: true
+             .newProduct, .newPermit, .newCurator, .editProduct, .declareConflict,
+             .preferA, .preferB, .preferSame: true
         default: false
         }
     }
@@ -60,8 +62,7 @@ public enum Keymap {
         group(.hMove, [(.up, [.up, .char("k")]), (.down, [.down, .char("j")])]),
         group(.hOpen, hint: .kOpen, [(.open, [.enter])]),
         group(.hFilter, hint: .kFilter, [(.filter, [.char("/")])]),
-        group(.hNextCluster, hint: .kCluster, [(.nextCluster, [.tab])]),
-        group(.hPrevCluster, [(.previousCluster, [.backTab])]),
+        group(.hClusters, hint: .kCluster, [(.nextCluster, [.tab]), (.previousCluster, [.backTab])]),
         group(.hPage, [(.pageUp, [.pageUp]), (.pageDown, [.pageDown])]),
         group(.hTopBottom, [(.top, [.char("g"), .home]), (.bottom, [.char("G"), .end])]),
         group(.hSort, [(.sort, [.char("s")])]),
@@ -70,6 +71,7 @@ public enum Keymap {
         group(.hBoard, hint: .kBoard, [(.board, [.char("b")])]),
         group(.hProducers, [(.producers, [.char("v")])]),
         group(.hClearFilter, [(.back, [.escape])]),
+        group(.hAnalysis, [(.analysis, [.char("a")]), (.pairwise, [.char("w")])]),
     ]
 
     public static let detail: [BindingGroup] = [
@@ -126,6 +128,22 @@ public enum Keymap {
         group(.hBack, hint: .kBack, [(.back, [.escape])]),
     ]
 
+    public static let analysis: [BindingGroup] = [
+        group(.hScroll, hint: .kScroll, hintKeys: "↑↓", [(.up, [.up, .char("k")]), (.down, [.down, .char("j")])]),
+        group(.hPage, [(.pageUp, [.pageUp]), (.pageDown, [.pageDown])]),
+        group(.hTopBottom, [(.top, [.char("g"), .home]), (.bottom, [.char("G"), .end])]),
+        group(.hClusters, hint: .kCluster, [(.nextCluster, [.tab]), (.previousCluster, [.backTab])]),
+        group(.hBack, hint: .kBack, [(.back, [.escape, .char("a")])]),
+    ]
+
+    public static let pairwise: [BindingGroup] = [
+        group(.hPreferA, hint: .kPreferA, hintKeys: "1 ←", [(.preferA, [.char("1"), .left])]),
+        group(.hPreferB, hint: .kPreferB, hintKeys: "2 →", [(.preferB, [.char("2"), .right])]),
+        group(.hPreferSame, hint: .kPreferSame, hintKeys: "=", [(.preferSame, [.char("="), .char("0")])]),
+        group(.hClusters, hint: .kCluster, [(.nextCluster, [.tab]), (.previousCluster, [.backTab])]),
+        group(.hBack, hint: .kBack, [(.back, [.escape, .char("w")])]),
+    ]
+
     public static let global: [BindingGroup] = [
         group(.hCurators, [(.curators, [.char("c")])]),
         group(.hUndo, [(.undo, [.char("u")])]),
@@ -142,6 +160,8 @@ public enum Keymap {
         case .curators: curators
         case .producers: producers
         case .producer: producer
+        case .analysis: analysis
+        case .pairwise: pairwise
         }
     }
 

@@ -6,14 +6,17 @@ extension View {
 
     struct Columns {
         var rank = 3, id = 6, name = 20, producer = 16, kelurahan = 0, score = 5, count = 3, mark = 1, pin = 3
+        /// The raw score beside the normalised one, when the ranking uses normalised scores.
+        var raw = 0
         /// `idWidth` and `countWidth` grow with the round (P-00001 at province size, 20/20 curators),
         /// so that neither an id nor a count is ever cut; `pinWidth` holds the widest mark ("⊘ belum
         /// valid"). What is left goes to the names (and the kelurahan once there is room), so the
         /// columns grow with the terminal.
-        init(width: Int, idWidth: Int = 6, countWidth: Int = 3, pinWidth: Int = 3) {
+        init(width: Int, idWidth: Int = 6, countWidth: Int = 3, pinWidth: Int = 3, raw showRaw: Bool = false) {
             id = max(id, idWidth); count = max(count, countWidth); pin = max(pin, pinWidth)
-            // " rank id name producer [kelurahan] score count ⚑ pin", one space between columns.
-            let fixed = 1 + rank + 1 + id + 1 + 1 + 1 + score + 1 + count + 1 + mark + 1 + pin
+            if showRaw { raw = 6 }
+            // " rank id name producer [kelurahan] [raw] score count ⚑ pin", one space between columns.
+            let fixed = 1 + rank + 1 + id + 1 + 1 + 1 + score + 1 + count + 1 + mark + 1 + pin + (showRaw ? raw + 1 : 0)
             var flex = max(12, width - fixed - 1)
             if flex >= 48 { kelurahan = min(24, max(10, flex / 5)); flex -= kelurahan + 1 }
             name = max(6, flex * 55 / 100)
@@ -44,10 +47,12 @@ extension View {
 
         let col = Columns(width: listWidth, idWidth: s.idWidth,
                           countWidth: "\(s.round.curators.count)/\(s.round.curators.count)".count,
-                          pinWidth: 2 + Ineligibility.markWidth(s.lang))
+                          pinWidth: 2 + Ineligibility.markWidth(s.lang),
+                          raw: s.round.scoreBasis == .normalised)
         var header = " " + tr(.colRank, s.lang).padded(to: col.rank, right: true) + " " + tr(.colID, s.lang).padded(to: col.id)
         header += " " + tr(.colProduct, s.lang).padded(to: col.name) + " " + tr(.colProducer, s.lang).padded(to: col.producer)
         if col.kelurahan > 0 { header += " " + tr(.colKelurahan, s.lang).padded(to: col.kelurahan) }
+        if col.raw > 0 { header += " " + tr(.colRawScore, s.lang).padded(to: col.raw, right: true) }
         header += " " + tr(.colScore, s.lang).padded(to: col.score, right: true) + " " + tr(.colCurators, s.lang).padded(to: col.count, right: true)
         header += "   " + tr(.colPin, s.lang)
         c.put(header, x: 0, y: layout.columnHeader, limit: listWidth, style: .bold)
@@ -90,6 +95,8 @@ extension View {
         var line = " " + (reveal ? (r.rank.map(String.init) ?? "–") : "·").padded(to: col.rank, right: true) + " " + r.product.id.rawValue.padded(to: col.id)
         line += " " + r.product.name.padded(to: col.name) + " " + (producer?.name ?? "").padded(to: col.producer)
         if col.kelurahan > 0 { line += " " + (producer?.kelurahan ?? "").padded(to: col.kelurahan) }
+        // On the normalised basis the raw score stands beside the normalised one, as in `kurasi rank`.
+        if col.raw > 0 { line += " " + (reveal ? fmt(s.round.aggregate(r.product).score, s.lang) : "?").padded(to: col.raw, right: true) }
         line += " " + score.padded(to: col.score, right: true) + " " + "\(coverage.scored)/\(coverage.possible)".padded(to: col.count, right: true)
         // The disagreement mark stands apart from the count and the pin: "4/5 ⚑ ★1".
         line += " " + (disputed ? "⚑" : " ") + " " + pin

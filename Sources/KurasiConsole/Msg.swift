@@ -12,6 +12,8 @@ public enum Msg: Hashable, Sendable {
     /// The answer to `Effect.refresh`: the latest round, or nil when nothing changed (or the store
     /// could not be read just now; the next edit reports why).
     case refreshed(Round?)
+    /// The answer to `Effect.analyse`: the analysis of the round at `revision`.
+    case analysed(revision: Int, AnalysisData)
 }
 
 /// The store's answer to a commit.
@@ -33,6 +35,9 @@ public enum Effect: Hashable, Sendable {
     case commit(Command, by: CuratorID)
     /// Pick up other terminals' edits; answered by `.refreshed`.
     case refresh
+    /// Compute the analysis screen's data (normalisation, stability, calibration) of the round
+    /// at `revision` away from the screen; answered by `.analysed`.
+    case analyse(revision: Int)
     /// Clear the terminal and draw everything again (Ctrl-L).
     case redraw
     case quit

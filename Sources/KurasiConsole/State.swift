@@ -75,6 +75,16 @@ public struct State: Sendable {
     public var queued: [Key] = []
     /// A refresh (other terminals' edits) is under way.
     public var refreshing = false
+    /// The analysis screen's data, as last computed (for the round at `analysisRevision`), and
+    /// the revision being computed now ("menghitung…"); one computation at a time.
+    public var analysis: AnalysisData?
+    public var analysisRevision: Int?
+    public var analysisRequested: Int?
+    /// The first line of the analysis screen on view.
+    public var analysisScroll = 0
+    /// The pair the pairwise screen asks the active curator to compare (in id order), nil when
+    /// none is left; found when the screen opens, the cluster changes or a comparison stands.
+    public var pair: [ProductID]?
 
     /// Rankings of the current round (recomputed when the round changes).
     public private(set) var rankings: [Cluster: [RankedProduct]] = [:]

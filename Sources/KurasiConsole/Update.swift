@@ -4,6 +4,13 @@ import KurasiCore
 /// out. Pure: no store, no clock, no terminal; the runtime performs the effects and answers with
 /// messages.
 public func update(_ state: inout State, _ msg: Msg) -> [Effect] {
+    let effects = receive(&state, msg)
+    // The analysis on screen follows the round: once an edit (here or elsewhere) changes it, it is
+    // computed again, one computation at a time.
+    return state.screen == .analysis ? effects + state.requestAnalysis() : effects
+}
+
+func receive(_ state: inout State, _ msg: Msg) -> [Effect] {
     switch msg {
     case let .resize(width, height):
         state.layout = Layout(width: width, height: height)
@@ -36,6 +43,21 @@ public func update(_ state: inout State, _ msg: Msg) -> [Effect] {
             return []
         }
         return state.handle(key)
+    case let .analysed(revision, data):
+        state.analysisRequested = nil
+        state.analysis = data
+        state.analysisRevision = revision
+        state.analysisScroll = min(state.analysisScroll, state.analysisMaxScroll)
+        return []
+    }
+}
+
+extension State {
+    /// Ask for the analysis of the current round unless it is there or being computed.
+    mutating func requestAnalysis() -> [Effect] {
+        guard analysisRequested == nil, analysisRevision != round.revision else { return [] }
+        analysisRequested = round.revision
+        return [.analyse(revision: round.revision)]
     }
 }
 
@@ -56,9 +78,11 @@ extension State {
             if pending?.clearsMarks == true { producerList.marked = [] }
             if pending?.closesForm == true { form = nil }
             if let first = pending?.signsIn, round.curator(first) != nil { curator = first }
+            if screen == .pairwise { findPair() }
         case let .refused(refusal, latest):
             setRound(latest, events: nil)
             refuse(refusal)
+            if screen == .pairwise { findPair() }
             if case let .invalidField(problem) = refusal { focusField(problem.field) }
         case let .failed(text):
             saveFailed = true
@@ -282,6 +306,18 @@ extension State {
         case .board:
             if screen != .board { returnScreen = screen == .curators ? .list : screen }
             screen = .board
+        case .analysis:
+            screen = .analysis
+            analysisScroll = 0
+            return requestAnalysis()
+        case .pairwise:
+            guard requireCurator() != nil else { return [] }
+            screen = .pairwise
+            findPair()
+        case .preferA, .preferB, .preferSame:
+            guard screen == .pairwise, let pair, pair.count == 2 else { return [] }
+            let prefer: Comparison.Preference = action == .preferA ? .a : action == .preferB ? .b : .same
+            return commit(.fairness(.compare(pair[0], pair[1], prefer: prefer)))
         case .undo: return commit(.undo)
         case .finalize: confirm(.finalize)
         case .deliberate: confirm(.openDeliberation)
@@ -312,6 +348,7 @@ extension State {
                 else if !producerList.filter.isEmpty { producerList.filter = ""; producerList.refilter(round); keepCursorVisible() }
                 else { screen = .list }
             case .producer: screen = .producers
+            case .analysis, .pairwise: screen = .list
             }
         default:
             switch screen {
@@ -320,6 +357,12 @@ extension State {
             case .curators: pickerAction(action)
             case .producers: return producersAction(action)
             case .producer: return producerAction(action)
+            case .analysis: analysisAction(action)
+            case .pairwise:
+                if action == .nextCluster || action == .previousCluster {
+                    list.cluster = list.cluster == .mamin ? .nonMamin : .mamin
+                    findPair()
+                }
             case .board: break
             }
         }
@@ -413,6 +456,30 @@ extension State {
         }
         keepCursorVisible()
         return effects
+    }
+
+    /// The analysis screen scrolls; Tab shows the other cluster's chances and ranks.
+    mutating func analysisAction(_ action: Action) {
+        let page = max(1, layout.body.height - 2)
+        switch action {
+        case .up: analysisScroll -= 1
+        case .down: analysisScroll += 1
+        case .pageUp: analysisScroll -= page
+        case .pageDown: analysisScroll += page
+        case .top: analysisScroll = 0
+        case .bottom: analysisScroll = .max
+        case .nextCluster, .previousCluster:
+            list.cluster = list.cluster == .mamin ? .nonMamin : .mamin
+        default: break
+        }
+        analysisScroll = max(0, min(analysisScroll, analysisMaxScroll))
+    }
+
+    /// The next pair at the cut line of the list's cluster for the active curator to compare
+    /// (KurasiCore's choice: the least compared, then the closest in strength).
+    mutating func findPair() {
+        guard let me = curator, let next = round.nextPair(list.cluster, for: me) else { pair = nil; return }
+        pair = [next.0, next.1]
     }
 
     /// The producer screen: the keys decide about this one producer, whatever is marked.

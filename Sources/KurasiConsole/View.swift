@@ -24,6 +24,8 @@ public enum View {
         case .curators: picker(s, &c)
         case .producers: producers(s, &c)
         case .producer: producer(s, &c)
+        case .analysis: analysis(s, &c)
+        case .pairwise: pairwise(s, &c)
         }
         if let form = s.form { self.form(s, form, &c) }
         footer(s, &c)
@@ -69,10 +71,18 @@ public enum View {
         return out
     }
 
+    /// "mentah 81,2" when the ranking uses normalised scores (the score shown is the normalised
+    /// one, and the raw one stands beside it, as in `kurasi rank` and the minutes); nil otherwise.
+    static func rawBeside(_ s: State, _ r: RankedProduct) -> String? {
+        guard s.round.scoreBasis == .normalised, r.aggregate.score != nil else { return nil }
+        return tr(.rawBeside, s.lang, fmt(s.round.aggregate(r.product).score, s.lang))
+    }
+
     static func aggregateText(_ s: State, _ r: RankedProduct) -> String {
         let a = r.aggregate
         guard a.count > 0 else { return tr(.noAggregate, s.lang) }
         var text = tr(.aggregateLine, s.lang, fmt(a.score, s.lang), a.count, fmt(a.min, s.lang), fmt(a.max, s.lang), fmt(a.standardDeviation, s.lang))
+        if let raw = rawBeside(s, r) { text += " · " + raw }
         if let rank = r.rank { text += " · " + tr(.topFiveNote, s.lang, rank) }
         if let slot = r.pinnedSlot { text += " · " + tr(.pinnedAt, s.lang, slot) }
         if !a.setAside.isEmpty { text += " · " + tr(.setAsideNote, s.lang, a.setAside.map { "\($0) ×" }.joined(separator: ", ")) }

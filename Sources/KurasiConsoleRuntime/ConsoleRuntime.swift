@@ -68,6 +68,9 @@ public final class ConsoleRuntime: TerminalProgram {
             case .quit: isFinished = true
             case .redraw: redrawRequested = true
             case .refresh: worker.submit(.refresh)
+            case .analyse:
+                // Seconds at province size: on the worker, so the screen keeps answering ("menghitung…").
+                worker.submit(.analyse(state.round))
             case let .commit(command, curator):
                 worker.submit(.commit(command, by: curator))
                 // Most saves take milliseconds: wait that long, so the screen does not flash
@@ -91,7 +94,7 @@ public final class ConsoleRuntime: TerminalProgram {
         while true {
             let idle = worker.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
             deliverAnswers()
-            if idle, state.pending == nil, !state.refreshing { return true }
+            if idle, state.pending == nil, !state.refreshing, state.analysisRequested == nil { return true }
             if !idle || Date() >= deadline { return false }
         }
     }
@@ -118,7 +121,7 @@ public final class ConsoleRuntime: TerminalProgram {
 
     /// While the store is working, look for its answer often; otherwise tick four times a second.
     public var waitMilliseconds: Int32 {
-        state.pending != nil || state.refreshing ? 20 : Terminal.tickMilliseconds
+        state.pending != nil || state.refreshing || state.analysisRequested != nil ? 20 : Terminal.tickMilliseconds
     }
 
     public func takeRedrawRequest() -> Bool {
@@ -133,6 +136,8 @@ final class StoreWorker: @unchecked Sendable {
     enum Job {
         case commit(Command, by: CuratorID)
         case refresh
+        /// The analysis screen's data of a round (the store is not touched).
+        case analyse(Round)
     }
 
     let handle: StoreHandle
@@ -213,6 +218,8 @@ final class StoreWorker: @unchecked Sendable {
 
     private func perform(_ job: Job) -> Msg {
         switch job {
+        case let .analyse(round):
+            return .analysed(revision: round.revision, round.analysisData(barWidth: 1))
         case .refresh:
             // A store mid-replace or damaged by hand keeps the round we have; the next edit reports it.
             let changed = (try? handle.refresh()) ?? false

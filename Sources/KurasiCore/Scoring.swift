@@ -30,13 +30,23 @@ extension Round {
 
     /// The weighted 0–100 score of a sheet, or nil when it is incomplete.
     public func weightedScore(_ sheet: Sheet, cluster: Cluster) -> Double? {
-        guard isComplete(sheet), rubric.scaleMax > rubric.scaleMin else { return nil }
+        weightedScore(sheet, weights: criterionWeights(cluster))
+    }
+
+    /// Each criterion's weight in a cluster, in the rubric's order (looked up once, not per sheet).
+    func criterionWeights(_ cluster: Cluster) -> [Double] {
+        rubric.criteria.map { Double(rubric.weight(of: $0, in: cluster)) }
+    }
+
+    /// `weightedScore(_:cluster:)` with the cluster's weights given: one look-up per criterion.
+    func weightedScore(_ sheet: Sheet, weights w: [Double]) -> Double? {
+        guard rubric.scaleMax > rubric.scaleMin else { return nil }
         var total = 0.0, weights = 0.0
         let span = Double(rubric.scaleMax - rubric.scaleMin)
-        for c in rubric.criteria {
-            let w = Double(rubric.weight(of: c, in: cluster))
-            total += w * Double(sheet[c.id]! - rubric.scaleMin) / span
-            weights += w
+        for (i, c) in rubric.criteria.enumerated() {
+            guard let v = sheet[c.id] else { return nil }
+            total += w[i] * Double(v - rubric.scaleMin) / span
+            weights += w[i]
         }
         return weights > 0 ? total / weights * 100 : nil
     }
@@ -44,16 +54,25 @@ extension Round {
     /// With a normalisation, each sheet score is the curator's normalised one (see `Normalisation`).
     public func aggregate(_ product: Product, normalisation: Normalisation? = nil) -> Aggregate {
         var sheetScores: [CuratorID: Double] = [:]
-        var points: [CriterionID: [Int]] = [:]
         var setAside: [CuratorID] = []
         let sheets = scores[product.id] ?? [:]
         let recused = sheets.isEmpty ? [] : Set(recusedCurators(for: product).map(\.id))
+        // Points per criterion summed by the rubric's position (a counted sheet has every
+        // criterion); a point under an id outside the rubric (a hand-edited store) by its id.
+        let criteria = rubric.criteria
+        let weights = sheets.isEmpty ? [] : criterionWeights(product.cluster)
+        var sums = [Int](repeating: 0, count: sheets.isEmpty ? 0 : criteria.count), counted = 0
+        var other: [CriterionID: [Int]] = [:]
         for (curator, sheet) in sheets {
-            guard let s = weightedScore(sheet, cluster: product.cluster) else { continue }
+            guard let s = weightedScore(sheet, weights: weights) else { continue }
             // A declared conflict sets the curator's sheet aside, even one made before it.
             if recused.contains(curator) { setAside.append(curator); continue }
             sheetScores[curator] = normalisation?.adjust(s, curator: curator) ?? s
-            for (k, v) in sheet { points[k, default: []].append(v) }
+            counted += 1
+            for i in criteria.indices { sums[i] += sheet[criteria[i].id]! }
+            if sheet.count != criteria.count {
+                for (k, v) in sheet where !criteria.contains(where: { $0.id == k }) { other[k, default: []].append(v) }
+            }
         }
         let values = sheetScores.values.sorted()
         var a = Aggregate(sheetScores: sheetScores, criterionMeans: [:], setAside: setAside.sorted())
@@ -65,7 +84,9 @@ extension Round {
         a.mean = mean; a.median = median; a.min = values.first; a.max = values.last
         a.standardDeviation = variance.squareRoot()
         a.score = round.settings.aggregation == .mean ? mean : median
-        a.criterionMeans = points.mapValues { Double($0.reduce(0, +)) / Double($0.count) }
+        var means = other.mapValues { Double($0.reduce(0, +)) / Double($0.count) }
+        for i in criteria.indices { means[criteria[i].id] = Double(sums[i]) / Double(counted) }
+        a.criterionMeans = means
         return a
     }
 

@@ -37,10 +37,15 @@ public enum T: String, CaseIterable, Sendable {
     case sortBlind, boardBlindNote, boardDeliberation, boardScoringNote, roleSecretary, readOnly, curatorFixed
     case hDeliberate, kDeliberate, confirmDeliberation, confirmFinalize, confirmHint, deliberationBadge
     case hConflict, formConflictTitle, fConflictCurator, fConflictKind, fReason, setAsideNote, unknownCurator
+    // the analysis screen, the sheets as dots, raw beside normalised
+    case hAnalysis, hScroll, kScroll, analysisTitle, analysisComputing, analysisStale, analysisMore, analysisBlindNote
+    case analysisCurators, analysisSheetsShort, analysisLeniency, analysisChances, analysisRanks, analysisNothing
+    case colNormRank, colRawRank, colRawScore, colNormScore, colMove, rawBeside, sheetDotsLabel, hClusters
+    case hPreferA, hPreferB, hPreferSame, kPreferA, kPreferB, kPreferSame, pairwiseTitle, pairwiseIntro, pairwiseNone, pairwiseOrder, pairwiseNoOrder, pairwiseRecord, pairwiseBlindNote
     // the side pane, the blind history and the symbols the screens use (the help's second page)
     case permitsHeader, expired, historyHidden, helpSymbols, helpMore
     case symHidden, symDot, symUnscored, symSetAside, symNone, symDisagree, symPinned, symTopFive, symOverride
-    case symIneligible, symEligible, symDuplicate, symMarked, symSelected, symSort, symPhone
+    case symIneligible, symEligible, symDuplicate, symMarked, symSelected, symSort, symPhone, symSheet, symScore, symMove, symBar
     // what a refusal asks for (Remedy), on the console (keys) and on the command line (commands, flags)
     case rcGiveReason, rcReopen, rcUnpin, rcFinaliseOrReopen, rcSeeProducts, rcSeeCurators, rcSeeHistory, rcNameNumber, rcWithdrawConflict
     case rlGiveReason, rlReopen, rlUnpin, rlFinaliseOrReopen, rlSeeProducts, rlSeeCurators, rlSeeHistory, rlNameNumber, rlWithdrawConflict
@@ -285,6 +290,10 @@ public enum T: String, CaseIterable, Sendable {
         case .symSelected: "kriteria atau kolom yang dipilih"
         case .symSort: "urutan daftar (s mengganti)"
         case .symPhone: "telepon"
+        case .symSheet: "satu lembar pada garis 0–100 (angka: beberapa lembar di situ)"
+        case .symScore: "skor produk pada garis 0–100"
+        case .symMove: "naik n peringkat bila skor dinormalisasi (▼n: turun; analisis)"
+        case .symBar: "batang (▁ sampai █): sebaran skor, kelonggaran, peluang lima besar"
         case .rcGiveReason: "Ketik alasannya saat diminta."
         case .rcReopen: "Di papan: r."
         case .rcUnpin: "Tekan p pada produk itu."
@@ -430,6 +439,41 @@ public enum T: String, CaseIterable, Sendable {
         case .rnkIneligible: "tidak memenuhi syarat"
         case .rnkNoSheets: "belum ada lembar nilai lengkap"
         case .rnkTooFewSheets: "baru {0} dari minimal {1} lembar nilai lengkap"
+        case .hAnalysis: "analisis keadilan (a) · bandingkan pasangan (w)"
+        case .hScroll: "gulir"
+        case .kScroll: "gulir"
+        case .analysisTitle: "ANALISIS · {0}"
+        case .analysisComputing: "menghitung…"
+        case .analysisStale: "data rev {0} · menghitung…"
+        case .analysisMore: " ↓ {0} baris lagi "
+        case .analysisBlindNote: "Penilaian tertutup: analisis kurator lain dan produk yang lembarnya belum Anda lengkapi tampil setelah musyawarah dibuka."
+        case .analysisCurators: "Kurator: sebaran skor lembar (0–100) dan kelonggaran (− ketat, + longgar)"
+        case .analysisSheetsShort: "lbr"
+        case .analysisLeniency: "kelonggaran"
+        case .analysisChances: "Peluang masuk lima besar · {0} ({1} sampel ulang, benih {2})"
+        case .analysisRanks: "Peringkat mentah dan ternormalisasi · {0} (peringkat memakai skor {1})"
+        case .analysisNothing: "belum ada"
+        case .colNormRank: "Norm"
+        case .colRawRank: "Mentah"
+        case .colRawScore: "Mentah"
+        case .colNormScore: "Norm"
+        case .colMove: "Gerak"
+        case .rawBeside: "mentah {0}"
+        case .sheetDotsLabel: "● lembar  ◆ skor"
+        case .hClusters: "klaster berikutnya / sebelumnya"
+        case .hPreferA: "A lebih baik"
+        case .hPreferB: "B lebih baik"
+        case .hPreferSame: "setara"
+        case .kPreferA: "A"
+        case .kPreferB: "B"
+        case .kPreferSame: "setara"
+        case .pairwiseTitle: "PERBANDINGAN BERPASANGAN · {0}"
+        case .pairwiseIntro: "Produk di sekitar peringkat 5. Mana yang lebih layak masuk lima besar?"
+        case .pairwiseNone: "Tidak ada lagi pasangan untuk Anda bandingkan di klaster ini. Tab: klaster lain."
+        case .pairwiseOrder: "Urutan Bradley-Terry ({0} perbandingan):"
+        case .pairwiseNoOrder: "Belum ada perbandingan yang dapat Anda lihat."
+        case .pairwiseRecord: "{0} menang · {1} kalah · {2} setara"
+        case .pairwiseBlindNote: "Penilaian tertutup: perbandingan kurator lain atas satu pasangan tampil setelah Anda membandingkannya juga."
         }
     }
 
@@ -652,6 +696,10 @@ public enum T: String, CaseIterable, Sendable {
         case .symSelected: "the selected criterion or field"
         case .symSort: "the list's sort order (s changes it)"
         case .symPhone: "phone"
+        case .symSheet: "one score sheet on the 0–100 line (a digit: several sheets there)"
+        case .symScore: "the product's score on the 0–100 line"
+        case .symMove: "up n ranks when scores are normalised (▼n: down; analysis)"
+        case .symBar: "a bar (▁ to █): spread of scores, leniency, chance of the top five"
         case .rcGiveReason: "Type the reason when asked."
         case .rcReopen: "On the board: r."
         case .rcUnpin: "Press p on that product."
@@ -797,6 +845,41 @@ public enum T: String, CaseIterable, Sendable {
         case .rnkIneligible: "not eligible"
         case .rnkNoSheets: "no complete score sheet yet"
         case .rnkTooFewSheets: "{0} of at least {1} complete score sheets"
+        case .hAnalysis: "fairness analysis (a) · compare pairs (w)"
+        case .hScroll: "scroll"
+        case .kScroll: "scroll"
+        case .analysisTitle: "ANALYSIS · {0}"
+        case .analysisComputing: "computing…"
+        case .analysisStale: "data rev {0} · computing…"
+        case .analysisMore: " ↓ {0} more lines "
+        case .analysisBlindNote: "Blind scoring: other curators' analysis, and products whose sheet you have not completed, show once deliberation opens."
+        case .analysisCurators: "Curators: spread of sheet scores (0–100) and leniency (− severe, + lenient)"
+        case .analysisSheetsShort: "shts"
+        case .analysisLeniency: "leniency"
+        case .analysisChances: "Chance of the top five · {0} ({1} resamples, seed {2})"
+        case .analysisRanks: "Raw and normalised rank · {0} (the ranking uses {1} scores)"
+        case .analysisNothing: "none yet"
+        case .colNormRank: "Norm"
+        case .colRawRank: "Raw"
+        case .colRawScore: "Raw"
+        case .colNormScore: "Norm"
+        case .colMove: "Move"
+        case .rawBeside: "raw {0}"
+        case .sheetDotsLabel: "● sheet  ◆ score"
+        case .hClusters: "next / previous cluster"
+        case .hPreferA: "A is better"
+        case .hPreferB: "B is better"
+        case .hPreferSame: "equal"
+        case .kPreferA: "A"
+        case .kPreferB: "B"
+        case .kPreferSame: "equal"
+        case .pairwiseTitle: "PAIRWISE COMPARISON · {0}"
+        case .pairwiseIntro: "Products around fifth place. Which one belongs in the top five more?"
+        case .pairwiseNone: "No pair left for you to compare in this cluster. Tab: the other cluster."
+        case .pairwiseOrder: "Bradley-Terry order ({0} comparisons):"
+        case .pairwiseNoOrder: "No comparison you may see yet."
+        case .pairwiseRecord: "{0} won · {1} lost · {2} equal"
+        case .pairwiseBlindNote: "Blind scoring: other curators' judgements of a pair show once you have compared it too."
         }
     }
 }

@@ -38,6 +38,28 @@ import Glibc
         #expect(app.state.criterion == 1)
     }
 
+    @Test func theAnalysisIsComputedOnTheWorker() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try runtime(store, lang: .id)
+        app.handle(.key(.char("a")))
+        #expect(app.state.screen == .analysis)
+        // Until the worker answers the screen says so, and it polls often meanwhile.
+        if app.state.analysis == nil {
+            #expect(app.frame().lines.joined().contains("menghitung…"))
+            #expect(app.waitMilliseconds == 20)
+        }
+        #expect(app.settle())
+        #expect(app.state.analysisRevision == madiun.revision)
+        #expect(app.state.analysisRequested == nil)
+        #expect(app.frame().lines.joined().contains("Peluang masuk lima besar"))
+        // An edit made here (the list is under the screen) is answered, and the analysis follows it.
+        app.handle(.key(.escape)); app.handle(.key(.enter)); app.handle(.key(.char("4")))
+        app.handle(.key(.escape)); app.handle(.key(.escape)); app.handle(.key(.char("a")))
+        #expect(app.settle())
+        #expect(app.state.analysisRevision == madiun.revision + 1)
+    }
+
     @Test func anotherTerminalsEditShowsAfterATick() throws {
         let (dir, store) = try copyOfMadiun()
         defer { try? FileManager.default.removeItem(atPath: dir) }

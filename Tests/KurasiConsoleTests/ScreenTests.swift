@@ -198,8 +198,8 @@ import Testing
 /// moves with g/G and shows the chair's whole name, hints show only keys that act.
 @Suite struct WordsAndLayoutTests {
     /// Everything on a screen that is neither a letter, a digit nor plain punctuation is a symbol
-    /// the help's second page must explain.
-    static let plain = Set(" .,;:()/-+'\"#%[]!&=@*…─│▏↓←→▕")
+    /// the help's second page must explain (a bar's eighths ▁…▇ are the bar █; − is the minus sign).
+    static let plain = Set(" .,;:()/-+'\"#%[]!&=@*…─│▏↓←→▕├┤▁▂▃▄▅▆▇−")
 
     static func symbols(on canvas: Canvas) -> Set<Character> {
         Set((0..<canvas.height).map { canvas.text(row: $0) }.joined().filter { !$0.isLetter && !$0.isNumber && !plain.contains($0) })
@@ -218,6 +218,7 @@ import Testing
                 app.type(.escape, .char("b")); seen.formUnion(Self.symbols(on: app.screen))
                 app.type(.escape, .char("v")); seen.formUnion(Self.symbols(on: app.screen))
                 app.type(.tab, .tab, .tab); seen.formUnion(Self.symbols(on: app.screen))
+                app.type(.escape, .char("a")); seen.formUnion(Self.symbols(on: app.screen))
             }
         }
         let k3 = madiun.curator("K3")!

@@ -23,6 +23,9 @@ final class Driver {
     var effects: [Effect] = []
     var unanswered: [(Command, CuratorID)] = []
     var answering = true
+    /// Answer the analysis screen's computation at once (off: it waits, "menghitung…").
+    var analysing = true
+    var unansweredAnalyses = 0
     var finished = false
     var redraws = 0
     var clock = "2020-10-15T09:00:00Z"
@@ -42,6 +45,8 @@ final class Driver {
             case .quit: finished = true
             case .redraw: redraws += 1
             case .refresh: send(.refreshed(round.revision != state.round.revision ? round : nil))
+            case .analyse:
+                if analysing { analyseNow() } else { unansweredAnalyses += 1 }
             case let .commit(command, curator):
                 if answering { answer(command, by: curator) } else { unanswered.append((command, curator)) }
             }
@@ -57,6 +62,12 @@ final class Driver {
         } catch {
             send(.committed(.refused(error, latest: round)))
         }
+    }
+
+    /// What the runtime's worker answers to `Effect.analyse`: the analysis of the console's round.
+    func analyseNow() {
+        let r = state.round
+        send(.analysed(revision: r.revision, r.analysisData(barWidth: 1)))
     }
 
     /// Answer the commits that waited.

@@ -130,7 +130,7 @@ extension Round {
     /// (then raw-only, then unranked). `normalisation` saves computing it again.
     public func normalisedRows(_ cluster: Cluster, normalisation given: Normalisation? = nil) -> [NormalisedRow] {
         let raw = ranking(cluster, normalisation: nil)
-        let norm = ranking(cluster, normalisation: given ?? normalisation())
+        let norm = renormalised(raw, by: given ?? normalisation())
         var rawBy: [ProductID: RankedProduct] = [:]
         for r in raw { rawBy[r.product.id] = r }
         return norm.map { n in
@@ -139,5 +139,35 @@ extension Round {
                                  raw: r?.aggregate.score, normalised: n.aggregate.score,
                                  rawRank: r?.rank, normalisedRank: n.rank)
         }
+    }
+}
+
+extension Round {
+    /// A raw ranking on the normalised basis: each product's sheet scores adjusted and its
+    /// aggregate recomputed from them exactly as `aggregate(_:normalisation:)` does, then the
+    /// ranked products re-sorted by the chain. The same answer as `ranking(_:normalisation:)`
+    /// without weighing every sheet and checking every product's eligibility again: which products
+    /// are ranked does not depend on the basis (eligibility and the number of counted sheets).
+    func renormalised(_ raw: [RankedProduct], by norm: Normalisation) -> [RankedProduct] {
+        var ranked: [RankedProduct] = [], rest: [RankedProduct] = []
+        ranked.reserveCapacity(raw.count)
+        for var r in raw {
+            guard r.rank != nil else { rest.append(r); continue }
+            var a = r.aggregate
+            for (c, x) in a.sheetScores { a.sheetScores[c] = norm.adjust(x, curator: c) }
+            let values = a.sheetScores.values.sorted()
+            let mean = values.reduce(0, +) / Double(values.count)
+            let mid = values.count / 2
+            let med = values.count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
+            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+            a.mean = mean; a.median = med; a.min = values.first; a.max = values.last
+            a.standardDeviation = variance.squareRoot()
+            a.score = round.settings.aggregation == .mean ? mean : med
+            r.aggregate = a
+            ranked.append(r)
+        }
+        ranked.sort(by: precedes)
+        for i in ranked.indices { ranked[i].rank = i + 1 }
+        return ranked + rest
     }
 }

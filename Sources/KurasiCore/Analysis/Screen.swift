@@ -9,6 +9,8 @@ public struct CuratorBars: Hashable, Sendable {
     /// Ten bins of 10 points, each bar's length in cells (the fullest bin of any curator fills
     /// the width given).
     public var histogram: [Int]
+    /// The sheets in each of the ten bins (a screen scales them among the curators it may show).
+    public var counts: [Int]
     /// Leniency as cells left (negative, severe) or right (positive, lenient) of a centre line.
     public var leniency: Int
     public var leniencyValue: Double?
@@ -16,6 +18,7 @@ public struct CuratorBars: Hashable, Sendable {
 
 public struct ProbabilityBar: Hashable, Sendable {
     public var product: ProductID
+    public var rank: Int?
     public var inTopFive: Bool
     public var probability: Double
     public var cells: Int
@@ -46,16 +49,18 @@ extension Round {
         let hist = Bars.lengths(cal.curators.flatMap(\.histogram), width: barWidth)
         let curators = cal.curators.enumerated().map { i, c in
             CuratorBars(curator: c.curator, name: c.name, sheets: c.sheets, histogram: Array(hist[(i * 10)..<(i * 10 + 10)]),
+                        counts: c.histogram,
                         leniency: c.leniency.map { Bars.signed($0, limit: leniencyLimit, width: barWidth) } ?? 0,
                         leniencyValue: c.leniency)
         }
         var probabilities: [Cluster: [ProbabilityBar]] = [:], ranks: [Cluster: [NormalisedRow]] = [:]
+        let norm = normalisation()
         for c in stability(seed: seed, resamples: resamples).clusters {
             probabilities[c.cluster] = c.probabilities.map {
-                ProbabilityBar(product: $0.product, inTopFive: $0.inTopFive, probability: $0.probability,
+                ProbabilityBar(product: $0.product, rank: $0.rank, inTopFive: $0.inTopFive, probability: $0.probability,
                                cells: Bars.length($0.probability, width: barWidth))
             }
-            ranks[c.cluster] = normalisedRows(c.cluster).filter { $0.raw != nil }
+            ranks[c.cluster] = normalisedRows(c.cluster, normalisation: norm).filter { $0.raw != nil }
         }
         return AnalysisData(curators: curators, probabilities: probabilities, ranks: ranks)
     }
@@ -69,5 +74,25 @@ extension Round {
         var counts: [Int: Int] = [:]
         for c in cells { counts[c, default: 0] += 1 }
         return SheetDots(width: width, cells: cells, counts: counts, score: a.score.map(cell))
+    }
+}
+
+extension Round {
+    /// The analysis as `curator` may see it, by the one blind rule (`visibility(of:to:)`): once
+    /// scores are public, all of it. While scoring is blind, a curator's own bars only (their own
+    /// sheets; their leniency compares them with others only on products their sheet is complete
+    /// for), and the probabilities and ranks of only the products whose score they may see; the
+    /// projector (nil) sees none of it.
+    public func analysisData(_ data: AnalysisData, visibleTo curator: CuratorID?) -> AnalysisData {
+        if scoresArePublic { return data }
+        var out = data
+        out.curators = data.curators.filter { curator != nil && $0.curator == curator }
+        for (cluster, list) in data.probabilities {
+            out.probabilities[cluster] = list.filter { visibility(of: $0.product, to: curator).score }
+        }
+        for (cluster, list) in data.ranks {
+            out.ranks[cluster] = list.filter { visibility(of: $0.product, to: curator).score }
+        }
+        return out
     }
 }

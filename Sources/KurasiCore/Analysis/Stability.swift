@@ -69,6 +69,9 @@ public struct Stability: Hashable, Sendable {
 struct Candidate {
     var id: ProductID
     var producer: ProducerID
+    /// What the one-pin-per-producer rule counts as one, as a number: the producer's position
+    /// among the cluster's producers, or (without the rule) the candidate's own position.
+    var group = 0
     var rank: Int?
     var score: Double?
     /// (curator, sheet score on the round's basis, tie-break criterion point)
@@ -94,6 +97,11 @@ struct ChainKey {
 
     static func make(_ values: inout [Double], tieSum: Int, index: Int, median useMedian: Bool) -> ChainKey {
         values.sort()
+        return sorted(values, tieSum: tieSum, index: index, median: useMedian)
+    }
+
+    /// `make` of values already in ascending order.
+    static func sorted(_ values: [Double], tieSum: Int, index: Int, median useMedian: Bool) -> ChainKey {
         let n = values.count
         let mean = values.reduce(0, +) / Double(n)
         let mid = n / 2
@@ -134,39 +142,71 @@ extension Round {
                                  sheets: sheets.map { (curator: $0.0, score: $0.1, tie: $0.2) },
                                  low: values.min() ?? 0, high: values.max() ?? 0))
         }
-        return out.sorted { $0.id < $1.id }
+        out.sort { $0.id < $1.id }
+        var groups: [ProducerID: Int] = [:]
+        for i in out.indices {
+            if round.settings.onePinPerProducer {
+                out[i].group = groups[out[i].producer] ?? groups.count
+                groups[out[i].producer] = out[i].group
+            } else {
+                out[i].group = i
+            }
+        }
+        return out
     }
 
     static let pruneSE = 4.0
 
     /// The five the rules allow among keyed candidates.
+    /// Walking the keys in the chain's order and passing over a producer already in, the five
+    /// chosen are, one after the other, the best key whose group (producer) is not in yet: so
+    /// they are found by five passes over the keys instead of sorting them all.
     func chooseFive(_ keys: inout [ChainKey], _ candidates: [Candidate]) -> [Int] {
-        keys.sort(by: ChainKey.precedes)
-        var chosen: [Int] = [], producers = Set<ProducerID>()
-        for key in keys {
-            guard chosen.count < Round.pinSlots else { break }
-            if round.settings.onePinPerProducer, !producers.insert(candidates[key.index].producer).inserted { continue }
-            chosen.append(key.index)
+        var chosen: [Int] = [], groups: [Int] = []
+        while chosen.count < Round.pinSlots {
+            var best = -1
+            for j in keys.indices {
+                let key = keys[j]
+                if best >= 0, !ChainKey.precedes(key, keys[best]) { continue }
+                if groups.contains(candidates[key.index].group) { continue }
+                best = j
+            }
+            guard best >= 0 else { break }
+            chosen.append(keys[best].index)
+            groups.append(candidates[keys[best].index].group)
         }
         return chosen
     }
 
-    func clusterStability(_ cluster: Cluster, seed: UInt64, resamples: Int) -> ClusterStability {
+    /// `exhaustive` computes every product's key in every resample (the plain walk, for tests);
+    /// otherwise, on the mean, only the keys of the products that can still be chosen (below).
+    func clusterStability(_ cluster: Cluster, seed: UInt64, resamples: Int, exhaustive: Bool = false) -> ClusterStability {
         let ranked = ranking(cluster)
         let base = topFive(of: ranked)
         let all = candidates(ranked)
         let useMedian = round.settings.aggregation == .median
 
-        // Leave one curator out.
+        // Leave one curator out. Each candidate's sheets are put in score order once; without a
+        // curator, the rest are walked in that order (the values `make` would sort to, summed in
+        // the same order), and a candidate the curator did not score keeps its key.
         let curatorIDs = Set(all.flatMap { $0.sheets.map(\.curator) }).sorted()
+        let bySheet = all.map { $0.sheets.sorted { $0.score < $1.score } }
+        let fullKeys: [ChainKey] = all.indices.map { i in
+            ChainKey.sorted(bySheet[i].map(\.score), tieSum: all[i].sheets.reduce(0) { $0 + $1.tie }, index: i, median: useMedian)
+        }
         var effects: [CuratorEffect] = []
+        var keys: [ChainKey] = [], values: [Double] = []
+        keys.reserveCapacity(all.count)
         for c in curatorIDs {
-            var keys: [ChainKey] = []
-            for (i, cand) in all.enumerated() {
-                var values: [Double] = [], tie = 0
-                for s in cand.sheets where s.curator != c { values.append(s.score); tie += s.tie }
+            keys.removeAll(keepingCapacity: true)
+            for i in all.indices {
+                let sheets = bySheet[i]
+                guard sheets.contains(where: { $0.curator == c }) else { keys.append(fullKeys[i]); continue }
+                values.removeAll(keepingCapacity: true)
+                var tie = 0
+                for s in sheets where s.curator != c { values.append(s.score); tie += s.tie }
                 guard !values.isEmpty else { continue }
-                keys.append(.make(&values, tieSum: tie, index: i, median: useMedian))
+                keys.append(.sorted(values, tieSum: tie, index: i, median: useMedian))
             }
             let five = chooseFive(&keys, all).map { all[$0].id }
             effects.append(CuratorEffect(curator: c, topFive: five,
@@ -195,10 +235,63 @@ extension Round {
         let pool = live.map { all[$0] }
         var hits = [Int](repeating: 0, count: pool.count)
         var rng = SplitMix64(seed: seed &+ (cluster == .mamin ? 0 : 0x5DEE_CE66_D1CE_4E5B))
-        var keys: [ChainKey] = []
-        keys.reserveCapacity(pool.count)
-        var values: [Double] = []
-        for _ in 0..<resamples {
+        keys.removeAll(keepingCapacity: true)
+        if !useMedian, !exhaustive {
+            // The same draws in the same order; but a resample's exact key (its sheets sorted, so
+            // that the mean is summed as `make` sums it) is computed only for a product whose mean
+            // summed in draw order is within 2δ of T, the fifth best such mean among the groups
+            // (producers). δ bounds how far two summation orders of the same values can be apart
+            // (4·n·ε·max|x|, well above the (n−1)·ε·Σ|x| / n of recursive summation, plus the
+            // division). Below T − 2δ a product's exact mean is below that of a product in each of
+            // five other groups, so the walk in the chain's order has chosen five groups, or its
+            // own, before it: it is never chosen, and leaving it out changes nothing.
+            var offsets = [Int](repeating: 0, count: pool.count + 1)
+            for (i, c) in pool.enumerated() { offsets[i + 1] = offsets[i] + c.sheets.count }
+            var drawn = [Int](repeating: 0, count: offsets[pool.count])
+            var approx = [Double](repeating: 0, count: pool.count)
+            let groupCount = (all.map(\.group).max() ?? -1) + 1
+            var groupBest = [Double](repeating: -.infinity, count: groupCount)
+            let poolGroups = Array(Set(pool.map(\.group))).sorted()
+            let maxAbs = pool.flatMap { $0.sheets.map { abs($0.score) } }.max() ?? 0
+            let maxN = pool.map(\.sheets.count).max() ?? 0
+            let delta = 4 * Double(maxN) * Double.ulpOfOne * Swift.max(1, maxAbs)
+            var best: [Double] = []
+            for _ in 0..<resamples {
+                for (i, cand) in pool.enumerated() {
+                    let n = cand.sheets.count, base = offsets[i]
+                    var sum = 0.0
+                    for k in 0..<n {
+                        let j = rng.below(n)
+                        drawn[base + k] = j
+                        sum += cand.sheets[j].score
+                    }
+                    approx[i] = sum / Double(n)
+                    if approx[i] > groupBest[cand.group] { groupBest[cand.group] = approx[i] }
+                }
+                best.removeAll(keepingCapacity: true)
+                for g in poolGroups {
+                    let v = groupBest[g]
+                    groupBest[g] = -.infinity
+                    if best.count < Round.pinSlots || v > best[best.count - 1] {
+                        best.append(v); best.sort(by: >)
+                        if best.count > Round.pinSlots { best.removeLast() }
+                    }
+                }
+                let floor = best.count < Round.pinSlots ? -Double.infinity : best[best.count - 1] - 2 * delta
+                keys.removeAll(keepingCapacity: true)
+                for (i, cand) in pool.enumerated() where approx[i] >= floor {
+                    values.removeAll(keepingCapacity: true)
+                    var tie = 0
+                    for k in offsets[i]..<offsets[i + 1] {
+                        let s = cand.sheets[drawn[k]]
+                        values.append(s.score); tie += s.tie
+                    }
+                    keys.append(.make(&values, tieSum: tie, index: i, median: false))
+                }
+                for i in chooseFive(&keys, pool) { hits[i] += 1 }
+            }
+        }
+        for _ in 0..<(!useMedian && !exhaustive ? 0 : resamples) {
             keys.removeAll(keepingCapacity: true)
             for (i, cand) in pool.enumerated() {
                 values.removeAll(keepingCapacity: true)

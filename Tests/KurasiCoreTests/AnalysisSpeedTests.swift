@@ -1,0 +1,173 @@
+@testable import KurasiCore
+import Testing
+
+/// The reports' fast paths give the same answers as the plain computations they replace, on
+/// seeded random rounds with ties, incomplete sheets, a conflict, both aggregations and both
+/// pin rules (the hand-computed tests in FairnessTests pin the answers themselves).
+@Suite struct AnalysisSpeedTests {
+    static func randomRound(seed: UInt64, aggregation: Aggregation, onePinPerProducer: Bool) -> Round {
+        var rng = SplitMix64(seed: seed)
+        let pirt = Permit(kind: .pirt, number: "2063577010123-25", expires: "2025-03-31")
+        let producers = (1...12).map { i in
+            Producer(id: "U-\(i)", name: "Usaha \(i)", owner: "", address: "", kelurahan: "Kuncen", kecamatan: "Taman",
+                     validation: Validation(status: .valid, by: "K1", at: "2020-09-20T09:00:00Z"))
+        }
+        var products: [Product] = []
+        for i in 1...60 {
+            let mamin = i % 2 == 0
+            products.append(Product(id: ProductID(String(format: "P-%03d", i)), producer: "U-\(1 + i % 12)", name: "Produk \(i)",
+                                    cluster: mamin ? .mamin : .nonMamin, category: "x", permits: mamin ? [pirt] : []))
+        }
+        var curators = [Curator(id: "K1", name: "Ketua", role: .chair)]
+        for k in 2...7 { curators.append(Curator(id: "K\(k)", name: "Kurator \(k)")) }
+        curators[3].conflicts = [Conflict(producer: "U-2", kind: .family, reason: "adik")]
+        var r = Round(round: RoundInfo(title: "Acak", organizer: "Kadin", date: "2020-10-15",
+                                       settings: Settings(aggregation: aggregation, onePinPerProducer: onePinPerProducer)),
+                      curators: curators, producers: producers, products: products)
+        for p in products {
+            for c in curators where rng.below(10) < 8 {
+                // Each curator leans: K2 lenient, K5 severe; one sheet in ten left incomplete.
+                let lean = c.id == "K2" ? 1 : c.id == "K5" ? -1 : 0
+                var points: [CriterionID: Int?] = [:]
+                for k in criteria { points[k] = Swift.max(1, Swift.min(5, 2 + rng.below(3) + lean)) }
+                if rng.below(10) == 0 { points["harga"] = .some(nil) }
+                // The conflicted curator's sheets on U-2 were made before the declaration: set aside.
+                _ = try? r.perform(.score(product: p.id, points: points), by: c.id, at: "2020-10-15T10:00:00Z")
+            }
+        }
+        return r
+    }
+
+    static let rounds: [Round] = [
+        randomRound(seed: 1, aggregation: .mean, onePinPerProducer: true),
+        randomRound(seed: 2, aggregation: .median, onePinPerProducer: true),
+        randomRound(seed: 3, aggregation: .mean, onePinPerProducer: false),
+        randomRound(seed: 4, aggregation: .median, onePinPerProducer: false),
+    ]
+
+    /// The aggregate as it was computed before it summed points by the rubric's position.
+    static func plainAggregate(_ r: Round, _ product: Product, normalisation: Normalisation?) -> Aggregate {
+        var sheetScores: [CuratorID: Double] = [:]
+        var points: [CriterionID: [Int]] = [:]
+        var setAside: [CuratorID] = []
+        let sheets = r.scores[product.id] ?? [:]
+        let recused = Set(r.recusedCurators(for: product).map(\.id))
+        for (curator, sheet) in sheets {
+            guard r.isComplete(sheet) else { continue }
+            var total = 0.0, weights = 0.0
+            let span = Double(r.rubric.scaleMax - r.rubric.scaleMin)
+            for c in r.rubric.criteria {
+                let w = Double(r.rubric.weight(of: c, in: product.cluster))
+                total += w * Double(sheet[c.id]! - r.rubric.scaleMin) / span
+                weights += w
+            }
+            let s = total / weights * 100
+            if recused.contains(curator) { setAside.append(curator); continue }
+            sheetScores[curator] = normalisation?.adjust(s, curator: curator) ?? s
+            for (k, v) in sheet { points[k, default: []].append(v) }
+        }
+        let values = sheetScores.values.sorted()
+        var a = Aggregate(sheetScores: sheetScores, criterionMeans: [:], setAside: setAside.sorted())
+        guard !values.isEmpty else { return a }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let mid = values.count / 2
+        let median = values.count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        a.mean = mean; a.median = median; a.min = values.first; a.max = values.last
+        a.standardDeviation = variance.squareRoot()
+        a.score = r.round.settings.aggregation == .mean ? mean : median
+        a.criterionMeans = points.mapValues { Double($0.reduce(0, +)) / Double($0.count) }
+        return a
+    }
+
+    @Test(arguments: 0..<4)
+    func aggregatesAreTheSame(_ i: Int) {
+        let r = Self.rounds[i]
+        let norm = r.normalisation()
+        for p in r.products {
+            #expect(r.aggregate(p) == Self.plainAggregate(r, p, normalisation: nil), "\(p.id)")
+            #expect(r.aggregate(p, normalisation: norm) == Self.plainAggregate(r, p, normalisation: norm), "\(p.id)")
+        }
+    }
+
+    @Test(arguments: 0..<4)
+    func theNormalisedRankingFromTheRawOneIsTheSame(_ i: Int) {
+        let r = Self.rounds[i]
+        let norm = r.normalisation()
+        #expect(norm.scales.values.contains { $0.treatment == .normalised })
+        for c in Cluster.allCases {
+            let direct = r.ranking(c, normalisation: norm)
+            #expect(r.renormalised(r.ranking(c, normalisation: nil), by: norm) == direct)
+            #expect(direct.contains { $0.rank != nil })
+        }
+    }
+
+    /// Leave one curator out and the five chosen, as the plain walk over sorted keys gives them.
+    @Test(arguments: 0..<4)
+    func leaveOneOutIsTheSame(_ i: Int) {
+        let r = Self.rounds[i]
+        let useMedian = r.round.settings.aggregation == .median
+        for c in Cluster.allCases {
+            let ranked = r.ranking(c)
+            let base = r.topFive(of: ranked)
+            let all = r.candidates(ranked)
+            let got = r.clusterStability(c, seed: 7, resamples: 20).leaveOneOut
+            let ids = Set(all.flatMap { $0.sheets.map(\.curator) }).sorted()
+            #expect(got.map(\.curator) == ids)
+            for (k, curator) in ids.enumerated() {
+                var keys: [ChainKey] = []
+                for (j, cand) in all.enumerated() {
+                    var values: [Double] = [], tie = 0
+                    for s in cand.sheets where s.curator != curator { values.append(s.score); tie += s.tie }
+                    guard !values.isEmpty else { continue }
+                    keys.append(.make(&values, tieSum: tie, index: j, median: useMedian))
+                }
+                keys.sort(by: ChainKey.precedes)
+                var five: [ProductID] = [], producers = Set<ProducerID>()
+                for key in keys where five.count < Round.pinSlots {
+                    if r.round.settings.onePinPerProducer, !producers.insert(all[key.index].producer).inserted { continue }
+                    five.append(all[key.index].id)
+                }
+                #expect(got[k].topFive == five, "\(c) without \(curator)")
+                #expect(got[k].leaves == base.filter { !five.contains($0) })
+            }
+        }
+    }
+
+    /// The bootstrap computing only the keys that can still be chosen gives the plain walk's
+    /// percentages, resample for resample (the same draws), on both aggregations and pin rules.
+    @Test(arguments: 0..<4)
+    func theBootstrapIsTheSame(_ i: Int) {
+        let r = Self.rounds[i]
+        for c in Cluster.allCases {
+            let fast = r.clusterStability(c, seed: 2020, resamples: 300)
+            let plain = r.clusterStability(c, seed: 2020, resamples: 300, exhaustive: true)
+            #expect(fast == plain)
+            #expect(fast.probabilities.contains { $0.probability > 0 && $0.probability < 1 })
+        }
+    }
+
+    /// The bootstrap's choice of five by passes over the keys is the sorted walk's.
+    @Test func chooseFiveIsTheSortedWalk() {
+        var rng = SplitMix64(seed: 99)
+        for rule in [true, false] {
+            let r = Self.randomRound(seed: 5, aggregation: .mean, onePinPerProducer: rule)
+            let all = r.candidates(r.ranking(.mamin))
+            for _ in 0..<200 {
+                // Coarse scores so that the chain's later links decide often.
+                var keys = all.indices.map { j in
+                    ChainKey(score: Double(rng.below(4)), count: 1 + rng.below(2), median: Double(rng.below(2)),
+                             tie: Double(rng.below(2)), index: j)
+                }
+                let fast = r.chooseFive(&keys, all)
+                keys.sort(by: ChainKey.precedes)
+                var five: [Int] = [], producers = Set<ProducerID>()
+                for key in keys where five.count < Round.pinSlots {
+                    if rule, !producers.insert(all[key.index].producer).inserted { continue }
+                    five.append(key.index)
+                }
+                #expect(fast == five)
+            }
+        }
+    }
+}
