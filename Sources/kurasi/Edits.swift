@@ -71,7 +71,7 @@ struct Import: ParsableCommand {
                 "traders": plan.traders, "unchanged": plan.unchanged,
                 "duplicates": plan.duplicates.map { ["line": $0.line, "name": $0.name, "of": $0.of] as [String: Any] },
                 "closed": plan.closed, "services": plan.services,
-                "refused": plan.issues.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+                "refused": plan.issues.map { ["line": $0.line, "reason": $0.text(lang)] as [String: Any] },
             ])
             if !plan.issues.isEmpty { throw ExitCode(1) }
             return
@@ -86,13 +86,13 @@ struct Import: ParsableCommand {
         print(id ? "  \(n(plan.unchanged)) sudah ada di data (tidak berubah)" : "  \(n(plan.unchanged)) already in the store (unchanged)")
         print(id ? "  \(n(plan.duplicates.count)) duplikat dilewati" : "  \(n(plan.duplicates.count)) duplicates skipped")
         for d in plan.duplicates.prefix(20) {
-            print(id ? "    baris \(d.line): \(d.name.displaySafe) = \(lineWords(d.of, lang))" : "    line \(d.line): \(d.name.displaySafe) = \(d.of)")
+            print("    \(tr(.csvLine, lang, d.line)): \(d.name.displaySafe) = \(d.ofText(lang))")
         }
         if plan.duplicates.count > 20 { print("    …") }
         print(id ? "  \(n(plan.closed.count)) usaha tutup dilewati" : "  \(n(plan.closed.count)) closed businesses skipped")
         print(id ? "  \(n(plan.services.count)) usaha jasa (tanpa produk) dilewati" : "  \(n(plan.services.count)) service businesses (no product) skipped")
         print(id ? "  \(n(plan.issues.count)) baris tidak terbaca (tidak diimpor)" : "  \(n(plan.issues.count)) unreadable rows (not imported)")
-        for issue in plan.issues { writeStderr("\(file): \(issue.reason.displaySafe)") }
+        for issue in plan.issues { writeStderr("\(file): \(issue.text(lang).displaySafe)") }
         if dryRun { print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.") }
         if !plan.issues.isEmpty {
             writeStderr(id ? "kurasi: \(plan.issues.count) baris ditolak; perbaiki lalu impor lagi (baris yang sudah masuk tidak berubah)."
@@ -110,13 +110,13 @@ struct Import: ParsableCommand {
             try printJSON([
                 "file": file, "kind": "products", "dryRun": dryRun, "rows": plan.rows, "applied": plan.errors.isEmpty && !dryRun,
                 "added": plan.added, "updated": plan.updated, "unchanged": plan.unchanged,
-                "refused": plan.errors.map { ["line": $0.line, "column": nullable($0.column), "reason": $0.message] as [String: Any] },
+                "refused": plan.errors.map { ["line": $0.line, "column": nullable($0.column), "reason": $0.problem.text(lang)] as [String: Any] },
             ])
         }
         if format == .table { print(id ? "\(file): \(plan.rows) baris data" : "\(file): \(plan.rows) data rows") }
         if !plan.errors.isEmpty {
             if format == .json { try json(plan); throw ExitCode(1) }
-            for e in plan.errors { writeStderr("\(file): \(e.description.displaySafe)") }
+            for e in plan.errors { writeStderr("\(file): \(e.text(lang).displaySafe)") }
             writeStderr(id ? "kurasi: \(plan.errors.count) baris perlu diperbaiki; tidak ada yang diterapkan. Perbaiki baris itu lalu impor lagi."
                            : "kurasi: \(plan.errors.count) rows need fixing; nothing was applied. Fix those rows and import again.")
             throw ExitCode(1)
@@ -242,13 +242,13 @@ struct Validate: ParsableCommand {
                 "file": file, "kind": "visits", "dryRun": dryRun, "rows": plan.rows, "applied": event != nil,
                 "valid": counts[.valid] ?? 0, "rejected": counts[.rejected] ?? 0, "pending": counts[.pending] ?? 0,
                 "unchanged": plan.unchanged, "revision": nullable(event?.revision),
-                "refused": plan.errors.map { ["line": $0.line, "column": nullable($0.column), "reason": $0.message] as [String: Any] },
+                "refused": plan.errors.map { ["line": $0.line, "column": nullable($0.column), "reason": $0.problem.text(lang)] as [String: Any] },
             ])
         }
         func report(_ plan: VisitsImport) throws {
             guard !plan.errors.isEmpty else { return }
             if format == .json { try json(plan, event: nil); throw ExitCode(1) }
-            for e in plan.errors { writeStderr("\(file): \(e.description.displaySafe)") }
+            for e in plan.errors { writeStderr("\(file): \(e.text(lang).displaySafe)") }
             writeStderr(id ? "kurasi: \(plan.errors.count) baris perlu diperbaiki; tidak ada yang diterapkan. Perbaiki baris itu lalu jalankan lagi."
                            : "kurasi: \(plan.errors.count) rows need fixing; nothing was applied. Fix those rows and run it again.")
             throw ExitCode(1)

@@ -122,13 +122,13 @@ struct Check: ParsableCommand {
         for backup in store.backups() {
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: backup.path)) else { continue }
             do { _ = try Store.decode(data, file: backup.path) } catch {
-                problems.append(("backup", backup.path, (id ? "cadangan rusak: " : "backup damaged: ") + error.description))
+                problems.append(("backup", backup.path, (id ? "cadangan rusak: " : "backup damaged: ") + errorText(error, lang)))
             }
         }
         for segment in store.journalSegments() {
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: segment.path)) else { continue }
             do { try Store.checkJournal(data, file: segment.path) } catch {
-                problems.append(("journal", segment.path, (id ? "bagian jurnal rusak: " : "journal segment damaged: ") + error.description))
+                problems.append(("journal", segment.path, (id ? "bagian jurnal rusak: " : "journal segment damaged: ") + errorText(error, lang)))
             }
         }
         let backups = store.backups().count
