@@ -23,15 +23,6 @@ func startupLanguage(_ args: [String], _ env: [String: String]) -> Language {
     return chosen ?? StoreOptions.environmentLanguage(env)
 }
 
-/// English or Indonesian text, by the start-up language.
-func L(_ en: String, _ id: String) -> String { cliLanguage == .id ? id : en }
-
-/// An option's or argument's help in the start-up language.
-func H(_ en: String, _ id: String) -> ArgumentHelp { ArgumentHelp(L(en, id)) }
-
-/// A usage error in the start-up language (exit 2, with the usage).
-func usageError(_ en: String, _ id: String) -> ValidationError { ValidationError(L(en, id)) }
-
 /// An error as the user reads it: the store's and the CSV files' in the user's language.
 func errorText(_ error: any Error, _ lang: Language) -> String {
     switch error {

@@ -42,7 +42,7 @@ import Testing
         // option help and usage errors), and the store errors only the command line meets, on
         // opening or creating a store before any console starts.
         let commandLineOnly: Set<T> = [.stIsDirectory, .stIsDevice, .stIsFIFO, .stIsSocket, .stAlreadyExists, .impNoProducer]
-        for key in T.allCases where !["rl", "cl", "ch", "cu"].contains(key.rawValue.prefix(2)) && !commandLineOnly.contains(key) {
+        for key in T.allCases where !["rl", "cl", "ch", "cu", "cd"].contains(key.rawValue.prefix(2)) && !commandLineOnly.contains(key) {
             #expect(!tr(key, lang).contains("--"), "\(key): \(tr(key, lang))")
         }
         // Every refusal, as the console renders it.
