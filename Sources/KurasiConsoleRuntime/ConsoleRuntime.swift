@@ -22,7 +22,7 @@ public final class ConsoleRuntime: TerminalProgram {
     public init(store: Store, lang: Language, curator: CuratorID?, seat: Seat = .shared,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
         let handle = try StoreHandle(store: store)
-        worker = StoreWorker(handle: handle, clock: Self.clock(environment))
+        worker = StoreWorker(handle: handle, clock: Self.clock(environment), lang: lang)
         state = State(round: handle.round, lang: lang, curator: curator, seat: seat)
         // What loading found worth telling (a torn last journal line dropped), once.
         if let warning = handle.warnings.first { state.message = Message(text: warning, isWarning: true) }
@@ -142,15 +142,18 @@ final class StoreWorker: @unchecked Sendable {
 
     let handle: StoreHandle
     private let clock: @Sendable () -> String
+    /// The language a failed save is reported in.
+    private let lang: Language
     private let condition = NSCondition()
     private var jobs: [Job] = []
     private var answers: [Msg] = []
     private var busy = false
     private var stopping = false
 
-    init(handle: StoreHandle, clock: @escaping @Sendable () -> String) {
+    init(handle: StoreHandle, clock: @escaping @Sendable () -> String, lang: Language = .en) {
         self.handle = handle
         self.clock = clock
+        self.lang = lang
         let thread = Thread { [self] in self.loop() }
         thread.name = "kurasi store"
         thread.start()
@@ -237,7 +240,7 @@ final class StoreWorker: @unchecked Sendable {
                 case let .failure(refusal): return .committed(.refused(refusal, latest: handle.round))
                 }
             } catch let error as StoreError {
-                return .committed(.failed(error.description))
+                return .committed(.failed(error.text(lang)))
             } catch {
                 return .committed(.failed("\(error)"))
             }

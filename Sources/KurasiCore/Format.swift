@@ -11,7 +11,7 @@ public enum Format {
         let tenths = halfUp(x * 10)
         let sign = tenths < 0 ? "-" : ""
         let a = abs(tenths)
-        return "\(sign)\(a / 10)\(lang == .id ? "," : ".")\(a % 10)"
+        return "\(sign)\(a / 10)\(tr(.fmtDecimalMark, lang))\(a % 10)"
     }
 
     /// Half up at the tenth, after taking off binary noise: 81.25 → 813 tenths, 81.15 → 812
@@ -25,8 +25,9 @@ public enum Format {
     public static func count(_ n: Int, _ lang: Language) -> String {
         let digits = String(abs(n))
         var out = ""
+        let mark = tr(.fmtThousandsMark, lang)
         for (i, ch) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(lang == .id ? "." : ",") }
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(mark) }
             out.append(ch)
         }
         return (n < 0 ? "-" : "") + out
@@ -45,10 +46,8 @@ public enum Format {
         }
     }
 
-    static let monthsID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-                           "September", "Oktober", "November", "Desember"]
-    static let monthsEN = ["January", "February", "March", "April", "May", "June", "July", "August",
-                           "September", "October", "November", "December"]
+    /// The names of the months, January first.
+    static func months(_ lang: Language) -> [Substring] { tr(.fmtMonths, lang).split(separator: " ") }
 
     /// An ISO 8601 instant ("2020-10-15T07:30:00Z") as people read it in the round's zone:
     /// "15 Oktober 2020 14.30 WIB" (id) or "15 October 2020 14:30 WIB" (en); `dateOnly` drops the
@@ -59,9 +58,9 @@ public enum Format {
         cal.timeZone = zone
         let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         guard let y = c.year, let mo = c.month, let d = c.day, let h = c.hour, let mi = c.minute else { return iso }
-        let day = "\(d) \((lang == .id ? monthsID : monthsEN)[mo - 1]) \(y)"
+        let day = "\(d) \(months(lang)[mo - 1]) \(y)"
         if dateOnly { return day }
-        let hm = String(format: lang == .id ? "%02d.%02d" : "%02d:%02d", h, mi)
+        let hm = String(format: tr(.fmtClock, lang), h, mi)
         return "\(day) \(hm) \(zoneName(zone, at: date))"
     }
 
@@ -76,7 +75,7 @@ public enum Format {
     public static func date(_ isoDate: String, _ lang: Language) -> String {
         let parts = isoDate.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, (1...12).contains(parts[1]) else { return isoDate }
-        return "\(parts[2]) \((lang == .id ? monthsID : monthsEN)[parts[1] - 1]) \(parts[0])"
+        return "\(parts[2]) \(months(lang)[parts[1] - 1]) \(parts[0])"
     }
 
     /// A phone number in the one format Indonesians write: mobile "0813-8048-7072", landline

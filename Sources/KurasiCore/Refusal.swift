@@ -176,6 +176,10 @@ public enum Remedy: Hashable, Sendable, CaseIterable {
     case nameNumber
     /// The chair withdraws the conflict, with a reason.
     case withdrawConflict
+    /// Give the imported city's ids a prefix.
+    case prefixIDs
+    /// The chair sets the minimum capacity for the shared brand.
+    case setMinimumCapacity
 }
 
 extension Refusal {

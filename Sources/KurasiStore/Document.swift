@@ -51,7 +51,7 @@ public struct Document: Sendable {
             case let .table(h, a, rows): parts.append(String(table(h, a, rows).dropLast()))
             case .pageBreak: continue
             case let .signatures(h, rows):
-                parts.append(String(table(h + [lang == .id ? "Tanda tangan" : "Signature"], h.map { _ in .left } + [.left],
+                parts.append(String(table(h + [tr(.mnSignature, lang)], h.map { _ in .left } + [.left],
                                           rows.map { $0 + [""] }).dropLast()))
             }
         }
@@ -86,7 +86,7 @@ public struct Document: Sendable {
                 body += rows.map { row($0, a, tag: "td") + "\n" }.joined() + "</tbody>\n</table>\n"
             case .pageBreak: body += "<div class=\"page-break\"></div>\n"
             case let .signatures(h, rows):
-                let sign = lang == .id ? "Tanda tangan" : "Signature"
+                let sign = tr(.mnSignature, lang)
                 body += "<table class=\"signatures\">\n<thead>\(row(h + [sign], [], tag: "th"))</thead>\n<tbody>\n"
                 body += rows.map { row($0 + [""], [], tag: "td") + "\n" }.joined() + "</tbody>\n</table>\n"
             }

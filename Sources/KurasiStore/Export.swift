@@ -102,9 +102,7 @@ public enum Export {
 
     public static func rankCSV(_ round: Round, clusters: [Cluster] = Cluster.allCases, lang: Language = .id,
                                dialect: CSVDialect = .rfc4180) throws -> Data {
-        let header = lang == .id
-            ? ["klaster", "peringkat", "id_produk", "produk", "id_pelaku", "pelaku_umkm", "kelurahan", "skor", "kurator", "min", "maks", "sd", "memenuhi_syarat", "alasan_tidak_memenuhi", "pin", "alasan_pin"]
-            : ["cluster", "rank", "product_id", "product", "producer_id", "producer", "kelurahan", "score", "curators", "min", "max", "sd", "eligible", "ineligible_because", "pin", "pin_reason"]
+        let header = tr(.exRankHeader, lang).split(separator: ",").map(String.init)
         var rows = [header]
         let num = dialect.number
         for cluster in clusters {
@@ -116,7 +114,7 @@ public enum Export {
                     cluster.rawValue, r.rank.map(String.init) ?? "", r.product.id.rawValue, r.product.name,
                     r.product.producer.rawValue, producer?.name ?? "", producer?.kelurahan ?? "",
                     num(r.aggregate.score), String(r.aggregate.count), num(r.aggregate.min), num(r.aggregate.max),
-                    num(r.aggregate.standardDeviation), r.eligible ? (lang == .id ? "ya" : "yes") : (lang == .id ? "tidak" : "no"),
+                    num(r.aggregate.standardDeviation), tr(r.eligible ? .exYes : .exNo, lang),
                     r.ineligibility.map { $0.text(lang) }.joined(separator: "; "),
                     pin.map { String($0.slot) } ?? "", pin?.reason ?? "",
                 ])

@@ -6,14 +6,17 @@ import KurasiCore
 public struct ImportRowError: Hashable, Sendable, CustomStringConvertible {
     public var line: Int
     public var column: String?
-    public var message: String
-    public init(line: Int, column: String? = nil, message: String) {
-        self.line = line; self.column = column; self.message = message
+    public var problem: ImportProblem
+    public init(line: Int, column: String? = nil, _ problem: ImportProblem) {
+        self.line = line; self.column = column; self.problem = problem
     }
+    /// What is wrong and what to do, in English, without the place.
+    public var message: String { problem.text(.en) }
     /// "line 12, column "Harga": price: "lima ribu" is not a rupiah amount; …"
-    public var description: String {
-        if message.hasPrefix("line ") { return message }
-        return "line \(line)" + (column.map { ", column \"\($0)\"" } ?? "") + ": " + message
+    public var description: String { text(.en) }
+    /// The line, the column when one is to blame, what is wrong and what to do, in `lang`.
+    public func text(_ lang: Language) -> String {
+        (column.map { tr(.csvLineColumn, lang, line, $0) } ?? tr(.csvLine, lang, line)) + ": " + problem.text(lang)
     }
 }
 
@@ -35,27 +38,26 @@ struct ProducerFinder {
         }
     }
 
-    enum Found { case producer(Producer), error(column: String?, String), none }
+    enum Found { case producer(Producer), error(column: String?, ImportProblem), none }
 
     func find(id: String?, nib: String?, name: String?, kelurahan: String?, columns: (id: String?, nib: String?, name: String?)) -> Found {
         if let id, !id.isEmpty {
-            if let p = round.producer(ProducerID(id)) { return .producer(p) }
-            return .error(column: columns.id, "there is no producer \(id); see `kurasi producer list --status all`.")
+            if let p = round.producer(id) { return .producer(p) }
+            return .error(column: columns.id, .noProducer(id))
         }
         if let nib, !nib.isEmpty {
             let digits = nib.filter(\.isNumber)
             let ids = byNIB[digits] ?? []
             if ids.count == 1, let p = round.producer(ids[0]) { return .producer(p) }
-            if ids.isEmpty { return .error(column: columns.nib, "no producer has the NIB \(nib); write the producer's id (U-…) instead, or add the producer with `kurasi producer add`.") }
-            return .error(column: columns.nib, "several producers have the NIB \(nib) (\(ids.joined(separator: ", "))); write the producer's id instead.")
+            if ids.isEmpty { return .error(column: columns.nib, .noProducerWithNIB(nib)) }
+            return .error(column: columns.nib, .severalWithNIB(nib, ids: ids.map { "\($0)" }))
         }
         if let name, !name.isEmpty {
             let n = Producer.normalisedName(name)
             let ids = kelurahan.map { byName[n + "|" + Producer.normalisedName($0)] ?? [] } ?? (byNameOnly[n] ?? [])
             if ids.count == 1, let p = round.producer(ids[0]) { return .producer(p) }
-            let place = kelurahan.map { " in \($0)" } ?? ""
-            if ids.isEmpty { return .error(column: columns.name, "no producer is called \"\(name)\"\(place); write the producer's id (U-…) or NIB instead.") }
-            return .error(column: columns.name, "several producers are called \"\(name)\"\(place) (\(ids.joined(separator: ", "))); write the producer's id instead.")
+            if ids.isEmpty { return .error(column: columns.name, .noProducerNamed(name, kelurahan: kelurahan)) }
+            return .error(column: columns.name, .severalNamed(name, kelurahan: kelurahan, ids: ids.map { "\($0)" }))
         }
         return .none
     }
@@ -96,14 +98,14 @@ public struct VisitsImport: Sendable {
         self.file = file
         revision = round.revision
         rows = table.rows.count + table.issues.count
-        errors = table.issues.map { ImportRowError(line: $0.line, message: $0.reason) }
+        errors = table.issues.map { ImportRowError(line: $0.line, .row($0.problem)) }
         let id = table.column(Self.idColumn), nib = table.column(Self.nibColumn)
         let name = table.column(Self.nameColumn), kel = table.column(Self.kelurahanColumn)
         guard let status = table.column(Self.statusColumn) else {
-            throw RegistryFileError(file: file, line: table.headerLine, message: "has no \"status\" column; the header has \(table.header.map { "\"\($0)\"" }.joined(separator: ", ")). A visits file needs the columns id (or NIB), status (valid, ditolak or menunggu) and reason.")
+            throw RegistryFileError(file: file, line: table.headerLine, .visitsNoStatus(header: table.header.map { "\"\($0)\"" }.joined(separator: ", ")))
         }
         guard id != nil || nib != nil || name != nil else {
-            throw RegistryFileError(file: file, line: table.headerLine, message: "has no \"id\" or \"NIB\" column to find the producers by; add one (the ids are in `kurasi producer list`).")
+            throw RegistryFileError(file: file, line: table.headerLine, .visitsNoID)
         }
         let reason = table.column(Self.reasonColumn)
         let finder = ProducerFinder(round)
@@ -114,33 +116,30 @@ public struct VisitsImport: Sendable {
             let producer: Producer
             switch found {
             case let .producer(p): producer = p
-            case let .error(column, message): errors.append(ImportRowError(line: row.line, column: column, message: message)); continue
+            case let .error(column, problem): errors.append(ImportRowError(line: row.line, column: column, problem)); continue
             case .none:
-                errors.append(ImportRowError(line: row.line, message: "names no producer; fill in the id (or the NIB)."))
+                errors.append(ImportRowError(line: row.line, .namesNoProducer))
                 continue
             }
             let rawStatus = table.value(row, status) ?? ""
             guard let st = Self.status(rawStatus) else {
-                errors.append(ImportRowError(line: row.line, column: table.header[status],
-                                             message: "\"\(rawStatus)\" is not a status; write valid, ditolak or menunggu."))
+                errors.append(ImportRowError(line: row.line, column: table.header[status], .notAStatus(rawStatus)))
                 continue
             }
             var why = table.value(row, reason)
             if let w = why {
                 if w.count > FieldLimit.reason {
-                    errors.append(ImportRowError(line: row.line, column: table.name(reason),
-                                                 message: "is \(w.count) characters long; at most \(FieldLimit.reason) are accepted."))
+                    errors.append(ImportRowError(line: row.line, column: table.name(reason), .reasonTooLong(length: w.count, max: FieldLimit.reason)))
                     continue
                 }
                 why = st == .rejected ? RejectionReason.parse(w).stored : w
             }
             if st == .rejected, why == nil {
-                errors.append(ImportRowError(line: row.line, column: table.name(reason) ?? "reason",
-                                             message: "a rejection needs a reason: \(RejectionReason.standard.prefix(3).map { $0.text(.id) }.joined(separator: ", ")), duplikat dari U-…, or your own words."))
+                errors.append(ImportRowError(line: row.line, column: table.name(reason) ?? "reason", .rejectionNeedsReason))
                 continue
             }
             if let first = decided[producer.id] {
-                errors.append(ImportRowError(line: row.line, message: "decides \(producer.id) again (it is on line \(first) already); keep one of the two rows."))
+                errors.append(ImportRowError(line: row.line, .decidedTwice(producer: "\(producer.id)", firstLine: first)))
                 continue
             }
             decided[producer.id] = row.line
@@ -216,15 +215,15 @@ public struct ProductsImport: Sendable {
         self.file = file
         revision = round.revision
         rows = table.rows.count + table.issues.count
-        errors = table.issues.map { ImportRowError(line: $0.line, message: $0.reason) }
+        errors = table.issues.map { ImportRowError(line: $0.line, .row($0.problem)) }
         let pid = table.column(VisitsImport.idColumn), nib = table.column(VisitsImport.nibColumn)
         let bname = table.column(VisitsImport.nameColumn), kel = table.column(VisitsImport.kelurahanColumn)
         let productID = table.column(Self.productIDColumn)
         guard let name = table.column(Self.productNameColumn) else {
-            throw RegistryFileError(file: file, line: table.headerLine, message: "has no \"Nama Produk\" column; the header has \(table.header.map { "\"\($0)\"" }.joined(separator: ", ")). A products file needs the producer (id, NIB, or Nama Usaha and Kelurahan), Nama Produk and Klaster.")
+            throw RegistryFileError(file: file, line: table.headerLine, .productsNoName(header: table.header.map { "\"\($0)\"" }.joined(separator: ", ")))
         }
         guard pid != nil || nib != nil || bname != nil || productID != nil else {
-            throw RegistryFileError(file: file, line: table.headerLine, message: "has no column to find the producers by; add \"ID Pelaku\" (U-…) or \"NIB\".")
+            throw RegistryFileError(file: file, line: table.headerLine, .productsNoProducerColumn)
         }
         let cluster = table.column(Self.clusterColumn), category = table.column(Self.categoryColumn)
         let price = table.column(Self.priceColumn), capacity = table.column(Self.capacityColumn)
@@ -248,22 +247,22 @@ public struct ProductsImport: Sendable {
         for row in table.rows {
             var rowErrors: [ImportRowError] = []
             func problem(_ column: Int?, _ p: FieldProblem) {
-                rowErrors.append(ImportRowError(line: row.line, column: table.name(column), message: p.text(lang)))
+                rowErrors.append(ImportRowError(line: row.line, column: table.name(column), .field(p)))
             }
             // The product by its id, else the producer and the product's name.
             var existing: Product?
             var producer: Producer?
             if let id = table.value(row, productID).map({ ProductID($0) }) {
                 if let p = planned[id] ?? round.product(id) { existing = p; producer = round.producer(p.producer) } else {
-                    rowErrors.append(ImportRowError(line: row.line, column: table.name(productID), message: "there is no product \(id); leave the cell empty to add a new product."))
+                    rowErrors.append(ImportRowError(line: row.line, column: table.name(productID), .noProduct(id)))
                 }
             }
             if existing == nil, rowErrors.isEmpty {
                 switch finder.find(id: table.value(row, pid), nib: table.value(row, nib), name: table.value(row, bname),
                                    kelurahan: table.value(row, kel), columns: (table.name(pid), table.name(nib), table.name(bname))) {
                 case let .producer(p): producer = p
-                case let .error(column, message): rowErrors.append(ImportRowError(line: row.line, column: column, message: message))
-                case .none: rowErrors.append(ImportRowError(line: row.line, message: "names no producer; fill in the producer's id (U-…) or NIB."))
+                case let .error(column, problem): rowErrors.append(ImportRowError(line: row.line, column: column, problem))
+                case .none: rowErrors.append(ImportRowError(line: row.line, .productNamesNoProducer))
                 }
             }
             var productName: String?
@@ -271,7 +270,7 @@ public struct ProductsImport: Sendable {
             if let producer, existing == nil, let productName {
                 let key = producer.id.rawValue + "|" + Producer.normalisedName(productName)
                 if let earlier = byName[key] {
-                    rowErrors.append(ImportRowError(line: row.line, column: table.name(name), message: "\(producer.id) \"\(productName)\" is on line \(earlier.line) already; keep one of the two rows."))
+                    rowErrors.append(ImportRowError(line: row.line, column: table.name(name), .duplicateProduct(producer: "\(producer.id)", name: productName, firstLine: earlier.line)))
                 } else if let id = existingByName[key] {
                     existing = planned[id] ?? round.product(id)
                 }

@@ -48,16 +48,17 @@ struct Journal {
     /// One line (without its newline): its event, or what is wrong with it.
     static func parse(_ chunk: Data, decoder: JSONDecoder = JSONDecoder()) -> Result<Event, LineProblem> {
         guard let line = try? decoder.decode(Line.self, from: chunk) else {
-            return .failure(LineProblem("it is not a readable journal entry"))
+            return .failure(LineProblem(.unreadable))
         }
         let body = (try? encoder.encode(line.event)) ?? Data()
-        guard checksum(body) == line.checksum else { return .failure(LineProblem("its checksum does not match its content")) }
+        guard checksum(body) == line.checksum else { return .failure(LineProblem(.checksum)) }
         return .success(line.event)
     }
 
     struct LineProblem: Error, CustomStringConvertible {
-        var description: String
-        init(_ d: String) { description = d }
+        var fault: JournalFault
+        init(_ f: JournalFault) { fault = f }
+        var description: String { fault.text(.en) }
     }
 
     /// Parse journal bytes starting at `offset` (a line start), numbering lines from `firstLine`.
@@ -72,22 +73,21 @@ struct Journal {
             let lineNumber = tail.lines + 1
             let isLast = newline == nil || end + 1 >= bytes.count
             let chunk = Data(bytes[start..<end])
-            var problem: String?
+            var problem: JournalFault?
             if newline == nil {
-                problem = "it is incomplete (no line end)"
+                problem = .incomplete
             } else {
                 switch parse(chunk, decoder: decoder) {
                 case .success(let event): tail.events.append(event)
-                case .failure(let p): problem = p.description
+                case .failure(let p): problem = p.fault
                 }
             }
             if let problem {
                 if isLast {
-                    tail.warning = "\(file):\(lineNumber): the last journal line was dropped because \(problem): the edit in flight when Kurasi stopped. Every earlier edit is intact."
+                    tail.warning = "\(file):\(lineNumber): the last journal line was dropped because \(problem.text(.en)): the edit in flight when Kurasi stopped. Every earlier edit is intact."
                     return tail
                 }
-                throw StoreError(.invalidContent, file: file, line: lineNumber,
-                                 "journal line \(lineNumber) is damaged (\(problem)) and later lines follow it, so this is not a crash's torn write. Nothing was changed. Run `kurasi check`, then `kurasi recover`: it rebuilds the store from the newest good backup and every intact journal line, skipping only the damaged ones.")
+                throw StoreError(.invalidContent, file: file, line: lineNumber, .journalDamaged(line: lineNumber, problem))
             }
             tail.lines = lineNumber
             start = end + 1
@@ -100,11 +100,11 @@ struct Journal {
     static func append(_ events: [Event], to path: String, mode: mode_t, shownAs: String, store target: String) throws(StoreError) {
         var data = Data()
         do { for e in events { data.append(try encode(e)) } } catch {
-            throw StoreError(.writeFailed, file: shownAs, "could not encode the edit (\(error)); nothing was written.")
+            throw StoreError(.writeFailed, file: shownAs, .journalEncodeFailed("\(error)"))
         }
         let existed = access(path, F_OK) == 0
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw writeError(shownAs, path, "opening the journal") }
+        guard fd >= 0 else { throw writeError(shownAs, path, .openingJournal) }
         defer { close(fd) }
         if !existed { _ = fchmod(fd, mode) }
         var before = stat()
@@ -117,14 +117,14 @@ struct Journal {
             _ = ftruncate(fd, before.st_size)
             _ = fsync(fd)
             if !existed { unlink(path) }
-            throw writeError(shownAs, path, "writing the journal", e)
+            throw writeError(shownAs, path, .writingJournal, e)
         }
         if !existed { fsyncDirectory(of: path) }
     }
 
-    static func writeError(_ shown: String, _ path: String, _ what: String, _ err: Int32 = errno) -> StoreError {
+    static func writeError(_ shown: String, _ path: String, _ what: WriteStep, _ err: Int32 = errno) -> StoreError {
         StoreError(.writeFailed, file: shown,
-                   "the edit was not saved: \(what) failed (\(String(cString: strerror(err)))). Nothing already saved was changed; check free space and the permissions of \((path as NSString).deletingLastPathComponent).")
+                   .journalWriteFailed(what, reason: String(cString: strerror(err)), directory: (path as NSString).deletingLastPathComponent))
     }
 }
 

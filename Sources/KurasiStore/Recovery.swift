@@ -43,8 +43,7 @@ public struct Recovery {
             }
         }
         guard let (base, start) = candidates.max(by: { $0.1.revision < $1.1.revision }) else {
-            throw StoreError(.invalidContent, file: store.path,
-                             "neither the store nor any backup beside it can be read, so there is nothing to recover from.")
+            throw StoreError(.invalidContent, file: store.path, .nothingToRecover)
         }
         // Every line of every journal, damaged or not.
         struct Line { var event: Event?; var place: String; var text: Data; var problem: String? }
@@ -125,7 +124,7 @@ public struct Recovery {
         let aside = store.targetPath + ".damaged-" + stamp
         if FileManager.default.fileExists(atPath: store.targetPath) {
             guard link(store.targetPath, aside) == 0 || (try? FileManager.default.copyItem(atPath: store.targetPath, toPath: aside)) != nil else {
-                throw StoreError(.writeFailed, file: store.path, "could not keep the damaged store as \(aside); nothing was changed.")
+                throw StoreError(.writeFailed, file: store.path, .keepAsideFailed(aside: aside))
             }
         }
         if !skipped.isEmpty {
@@ -135,7 +134,7 @@ public struct Recovery {
         }
         if FileManager.default.fileExists(atPath: store.journalPath) {
             guard rename(store.journalPath, aside + Journal.suffix) == 0 else {
-                throw StoreError(.writeFailed, file: store.path, "could not move the journal aside; nothing was changed.")
+                throw StoreError(.writeFailed, file: store.path, .moveJournalFailed)
             }
         }
         try store.save(round)

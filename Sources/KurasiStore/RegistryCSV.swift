@@ -109,18 +109,23 @@ public struct RegistryEntry: Hashable, Sendable {
     }
 }
 
-/// A row that could not be read. `reason` is a full English sentence that
-/// starts with "line N:" and says what is wrong and what to fix.
+/// A row that could not be read: its line and what is wrong with it. `reason` is the English
+/// sentence that starts with "line N:" and says what to fix; `text(_:)` says it in any language.
 public struct RegistryRowIssue: Error, Hashable, Sendable {
     /// 1-based physical line of the row (for an unterminated quote: the line
     /// where the quote opened).
     public var line: Int
-    public var reason: String
+    public var problem: CSVRowProblem
 
-    public init(line: Int, reason: String) {
+    public init(line: Int, _ problem: CSVRowProblem) {
         self.line = line
-        self.reason = reason
+        self.problem = problem
     }
+
+    public var reason: String { text(.en) }
+
+    /// "baris 12: …" / "line 12: …".
+    public func text(_ lang: Language) -> String { tr(.csvLine, lang, line) + ": " + problem.text(lang) }
 }
 
 /// The result of reading a registry file. A row produces either an entry or
@@ -148,18 +153,27 @@ public struct RegistryFileError: Error, CustomStringConvertible, Sendable {
     public var file: String
     /// 1-based line the problem is on, when there is one.
     public var line: Int?
-    public var message: String
+    public var problem: CSVFileProblem
 
-    public init(file: String, line: Int? = nil, message: String) {
+    public init(file: String, line: Int? = nil, _ problem: CSVFileProblem) {
         self.file = file
         self.line = line
-        self.message = message
+        self.problem = problem
     }
 
+    /// What is wrong and what to do, in English, without the place.
+    public var message: String { problem.text(.en) }
+
     /// "registry.csv:1: message" or "registry.csv: message".
-    public var description: String {
-        if let line { return "\(file):\(line): \(message)" }
-        return "\(file): \(message)"
+    public var description: String { text(.en) }
+
+    /// The file, the line when there is one, what is wrong and what to do, in `lang`.
+    public func text(_ lang: Language) -> String {
+        guard let line else { return "\(file): \(problem.text(lang))" }
+        switch lang {
+        case .en: return "\(file):\(line): \(problem.text(lang))"
+        case .id: return "\(file) (\(tr(.csvLine, lang, line))): \(problem.text(lang))"
+        }
     }
 }
 
@@ -199,10 +213,7 @@ public enum RegistryCSV {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason = (error as NSError).localizedDescription
-            throw RegistryFileError(
-                file: path,
-                message: "cannot be read (\(reason)); check that the path is right and the file is not open elsewhere.")
+            throw RegistryFileError(file: path, .cannotRead(reason: (error as NSError).localizedDescription))
         }
     }
 
@@ -217,10 +228,7 @@ public enum RegistryCSV {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason = (error as NSError).localizedDescription
-            throw RegistryFileError(
-                file: path,
-                message: "cannot be read (\(reason)); check that the path is right and the file is not open elsewhere.")
+            throw RegistryFileError(file: path, .cannotRead(reason: (error as NSError).localizedDescription))
         }
         return try read(data, file: path)
     }
@@ -240,10 +248,7 @@ public enum RegistryCSV {
     /// its maximum length, in 4-byte characters, is far less).
     public static let maxRowBytes = 65_536
 
-    static func rowTooLong(_ bytes: Int) -> String {
-        "is \(bytes) bytes long; no row needs more than \(maxRowBytes) (each field has a maximum length, see README). "
-            + "A cell holds far too much text: shorten it, or check for a quote that is never closed."
-    }
+    static func rowTooLong(_ bytes: Int) -> CSVRowProblem { .rowTooLong(bytes: bytes, max: maxRowBytes) }
 
 }
 
@@ -545,8 +550,8 @@ private struct Reader {
         self.lineBreaks = LineBreaks(bytes)
     }
 
-    func fail(_ message: String, line: Int? = nil) -> RegistryFileError {
-        RegistryFileError(file: file, line: line, message: message)
+    func fail(_ problem: CSVFileProblem, line: Int? = nil) -> RegistryFileError {
+        RegistryFileError(file: file, line: line, problem)
     }
 
     /// The records of the file, with the header found and decoded: the first record with any
@@ -555,7 +560,7 @@ private struct Reader {
         try rejectOtherFormats()
         let bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         guard let delimiterByte = detectDelimiter(from: bomLength) else {
-            throw fail("is empty; export the sheet from the spreadsheet as \"CSV UTF-8\" and import that file.")
+            throw fail(.empty)
         }
         let records = RecordSplitter(bytes: bytes, delimiter: delimiterByte).split(from: bomLength)
 
@@ -567,26 +572,21 @@ private struct Reader {
             if record.range.isEmpty { continue }
             headerLine = record.startLine
             if let problem = record.problem {
-                throw fail(
-                    "the header line cannot be read: \(describe(problem, record: record))",
-                    line: record.startLine)
+                throw fail(.headerUnreadable(describe(problem, record: record)), line: record.startLine)
             }
             let text: String
             switch decodeUTF8(bytes[record.range], firstLine: record.startLine, lineBreaks: lineBreaks) {
             case .success(let decoded): text = decoded
             case .failure(let failure):
-                throw fail(
-                    "the header line is not valid UTF-8 (\(describe(failure, startLine: record.startLine))); "
-                        + "save the file as UTF-8 (\"CSV UTF-8\" in Excel) and import again.",
-                    line: record.startLine)
+                throw fail(.headerNotUTF8(describe(failure, startLine: record.startLine)), line: record.startLine)
             }
             guard let fields = parseFields(text, delimiter: delimiterByte) else {
-                throw fail("the header line cannot be split into fields; check its quotes.", line: record.startLine)
+                throw fail(.headerCannotSplit, line: record.startLine)
             }
             if !fields.allSatisfy(\.isEmpty) { headerFields = fields }
         }
         guard let header = headerFields else {
-            throw fail("is empty; export the sheet from the spreadsheet as \"CSV UTF-8\" and import that file.")
+            throw fail(.empty)
         }
         return (header, headerLine, delimiterByte, rest)
     }
@@ -612,9 +612,8 @@ private struct Reader {
     private func splitRow(_ record: RawRecord, header: [String], normalisedHeader: [String],
                           delimiter: UInt8) -> Result<[String]?, RegistryRowIssue> {
         let line = record.startLine
-        func issue(_ text: String, at issueLine: Int? = nil) -> Result<[String]?, RegistryRowIssue> {
-            let l = issueLine ?? line
-            return .failure(RegistryRowIssue(line: l, reason: "line \(l): \(text)"))
+        func issue(_ problem: CSVRowProblem, at issueLine: Int? = nil) -> Result<[String]?, RegistryRowIssue> {
+            .failure(RegistryRowIssue(line: issueLine ?? line, problem))
         }
         if record.range.count > RegistryCSV.maxRowBytes { return issue(RegistryCSV.rowTooLong(record.range.count)) }
         if let problem = record.problem {
@@ -625,22 +624,17 @@ private struct Reader {
         switch decodeUTF8(bytes[record.range], firstLine: line, lineBreaks: lineBreaks) {
         case .success(let decoded): text = decoded
         case .failure(let failure):
-            return issue("is not valid UTF-8 (\(describe(failure, startLine: line))); "
-                         + "save the file as UTF-8 (\"CSV UTF-8\" in Excel) and import again.")
+            return issue(describe(failure, startLine: line))
         }
         guard let fields = parseFields(text, delimiter: delimiter) else {
-            return issue("cannot be split into fields; check the quotes on this row.")
+            return issue(.cannotSplit)
         }
         if fields.allSatisfy(\.isEmpty) { return .success(nil) }
         if fields.count != header.count {
-            let span = record.endLine > line ? " (the row runs to line \(record.endLine))" : ""
-            let d = delimiterName(delimiter)
-            let hint = fields.count > header.count
-                ? "check for an unquoted \(d) inside a field; a field containing \(d) must be in double quotes."
-                : "check for a missing \(d) or a line break inside a field that is not in double quotes."
-            return issue("has \(fields.count) fields, the header has \(header.count)\(span); \(hint)")
+            return issue(.fieldCount(found: fields.count, header: header.count, runsTo: record.endLine > line ? record.endLine : nil,
+                                     delimiter: delimiterName(delimiter), registry: false))
         }
-        if fields.map(RegistryCSV.normaliseHeader) == normalisedHeader { return issue("repeats the header line; delete this row.") }
+        if fields.map(RegistryCSV.normaliseHeader) == normalisedHeader { return issue(.repeatsHeader) }
         return .success(fields)
     }
 
@@ -678,13 +672,13 @@ private struct Reader {
     /// Recognise files that are clearly not CSV UTF-8 and say what to do.
     private func rejectOtherFormats() throws(RegistryFileError) {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            throw fail("is saved as UTF-16 (Excel's \"Unicode Text\"); save it as \"CSV UTF-8\" instead and import again.")
+            throw fail(.utf16)
         }
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            throw fail("is an Excel workbook (.xlsx), not a CSV file; open it in Excel and use Save As > \"CSV UTF-8\".")
+            throw fail(.xlsx)
         }
         if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            throw fail("is an old Excel workbook (.xls), not a CSV file; open it in Excel and use Save As > \"CSV UTF-8\".")
+            throw fail(.xls)
         }
     }
 
@@ -727,16 +721,9 @@ private struct Reader {
         let found = header.filter { !$0.isEmpty }.map { "\"\($0)\"" }.joined(separator: ", ")
         let accepted = "\"Nama Usaha\", \"Nama Usaha/Merek\", \"nama_usaha\", \"NAMA USAHA\", \"Nama UMKM\""
         if columns.allSatisfy({ $0 == nil }) {
-            return fail(
-                "has no header line: the first line (\(found)) contains none of the known column names; "
-                    + "the first non-empty line must hold the column names, including a business name column "
-                    + "(accepted spellings: \(accepted)). Remove any title rows above it.",
-                line: line)
+            return fail(.noHeader(found: found, accepted: accepted), line: line)
         }
-        return fail(
-            "has no \"Nama Usaha\" column; the header has \(found). Add or rename the business name column "
-                + "(accepted spellings: \(accepted); case, spaces and _ . - / are ignored).",
-            line: line)
+        return fail(.noNameColumn(found: found, accepted: accepted), line: line)
     }
 
     // MARK: Rows
@@ -753,9 +740,8 @@ private struct Reader {
         index: [RegistryCSV.Column: Int], delimiter: UInt8
     ) -> RowResult {
         let line = record.startLine
-        func issue(_ text: String, at issueLine: Int? = nil) -> RowResult {
-            let l = issueLine ?? line
-            return .issues([RegistryRowIssue(line: l, reason: "line \(l): \(text)")])
+        func issue(_ problem: CSVRowProblem, at issueLine: Int? = nil) -> RowResult {
+            .issues([RegistryRowIssue(line: issueLine ?? line, problem)])
         }
 
         if let problem = record.problem {
@@ -772,28 +758,22 @@ private struct Reader {
         switch decodeUTF8(bytes[record.range], firstLine: line, lineBreaks: lineBreaks) {
         case .success(let decoded): text = decoded
         case .failure(let failure):
-            return issue(
-                "is not valid UTF-8 (\(describe(failure, startLine: line))); "
-                    + "save the file as UTF-8 (\"CSV UTF-8\" in Excel) and import again.")
+            return issue(describe(failure, startLine: line))
         }
 
         guard let fields = parseFields(text, delimiter: delimiter) else {
-            return issue("cannot be split into fields; check the quotes on this row.")
+            return issue(.cannotSplit)
         }
         if fields.allSatisfy(\.isEmpty) { return .skip }
 
         if fields.count != header.count {
-            let span = record.endLine > line ? " (the row runs to line \(record.endLine))" : ""
-            let d = delimiterName(delimiter)
-            let hint = fields.count > header.count
-                ? "check for an unquoted \(d) inside a field such as the address; a field containing \(d) must be in double quotes."
-                : "check for a missing \(d) or a line break inside a field that is not in double quotes."
-            return issue("has \(fields.count) fields, the header has \(header.count)\(span); \(hint)")
+            return issue(.fieldCount(found: fields.count, header: header.count, runsTo: record.endLine > line ? record.endLine : nil,
+                                     delimiter: delimiterName(delimiter), registry: true))
         }
 
         // The first field decides cheaply whether the row can be the header again.
         if RegistryCSV.normaliseHeader(fields[0]) == normalisedHeader[0], fields.map(RegistryCSV.normaliseHeader) == normalisedHeader {
-            return issue("repeats the header line; delete this row.")
+            return issue(.repeatsHeader)
         }
 
         func value(_ column: RegistryCSV.Column) -> String? {
@@ -806,27 +786,23 @@ private struct Reader {
             return header[i]
         }
 
-        var problems: [String] = []
+        var problems: [CSVRowProblem] = []
         let name = value(.businessName)
         if name == nil {
-            problems.append("\"\(columnName(.businessName))\" is empty; fill in the business name or delete the row.")
+            problems.append(.emptyName(column: columnName(.businessName)))
         }
         var price: Int?
         if let raw = value(.price) {
             price = RegistryCSV.parseRupiah(raw)
             if price == nil {
-                problems.append(
-                    "\"\(columnName(.price))\" is \"\(raw)\", which is not a rupiah amount; "
-                        + "write it in digits, e.g. 15000 or Rp 15.000.")
+                problems.append(.notRupiah(column: columnName(.price), value: raw))
             }
         }
         var capacity: Int?
         if let raw = value(.capacity) {
             capacity = Fields.parseGroupedInteger(raw)
             if capacity == nil {
-                problems.append(
-                    "\"\(columnName(.capacity))\" is \"\(raw)\", which is not a whole number; "
-                        + "write digits only, e.g. 1200 or 1.200, and put the unit in \"Satuan\".")
+                problems.append(.notWholeNumber(column: columnName(.capacity), value: raw))
             }
         }
         // Every text field has a maximum length: a 50 MB cell is a row error, not a name.
@@ -838,12 +814,11 @@ private struct Reader {
         ]
         for (column, limit) in limits {
             if let v = value(column), v.utf8.count > limit, v.count > limit {
-                problems.append("\"\(columnName(column))\" is \(v.count) characters long; at most \(limit) are accepted, "
-                                + "so shorten it (or check that the row's quotes are closed where they should be).")
+                problems.append(.tooLong(column: columnName(column), length: v.count, max: limit))
             }
         }
         if !problems.isEmpty {
-            return .issues(problems.map { RegistryRowIssue(line: line, reason: "line \(line): \($0)") })
+            return .issues(problems.map { RegistryRowIssue(line: line, $0) })
         }
         guard let name else { return .skip }  // unreachable: an empty name is reported above
 
@@ -883,27 +858,22 @@ private struct Reader {
         delimiter == byteTab ? "tab" : "'\(Character(Unicode.Scalar(delimiter)))'"
     }
 
-    private func describe(_ position: InvalidUTF8, startLine: Int) -> String {
+    private func describe(_ position: InvalidUTF8, startLine: Int) -> CSVRowProblem {
         let byte = "0x" + String(position.byte, radix: 16, uppercase: true).leftPadded(to: 2)
-        let onLine = position.line == startLine ? "" : " on line \(position.line)"
-        return "byte \(byte)\(onLine) at column \(position.column)"
+        return .notUTF8(byte: byte, line: position.line == startLine ? nil : position.line, column: position.column)
     }
 
-    private func describe(_ problem: RawRecord.Problem, record: RawRecord) -> String {
+    private func describe(_ problem: RawRecord.Problem, record: RawRecord) -> CSVRowProblem {
         switch problem {
         case .unterminatedQuote(let openLine):
-            return "a quoted field opens on line \(openLine) but is never closed (the file ends inside the quotes); "
-                + "add the missing closing '\"' and import again."
+            return .unterminatedQuote(openLine: openLine)
         case .textAfterClosingQuote(let openLine, let line, let field):
             if openLine != line {
                 // Most likely a closing quote is missing on `openLine` and a
                 // quote on a later line was taken as the closing one.
-                return "field \(field) opens a quote on line \(openLine) that is only closed by a '\"' on line \(line), "
-                    + "followed by more text; add the missing closing quote on line \(openLine) "
-                    + "(a '\"' inside a quoted field must be doubled as '\"\"') and import again."
+                return .quoteClosedLate(field: field, openLine: openLine, closeLine: line)
             }
-            return "field \(field) has text after its closing quote; a '\"' inside a quoted field "
-                + "must be doubled as '\"\"', so fix the quoting and import again."
+            return .textAfterClosingQuote(field: field)
         }
     }
 }

@@ -20,6 +20,10 @@ public struct RegistryImport: Sendable {
         public var name: String
         /// The producer id in the store, or "line N" of this file, that it duplicates.
         public var of: String
+        /// The line of this file that it duplicates, when it is one.
+        public var ofLine: Int? { of.hasPrefix("line ") ? Int(of.dropFirst(5)) : nil }
+        /// What it duplicates, in `lang`: the producer id, or "baris N" / "line N".
+        public func ofText(_ lang: Language) -> String { ofLine.map { tr(.csvLine, lang, $0) } ?? of }
     }
 
     public var file: String

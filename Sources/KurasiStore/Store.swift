@@ -58,13 +58,12 @@ public struct Store: Sendable {
     /// The snapshot's bytes.
     func readSnapshot() throws(StoreError) -> Data {
         guard exists else {
-            throw StoreError(.missing, file: path,
-                             "no Kurasi store here. Create one with `kurasi init`, or try the Madiun round with `kurasi demo`.")
+            throw StoreError(.missing, file: path, .noStore)
         }
         try checkIsFile()
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw StoreError(.unreadable, file: path, "cannot be read (\(Self.reason(error))). Check the file's permissions.")
+            throw StoreError(.unreadable, file: path, .unreadable(reason: Self.reason(error)))
         }
         return data
     }
@@ -74,14 +73,14 @@ public struct Store: Sendable {
     public func checkIsFile() throws(StoreError) {
         var st = stat()
         guard stat(path, &st) == 0 else { return }
-        let what: String
+        let what: StoreProblem
         switch st.st_mode & S_IFMT {
         case S_IFREG: return
-        case S_IFDIR: what = "is a directory, not a Kurasi store file. Name the store file itself, e.g. --store \((path as NSString).appendingPathComponent("kurasi.json"))."
-        case S_IFCHR, S_IFBLK: what = "is a device, not a Kurasi store file. Name a store file, e.g. --store kurasi.json (create one with `kurasi init`)."
-        case S_IFIFO: what = "is a FIFO (named pipe), not a Kurasi store file. Name a store file, e.g. --store kurasi.json."
-        case S_IFSOCK: what = "is a socket, not a Kurasi store file. Name a store file, e.g. --store kurasi.json."
-        default: what = "is not a regular file, so it is not a Kurasi store."
+        case S_IFDIR: what = .isDirectory(example: (path as NSString).appendingPathComponent("kurasi.json"))
+        case S_IFCHR, S_IFBLK: what = .isDevice
+        case S_IFIFO: what = .isFIFO
+        case S_IFSOCK: what = .isSocket
+        default: what = .notRegularFile
         }
         throw StoreError(.notAStore, file: path, what)
     }
@@ -119,7 +118,6 @@ public struct Store: Sendable {
     /// `oneReader: false` reads with Foundation's decoder alone: the reference the one-pass
     /// reader is tested against.
     static func decode(_ data: Data, file: String, oneReader: Bool) throws(StoreError) -> Round {
-        let hint = "`kurasi check` tells more; `kurasi recover` rebuilds the store from the backups and journal beside it."
         struct Header: Decodable { var schemaVersion: Int? }
         let header: Header
         do {
@@ -128,26 +126,21 @@ public struct Store: Sendable {
         } catch {
             let (line, column) = syntaxPosition(data)
             if line == nil, String(data: data, encoding: .utf8) == nil {
-                throw StoreError(.syntax, file: file, "is not valid UTF-8 text, so it is not a Kurasi store. \(hint)")
+                throw StoreError(.syntax, file: file, .notUTF8)
             }
             if line == nil {
-                throw StoreError(.notAStore, file: file,
-                                 "is JSON but not a Kurasi store (it should be an object starting with \"schemaVersion\"). \(hint)")
+                throw StoreError(.notAStore, file: file, .jsonNotStore)
             }
-            throw StoreError(.syntax, file: file, line: line, column: column,
-                             "is not valid JSON here (the file may be cut short or damaged); it was not changed. \(hint)")
+            throw StoreError(.syntax, file: file, line: line, column: column, .badJSON)
         }
         guard let version = header.schemaVersion else {
-            throw StoreError(.notAStore, file: file,
-                             "is JSON but not a Kurasi store: it has no \"schemaVersion\". \(hint)")
+            throw StoreError(.notAStore, file: file, .noSchemaVersion)
         }
         if version > schemaVersion {
-            throw StoreError(.newerSchema, file: file,
-                             "was written by a newer Kurasi (store schema version \(version)); this Kurasi reads up to version \(schemaVersion). Update Kurasi to open it; the file was not changed.")
+            throw StoreError(.newerSchema, file: file, .newerSchema(found: version, reads: schemaVersion))
         }
         if version < 1 {
-            throw StoreError(.olderSchema, file: file,
-                             "has store schema version \(version), which no Kurasi ever wrote; this Kurasi reads versions 1 to \(schemaVersion).")
+            throw StoreError(.olderSchema, file: file, .impossibleSchema(found: version, reads: schemaVersion))
         }
         do {
             // The one-pass reader, or Foundation's decoder wherever it declines (every refusal).
@@ -159,12 +152,11 @@ public struct Store: Sendable {
         } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
             // Not JSON at all (cut short, damaged): say where.
             let (line, column) = syntaxPosition(data)
-            throw StoreError(.syntax, file: file, line: line, column: column,
-                             "is not valid JSON here (the file may be cut short or damaged); it was not changed. \(hint)")
+            throw StoreError(.syntax, file: file, line: line, column: column, .badJSON)
         } catch let error as DecodingError {
-            throw StoreError(.invalidContent, file: file, "\(describe(error)). The file was not changed. \(hint)")
+            throw StoreError(.invalidContent, file: file, .badField(describe(error)))
         } catch {
-            throw StoreError(.invalidContent, file: file, "\(error). \(hint)")
+            throw StoreError(.invalidContent, file: file, .undecodable("\(error)"))
         }
     }
 
@@ -180,27 +172,27 @@ public struct Store: Sendable {
 
     /// Checks that decoding alone does not make: ids unique, references resolve.
     static func validate(_ round: Round, file: String) throws(StoreError) {
-        func fail(_ m: String) -> StoreError { StoreError(.invalidContent, file: file, m + " Fix the file by hand or restore a backup; it was not changed.") }
+        func fail(_ m: StoreProblem) -> StoreError { StoreError(.invalidContent, file: file, m) }
         var ids = Set<String>()
-        for p in round.producers where !ids.insert(p.id.rawValue).inserted { throw fail("producer id \(p.id) appears twice.") }
+        for p in round.producers where !ids.insert(p.id).inserted { throw fail(.duplicateProducer("\(p.id)")) }
         for p in round.products {
-            guard ids.insert(p.id.rawValue).inserted else { throw fail("product id \(p.id) appears twice.") }
-            guard round.producer(p.producer) != nil else { throw fail("product \(p.id) names producer \(p.producer), which is not in \"producers\".") }
+            guard ids.insert(p.id).inserted else { throw fail(.duplicateProduct("\(p.id)")) }
+            guard round.producer(p.producer) != nil else { throw fail(.productUnknownProducer(product: "\(p.id)", producer: "\(p.producer)")) }
         }
         let curators = Set(round.curators.map(\.id))
         let criteria = Set(round.rubric.criteria.map(\.id))
         let scale = round.rubric.scale
         // One fast pass says whether anything is wrong; only then is the first fault looked for
         // in id order, so that the message names the same entry on every run.
-        func fault(_ p: ProductID, _ sheets: [CuratorID: Sheet]) -> String? {
-            guard round.product(p) != nil else { return "\"scores\" names product \(p), which is not in \"products\"." }
+        func fault(_ p: ProductID, _ sheets: [CuratorID: Sheet]) -> StoreProblem? {
+            guard round.product(p) != nil else { return .scoresUnknownProduct("\(p)") }
             for c in sheets.keys.sorted() {
                 let sheet = sheets[c]!
-                guard curators.contains(c) else { return "\"scores\".\(p) names curator \(c), who is not in \"curators\"." }
+                guard curators.contains(c) else { return .scoresUnknownCurator(product: "\(p)", curator: "\(c)") }
                 for k in sheet.keys.sorted() {
-                    guard criteria.contains(k) else { return "\"scores\".\(p).\(c) names criterion \(k), which is not in the rubric." }
+                    guard criteria.contains(k) else { return .scoresUnknownCriterion(product: "\(p)", curator: "\(c)", criterion: "\(k)") }
                     let v = sheet[k]!
-                    guard scale.contains(v) else { return "\"scores\".\(p).\(c).\(k) is \(v), outside the scale \(round.rubric.scaleMin)–\(round.rubric.scaleMax)." }
+                    guard scale.contains(v) else { return .scoresOffScale(product: "\(p)", curator: "\(c)", criterion: "\(k)", value: v, min: round.rubric.scaleMin, max: round.rubric.scaleMax) }
                 }
             }
             return nil
@@ -220,9 +212,9 @@ public struct Store: Sendable {
         }
         for (cluster, pins) in round.pins {
             for pin in pins {
-                guard let product = round.product(pin.product) else { throw fail("pin ★\(pin.slot) of \(cluster.rawValue) names product \(pin.product), which is not in \"products\".") }
-                guard product.cluster == cluster else { throw fail("pin ★\(pin.slot) of \(cluster.rawValue) holds \(pin.product), a \(product.cluster.rawValue) product.") }
-                guard (1...Round.pinSlots).contains(pin.slot) else { throw fail("a \(cluster.rawValue) pin has slot \(pin.slot); slots are 1–\(Round.pinSlots).") }
+                guard let product = round.product(pin.product) else { throw fail(.pinUnknownProduct(cluster: cluster.rawValue, slot: pin.slot, product: "\(pin.product)")) }
+                guard product.cluster == cluster else { throw fail(.pinWrongCluster(cluster: cluster.rawValue, slot: pin.slot, product: "\(pin.product)", productCluster: product.cluster.rawValue)) }
+                guard (1...Round.pinSlots).contains(pin.slot) else { throw fail(.pinSlotOutOfRange(cluster: cluster.rawValue, slot: pin.slot, slots: Round.pinSlots)) }
             }
         }
     }
@@ -243,7 +235,7 @@ public struct Store: Sendable {
         }
     }
 
-    static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError) -> FieldFault {
         func path(_ keys: [any CodingKey]) -> String {
             keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
                 .replacingOccurrences(of: ".[", with: "[").trimmingCharacters(in: CharacterSet(charactersIn: "."))
@@ -251,15 +243,15 @@ public struct Store: Sendable {
         switch error {
         case let .keyNotFound(key, ctx):
             let at = path(ctx.codingPath)
-            return "field \"\(key.stringValue)\" is missing" + (at.isEmpty ? "" : " in \(at)")
+            return .missing(key: key.stringValue, at: at)
         case let .typeMismatch(type, ctx):
-            return "field \(path(ctx.codingPath)) has the wrong type (expected \(type))"
+            return .wrongType(path: path(ctx.codingPath), expected: "\(type)")
         case let .valueNotFound(type, ctx):
-            return "field \(path(ctx.codingPath)) is null (expected \(type))"
+            return .null(path: path(ctx.codingPath), expected: "\(type)")
         case let .dataCorrupted(ctx):
-            return "field \(path(ctx.codingPath)) has a value Kurasi does not know: \(ctx.debugDescription)"
+            return .unknownValue(path: path(ctx.codingPath), detail: ctx.debugDescription)
         @unknown default:
-            return "\(error)"
+            return .other("\(error)")
         }
     }
 
@@ -292,7 +284,7 @@ public struct Store: Sendable {
     public func save(_ round: Round) throws(StoreError) -> Data {
         let data: Data
         do { data = try Self.encode(round) } catch {
-            throw StoreError(.writeFailed, file: path, "could not be encoded (\(error)); the file on disk was not changed.")
+            throw StoreError(.writeFailed, file: path, .encodeFailed("\(error)"))
         }
         try Self.durableWrite(data, to: targetPath, shownAs: path, points: (.snapshotTempWritten, .snapshotRenamed))
         return data
@@ -302,26 +294,25 @@ public struct Store: Sendable {
                              points: (written: CrashPoint, renamed: CrashPoint)? = nil, faultsFor store: String? = nil) throws(StoreError) {
         let dir = (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent
         let base = (target as NSString).lastPathComponent
-        func fail(_ what: String, _ err: Int32 = errno) -> StoreError {
-            StoreError(.writeFailed, file: shown,
-                       "could not be saved: \(what) failed (\(String(cString: strerror(err)))). The store on disk was not changed; check free space and permissions of \(dir).")
+        func fail(_ what: WriteStep, _ err: Int32 = errno) -> StoreError {
+            StoreError(.writeFailed, file: shown, .saveFailed(what, reason: String(cString: strerror(err)), directory: dir))
         }
         var mode: mode_t = 0o600
         var st = stat()
         if stat(target, &st) == 0 { mode = st.st_mode & 0o7777 }
         let tmp = "\(dir)/.\(base).tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw fail("creating \(tmp)") }
+        guard fd >= 0 else { throw fail(.creating(tmp)) }
         var ok = false
         defer { if !ok { unlink(tmp) } }
         // open() applies the umask; set the mode exactly.
-        guard fchmod(fd, mode) == 0 else { let e = errno; close(fd); throw fail("setting the file mode", e) }
-        if let points, WriteFaults.shouldFail(points.written, target: store ?? target) { close(fd); throw fail("writing", EIO) }
-        guard writeAll(fd, data) else { let e = errno; close(fd); throw fail("writing", e) }
-        guard fsync(fd) == 0 else { let e = errno; close(fd); throw fail("fsync", e) }
-        guard close(fd) == 0 else { throw fail("closing") }
+        guard fchmod(fd, mode) == 0 else { let e = errno; close(fd); throw fail(.settingMode, e) }
+        if let points, WriteFaults.shouldFail(points.written, target: store ?? target) { close(fd); throw fail(.writing, EIO) }
+        guard writeAll(fd, data) else { let e = errno; close(fd); throw fail(.writing, e) }
+        guard fsync(fd) == 0 else { let e = errno; close(fd); throw fail(.fsync, e) }
+        guard close(fd) == 0 else { throw fail(.closing) }
         points?.written.reached()
-        guard rename(tmp, target) == 0 else { throw fail("renaming into place") }
+        guard rename(tmp, target) == 0 else { throw fail(.renaming) }
         ok = true
         points?.renamed.reached()
         fsyncDirectory(of: target)
@@ -339,10 +330,10 @@ public struct Store: Sendable {
     public func create(_ round: Round) throws(StoreError) {
         try checkIsFile()
         if exists || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
-            throw StoreError(.writeFailed, file: path, "already exists; Kurasi does not overwrite a store. Choose another path with --store, or remove this file yourself.")
+            throw StoreError(.writeFailed, file: path, .alreadyExists)
         }
         if FileManager.default.fileExists(atPath: journalPath) {
-            throw StoreError(.writeFailed, file: path, "has no store but a journal (\(journalPath)) from an earlier one. Move the journal away, or recover the old store with `kurasi recover`.")
+            throw StoreError(.writeFailed, file: path, .orphanJournal(journal: journalPath))
         }
         let lock = try StoreLock(storePath: path, shownAs: path)
         defer { lock.release() }
@@ -356,7 +347,7 @@ public struct Store: Sendable {
     func backupSnapshot(revision: Int) throws(StoreError) {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: targetPath)) } catch {
-            throw StoreError(.unreadable, file: path, "cannot be read for its backup (\(Self.reason(error))).")
+            throw StoreError(.unreadable, file: path, .backupUnreadable(reason: Self.reason(error)))
         }
         try Self.durableWrite(data, to: targetPath + ".r\(revision).bak", shownAs: path,
                               points: (.backupTempWritten, .backupRenamed), faultsFor: targetPath)
@@ -433,12 +424,12 @@ final class StoreLock {
             if fd < 0 { return }
         }
         guard fd >= 0 else {
-            throw StoreError(.locked, file: shownAs, "its lock file \(lockPath) cannot be opened (\(String(cString: strerror(errno)))). Check the directory's permissions.")
+            throw StoreError(.locked, file: shownAs, .lockUnopenable(lockFile: lockPath, reason: String(cString: strerror(errno))))
         }
         while flock(fd, shared ? LOCK_SH : LOCK_EX) != 0 {
             if errno == EINTR { continue }
             let e = errno; close(fd)
-            throw StoreError(.locked, file: shownAs, "could not be locked (\(String(cString: strerror(e)))).")
+            throw StoreError(.locked, file: shownAs, .lockFailed(reason: String(cString: strerror(e))))
         }
     }
     func release() {

@@ -103,7 +103,7 @@ public final class StoreHandle {
             try fh.seek(toOffset: UInt64(offset))
             return try fh.readToEnd() ?? Data()
         } catch {
-            throw StoreError(.unreadable, file: journalPath, "cannot be read (\(error.localizedDescription)).")
+            throw StoreError(.unreadable, file: journalPath, .journalUnreadable(reason: error.localizedDescription))
         }
     }
 
@@ -112,7 +112,7 @@ public final class StoreHandle {
         for (i, event) in tail.events.enumerated() where event.revision > round.revision {
             guard event.revision == round.revision + 1 else {
                 throw StoreError(.invalidContent, file: journalPath, line: journalLines + i + 1,
-                                 "journal line \(journalLines + i + 1) has revision \(event.revision) but the store is at \(round.revision); an edit is missing. Run `kurasi check` and `kurasi recover`.")
+                                 .journalRevisionGap(line: journalLines + i + 1, revision: event.revision, storeRevision: round.revision))
             }
             if let focus {
                 // A part of the round takes only what concerns it; anything else needs the whole.
@@ -124,8 +124,7 @@ public final class StoreHandle {
                 }
             }
             do { try round.apply(event) } catch {
-                throw StoreError(.invalidContent, file: journalPath, line: journalLines + i + 1,
-                                 "journal line \(journalLines + i + 1) does not apply to the store (\(error.text(.en))). Run `kurasi check` and `kurasi recover`.")
+                throw StoreError(.invalidContent, file: journalPath, line: journalLines + i + 1, .journalDoesNotApply(line: journalLines + i + 1, error))
             }
         }
         if let w = tail.warning, !warnings.contains(w) { warnings.append(w) }
@@ -164,7 +163,7 @@ public final class StoreHandle {
         // A torn line left by a crash is cut off before anything is appended after it.
         if let size = FileStamp(journalPath)?.size, size > Int64(journalGood) {
             guard truncate(journalPath, off_t(journalGood)) == 0 else {
-                throw Journal.writeError(store.path, journalPath, "cutting off the torn journal line")
+                throw Journal.writeError(store.path, journalPath, .cuttingTornLine)
             }
             journalOffset = journalGood
         }
@@ -224,7 +223,7 @@ public final class StoreHandle {
         if FileStamp(journalPath) != nil {
             let segment = store.targetPath + Journal.suffix + ".r\(snapshotRevision)"
             guard rename(journalPath, segment) == 0 else {
-                throw Journal.writeError(store.path, journalPath, "starting a new journal")
+                throw Journal.writeError(store.path, journalPath, .startingJournal)
             }
             fsyncDirectory(of: journalPath)
             CrashPoint.journalRotated.reached()

@@ -5,10 +5,10 @@ import KurasiStore
 
 /// Options every command takes.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: H("The store file (else $KURASI_STORE, else ./kurasi.json).", "Berkas data (atau $KURASI_STORE, atau ./kurasi.json)."))
+    @Option(name: .long, help: ArgumentHelp(tr(.chTheStoreFileElse, cliLanguage)))
     var store: String?
 
-    @Option(name: .long, help: H("Language of messages and exports: id or en (else from LC_ALL, LC_MESSAGES, LANG).", "Bahasa pesan dan ekspor: id atau en (atau dari LC_ALL, LC_MESSAGES, LANG)."))
+    @Option(name: .long, help: ArgumentHelp(tr(.chLanguageOfMessagesAnd, cliLanguage)))
     var lang: Language?
 
     var storePath: String {
@@ -21,7 +21,7 @@ struct StoreOptions: ParsableArguments {
     /// With `editing`, only what an edit of that product needs may be read (see `StoreIndex`).
     func openStore(editing product: ProductID? = nil) throws(StoreError) -> StoreHandle {
         let handle = try StoreHandle(store: kurasiStore, editing: product)
-        for w in handle.warnings { writeStderr("kurasi: \(L("warning", "peringatan")): \(w.displaySafe)") }
+        for w in handle.warnings { writeStderr("kurasi: \(tr(.clWarning, cliLanguage)): \(w.displaySafe)") }
         return handle
     }
 
@@ -51,12 +51,12 @@ extension CriterionID: ExpressibleByArgument {}
 
 /// The acting curator of an edit.
 struct CuratorOption: ParsableArguments {
-    @Option(name: .long, help: H("Your curator id (else $KURASI_CURATOR).", "ID kurator Anda (atau $KURASI_CURATOR)."), completion: StoreCompletion.curators)
+    @Option(name: .long, help: ArgumentHelp(tr(.chYourCuratorIdElse, cliLanguage)), completion: StoreCompletion.curators)
     var curator: CuratorID?
 
     func id() throws -> CuratorID {
         if let c = curator ?? ProcessInfo.processInfo.environment["KURASI_CURATOR"].map({ CuratorID($0) }), !c.isEmpty { return c }
-        throw usageError("Say who makes this change: --curator ID (see `kurasi curator list`).", "Sebutkan siapa yang membuat perubahan ini: --curator ID (lihat `kurasi curator list`).")
+        throw ValidationError(tr(.cuSayWhoMakesThis, cliLanguage))
     }
 }
 
@@ -90,11 +90,11 @@ func editEvent(_ options: StoreOptions, by: CuratorID, _ command: Command) throw
     let event: Event? = try handle.commit { round in
         try perform(command, on: &round, by: by, lang: lang)
     }
-    for w in handle.warnings.dropFirst(shown) { writeStderr("kurasi: \(L("warning", "peringatan")): \(w.displaySafe)") }
+    for w in handle.warnings.dropFirst(shown) { writeStderr("kurasi: \(tr(.clWarning, cliLanguage)): \(w.displaySafe)") }
     if let event {
         print("rev \(event.revision): \(event.summary(lang).displaySafe)")
     } else {
-        print(lang == .id ? "Tidak ada yang berubah." : "Nothing changed.")
+        print(tr(.clNothingChanged, lang))
     }
     return event
 }

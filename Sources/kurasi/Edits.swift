@@ -6,32 +6,19 @@ import KurasiStore
 struct Import: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
-        abstract: L("Import the UMKM registry (CSV) as producers awaiting validation, or (--products) the products and permits gathered on the visits.", "Impor daftar UMKM (CSV) sebagai pelaku UMKM yang menunggu validasi, atau (--products) produk dan izin yang dicatat saat kunjungan."),
-        discussion: L("""
-        kurasi import REGISTRY.csv [--dry-run]
-        kurasi import --products PRODUCTS.csv [--dry-run]
-        The import is planned against the store as read, then applied under the store's lock as one
-        event (planned again if someone edited the store meanwhile). Rows that cannot be read are
-        reported by line; the exit status is 1 when any row was refused.
-        """, """
-        kurasi import DAFTAR.csv [--dry-run]
-        kurasi import --products PRODUK.csv [--dry-run]
-        Impor direncanakan terhadap data seperti terbaca, lalu diterapkan di bawah kunci data sebagai
-        satu peristiwa (direncanakan ulang bila ada yang mengubah data sementara itu). Baris yang tidak
-        terbaca disebut nomor barisnya; status keluar 1 bila ada baris yang ditolak.
-        """)) }
+        abstract: tr(.clImportTheUmkmRegistry, cliLanguage),
+        discussion: tr(.cdKurasiImportRegistryCsv, cliLanguage)) }
     @OptionGroup var options: StoreOptions
-    @Argument(help: H("The registry CSV as the city office sends it (; or , separated).", "CSV daftar UMKM seperti dikirim dinas (dipisah ; atau ,).")) var file: String?
-    @Option(name: .long, help: H("A products file: products and permits gathered on the visits (see README).", "Berkas produk: produk dan izin yang dicatat saat kunjungan (lihat README).")) var products: String?
-    @Flag(name: .long, help: H("Show what would change; change nothing.", "Tampilkan apa yang akan berubah; tidak mengubah apa pun.")) var dryRun = false
-    @Option(name: .long, help: H("table or json (the summary, for scripts).", "table (tabel) atau json (ringkasan, untuk skrip).")) var format: ShowFormat = .table
+    @Argument(help: ArgumentHelp(tr(.chTheRegistryCsvAs, cliLanguage))) var file: String?
+    @Option(name: .long, help: ArgumentHelp(tr(.chAProductsFileProducts, cliLanguage))) var products: String?
+    @Flag(name: .long, help: ArgumentHelp(tr(.chShowWhatWouldChange, cliLanguage))) var dryRun = false
+    @Option(name: .long, help: ArgumentHelp(tr(.chTableOrJsonThe, cliLanguage))) var format: ShowFormat = .table
     @OptionGroup var finalists: FinalistsOptions
 
     func validate() throws {
         let given = [file != nil, products != nil, finalists.finalists != nil].filter { $0 }.count
         if given != 1 {
-            throw usageError("Give one of: the registry file (kurasi import REGISTRY.csv), a products file (kurasi import --products FILE.csv), or a finished city round (kurasi import --finalists FILE.json).",
-                             "Berikan salah satu: berkas daftar UMKM (kurasi import DAFTAR.csv), berkas produk (kurasi import --products BERKAS.csv), atau putaran kota yang sudah final (kurasi import --finalists FILE.json).")
+            throw ValidationError(tr(.cuGiveOneOfThe, cliLanguage))
         }
     }
 
@@ -43,19 +30,19 @@ struct Import: ParsableCommand {
     }
 
     func importRegistry(_ file: String) throws {
-        let lang = options.language, id = lang == .id
+        let lang = options.language
         let progress = ProgressLine()
-        progress.show(id ? "Membaca \(file)…" : "Reading \(file)…")
+        progress.show(tr(.clReading, lang, file))
         let registry = try RegistryCSV.read(contentsOf: file)
-        progress.show(id ? "\(Format.count(registry.entries.count, lang)) baris terbaca; membaca data…" : "\(Format.count(registry.entries.count, lang)) rows read; reading the store…")
+        progress.show(tr(.clRowsReadReadingThe, lang, Format.count(registry.entries.count, lang)))
         // Plan against the store as read (no exclusive lock while the plan is made); apply under
         // the lock, planning again only if another writer changed the store meanwhile.
         let handle = try options.openStore()
-        progress.show(id ? "Merencanakan impor…" : "Planning the import…")
+        progress.show(tr(.clPlanningTheImport, lang))
         var plan = RegistryImport(registry, file: file, into: handle.round)
         if !dryRun, !plan.producers.isEmpty {
             pauseAfterPlan()
-            progress.show(id ? "Menyimpan \(Format.count(plan.producers.count, lang)) pelaku UMKM…" : "Saving \(Format.count(plan.producers.count, lang)) producers…")
+            progress.show(tr(.clSavingProducers, lang, Format.count(plan.producers.count, lang)))
             defer { progress.done() }
             plan = try handle.commit { round in
                 let current = round.revision == plan.revision ? plan : RegistryImport(registry, file: file, into: round)
@@ -71,38 +58,35 @@ struct Import: ParsableCommand {
                 "traders": plan.traders, "unchanged": plan.unchanged,
                 "duplicates": plan.duplicates.map { ["line": $0.line, "name": $0.name, "of": $0.of] as [String: Any] },
                 "closed": plan.closed, "services": plan.services,
-                "refused": plan.issues.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+                "refused": plan.issues.map { ["line": $0.line, "reason": $0.text(lang)] as [String: Any] },
             ])
             if !plan.issues.isEmpty { throw ExitCode(1) }
             return
         }
         func n(_ x: Int) -> String { Format.count(x, lang) }
-        print(id ? "\(file): \(n(plan.rows)) baris data" : "\(file): \(n(plan.rows)) data rows")
-        let verb = dryRun ? (id ? "akan ditambahkan" : "would be added") : (id ? "ditambahkan" : "added")
-        print(id ? "  \(n(plan.producers.count)) pelaku UMKM dan \(n(plan.products.count)) produk \(verb) (menunggu validasi)"
-                 : "  \(n(plan.producers.count)) producers and \(n(plan.products.count)) products \(verb) (pending validation)")
-        print(id ? "  \(n(plan.traders.count)) di antaranya tampak pedagang (ditandai \"pedagang?\" untuk validator)"
-                 : "  \(n(plan.traders.count)) of them look like traders (marked \"pedagang?\" for the validators)")
-        print(id ? "  \(n(plan.unchanged)) sudah ada di data (tidak berubah)" : "  \(n(plan.unchanged)) already in the store (unchanged)")
-        print(id ? "  \(n(plan.duplicates.count)) duplikat dilewati" : "  \(n(plan.duplicates.count)) duplicates skipped")
+        print(tr(.clDataRows, lang, file, n(plan.rows)))
+        let verb = dryRun ? (tr(.clWouldBeAdded, lang)) : (tr(.clAdded, lang))
+        print(tr(.clProducersAndProductsPending, lang, n(plan.producers.count), n(plan.products.count), verb))
+        print(tr(.clOfThemLookLike, lang, n(plan.traders.count)))
+        print(tr(.clAlreadyInTheStore, lang, n(plan.unchanged)))
+        print(tr(.clDuplicatesSkipped, lang, n(plan.duplicates.count)))
         for d in plan.duplicates.prefix(20) {
-            print(id ? "    baris \(d.line): \(d.name.displaySafe) = \(lineWords(d.of, lang))" : "    line \(d.line): \(d.name.displaySafe) = \(d.of)")
+            print("    \(tr(.csvLine, lang, d.line)): \(d.name.displaySafe) = \(d.ofText(lang))")
         }
         if plan.duplicates.count > 20 { print("    …") }
-        print(id ? "  \(n(plan.closed.count)) usaha tutup dilewati" : "  \(n(plan.closed.count)) closed businesses skipped")
-        print(id ? "  \(n(plan.services.count)) usaha jasa (tanpa produk) dilewati" : "  \(n(plan.services.count)) service businesses (no product) skipped")
-        print(id ? "  \(n(plan.issues.count)) baris tidak terbaca (tidak diimpor)" : "  \(n(plan.issues.count)) unreadable rows (not imported)")
-        for issue in plan.issues { writeStderr("\(file): \(issue.reason.displaySafe)") }
-        if dryRun { print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.") }
+        print(tr(.clClosedBusinessesSkipped, lang, n(plan.closed.count)))
+        print(tr(.clServiceBusinessesNoProduct, lang, n(plan.services.count)))
+        print(tr(.clUnreadableRowsNotImported, lang, n(plan.issues.count)))
+        for issue in plan.issues { writeStderr("\(file): \(issue.text(lang).displaySafe)") }
+        if dryRun { print(tr(.clDryRunTheStore, lang)) }
         if !plan.issues.isEmpty {
-            writeStderr(id ? "kurasi: \(plan.issues.count) baris ditolak; perbaiki lalu impor lagi (baris yang sudah masuk tidak berubah)."
-                           : "kurasi: \(plan.issues.count) rows were refused; fix them and import again (the rows already imported stay unchanged).")
+            writeStderr(tr(.clKurasiRowsWereRefused, lang, plan.issues.count))
             throw ExitCode(1)
         }
     }
 
     func importProducts(_ file: String) throws {
-        let lang = options.language, id = lang == .id
+        let lang = options.language
         let table = try RegistryCSV.table(contentsOf: file)
         let handle = try options.openStore()
         var plan = try ProductsImport(table, file: file, into: handle.round, lang: lang)
@@ -110,15 +94,14 @@ struct Import: ParsableCommand {
             try printJSON([
                 "file": file, "kind": "products", "dryRun": dryRun, "rows": plan.rows, "applied": plan.errors.isEmpty && !dryRun,
                 "added": plan.added, "updated": plan.updated, "unchanged": plan.unchanged,
-                "refused": plan.errors.map { ["line": $0.line, "column": nullable($0.column), "reason": $0.message] as [String: Any] },
+                "refused": plan.errors.map { ["line": $0.line, "column": nullable($0.column), "reason": $0.problem.text(lang)] as [String: Any] },
             ])
         }
-        if format == .table { print(id ? "\(file): \(plan.rows) baris data" : "\(file): \(plan.rows) data rows") }
+        if format == .table { print(tr(.clDataRows, lang, file, plan.rows)) }
         if !plan.errors.isEmpty {
             if format == .json { try json(plan); throw ExitCode(1) }
-            for e in plan.errors { writeStderr("\(file): \(e.description.displaySafe)") }
-            writeStderr(id ? "kurasi: \(plan.errors.count) baris perlu diperbaiki; tidak ada yang diterapkan. Perbaiki baris itu lalu impor lagi."
-                           : "kurasi: \(plan.errors.count) rows need fixing; nothing was applied. Fix those rows and import again.")
+            for e in plan.errors { writeStderr("\(file): \(e.text(lang).displaySafe)") }
+            writeStderr(tr(.clKurasiRowsNeedFixing, lang, plan.errors.count))
             throw ExitCode(1)
         }
         if !dryRun, !plan.products.isEmpty {
@@ -132,18 +115,17 @@ struct Import: ParsableCommand {
             if !plan.errors.isEmpty { return try importProducts(file) }
         }
         if format == .json { return try json(plan) }
-        let verb = dryRun ? (id ? "akan " : "would be ") : ""
-        print(id ? "  \(plan.added.count) produk \(verb)ditambahkan, \(plan.updated.count) produk \(verb)diperbarui, \(plan.unchanged) tidak berubah"
-                 : "  \(plan.added.count) products \(verb)added, \(plan.updated.count) products \(verb)updated, \(plan.unchanged) unchanged")
+        let verb = dryRun ? (tr(.clWouldBe, lang)) : ""
+        print(tr(.clProductsAddedProductsUpdated, lang, plan.added.count, verb, plan.updated.count, plan.unchanged))
         if dryRun {
             let round = handle.round
             for p in plan.products {
                 let before = round.product(p.id)
                 let permits = p.permits.map { "\($0.kind.rawValue) \($0.number)" + ($0.expires.map { " s/d \($0)" } ?? "") }.joined(separator: ", ")
-                let what = before == nil ? (id ? "baru" : "new") : (id ? "ubah" : "update")
+                let what = before == nil ? (tr(.clNew, lang)) : (tr(.clUpdate, lang))
                 print("    \(p.id) \(what): \(p.producer) \(p.name.displaySafe) [\(p.cluster.rawValue)]" + (permits.isEmpty ? "" : " · \(permits.displaySafe)"))
             }
-            print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.")
+            print(tr(.clDryRunTheStore, lang))
         }
     }
 }
@@ -177,44 +159,32 @@ func pauseAfterPlan() {
 struct Validate: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
-        abstract: L("Record whether producers are real, operating UMKM: one or several ids, or a visits file.", "Catat apakah pelaku UMKM nyata dan masih berusaha: satu atau beberapa ID, atau berkas kunjungan."),
-        discussion: L("""
-        kurasi validate U-0012 U-0013 --valid --curator K1
-        kurasi validate U-0014 --reject --reason "sudah tutup" --curator K1
-        kurasi validate --from visits.csv --curator K1     (columns: id or NIB; status; reason)
-        Several producers are decided as one event, undone as one. A visits file with a bad row
-        applies nothing and names every bad row.
-        """, """
-        kurasi validate U-0012 U-0013 --valid --curator K1
-        kurasi validate U-0014 --reject --reason "sudah tutup" --curator K1
-        kurasi validate --from kunjungan.csv --curator K1     (kolom: id atau NIB; status; alasan)
-        Beberapa pelaku UMKM diputuskan sebagai satu peristiwa dan dibatalkan sekaligus. Berkas
-        kunjungan dengan baris salah tidak menerapkan apa pun dan menyebut setiap baris yang salah.
-        """)) }
+        abstract: tr(.clRecordWhetherProducersAre, cliLanguage),
+        discussion: tr(.cdKurasiValidateUU, cliLanguage)) }
     @OptionGroup var options: StoreOptions
-    @Argument(help: H("Producer ids, e.g. U-0012.", "ID pelaku UMKM, mis. U-0012."), completion: StoreCompletion.producers) var producers: [ProducerID] = []
-    @Flag(name: .long, help: H("The producers are valid.", "Pelaku UMKM ini valid.")) var valid = false
-    @Flag(name: .long, help: H("The producers are rejected (needs --reason).", "Pelaku UMKM ini ditolak (perlu --reason).")) var reject = false
-    @Flag(name: .long, help: H("Back to pending.", "Kembali ke menunggu.")) var pending = false
-    @Option(name: .long, help: H("Why (required with --reject): tidak ditemukan di alamat, sudah tutup, bukan produsen / pedagang, duplikat dari U-…, or your own words.", "Alasan (wajib dengan --reject): tidak ditemukan di alamat, sudah tutup, bukan produsen / pedagang, duplikat dari U-…, atau kata-kata sendiri.")) var reason: String?
-    @Option(name: .long, help: H("A visits file (CSV): id (or NIB), status (valid, ditolak, menunggu), reason.", "Berkas kunjungan (CSV): id (atau NIB), status (valid, ditolak, menunggu), alasan.")) var from: String?
-    @Flag(name: .long, help: H("With --from: show what would change; change nothing.", "Dengan --from: tampilkan apa yang akan berubah; tidak mengubah apa pun.")) var dryRun = false
-    @Option(name: .long, help: H("With --from: table or json (the summary, for scripts).", "Dengan --from: table (tabel) atau json (ringkasan, untuk skrip).")) var format: ShowFormat = .table
+    @Argument(help: ArgumentHelp(tr(.chProducerIdsEG, cliLanguage)), completion: StoreCompletion.producers) var producers: [ProducerID] = []
+    @Flag(name: .long, help: ArgumentHelp(tr(.chTheProducersAreValid, cliLanguage))) var valid = false
+    @Flag(name: .long, help: ArgumentHelp(tr(.chTheProducersAreRejected, cliLanguage))) var reject = false
+    @Flag(name: .long, help: ArgumentHelp(tr(.chBackToPending, cliLanguage))) var pending = false
+    @Option(name: .long, help: ArgumentHelp(tr(.chWhyRequiredWithReject, cliLanguage))) var reason: String?
+    @Option(name: .long, help: ArgumentHelp(tr(.chAVisitsFileCsv, cliLanguage))) var from: String?
+    @Flag(name: .long, help: ArgumentHelp(tr(.chWithFromShowWhat, cliLanguage))) var dryRun = false
+    @Option(name: .long, help: ArgumentHelp(tr(.chWithFromTableOr, cliLanguage))) var format: ShowFormat = .table
     @OptionGroup var curator: CuratorOption
 
     func validate() throws {
         if from == nil, format == .json {
-            throw usageError("--format json goes with --from FILE.", "--format json hanya bersama --from BERKAS.")
+            throw ValidationError(tr(.cuFormatJsonGoesWith, cliLanguage))
         }
         if from != nil {
             if !producers.isEmpty || valid || reject || pending {
-                throw usageError("With --from FILE the file gives the ids and statuses; give no ids and none of --valid, --reject, --pending.", "Dengan --from BERKAS, berkas itu memberi ID dan status; jangan beri ID maupun --valid, --reject, --pending.")
+                throw ValidationError(tr(.cuWithFromFileThe, cliLanguage))
             }
             return
         }
-        if producers.isEmpty { throw usageError("Name the producers (e.g. kurasi validate U-0012 --valid) or give a visits file with --from FILE.", "Sebutkan pelaku UMKM-nya (mis. kurasi validate U-0012 --valid) atau beri berkas kunjungan dengan --from BERKAS.") }
+        if producers.isEmpty { throw ValidationError(tr(.cuNameTheProducersE, cliLanguage)) }
         if [valid, reject, pending].filter({ $0 }).count != 1 {
-            throw usageError("Give exactly one of --valid, --reject or --pending.", "Berikan tepat satu dari --valid, --reject atau --pending.")
+            throw ValidationError(tr(.cuGiveExactlyOneOf, cliLanguage))
         }
     }
 
@@ -231,7 +201,7 @@ struct Validate: ParsableCommand {
     }
 
     func fromFile(_ file: String, by: CuratorID) throws {
-        let lang = options.language, id = lang == .id
+        let lang = options.language
         let table = try RegistryCSV.table(contentsOf: file)
         let handle = try options.openStore()
         var plan = try VisitsImport(table, file: file, into: handle.round)
@@ -242,15 +212,14 @@ struct Validate: ParsableCommand {
                 "file": file, "kind": "visits", "dryRun": dryRun, "rows": plan.rows, "applied": event != nil,
                 "valid": counts[.valid] ?? 0, "rejected": counts[.rejected] ?? 0, "pending": counts[.pending] ?? 0,
                 "unchanged": plan.unchanged, "revision": nullable(event?.revision),
-                "refused": plan.errors.map { ["line": $0.line, "column": nullable($0.column), "reason": $0.message] as [String: Any] },
+                "refused": plan.errors.map { ["line": $0.line, "column": nullable($0.column), "reason": $0.problem.text(lang)] as [String: Any] },
             ])
         }
         func report(_ plan: VisitsImport) throws {
             guard !plan.errors.isEmpty else { return }
             if format == .json { try json(plan, event: nil); throw ExitCode(1) }
-            for e in plan.errors { writeStderr("\(file): \(e.description.displaySafe)") }
-            writeStderr(id ? "kurasi: \(plan.errors.count) baris perlu diperbaiki; tidak ada yang diterapkan. Perbaiki baris itu lalu jalankan lagi."
-                           : "kurasi: \(plan.errors.count) rows need fixing; nothing was applied. Fix those rows and run it again.")
+            for e in plan.errors { writeStderr("\(file): \(e.text(lang).displaySafe)") }
+            writeStderr(tr(.clKurasiRowsNeedFixing2, lang, plan.errors.count))
             throw ExitCode(1)
         }
         try report(plan)
@@ -266,30 +235,29 @@ struct Validate: ParsableCommand {
         if format == .json { return try json(plan, event: event) }
         var counts: [ValidationStatus: Int] = [:]
         for d in plan.decisions { counts[d.status, default: 0] += 1 }
-        print(id ? "\(file): \(plan.rows) baris; \(counts[.valid] ?? 0) valid, \(counts[.rejected] ?? 0) ditolak, \(counts[.pending] ?? 0) menunggu, \(plan.unchanged) tidak berubah"
-                 : "\(file): \(plan.rows) rows; \(counts[.valid] ?? 0) valid, \(counts[.rejected] ?? 0) rejected, \(counts[.pending] ?? 0) pending, \(plan.unchanged) unchanged")
+        print(tr(.clRowsValidRejectedPending, lang, file, plan.rows, counts[.valid] ?? 0, counts[.rejected] ?? 0, counts[.pending] ?? 0, plan.unchanged))
         if let event { print("rev \(event.revision): \(event.summary(lang).displaySafe)") }
-        if dryRun { print(id ? "Uji coba: data tidak diubah." : "Dry run: the store was not changed.") }
+        if dryRun { print(tr(.clDryRunTheStore, lang)) }
     }
 }
 
 struct CuratorCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "curator", abstract: L("Add, list, remove curators and give them roles.", "Tambah, tampilkan, hapus kurator dan beri mereka peran."),
+        CommandConfiguration(commandName: "curator", abstract: tr(.clAddListRemoveCurators, cliLanguage),
                                                     subcommands: [Add.self, List.self, Role.self, Remove.self]) }
     struct Add: ParsableCommand {
         static var configuration: CommandConfiguration {
         CommandConfiguration(
-            abstract: L("Add a curator.", "Tambah kurator."),
-            discussion: L("Once the round has a chair, only the chair adds curators (--curator CHAIR); the first curators of a new round need no --curator.", "Setelah putaran punya ketua, hanya ketua yang menambah kurator (--curator KETUA); kurator pertama putaran baru tidak perlu --curator.")) }
+            abstract: tr(.clAddACurator, cliLanguage),
+            discussion: tr(.clOnceTheRoundHas, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @OptionGroup var curator: CuratorOption
-        @Argument(help: H("A short id, e.g. K6.", "ID singkat, mis. K6.")) var id: CuratorID
-        @Option(name: .long, help: H("Full name.", "Nama lengkap.")) var name: String
-        @Flag(name: .long, help: H("The committee's chair (manages curators, settings and the rubric; opens deliberation, finalises, reopens).", "Ketua panitia (mengelola kurator, pengaturan dan rubrik; membuka musyawarah, memfinalisasi, membuka kembali).")) var chair = false
-        @Flag(name: .long, help: H("The committee's secretary (records pins with the chair).", "Sekretaris panitia (mencatat pin bersama ketua).")) var secretary = false
+        @Argument(help: ArgumentHelp(tr(.chAShortIdE, cliLanguage))) var id: CuratorID
+        @Option(name: .long, help: ArgumentHelp(tr(.chFullName, cliLanguage))) var name: String
+        @Flag(name: .long, help: ArgumentHelp(tr(.chTheCommitteeSChair, cliLanguage))) var chair = false
+        @Flag(name: .long, help: ArgumentHelp(tr(.chTheCommitteeSSecretary, cliLanguage))) var secretary = false
         func run() throws {
-            guard !(chair && secretary) else { throw usageError("Choose one role: --chair or --secretary.", "Pilih satu peran: --chair atau --secretary.") }
+            guard !(chair && secretary) else { throw ValidationError(tr(.cuChooseOneRoleChair, cliLanguage)) }
             let role: CuratorRole = chair ? .chair : secretary ? .secretary : .curator
             let by = (try? curator.id()) ?? "admin"
             try edit(options, by: by, .addCurator(Curator(id: id, name: name, role: role)))
@@ -297,29 +265,28 @@ struct CuratorCommand: ParsableCommand {
     }
     struct Role: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Give a curator another role (the chair only).", "Beri kurator peran lain (hanya ketua).")) }
+        CommandConfiguration(abstract: tr(.clGiveACuratorAnother, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @OptionGroup var curator: CuratorOption
-        @Argument(help: H("The curator whose role changes.", "Kurator yang perannya berubah."), completion: StoreCompletion.curators) var id: CuratorID
-        @Argument(help: H("chair, secretary or curator.", "chair (ketua), secretary (sekretaris) atau curator (kurator).")) var role: CuratorRole
+        @Argument(help: ArgumentHelp(tr(.chTheCuratorWhoseRole, cliLanguage)), completion: StoreCompletion.curators) var id: CuratorID
+        @Argument(help: ArgumentHelp(tr(.chChairSecretaryOrCurator, cliLanguage))) var role: CuratorRole
         func run() throws { try edit(options, by: curator.id(), .setRole(curator: id, role)) }
     }
     struct Remove: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Remove a curator who has not scored, pinned or changed anything (the chair only).", "Hapus kurator yang belum menilai, mem-pin atau mengubah apa pun (hanya ketua).")) }
+        CommandConfiguration(abstract: tr(.clRemoveACuratorWho, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @OptionGroup var curator: CuratorOption
-        @Argument(help: H("The curator to remove.", "Kurator yang dihapus."), completion: StoreCompletion.curators) var id: CuratorID
+        @Argument(help: ArgumentHelp(tr(.chTheCuratorToRemove, cliLanguage)), completion: StoreCompletion.curators) var id: CuratorID
         func run() throws { try edit(options, by: curator.id(), .removeCurator(id)) }
     }
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("List the curators and their declared conflicts.", "Tampilkan kurator dan konflik kepentingan yang mereka nyatakan.")) }
+        CommandConfiguration(abstract: tr(.clListTheCuratorsAnd, cliLanguage)) }
         @OptionGroup var options: StoreOptions
-        @Option(name: .long, help: H("table or json.", "table (tabel) atau json.")) var format: ShowFormat = .table
+        @Option(name: .long, help: ArgumentHelp(tr(.chTableOrJson, cliLanguage))) var format: ShowFormat = .table
         func run() throws {
             let round = try options.loadRound()
-            let id = options.language == .id
             if format == .json {
                 try printJSON(["curators": round.curators.map { c -> [String: Any] in
                     ["id": c.id, "name": c.name, "role": c.role.rawValue,
@@ -329,14 +296,14 @@ struct CuratorCommand: ParsableCommand {
             }
             for c in round.curators {
                 let role = switch c.role {
-                case .chair: id ? "ketua" : "chair"
-                case .secretary: id ? "sekretaris" : "secretary"
-                case .curator: id ? "kurator" : "curator"
+                case .chair: tr(.clChair, options.language)
+                case .secretary: tr(.clSecretary, options.language)
+                case .curator: tr(.clCurator, options.language)
                 }
                 var line = "\(col(c.id, 6)) \(col(c.name, 28)) \(role)"
                 let active = c.conflicts.filter(\.isActive)
                 if !active.isEmpty {
-                    line += (id ? "  konflik: " : "  conflicts: ") + active.map { "\($0.producer) (\($0.reason.displaySafe))" }.joined(separator: ", ")
+                    line += (tr(.clConflicts, options.language)) + active.map { "\($0.producer) (\($0.reason.displaySafe))" }.joined(separator: ", ")
                 }
                 print(line)
             }
@@ -349,29 +316,29 @@ extension CuratorRole: ExpressibleByArgument {}
 
 struct ConflictCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "conflict", abstract: L("Declare or withdraw conflicts of interest.", "Nyatakan atau cabut konflik kepentingan."),
+        CommandConfiguration(commandName: "conflict", abstract: tr(.clDeclareOrWithdrawConflicts, cliLanguage),
                                                     subcommands: [Add.self, Withdraw.self]) }
     struct Add: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Declare that a curator has a conflict with a producer; the curator then does not score its products.", "Nyatakan bahwa kurator punya konflik dengan pelaku UMKM; kurator itu lalu tidak menilai produknya.")) }
+        CommandConfiguration(abstract: tr(.clDeclareThatACurator, cliLanguage)) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Curator id.", "ID kurator."), completion: StoreCompletion.curators) var curator: CuratorID
-        @Argument(help: H("Producer id.", "ID pelaku UMKM."), completion: StoreCompletion.producers) var producer: ProducerID
-        @Option(name: .long, help: H("Why, e.g. \"adik kandung pemilik\".", "Alasan, mis. \"adik kandung pemilik\".")) var reason: String
-        @Option(name: .long, help: H("family, business, employment or other.", "family (keluarga), business (usaha), employment (pekerjaan) atau other (lainnya).")) var kind: ConflictKind = .other
-        @Option(name: [.customLong("by")], help: H("Who records it: the curator themselves (the default) or the chair.", "Siapa yang mencatat: kurator itu sendiri (bawaan) atau ketua."), completion: StoreCompletion.curators) var by: CuratorID?
+        @Argument(help: ArgumentHelp(tr(.chCuratorId, cliLanguage)), completion: StoreCompletion.curators) var curator: CuratorID
+        @Argument(help: ArgumentHelp(tr(.chProducerId, cliLanguage)), completion: StoreCompletion.producers) var producer: ProducerID
+        @Option(name: .long, help: ArgumentHelp(tr(.chWhyEGAdik, cliLanguage))) var reason: String
+        @Option(name: .long, help: ArgumentHelp(tr(.chFamilyBusinessEmploymentOr, cliLanguage))) var kind: ConflictKind = .other
+        @Option(name: [.customLong("by")], help: ArgumentHelp(tr(.chWhoRecordsItThe, cliLanguage)), completion: StoreCompletion.curators) var by: CuratorID?
         func run() throws {
             try edit(options, by: by ?? curator, .addConflict(curator: curator, Conflict(producer: producer, kind: kind, reason: reason)))
         }
     }
     struct Withdraw: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Withdraw a declared conflict (the chair only, with a reason kept on record).", "Cabut konflik yang sudah dinyatakan (hanya ketua, dengan alasan yang dicatat).")) }
+        CommandConfiguration(abstract: tr(.clWithdrawADeclaredConflict, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @OptionGroup var acting: CuratorOption
-        @Argument(help: H("Curator id.", "ID kurator."), completion: StoreCompletion.curators) var curator: CuratorID
-        @Argument(help: H("Producer id.", "ID pelaku UMKM."), completion: StoreCompletion.producers) var producer: ProducerID
-        @Option(name: .long, help: H("Why the conflict no longer holds.", "Mengapa konflik itu tidak berlaku lagi.")) var reason: String
+        @Argument(help: ArgumentHelp(tr(.chCuratorId, cliLanguage)), completion: StoreCompletion.curators) var curator: CuratorID
+        @Argument(help: ArgumentHelp(tr(.chProducerId, cliLanguage)), completion: StoreCompletion.producers) var producer: ProducerID
+        @Option(name: .long, help: ArgumentHelp(tr(.chWhyTheConflictNo, cliLanguage))) var reason: String
         func run() throws {
             try edit(options, by: acting.id(), .withdrawConflict(curator: curator, producer: producer, reason: reason))
         }
@@ -381,28 +348,28 @@ struct ConflictCommand: ParsableCommand {
 struct Score: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
-        abstract: L("Score a product: one or more CRITERION=N (N on the rubric's scale; - clears).", "Nilai produk: satu atau lebih KRITERIA=N (N pada skala rubrik; - menghapus)."),
-        discussion: L("Example: kurasi score P-0012 --curator K2 kualitas=4 kemasan=3", "Contoh: kurasi score P-0012 --curator K2 kualitas=4 kemasan=3")) }
+        abstract: tr(.clScoreAProductOne, cliLanguage),
+        discussion: tr(.clExampleKurasiScoreP, cliLanguage)) }
     @OptionGroup var options: StoreOptions
-    @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: ProductID
+    @Argument(help: ArgumentHelp(tr(.chProductId, cliLanguage)), completion: StoreCompletion.products) var product: ProductID
     @OptionGroup var curator: CuratorOption
-    @Argument(help: H("CRITERION=N pairs.", "Pasangan KRITERIA=N."), completion: StoreCompletion.criteria) var points: [String]
+    @Argument(help: ArgumentHelp(tr(.chCriterionNPairs, cliLanguage)), completion: StoreCompletion.criteria) var points: [String]
 
     func parsed() throws -> [CriterionID: Int?] {
         var out: [CriterionID: Int?] = [:]
         for p in points {
             let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else {
-                throw usageError("\(p) is not CRITERION=N, e.g. kualitas=4 (or kualitas=- to clear).", "\(p) bukan KRITERIA=N, mis. kualitas=4 (atau kualitas=- untuk menghapus).")
+                throw ValidationError(tr(.cuIsNotCriterionN, cliLanguage, p))
             }
-            if parts[1] == "-" { out[CriterionID(parts[0])] = .some(nil); continue }
-            guard let n = Int(parts[1]) else { throw usageError("\(p): the score must be a whole number, e.g. \(parts[0])=4.", "\(p): nilai harus bilangan bulat, mis. \(parts[0])=4.") }
-            out[CriterionID(parts[0])] = n
+            if parts[1] == "-" { out[parts[0]] = .some(nil); continue }
+            guard let n = Int(parts[1]) else { throw ValidationError(tr(.cuTheScoreMustBe, cliLanguage, p, parts[0])) }
+            out[parts[0]] = n
         }
         return out
     }
     func validate() throws {
-        if points.isEmpty { throw usageError("Give at least one CRITERION=N, e.g. kualitas=4.", "Berikan sedikitnya satu KRITERIA=N, mis. kualitas=4.") }
+        if points.isEmpty { throw ValidationError(tr(.cuGiveAtLeastOne, cliLanguage)) }
         _ = try parsed()
     }
     func run() throws {
@@ -412,11 +379,11 @@ struct Score: ParsableCommand {
 
 struct PinCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "pin", abstract: L("Pin a product to one of its cluster's five slots.", "Pin produk ke salah satu dari lima tempat di klasternya.")) }
+        CommandConfiguration(commandName: "pin", abstract: tr(.clPinAProductTo, cliLanguage)) }
     @OptionGroup var options: StoreOptions
-    @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: ProductID
-    @Option(name: .long, help: H("Slot 1–5 (default: the first free one).", "Tempat 1–5 (bawaan: yang pertama kosong).")) var slot: Int?
-    @Option(name: .long, help: H("Why; required when the product is outside the computed top five.", "Alasan; wajib bila produk di luar lima besar menurut skor.")) var reason: String?
+    @Argument(help: ArgumentHelp(tr(.chProductId, cliLanguage)), completion: StoreCompletion.products) var product: ProductID
+    @Option(name: .long, help: ArgumentHelp(tr(.chSlotDefaultTheFirst, cliLanguage))) var slot: Int?
+    @Option(name: .long, help: ArgumentHelp(tr(.chWhyRequiredWhenThe, cliLanguage))) var reason: String?
     @OptionGroup var curator: CuratorOption
     func run() throws {
         try edit(options, by: curator.id(), .pin(product: product, slot: slot, reason: reason))
@@ -425,9 +392,9 @@ struct PinCommand: ParsableCommand {
 
 struct Unpin: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Remove a product's pin.", "Lepas pin produk.")) }
+        CommandConfiguration(abstract: tr(.clRemoveAProductS, cliLanguage)) }
     @OptionGroup var options: StoreOptions
-    @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: ProductID
+    @Argument(help: ArgumentHelp(tr(.chProductId, cliLanguage)), completion: StoreCompletion.products) var product: ProductID
     @OptionGroup var curator: CuratorOption
     func run() throws { try edit(options, by: curator.id(), .unpin(product: product)) }
 }
@@ -435,7 +402,7 @@ struct Unpin: ParsableCommand {
 struct Deliberate: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
-        abstract: L("Open deliberation (the chair): blind scoring ends and every score is visible.", "Buka musyawarah (ketua): penilaian buta berakhir dan semua nilai terlihat.")) }
+        abstract: tr(.clOpenDeliberationTheChair, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
     func run() throws { try edit(options, by: curator.id(), .openDeliberation) }
@@ -443,7 +410,7 @@ struct Deliberate: ParsableCommand {
 
 struct Finalize: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Finalise the round (the chair; needs five pins in each cluster).", "Finalisasi putaran (ketua; perlu lima pin di tiap klaster).")) }
+        CommandConfiguration(abstract: tr(.clFinaliseTheRoundThe, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
     func run() throws { try edit(options, by: curator.id(), .finalize) }
@@ -451,16 +418,16 @@ struct Finalize: ParsableCommand {
 
 struct Reopen: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Reopen a final round (the chair, with a reason).", "Buka kembali putaran yang sudah final (ketua, dengan alasan).")) }
+        CommandConfiguration(abstract: tr(.clReopenAFinalRound, cliLanguage)) }
     @OptionGroup var options: StoreOptions
-    @Option(name: .long, help: H("Why the round is reopened.", "Mengapa putaran dibuka kembali.")) var reason: String
+    @Option(name: .long, help: ArgumentHelp(tr(.chWhyTheRoundIs, cliLanguage))) var reason: String
     @OptionGroup var curator: CuratorOption
     func run() throws { try edit(options, by: curator.id(), .reopen(reason: reason)) }
 }
 
 struct Undo: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Undo your own last change (appends its inverse to the history).", "Batalkan perubahan terakhir Anda sendiri (kebalikannya dicatat di riwayat).")) }
+        CommandConfiguration(abstract: tr(.clUndoYourOwnLast, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
     func run() throws { try edit(options, by: curator.id(), .undo) }

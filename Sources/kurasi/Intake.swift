@@ -47,7 +47,7 @@ func grouped(_ n: Int, _ lang: Language) -> String {
     let digits = Array(String(n))
     var out = ""
     for (i, d) in digits.enumerated() {
-        if i > 0, (digits.count - i) % 3 == 0 { out.append(lang == .id ? "." : ",") }
+        if i > 0, (digits.count - i) % 3 == 0 { out.append(tr(.clThousandsMark, lang)) }
         out.append(d)
     }
     return out
@@ -57,18 +57,18 @@ func grouped(_ n: Int, _ lang: Language) -> String {
 
 struct ProducerCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "producer", abstract: L("List, show and add producers (pelaku UMKM).", "Tampilkan dan tambah pelaku UMKM."),
+        CommandConfiguration(commandName: "producer", abstract: tr(.clListShowAndAdd, cliLanguage),
                                                     subcommands: [List.self, Show.self, Add.self]) }
 
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("List producers with their status, products and marks (pedagang?, duplicate suspect).", "Daftar pelaku UMKM dengan status, produk dan tandanya (pedagang?, dugaan duplikat).")) }
+        CommandConfiguration(abstract: tr(.clListProducersWithTheir, cliLanguage)) }
         @OptionGroup var options: StoreOptions
-        @Option(name: .long, help: H("pending, valid, rejected or all.", "pending (menunggu), valid, rejected (ditolak) atau all (semua).")) var status: StatusFilter = .all
-        @Option(name: .long, help: H("table, json or csv.", "table (tabel), json atau csv.")) var format: ListFormat = .table
+        @Option(name: .long, help: ArgumentHelp(tr(.chPendingValidRejectedOr, cliLanguage))) var status: StatusFilter = .all
+        @Option(name: .long, help: ArgumentHelp(tr(.chTableJsonOrCsv, cliLanguage))) var format: ListFormat = .table
 
         func run() throws {
-            let lang = options.language, id = lang == .id
+            let lang = options.language
             let round = try options.loadRound()
             let dups = round.duplicateSuspects()
             var productCount: [ProducerID: Int] = [:]
@@ -93,9 +93,8 @@ struct ProducerCommand: ParsableCommand {
                 FileHandle.standardOutput.write(try Export.csv([header] + rows))
             case .table:
                 func n(_ s: ValidationStatus) -> String { grouped(counts[s] ?? 0, lang) }
-                print(id ? "Valid \(n(.valid)) · Menunggu \(n(.pending)) · Ditolak \(n(.rejected))"
-                         : "Valid \(n(.valid)) · Pending \(n(.pending)) · Rejected \(n(.rejected))")
-                print("\(col("ID", 7)) \(col(id ? "Nama usaha" : "Business", 28)) \(col(id ? "Pemilik" : "Owner", 18)) \(col("Kelurahan", 15)) \(col(id ? "Jenis" : "Type", 9)) \(col("NIB", 3)) \(col(id ? "Produk" : "Products", 8, right: true))  Status")
+                print(tr(.clValidPendingRejected, lang, n(.valid), n(.pending), n(.rejected)))
+                print("\(col("ID", 7)) \(col(tr(.clBusiness, lang), 28)) \(col(tr(.clOwner, lang), 18)) \(col("Kelurahan", 15)) \(col(tr(.clType, lang), 9)) \(col("NIB", 3)) \(col(tr(.clProducts, lang), 8, right: true))  Status")
                 for p in shown {
                     var marks: [String] = []
                     if p.isTraderSuspect { marks.append("pedagang?") }
@@ -109,13 +108,13 @@ struct ProducerCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("A producer's registry fields, products with permits and eligibility, and validation history.", "Data pelaku UMKM dari daftar, produk dengan izin dan kelayakannya, serta riwayat validasi.")) }
+        CommandConfiguration(abstract: tr(.clAProducerSRegistry, cliLanguage)) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Producer id, e.g. U-0012.", "ID pelaku UMKM, mis. U-0012."), completion: StoreCompletion.producers) var producer: ProducerID
-        @Option(name: .long, help: H("table or json.", "table (tabel) atau json.")) var format: ShowFormat = .table
+        @Argument(help: ArgumentHelp(tr(.chProducerIdEG, cliLanguage)), completion: StoreCompletion.producers) var producer: ProducerID
+        @Option(name: .long, help: ArgumentHelp(tr(.chTableOrJson, cliLanguage))) var format: ShowFormat = .table
 
         func run() throws {
-            let lang = options.language, id = lang == .id
+            let lang = options.language
             let round = try options.loadRound()
             guard let p = round.producer(producer) else { throw RuleRefusal(refusal: .unknownProducer(producer), lang: lang) }
             let products = round.products(of: p.id)
@@ -136,41 +135,41 @@ struct ProducerCommand: ParsableCommand {
             }
             print("\(p.id) \(p.name.displaySafe)")
             let rows: [(String, String?)] = [
-                (id ? "Pemilik" : "Owner", p.owner), (id ? "Alamat" : "Address", p.address),
-                ("Kelurahan", "\(p.kelurahan), \(p.kecamatan)"), (id ? "No. HP" : "Phone", p.phone.map(Format.phone)), ("NIB", p.nib),
-                (id ? "Sektor" : "Sector", p.sector), (id ? "Jenis usaha" : "Business type", p.businessType),
-                (id ? "Keterangan" : "Remark", p.remark),
+                (tr(.clOwner, lang), p.owner), (tr(.clAddress, lang), p.address),
+                ("Kelurahan", "\(p.kelurahan), \(p.kecamatan)"), (tr(.clPhone, lang), p.phone.map(Format.phone)), ("NIB", p.nib),
+                (tr(.clSector, lang), p.sector), (tr(.clBusinessType, lang), p.businessType),
+                (tr(.clRemark, lang), p.remark),
                 ("Status", statusLabel(p.validation.status, lang) + (p.validation.reason.map { " (\($0))" } ?? "")
                     + (p.validation.by.map { " · \($0)" } ?? "") + (p.validation.at.map { " · " + Format.time($0, zone: round.round.zone, lang) } ?? "")),
             ]
             for (k, v) in rows { if let v, !v.isEmpty { print("  \(col(k, 14)) \(v.displaySafe)") } }
-            if p.isTraderSuspect { print(id ? "  pedagang? (sektor/jenis usaha menunjukkan perdagangan)" : "  pedagang? (the sector or business type says trade)") }
-            if let dup { print(id ? "  ≈ mirip \(dup) (NIB sama, atau nama dan kelurahan sama)" : "  ≈ like \(dup) (same NIB, or same name and kelurahan)") }
-            print(id ? "Produk (\(products.count))" : "Products (\(products.count))")
+            if p.isTraderSuspect { print(tr(.clPedagangTheSectorOr, lang)) }
+            if let dup { print(tr(.clLikeSameNibOr, lang, dup)) }
+            print(tr(.clProducts2, lang, products.count))
             for pr in products {
                 let why = round.ineligibility(pr)
                 let price = pr.price.map { "Rp " + Format.count($0, lang) } ?? "–"
-                print("  \(col(pr.id, 7)) \(col(pr.name, 30)) \(col(pr.cluster.rawValue, 9)) \(col(price, 12)) " + (why.isEmpty ? (id ? "memenuhi syarat" : "eligible") : "⊘ " + why.map { $0.text(lang) }.joined(separator: "; ")))
+                print("  \(col(pr.id, 7)) \(col(pr.name, 30)) \(col(pr.cluster.rawValue, 9)) \(col(price, 12)) " + (why.isEmpty ? (tr(.clEligible, lang)) : "⊘ " + why.map { $0.text(lang) }.joined(separator: "; ")))
                 for permit in pr.permits {
-                    print("      \(permit.kind.rawValue) \(permit.number.displaySafe)" + (permit.expires.map { (id ? " s/d " : " until ") + Format.date($0, lang) } ?? ""))
+                    print("      \(permit.kind.rawValue) \(permit.number.displaySafe)" + (permit.expires.map { (tr(.clUntil, lang)) + Format.date($0, lang) } ?? ""))
                 }
             }
-            print(id ? "Riwayat" : "History")
+            print(tr(.clHistory, lang))
             for e in events { print("  rev \(col(String(e.revision), 5)) \(Format.time(e.at, zone: round.round.zone, lang))  \(col(e.by, 6)) \(e.summary(lang).displaySafe)") }
         }
     }
 
     struct Add: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Add a producer (pending validation); prints its new id.", "Tambah pelaku UMKM (menunggu validasi); mencetak ID barunya.")) }
+        CommandConfiguration(abstract: tr(.clAddAProducerPending, cliLanguage)) }
         @OptionGroup var options: StoreOptions
-        @Option(name: .long, help: H("Business name.", "Nama usaha.")) var name: String
-        @Option(name: .long, help: H("Owner's name.", "Nama pemilik.")) var owner: String = ""
-        @Option(name: .long, help: H("Address.", "Alamat.")) var address: String = ""
-        @Option(name: .long, help: H("Kelurahan.", "Kelurahan.")) var kelurahan: String = ""
-        @Option(name: .long, help: H("Kecamatan.", "Kecamatan.")) var kecamatan: String = ""
-        @Option(name: .long, help: H("NIB (13 digits).", "NIB (13 angka).")) var nib: String?
-        @Option(name: .long, help: H("Phone.", "No. HP.")) var phone: String?
+        @Option(name: .long, help: ArgumentHelp(tr(.chBusinessName, cliLanguage))) var name: String
+        @Option(name: .long, help: ArgumentHelp(tr(.chOwnerSName, cliLanguage))) var owner: String = ""
+        @Option(name: .long, help: ArgumentHelp(tr(.chAddress, cliLanguage))) var address: String = ""
+        @Option(name: .long, help: ArgumentHelp(tr(.chKelurahan, cliLanguage))) var kelurahan: String = ""
+        @Option(name: .long, help: ArgumentHelp(tr(.chKecamatan, cliLanguage))) var kecamatan: String = ""
+        @Option(name: .long, help: ArgumentHelp(tr(.chNibDigits, cliLanguage))) var nib: String?
+        @Option(name: .long, help: ArgumentHelp(tr(.chPhone, cliLanguage))) var phone: String?
         @OptionGroup var curator: CuratorOption
 
         func run() throws {
@@ -208,13 +207,13 @@ func productJSON(_ p: Product, round: Round, lang: Language) -> [String: Any] {
 
 /// The product options `product add` and `product edit` share; each is checked by KurasiCore.
 struct ProductFieldOptions: ParsableArguments {
-    @Option(name: .long, help: H("Product name.", "Nama produk.")) var name: String?
-    @Option(name: .long, help: H("mamin or non-mamin.", "mamin atau non-mamin.")) var cluster: String?
-    @Option(name: .long, help: H("Category, e.g. Sambal.", "Kategori, mis. Sambal.")) var category: String?
-    @Option(name: .long, help: H("Price in rupiah: 15000 or \"Rp 15.000\".", "Harga dalam rupiah: 15000 atau \"Rp 15.000\".")) var price: String?
-    @Option(name: .long, help: H("Monthly capacity, a whole number above zero (with --unit).", "Kapasitas per bulan, bilangan bulat di atas nol (dengan --unit).")) var capacity: String?
-    @Option(name: .long, help: H("The capacity's unit, e.g. bungkus.", "Satuan kapasitas, mis. bungkus.")) var unit: String?
-    @Option(name: .long, help: H("Description.", "Deskripsi.")) var description: String?
+    @Option(name: .long, help: ArgumentHelp(tr(.chProductName, cliLanguage))) var name: String?
+    @Option(name: .long, help: ArgumentHelp(tr(.chMaminOrNonMamin, cliLanguage))) var cluster: String?
+    @Option(name: .long, help: ArgumentHelp(tr(.chCategoryEGSambal, cliLanguage))) var category: String?
+    @Option(name: .long, help: ArgumentHelp(tr(.chPriceInRupiahOr, cliLanguage))) var price: String?
+    @Option(name: .long, help: ArgumentHelp(tr(.chMonthlyCapacityAWhole, cliLanguage))) var capacity: String?
+    @Option(name: .long, help: ArgumentHelp(tr(.chTheCapacitySUnit, cliLanguage))) var unit: String?
+    @Option(name: .long, help: ArgumentHelp(tr(.chDescription, cliLanguage))) var description: String?
 
     /// The fields with these options applied over `base`.
     func apply(to base: Product.Fields, lang: Language) throws -> Product.Fields {
@@ -244,20 +243,20 @@ struct ProductFieldOptions: ParsableArguments {
 
 struct ProductCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "product", abstract: L("Add or edit products.", "Tambah atau ubah produk."),
+        CommandConfiguration(commandName: "product", abstract: tr(.clAddOrEditProducts, cliLanguage),
                                                     subcommands: [Add.self, Edit.self]) }
 
     struct Add: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Add a product to a producer; prints the new id. A product of a producer not yet validated stays ineligible and says why.", "Tambah produk ke pelaku UMKM; mencetak ID barunya. Produk dari pelaku yang belum divalidasi tetap tidak memenuhi syarat dan disebut alasannya.")) }
+        CommandConfiguration(abstract: tr(.clAddAProductTo, cliLanguage)) }
         @OptionGroup var options: StoreOptions
-        @Option(name: .long, help: H("Producer id, e.g. U-0012.", "ID pelaku UMKM, mis. U-0012."), completion: StoreCompletion.producers) var producer: ProducerID
+        @Option(name: .long, help: ArgumentHelp(tr(.chProducerIdEG, cliLanguage)), completion: StoreCompletion.producers) var producer: ProducerID
         @OptionGroup var fields: ProductFieldOptions
         @OptionGroup var curator: CuratorOption
 
         func validate() throws {
-            if fields.name == nil { throw usageError("Give the product's name: --name N.", "Berikan nama produk: --name NAMA.") }
-            if fields.cluster == nil { throw usageError("Give the product's cluster: --cluster mamin or --cluster non-mamin.", "Berikan klaster produk: --cluster mamin atau --cluster non-mamin.") }
+            if fields.name == nil { throw ValidationError(tr(.cuGiveTheProductS, cliLanguage)) }
+            if fields.cluster == nil { throw ValidationError(tr(.cuGiveTheProductS2, cliLanguage)) }
         }
 
         func run() throws {
@@ -273,9 +272,9 @@ struct ProductCommand: ParsableCommand {
 
     struct Edit: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Change a product's name, cluster, category, price, capacity or description.", "Ubah nama, klaster, kategori, harga, kapasitas atau deskripsi produk.")) }
+        CommandConfiguration(abstract: tr(.clChangeAProductS, cliLanguage)) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Product id, e.g. P-0012.", "ID produk, mis. P-0012."), completion: StoreCompletion.products) var product: ProductID
+        @Argument(help: ArgumentHelp(tr(.chProductIdEG, cliLanguage)), completion: StoreCompletion.products) var product: ProductID
         @OptionGroup var fields: ProductFieldOptions
         @OptionGroup var curator: CuratorOption
 
@@ -293,17 +292,17 @@ struct ProductCommand: ParsableCommand {
 
 struct PermitCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "permit", abstract: L("Add or remove a product's permits.", "Tambah atau hapus izin produk."),
+        CommandConfiguration(commandName: "permit", abstract: tr(.clAddOrRemoveA, cliLanguage),
                                                     subcommands: [Add.self, Remove.self]) }
 
     struct Add: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Add a permit: P-IRT (15 digits), BPOM MD (MD and 12 digits), halal, HKI or SNI.", "Tambah izin: P-IRT (15 angka), BPOM MD (MD dan 12 angka), halal, HKI atau SNI.")) }
+        CommandConfiguration(abstract: tr(.clAddAPermitP, cliLanguage)) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: ProductID
-        @Option(name: .long, help: H("\"P-IRT\", \"BPOM MD\", halal, HKI or SNI.", "\"P-IRT\", \"BPOM MD\", halal, HKI atau SNI.")) var kind: String
-        @Option(name: .long, help: H("The permit's number.", "Nomor izin.")) var number: String
-        @Option(name: .long, help: H("Valid until (YYYY-MM-DD).", "Berlaku sampai (TTTT-BB-HH).")) var expires: String?
+        @Argument(help: ArgumentHelp(tr(.chProductId, cliLanguage)), completion: StoreCompletion.products) var product: ProductID
+        @Option(name: .long, help: ArgumentHelp(tr(.chPIrtBpomMd, cliLanguage))) var kind: String
+        @Option(name: .long, help: ArgumentHelp(tr(.chThePermitSNumber, cliLanguage))) var number: String
+        @Option(name: .long, help: ArgumentHelp(tr(.chValidUntilYyyyMm, cliLanguage))) var expires: String?
         @OptionGroup var curator: CuratorOption
 
         func run() throws {
@@ -318,11 +317,11 @@ struct PermitCommand: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Remove a product's permit of a kind (--number when it holds several).", "Hapus izin produk menurut jenisnya (--number bila ada beberapa).")) }
+        CommandConfiguration(abstract: tr(.clRemoveAProductS2, cliLanguage)) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Product id.", "ID produk."), completion: StoreCompletion.products) var product: ProductID
-        @Option(name: .long, help: H("\"P-IRT\", \"BPOM MD\", halal, HKI or SNI.", "\"P-IRT\", \"BPOM MD\", halal, HKI atau SNI.")) var kind: String
-        @Option(name: .long, help: H("The permit's number.", "Nomor izin.")) var number: String?
+        @Argument(help: ArgumentHelp(tr(.chProductId, cliLanguage)), completion: StoreCompletion.products) var product: ProductID
+        @Option(name: .long, help: ArgumentHelp(tr(.chPIrtBpomMd, cliLanguage))) var kind: String
+        @Option(name: .long, help: ArgumentHelp(tr(.chThePermitSNumber, cliLanguage))) var number: String?
         @OptionGroup var curator: CuratorOption
 
         func run() throws {
@@ -338,14 +337,14 @@ struct SettingsCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
         commandName: "settings",
-        abstract: L("Show the round's settings, or change them (the chair).", "Tampilkan pengaturan putaran, atau ubah (ketua)."),
-        discussion: L("Without an option, shows the settings. Every change is an event in the history.", "Tanpa opsi, menampilkan pengaturan. Setiap perubahan menjadi satu peristiwa di riwayat.")) }
+        abstract: tr(.clShowTheRoundS, cliLanguage),
+        discussion: tr(.clWithoutAnOptionShows, cliLanguage)) }
     @OptionGroup var options: StoreOptions
-    @Option(name: .long, help: H("mean or median.", "mean (rata-rata) atau median.")) var aggregation: Aggregation?
-    @Option(name: .long, help: H("A product is ranked only with at least N complete sheets.", "Produk masuk peringkat hanya dengan sedikitnya N lembar nilai lengkap.")) var minSheets: Int?
-    @Option(name: .long, help: H("yes or no.", "yes (ya) atau no (tidak).")) var onePinPerProducer: YesNo?
-    @Option(name: .long, help: H("Spread of sheet scores (0–100) marked as a disagreement.", "Selisih nilai antarlembar (0–100) yang ditandai sebagai beda pendapat.")) var disagreement: Int?
-    @Option(name: .long, help: H("Permit kinds that let a mamin product in, e.g. \"P-IRT,BPOM MD\" (empty: none needed).", "Jenis izin yang membuat produk mamin memenuhi syarat, mis. \"P-IRT,BPOM MD\" (kosong: tidak perlu izin).")) var maminPermits: String?
+    @Option(name: .long, help: ArgumentHelp(tr(.chMeanOrMedian, cliLanguage))) var aggregation: Aggregation?
+    @Option(name: .long, help: ArgumentHelp(tr(.chAProductIsRanked, cliLanguage))) var minSheets: Int?
+    @Option(name: .long, help: ArgumentHelp(tr(.chYesOrNo, cliLanguage))) var onePinPerProducer: YesNo?
+    @Option(name: .long, help: ArgumentHelp(tr(.chSpreadOfSheetScores, cliLanguage))) var disagreement: Int?
+    @Option(name: .long, help: ArgumentHelp(tr(.chPermitKindsThatLet, cliLanguage))) var maminPermits: String?
     @OptionGroup var curator: CuratorOption
 
     func run() throws {
@@ -373,7 +372,6 @@ struct SettingsCommand: ParsableCommand {
     }
 
     func show(_ s: Settings, lang: Language) {
-        let id = lang == .id
         let gate = (s.permitGates[.mamin] ?? []).map(\.rawValue).joined(separator: ",")
         print("aggregation           \(s.aggregation.rawValue)")
         print("min-sheets            \(s.minSheets)")
@@ -382,23 +380,23 @@ struct SettingsCommand: ParsableCommand {
         print("mamin-permits         \(gate.isEmpty ? "-" : gate)")
         print("blind-scoring         \(s.blindScoring ? "yes" : "no")")
         print("tie-break             \(s.tieBreakCriterion)")
-        print(id ? "Ubah (ketua): kurasi settings --min-sheets 3 --curator K1" : "Change (the chair): kurasi settings --min-sheets 3 --curator K1")
+        print(tr(.clChangeTheChairKurasi, lang))
     }
 }
 
 struct RubricCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "rubric", abstract: L("Show the rubric, or set a criterion's weight (the chair, before the first complete sheet).", "Tampilkan rubrik, atau atur bobot kriteria (ketua, sebelum lembar nilai lengkap pertama)."),
+        CommandConfiguration(commandName: "rubric", abstract: tr(.clShowTheRubricOr, cliLanguage),
                                                     subcommands: [Show.self, Weight.self], defaultSubcommand: Show.self) }
 
     struct Show: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("The rubric's criteria with their weights per cluster.", "Kriteria rubrik dengan bobotnya per klaster.")) }
+        CommandConfiguration(abstract: tr(.clTheRubricSCriteria, cliLanguage)) }
         @OptionGroup var options: StoreOptions
-        @Option(name: .long, help: H("table or json.", "table (tabel) atau json.")) var format: ShowFormat = .table
+        @Option(name: .long, help: ArgumentHelp(tr(.chTableOrJson, cliLanguage))) var format: ShowFormat = .table
 
         func run() throws {
-            let lang = options.language, id = lang == .id
+            let lang = options.language
             let round = try options.loadRound()
             let r = round.rubric
             let counted = round.countedSheets
@@ -412,24 +410,24 @@ struct RubricCommand: ParsableCommand {
                 ])
                 return
             }
-            print(id ? "Skala \(r.scaleMin)–\(r.scaleMax)" : "Scale \(r.scaleMin)–\(r.scaleMax)")
-            print("\(col(id ? "Kriteria" : "Criterion", 12)) \(col(id ? "Nama" : "Name", 32)) \(col("mamin", 6, right: true)) \(col("non-mamin", 10, right: true))")
+            print(tr(.clScale, lang, r.scaleMin, r.scaleMax))
+            print("\(col(tr(.clCriterion, lang), 12)) \(col(tr(.clName, lang), 32)) \(col("mamin", 6, right: true)) \(col("non-mamin", 10, right: true))")
             for c in r.criteria {
                 print("\(col(c.id, 12)) \(col(c.name.text(lang), 32)) \(col(String(r.weight(of: c, in: .mamin)), 6, right: true)) \(col(String(r.weight(of: c, in: .nonMamin)), 10, right: true))")
             }
             if counted > 0 {
-                print(id ? "Terkunci: \(counted) lembar nilai lengkap sudah dihitung." : "Locked: \(counted) complete score sheets count already.")
+                print(tr(.clLockedCompleteScoreSheets, lang, counted))
             }
         }
     }
 
     struct Weight: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: L("Set a criterion's weight, for every cluster or with --cluster for one.", "Atur bobot kriteria, untuk semua klaster atau dengan --cluster untuk satu.")) }
+        CommandConfiguration(abstract: tr(.clSetACriterionS, cliLanguage)) }
         @OptionGroup var options: StoreOptions
-        @Argument(help: H("Criterion id, e.g. kualitas.", "ID kriteria, mis. kualitas.")) var criterion: CriterionID
-        @Argument(help: H("The weight, 0–100.", "Bobot, 0–100.")) var weight: Int
-        @Option(name: .long, help: H("Only this cluster: mamin or non-mamin.", "Hanya klaster ini: mamin atau non-mamin.")) var cluster: Cluster?
+        @Argument(help: ArgumentHelp(tr(.chCriterionIdEG, cliLanguage))) var criterion: CriterionID
+        @Argument(help: ArgumentHelp(tr(.chTheWeight, cliLanguage))) var weight: Int
+        @Option(name: .long, help: ArgumentHelp(tr(.chOnlyThisClusterMamin, cliLanguage))) var cluster: Cluster?
         @OptionGroup var curator: CuratorOption
 
         func run() throws {

@@ -23,21 +23,13 @@ func startupLanguage(_ args: [String], _ env: [String: String]) -> Language {
     return chosen ?? StoreOptions.environmentLanguage(env)
 }
 
-/// English or Indonesian text, by the start-up language.
-func L(_ en: String, _ id: String) -> String { cliLanguage == .id ? id : en }
-
-/// An option's or argument's help in the start-up language.
-func H(_ en: String, _ id: String) -> ArgumentHelp { ArgumentHelp(L(en, id)) }
-
-/// A usage error in the start-up language (exit 2, with the usage).
-func usageError(_ en: String, _ id: String) -> ValidationError { ValidationError(L(en, id)) }
-
-/// "line 56" as the store's import messages write it, in the user's language.
-func lineWords(_ s: String, _ lang: Language) -> String {
-    guard lang == .id else { return s }
-    var t = s
-    if t.hasPrefix("line ") { t = "baris " + t.dropFirst(5) }
-    return t.replacingOccurrences(of: ", column \"", with: ", kolom \"")
+/// An error as the user reads it: the store's and the CSV files' in the user's language.
+func errorText(_ error: any Error, _ lang: Language) -> String {
+    switch error {
+    case let e as StoreError: e.text(lang)
+    case let e as RegistryFileError: e.text(lang)
+    default: "\(error)"
+    }
 }
 
 /// The argument parser's own fixed words (headings, its errors, its built-in flags) in
@@ -90,17 +82,3 @@ enum ParserWords {
 
 /// What `kurasi --version` prints.
 let kurasiVersion = "1.0.0"
-
-/// A store error as the user reads it: the commonest ones said in Bahasa Indonesia; the rest
-/// keep the store's own (English) explanation, after the file they name.
-func storeErrorText(_ e: StoreError, _ lang: Language) -> String {
-    guard lang == .id else { return e.description }
-    switch e.kind {
-    case .missing:
-        return "\(e.file): tidak ada data Kurasi di sini. Buat dengan `kurasi init`, atau coba putaran Madiun dengan `kurasi demo`."
-    case .locked:
-        return "\(e.file): data sedang dikunci atau kuncinya tidak dapat dibuka (\(e.message)). Coba lagi sebentar lagi, atau periksa izin direktorinya."
-    default:
-        return e.description
-    }
-}

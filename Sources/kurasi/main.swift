@@ -13,10 +13,10 @@ do {
     var command = try Kurasi.parseAsRoot()
     try command.run()
 } catch let error as StoreError {
-    writeStderr("kurasi: \(storeErrorText(error, cliLanguage).displaySafe)")
+    writeStderr("kurasi: \(error.text(cliLanguage).displaySafe)")
     exit(1)
 } catch let error as RegistryFileError {
-    writeStderr("kurasi: \(error.description.displaySafe)")
+    writeStderr("kurasi: \(error.text(cliLanguage).displaySafe)")
     exit(1)
 } catch let error as RuleRefusal {
     writeStderr("kurasi: \(error.description.displaySafe)")

@@ -241,7 +241,7 @@ func oneCuratorDecidesFifth() throws -> Round {
         let ready = try #require(list.first { $0.product == "P-M1" })
         #expect(ready.lines.map(\.item) == [.nib, .foodPermit, .halal, .brand, .capacity, .consistency])
         #expect(ready.lines.map(\.mark) == ["✓", "✓", "✓", "✓", "?", "✓"])
-        #expect(ready.lines[4].action == "ketua menetapkan kapasitas minimum (kurasi readiness --minimum N)")
+        #expect(ready.lines[4].action == "ketua menetapkan kapasitas minimum" && ready.lines[4].remedy == .setMinimumCapacity)
         try r.perform(.fairness(.setMinimumCapacity(500)), by: "K1", at: "2020-10-15T12:00:00Z")
         list = r.readiness(lang: .id)
         let now = try #require(list.first { $0.product == "P-M1" })

@@ -237,11 +237,8 @@ struct RegistryCSVTests {
     @Test func emptyName() throws {
         let file = try read("No;Nama Usaha;Harga\n1;  ;1000\n2;Toko;2000\n")
         #expect(file.entries.map(\.line) == [3])
-        #expect(file.issues == [
-            RegistryRowIssue(
-                line: 2,
-                reason: "line 2: \"Nama Usaha\" is empty; fill in the business name or delete the row."),
-        ])
+        #expect(file.issues == [RegistryRowIssue(line: 2, .emptyName(column: "Nama Usaha"))])
+        #expect(file.issues[0].reason == "line 2: \"Nama Usaha\" is empty; fill in the business name or delete the row.")
     }
 
     @Test func badPriceAndCapacity() throws {
@@ -274,9 +271,8 @@ struct RegistryCSVTests {
         #expect(file.entries.map(\.businessName) == ["A", "D", "F"])
         #expect(file.entries.map(\.line) == [2, 4, 7])
         #expect(file.issues.count == 2)
-        #expect(file.issues[0] == RegistryRowIssue(
-            line: 3,
-            reason: "line 3: is not valid UTF-8 (byte 0xE9 at column 4); save the file as UTF-8 (\"CSV UTF-8\" in Excel) and import again."))
+        #expect(file.issues[0] == RegistryRowIssue(line: 3, .notUTF8(byte: "0xE9", line: nil, column: 4)))
+        #expect(file.issues[0].reason == "line 3: is not valid UTF-8 (byte 0xE9 at column 4); save the file as UTF-8 (\"CSV UTF-8\" in Excel) and import again.")
         #expect(file.issues[1].line == 5)
         #expect(file.issues[1].reason.hasPrefix("line 5: is not valid UTF-8 (byte 0xFF on line 6 at column 5);"))
     }

@@ -276,9 +276,10 @@ import Testing
         var round = tinyRound()
         for p in ["P-7", "P-3", "P-5"] as [ProductID] { round = round.handEdited { $0.scores[p] = ["K1": ["kualitas": 4]] } }
         let data = try Store.encode(round)
-        #expect(throws: StoreError(.invalidContent, file: "s.json",
-                                   "\"scores\" names product P-3, which is not in \"products\". Fix the file by hand or restore a backup; it was not changed.")) {
+        #expect(throws: StoreError(.invalidContent, file: "s.json", .scoresUnknownProduct("P-3"))) {
             try Store.decode(data, file: "s.json")
         }
+        #expect(StoreError(.invalidContent, file: "s.json", .scoresUnknownProduct("P-3")).message
+                == "\"scores\" names product P-3, which is not in \"products\". Fix the file by hand or restore a backup; it was not changed.")
     }
 }

@@ -58,24 +58,23 @@ public enum FairnessChange: Hashable, Sendable {
     }
 
     public func summary(_ lang: Language) -> String {
-        let id = lang == .id
         switch self {
         case let .scoreBasis(_, to):
             let b = (to ?? .raw).label(lang)
-            return id ? "peringkat memakai skor \(b)" : "the ranking uses \(b) scores"
+            return tr(.anTheRankingUsesScores, lang, b)
         case let .minimumCapacity(_, to):
-            guard let to else { return id ? "kapasitas minimum dihapus" : "minimum capacity cleared" }
-            return id ? "kapasitas minimum \(Format.count(to, lang)) per bulan" : "minimum capacity \(Format.count(to, lang)) a month"
+            guard let to else { return tr(.anMinimumCapacityCleared, lang) }
+            return tr(.anMinimumCapacityAMonth, lang, Format.count(to, lang))
         case let .comparison(a, b, c, _, to):
-            guard let to else { return id ? "\(c): perbandingan \(a)–\(b) dihapus" : "\(c): comparison \(a)–\(b) removed" }
+            guard let to else { return tr(.anComparisonRemoved, lang, c, a, b) }
             switch to.prefer {
-            case .a: return id ? "\(c): \(a) lebih baik dari \(b)" : "\(c): \(a) preferred to \(b)"
-            case .b: return id ? "\(c): \(b) lebih baik dari \(a)" : "\(c): \(b) preferred to \(a)"
-            case .same: return id ? "\(c): \(a) setara dengan \(b)" : "\(c): \(a) and \(b) judged equal"
+            case .a: return tr(.anPreferredTo, lang, c, a, b)
+            case .b: return tr(.anPreferredTo, lang, c, b, a)
+            case .same: return tr(.anAndJudgedEqual, lang, c, a, b)
             }
         case let .finalist(p, _, to):
-            guard let to else { return id ? "asal finalis \(p) dihapus" : "origin of finalist \(p) removed" }
-            return id ? "finalis \(p) dari \(to.round)" : "finalist \(p) from \(to.round)"
+            guard let to else { return tr(.anOriginOfFinalistRemoved, lang, p) }
+            return tr(.anFinalistFrom, lang, p, to.round)
         }
     }
 }
@@ -140,19 +139,15 @@ public enum FairnessRefusal: Hashable, Sendable {
     case differentClusters(ProductID, ProductID)
 
     public func text(_ lang: Language) -> String {
-        let id = lang == .id
         switch self {
         case .basisBeforeDeliberation:
-            return id ? "dasar skor peringkat dipilih sebelum musyawarah; tahap musyawarah sudah dibuka"
-                : "the ranking's score basis is chosen before deliberation, and deliberation is open"
+            return tr(.anTheRankingSScore, lang)
         case let .capacityNotPositive(n):
-            return id ? "kapasitas minimum harus bilangan positif, bukan \(n)" : "the minimum capacity must be a positive number, not \(n)"
+            return tr(.anTheMinimumCapacityMust, lang, n)
         case let .samePair(p):
-            return id ? "\(p) tidak dapat dibandingkan dengan dirinya sendiri; sebutkan dua produk berbeda"
-                : "\(p) cannot be compared with itself; name two different products"
+            return tr(.anCannotBeComparedWith, lang, p)
         case let .differentClusters(a, b):
-            return id ? "\(a) dan \(b) dari klaster berbeda; bandingkan produk dalam satu klaster"
-                : "\(a) and \(b) are in different clusters; compare products of one cluster"
+            return tr(.anAndAreInDifferent, lang, a, b)
         }
     }
 }
@@ -160,8 +155,8 @@ public enum FairnessRefusal: Hashable, Sendable {
 extension ScoreBasis {
     public func label(_ lang: Language) -> String {
         switch self {
-        case .raw: lang == .id ? "mentah" : "raw"
-        case .normalised: lang == .id ? "ternormalisasi" : "normalised"
+        case .raw: tr(.anRaw, lang)
+        case .normalised: tr(.anNormalised, lang)
         }
     }
 }

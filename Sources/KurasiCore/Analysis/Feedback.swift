@@ -74,30 +74,27 @@ extension Round {
     }
 
     func band(rank: Int?, of count: Int, _ entry: RankedProduct, _ lang: Language) -> String {
-        let id = lang == .id
         if !entry.eligible {
             let why = entry.ineligibility.map { $0.text(lang) }.joined(separator: "; ")
-            return (id ? "belum dapat diperingkat: " : "not ranked yet: ") + why
+            return (tr(.anNotRankedYet, lang)) + why
         }
-        guard let rank else { return id ? "belum dinilai" : "not scored yet" }
-        if let slot = entry.pinnedSlot { return id ? "terpilih (★\(slot))" : "chosen (★\(slot))" }
-        if rank <= 10 { return id ? "10 besar" : "top 10" }
-        if rank * 4 <= count + 3 { return id ? "25 % teratas" : "top 25 %" }
-        if rank * 2 <= count + 1 { return id ? "50 % teratas" : "top 50 %" }
-        return id ? "50 % bawah" : "lower 50 %"
+        guard let rank else { return tr(.anNotScoredYet, lang) }
+        if let slot = entry.pinnedSlot { return tr(.anChosen, lang, slot) }
+        if rank <= 10 { return tr(.anTopTen, lang) }
+        if rank * 4 <= count + 3 { return tr(.anTopQuarter, lang) }
+        if rank * 2 <= count + 1 { return tr(.anTopHalf, lang) }
+        return tr(.anLowerHalf, lang)
     }
 
     func feedbackProduct(_ entry: RankedProduct, rankedCount: Int, lang: Language) -> FeedbackProduct {
-        let id = lang == .id
         let p = entry.product, a = entry.aggregate
         var fp = FeedbackProduct(product: p.id, name: p.name, cluster: p.cluster, score: nil,
                                  band: band(rank: entry.rank, of: rankedCount, entry, lang),
                                  criteria: [], strongest: [], toImprove: [], note: nil)
         guard a.count >= Self.feedbackMinimumSheets else {
-            fp.note = a.count == 0 ? (id ? "Produk ini belum dinilai." : "This product has not been scored yet.")
-                : (id ? "Dinilai oleh kurang dari dua kurator; rincian per kriteria tidak ditampilkan agar nilai perorangan tetap rahasia."
-                      : "Scored by fewer than two curators; the details per criterion are not shown, to keep individual scores private.")
-            if a.count > 0 { fp.band = id ? "menunggu penilaian kurator lain" : "waiting for more curators" }
+            fp.note = a.count == 0 ? (tr(.anThisProductHasNot, lang))
+                : (tr(.anScoredByFewerThan, lang))
+            if a.count > 0 { fp.band = tr(.anWaitingForMoreCurators, lang) }
             return fp
         }
         fp.score = a.score
@@ -133,31 +130,29 @@ extension FeedbackSheet {
     }
 
     public func markdown(round: RoundInfo, lang: Language) -> String {
-        let id = lang == .id
         func e(_ s: String) -> String { Feedback.escapeMarkdown(s) }
         var out: [String] = []
-        out.append("# " + (id ? "Umpan balik kurasi" : "Curation feedback") + " · " + e(round.title))
+        out.append("# " + (tr(.anCurationFeedback, lang)) + " · " + e(round.title))
         out.append("")
         out.append("**\(e(producerName))** (\(e(producer.rawValue))) · \(Format.date(round.date, lang))")
         out.append("")
-        out.append(id ? "Terima kasih telah mengikuti kurasi. Lembar ini hanya berisi penilaian produk Anda sendiri: rata-rata nilai para kurator per kriteria, kekuatan produk, dan langkah perbaikan berikutnya."
-                      : "Thank you for taking part in the curation. This sheet holds your own products' assessment only: the curators' mean points per criterion, the product's strengths, and the next steps to improve.")
+        out.append(tr(.anThankYouForTaking, lang))
         for p in products {
             out.append("")
             out.append("## \(e(p.name)) (\(e(p.product.rawValue))) · \(p.cluster.label(lang))")
             out.append("")
-            var head = (id ? "Posisi di klaster: " : "Place in the cluster: ") + e(p.band)
-            if let s = p.score { head = (id ? "Skor: " : "Score: ") + Format.score(s, lang) + " / 100 · " + head }
+            var head = (tr(.anPlaceInTheCluster, lang)) + e(p.band)
+            if let s = p.score { head = (tr(.anScore, lang)) + Format.score(s, lang) + " / 100 · " + head }
             out.append(head)
             if let note = p.note { out.append(""); out.append(e(note)); continue }
             out.append("")
-            out.append(id ? "| Kriteria | Rata-rata | Artinya |" : "| Criterion | Mean | Meaning |")
+            out.append(tr(.anCriterionMeanMeaning, lang))
             out.append("|---|---:|---|")
             for c in p.criteria { out.append("| \(e(c.name)) | \(Format.score(c.mean, lang)) | \(c.point): \(e(c.label)) |") }
             out.append("")
-            out.append((id ? "**Kekuatan:** " : "**Strengths:** ") + p.strongest.map { "\(e($0.name)) (\(Format.score($0.mean, lang)))" }.joined(separator: ", "))
+            out.append((tr(.anStrengths, lang)) + p.strongest.map { "\(e($0.name)) (\(Format.score($0.mean, lang)))" }.joined(separator: ", "))
             out.append("")
-            out.append(id ? "**Perlu ditingkatkan:**" : "**To improve:**")
+            out.append(tr(.anToImprove, lang))
             out.append("")
             for c in p.toImprove {
                 guard let n = c.next else { continue }
@@ -169,29 +164,28 @@ extension FeedbackSheet {
     }
 
     public func html(round: RoundInfo, lang: Language) -> String {
-        let id = lang == .id
         func e(_ s: String) -> String { s.htmlSafe }
         var out: [String] = []
         out.append("<!DOCTYPE html>")
         out.append("<html lang=\"\(lang.rawValue)\"><head><meta charset=\"utf-8\">")
-        out.append("<title>\(e((id ? "Umpan balik kurasi" : "Curation feedback") + " · " + producerName))</title>")
+        out.append("<title>\(e((tr(.anCurationFeedback, lang)) + " · " + producerName))</title>")
         out.append("<style>body{font-family:sans-serif;max-width:48em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em}td.n{text-align:right}</style>")
         out.append("</head><body>")
-        out.append("<h1>\(e((id ? "Umpan balik kurasi" : "Curation feedback") + " · " + round.title))</h1>")
+        out.append("<h1>\(e((tr(.anCurationFeedback, lang)) + " · " + round.title))</h1>")
         out.append("<p><strong>\(e(producerName))</strong> (\(e(producer.rawValue))) · \(e(Format.date(round.date, lang)))</p>")
         for p in products {
             out.append("<h2>\(e(p.name)) (\(e(p.product.rawValue))) · \(e(p.cluster.label(lang)))</h2>")
-            var head = (id ? "Posisi di klaster: " : "Place in the cluster: ") + p.band
-            if let s = p.score { head = (id ? "Skor: " : "Score: ") + Format.score(s, lang) + " / 100 · " + head }
+            var head = (tr(.anPlaceInTheCluster, lang)) + p.band
+            if let s = p.score { head = (tr(.anScore, lang)) + Format.score(s, lang) + " / 100 · " + head }
             out.append("<p>\(e(head))</p>")
             if let note = p.note { out.append("<p>\(e(note))</p>"); continue }
-            out.append("<table><tr><th>\(id ? "Kriteria" : "Criterion")</th><th>\(id ? "Rata-rata" : "Mean")</th><th>\(id ? "Artinya" : "Meaning")</th></tr>")
+            out.append("<table><tr><th>\(tr(.anCriterion, lang))</th><th>\(tr(.anMean, lang))</th><th>\(tr(.anMeaning, lang))</th></tr>")
             for c in p.criteria {
                 out.append("<tr><td>\(e(c.name))</td><td class=\"n\">\(Format.score(c.mean, lang))</td><td>\(c.point): \(e(c.label))</td></tr>")
             }
             out.append("</table>")
-            out.append("<p><strong>\(id ? "Kekuatan" : "Strengths"):</strong> " + p.strongest.map { "\(e($0.name)) (\(Format.score($0.mean, lang)))" }.joined(separator: ", ") + "</p>")
-            out.append("<p><strong>\(id ? "Perlu ditingkatkan" : "To improve"):</strong></p><ul>")
+            out.append("<p><strong>\(tr(.anStrengths2, lang)):</strong> " + p.strongest.map { "\(e($0.name)) (\(Format.score($0.mean, lang)))" }.joined(separator: ", ") + "</p>")
+            out.append("<p><strong>\(tr(.anToImprove2, lang)):</strong></p><ul>")
             for c in p.toImprove {
                 guard let n = c.next else { continue }
                 out.append("<li>\(e(c.name)): \(c.point) → \(n.point), \(e(n.label))</li>")

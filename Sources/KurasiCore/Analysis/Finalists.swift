@@ -33,15 +33,22 @@ public enum FinalistImportError: Error, Hashable, Sendable {
     case notFinal(file: String, state: RoundState)
     case idTaken(file: String, id: String)
 
-    public func text(_ lang: Language) -> String {
-        let id = lang == .id
+    /// What to do, in a front end's terms.
+    public var remedy: Remedy? {
+        if case .idTaken = self { return .prefixIDs }
+        return nil
+    }
+
+    /// Why, then what to do as the command line says it.
+    public func text(_ lang: Language) -> String { text(lang, naming: { tr($0.onCommandLine, lang) }) }
+
+    /// Why, then what to do in the words of one front end: `name` says a remedy in its terms.
+    public func text(_ lang: Language, naming name: (Remedy) -> String) -> String {
         switch self {
         case let .notFinal(file, state):
-            return id ? "\(file): putaran kota belum final (status \(state.rawValue)); impor finalis dari putaran yang sudah difinalisasi (kurasi finalize)"
-                : "\(file): the city round is not final (status \(state.rawValue)); import the finalists of a finalised round (kurasi finalize)"
+            return tr(.anTheCityRoundIs, lang, file, state.rawValue)
         case let .idTaken(file, taken):
-            return id ? "\(file): ID \(taken) sudah dipakai di putaran ini; beri awalan untuk ID dari kota ini, mis. --prefix MDN"
-                : "\(file): the id \(taken) is already used in this round; give this city's ids a prefix, e.g. --prefix MDN"
+            return (tr(.anTheIdIsAlready, lang, file, taken)) + name(.prefixIDs)
         }
     }
 }

@@ -19,6 +19,8 @@ public struct ReadinessLine: Hashable, Sendable {
     public var action: String
     /// ISO date by which to do it; nil when met.
     public var due: String?
+    /// How the committee does it, when a front end says it in its own terms.
+    public var remedy: Remedy? = nil
 
     public var mark: String { status == .met ? "✓" : status == .unmet ? "✗" : "?" }
 }
@@ -36,14 +38,13 @@ public struct Readiness: Hashable, Sendable {
 
 extension ReadinessLine.Item {
     public func label(_ lang: Language) -> String {
-        let id = lang == .id
         switch self {
         case .nib: return "NIB"
-        case .foodPermit: return id ? "P-IRT atau BPOM MD" : "P-IRT or BPOM MD"
-        case .halal: return id ? "Sertifikat halal" : "Halal certificate"
-        case .brand: return id ? "HKI / pendaftaran merek" : "HKI / brand registration"
-        case .capacity: return id ? "Kapasitas produksi" : "Production capacity"
-        case .consistency: return id ? "Kualitas konsisten antarkurator" : "Quality consistent across curators"
+        case .foodPermit: return tr(.anPIrtOrBpom, lang)
+        case .halal: return tr(.anHalalCertificate, lang)
+        case .brand: return tr(.anHkiBrandRegistration, lang)
+        case .capacity: return tr(.anProductionCapacity, lang)
+        case .consistency: return tr(.anQualityConsistentAcrossCurators, lang)
         }
     }
 }
@@ -74,52 +75,51 @@ extension Round {
     }
 
     public func readiness(of p: Product, slot: Int, lang: Language, due: String) -> Readiness {
-        let id = lang == .id
         let on = round.date
         let producer = self.producer(p.producer)
         func permitLine(_ item: ReadinessLine.Item, _ kinds: [PermitKind], todo: String) -> ReadinessLine {
             let held = p.permits.filter { kinds.contains($0.kind) }
             if let valid = held.first(where: { $0.isValid(on: on) }) {
-                let until = valid.expires.map { (id ? " s/d " : " until ") + Format.date($0, lang) } ?? ""
+                let until = valid.expires.map { (tr(.anUntil, lang)) + Format.date($0, lang) } ?? ""
                 // Still valid on the round's day but lapsing before the deadline: renew it by then.
                 if let e = valid.expires, e < due {
                     return ReadinessLine(item: item, status: .met, found: "\(valid.kind.rawValue) \(valid.number)\(until)",
-                                         action: id ? "perpanjang sebelum \(Format.date(e, lang))" : "renew before \(Format.date(e, lang))", due: e)
+                                         action: tr(.anRenewBefore, lang, Format.date(e, lang)), due: e)
                 }
                 return ReadinessLine(item: item, status: .met, found: "\(valid.kind.rawValue) \(valid.number)\(until)", action: "", due: nil)
             }
             if let old = held.first {
-                let when = old.expires.map { (id ? " habis " : " expired ") + Format.date($0, lang) } ?? ""
+                let when = old.expires.map { (tr(.anExpired, lang)) + Format.date($0, lang) } ?? ""
                 return ReadinessLine(item: item, status: .unmet, found: "\(old.kind.rawValue) \(old.number)\(when)",
-                                     action: (id ? "perpanjang " : "renew ") + old.kind.rawValue, due: due)
+                                     action: (tr(.anRenew, lang)) + old.kind.rawValue, due: due)
             }
-            return ReadinessLine(item: item, status: .unmet, found: id ? "tidak ada" : "none", action: todo, due: due)
+            return ReadinessLine(item: item, status: .unmet, found: tr(.anNone, lang), action: todo, due: due)
         }
         var lines: [ReadinessLine] = []
         // NIB: the producer's business number, or a NIB listed with the product's permits.
         if let nib = producer?.nib, !nib.trimmingSpaces.isEmpty {
             lines.append(ReadinessLine(item: .nib, status: .met, found: "NIB \(nib)", action: "", due: nil))
         } else {
-            lines.append(permitLine(.nib, [.nib], todo: id ? "daftarkan NIB lewat OSS (oss.go.id)" : "register a NIB through OSS (oss.go.id)"))
+            lines.append(permitLine(.nib, [.nib], todo: tr(.anRegisterANibThrough, lang)))
         }
         if p.cluster == .mamin {
-            lines.append(permitLine(.foodPermit, [.pirt, .bpomMD], todo: id ? "urus SPP-IRT di Dinas Kesehatan atau izin edar BPOM MD" : "obtain an SPP-IRT from the health office or a BPOM MD licence"))
-            lines.append(permitLine(.halal, [.halal], todo: id ? "ajukan sertifikat halal (BPJPH, program SEHATI)" : "apply for a halal certificate (BPJPH, SEHATI programme)"))
+            lines.append(permitLine(.foodPermit, [.pirt, .bpomMD], todo: tr(.anObtainAnSppIrt, lang)))
+            lines.append(permitLine(.halal, [.halal], todo: tr(.anApplyForAHalal, lang)))
         }
-        lines.append(permitLine(.brand, [.hki], todo: id ? "daftarkan merek di DJKI (HKI)" : "register the brand with DJKI (HKI)"))
+        lines.append(permitLine(.brand, [.hki], todo: tr(.anRegisterTheBrandWith, lang)))
         // Capacity against the round's minimum for the shared brand.
-        let cap = p.capacity.map { "\(Format.count($0.amount, lang)) \($0.unit)" + (id ? " per bulan" : " a month") } ?? (id ? "tidak tercatat" : "not recorded")
+        let cap = p.capacity.map { "\(Format.count($0.amount, lang)) \($0.unit)" + (tr(.anAMonth, lang)) } ?? (tr(.anNotRecorded, lang))
         if let minimum = round.settings.minimumCapacity {
             if let c = p.capacity, c.amount >= minimum {
                 lines.append(ReadinessLine(item: .capacity, status: .met, found: cap, action: "", due: nil))
             } else {
                 let need = Format.count(minimum, lang)
                 lines.append(ReadinessLine(item: .capacity, status: .unmet, found: cap,
-                                           action: id ? "naikkan kapasitas ke paling sedikit \(need) per bulan" : "raise capacity to at least \(need) a month", due: due))
+                                           action: tr(.anRaiseCapacityToAt, lang, need), due: due))
             }
         } else {
             lines.append(ReadinessLine(item: .capacity, status: .unknown, found: cap,
-                                       action: id ? "ketua menetapkan kapasitas minimum (kurasi readiness --minimum N)" : "the chair sets the minimum capacity (kurasi readiness --minimum N)", due: nil))
+                                       action: tr(.anTheChairSetsThe, lang), due: nil, remedy: .setMinimumCapacity))
         }
         // Quality consistent: the spread of the curators' kualitas points, on 0–100, below the
         // disagreement threshold.
@@ -130,16 +130,16 @@ extension Round {
         let threshold = round.settings.disagreementThreshold
         if qs.count >= 2, let lo = qs.min(), let hi = qs.max() {
             let spread = Double(hi - lo) / span * 100
-            let found = (id ? "kualitas \(lo)–\(hi) dari \(qs.count) kurator" : "kualitas \(lo)–\(hi) from \(qs.count) curators")
+            let found = (tr(.anKualitasFromCurators, lang, lo, hi, qs.count))
             if spread < threshold {
                 lines.append(ReadinessLine(item: .consistency, status: .met, found: found, action: "", due: nil))
             } else {
                 lines.append(ReadinessLine(item: .consistency, status: .unmet, found: found,
-                                           action: id ? "seragamkan mutu antarproduksi; kirim sampel baru untuk dinilai ulang" : "make batches consistent; send new samples to be scored again", due: due))
+                                           action: tr(.anMakeBatchesConsistentSend, lang), due: due))
             }
         } else {
-            lines.append(ReadinessLine(item: .consistency, status: .unmet, found: id ? "kurang dari 2 lembar nilai" : "fewer than 2 score sheets",
-                                       action: id ? "minta kurator lain menilai kualitasnya" : "have another curator score its quality", due: due))
+            lines.append(ReadinessLine(item: .consistency, status: .unmet, found: tr(.anFewerThanScoreSheets, lang),
+                                       action: tr(.anHaveAnotherCuratorScore, lang), due: due))
         }
         return Readiness(product: p.id, name: p.name, producer: p.producer, producerName: producer?.name ?? p.producer.rawValue,
                          cluster: p.cluster, slot: slot, lines: lines)
