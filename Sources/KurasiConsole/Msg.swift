@@ -12,6 +12,12 @@ public enum Msg: Hashable, Sendable {
     /// The answer to `Effect.refresh`: the latest round, or nil when nothing changed (or the store
     /// could not be read just now; the next edit reports why).
     case refreshed(Round?)
+    /// While the round loads behind the first frame: how far the reading has come.
+    case loadProgress(LoadStep)
+    /// The round is read (and ranked): the console starts on it.
+    case loaded(Opened)
+    /// The store could not be read: its error, in the user's language, shown until q.
+    case loadFailed(String)
 }
 
 /// The store's answer to a commit.

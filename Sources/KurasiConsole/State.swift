@@ -75,6 +75,8 @@ public struct State: Sendable {
     public var queued: [Key] = []
     /// A refresh (other terminals' edits) is under way.
     public var refreshing = false
+    /// The round is still being read (the first frame and those after it until `Msg.loaded`).
+    public var loading: Loading?
 
     /// Rankings of the current round (recomputed when the round changes).
     public private(set) var rankings: [Cluster: [RankedProduct]] = [:]

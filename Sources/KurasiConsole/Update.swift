@@ -4,6 +4,7 @@ import KurasiCore
 /// out. Pure: no store, no clock, no terminal; the runtime performs the effects and answers with
 /// messages.
 public func update(_ state: inout State, _ msg: Msg) -> [Effect] {
+    if state.loading != nil { return state.updateLoading(msg) }
     switch msg {
     case let .resize(width, height):
         state.layout = Layout(width: width, height: height)
@@ -36,6 +37,8 @@ public func update(_ state: inout State, _ msg: Msg) -> [Effect] {
             return []
         }
         return state.handle(key)
+    case .loadProgress, .loaded, .loadFailed:
+        return []  // only while loading (above)
     }
 }
 

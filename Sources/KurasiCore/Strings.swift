@@ -9,6 +9,8 @@ public enum T: String, CaseIterable, Sendable {
     case emptyList, emptyFilter, emptyProducerFilter
     case saved, saving, notSaved, revision, finalBadge, openBadge
     case tooSmall
+    // the loading screen (the first frame, while the store is read behind it)
+    case loadTitle, loadSnapshot, loadJournal, loadRanking, loadHint, loadFailed, loadFailedHint
     // detail
     case criterionHeader, you, blindNote, recusedNote, aggregateLine, noAggregate, eligible, ineligible
     case price, capacityPerMonth, noPermits, expires, historyHeader, noHistory, anchorsHeader, pinnedAt, topFiveNote
@@ -98,6 +100,13 @@ public enum T: String, CaseIterable, Sendable {
         case .finalBadge: "FINAL"
         case .openBadge: "terbuka"
         case .tooSmall: "Terminal terlalu kecil ({0}×{1}); perlu paling sedikit {2}×{3}."
+        case .loadTitle: "Membuka {0}"
+        case .loadSnapshot: "Membaca {0} · {1} dari {2} MB"
+        case .loadJournal: "Membaca jurnal {0}"
+        case .loadRanking: "Menyusun peringkat"
+        case .loadHint: "q keluar · tombol lain menunggu sampai kurasi terbuka"
+        case .loadFailed: "Kurasi tidak dapat dibuka:"
+        case .loadFailedHint: "q keluar"
         case .criterionHeader: "Kriteria (bobot)"
         case .you: "Anda"
         case .blindNote: "Skor kurator lain tampil setelah lembar Anda lengkap."
@@ -465,6 +474,13 @@ public enum T: String, CaseIterable, Sendable {
         case .finalBadge: "FINAL"
         case .openBadge: "open"
         case .tooSmall: "Terminal too small ({0}×{1}); needs at least {2}×{3}."
+        case .loadTitle: "Opening {0}"
+        case .loadSnapshot: "Reading {0} · {1} of {2} MB"
+        case .loadJournal: "Reading the journal {0}"
+        case .loadRanking: "Ranking the products"
+        case .loadHint: "q quit · other keys wait until the round is open"
+        case .loadFailed: "The store cannot be opened:"
+        case .loadFailedHint: "q quit"
         case .criterionHeader: "Criterion (weight)"
         case .you: "You"
         case .blindNote: "Other curators' scores show once your sheet is complete."

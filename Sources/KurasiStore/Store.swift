@@ -118,7 +118,7 @@ public struct Store: Sendable {
 
     /// `oneReader: false` reads with Foundation's decoder alone: the reference the one-pass
     /// reader is tested against.
-    static func decode(_ data: Data, file: String, oneReader: Bool) throws(StoreError) -> Round {
+    static func decode(_ data: Data, file: String, oneReader: Bool, progress: LoadObserver? = nil) throws(StoreError) -> Round {
         let hint = "`kurasi check` tells more; `kurasi recover` rebuilds the store from the backups and journal beside it."
         struct Header: Decodable { var schemaVersion: Int? }
         let header: Header
@@ -151,7 +151,13 @@ public struct Store: Sendable {
         }
         do {
             // The one-pass reader, or Foundation's decoder wherever it declines (every refusal).
-            let round = try (oneReader ? StoreReader.read(data) : nil) ?? JSONDecoder().decode(Round.self, from: data)
+            var read: Round?
+            if oneReader {
+                let (round, abandoned) = StoreReader.read(data, file: file, progress: progress)
+                if abandoned { throw StoreError.abandoned(file) }
+                read = round
+            }
+            let round = try read ?? JSONDecoder().decode(Round.self, from: data)
             try validate(round, file: file)
             return round
         } catch let error as StoreError {

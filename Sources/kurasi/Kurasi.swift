@@ -56,7 +56,8 @@ enum Console {
             writeStderr(notATerminal(options.language))
             throw ExitCode(1)
         }
-        let status = try ConsoleRuntime.run(store: options.kurasiStore, lang: options.language, curator: curator, board: board)
+        let lang = options.language
+        let status = try ConsoleRuntime.run(store: options.kurasiStore, lang: lang, curator: curator, board: board, describe: { storeErrorText($0, lang) })
         if status != 0 { throw ExitCode(status) }
     }
 
