@@ -107,6 +107,8 @@ extension View {
         }
         let what: String
         switch loading.step {
+        case let .snapshot(file, _, 0):
+            what = tr(.loadTitle, s.lang, file) + "…"  // not yet begun (waiting for another terminal's lock, say)
         case let .snapshot(file, done, total):
             what = tr(.loadSnapshot, s.lang, file, megabytes(done, s.lang), megabytes(total, s.lang))
         case let .journal(file): what = tr(.loadJournal, s.lang, file)
