@@ -35,6 +35,13 @@ extension View {
         y += 1
         if y < s.layout.body.bottom { c.put(" " + tr(.helpGlobal, s.lang), x: 0, y: y, style: .bold); y += 1 }
         section(Keymap.global)
+        // Where the round is kept (a demo's fresh copy too), its end kept when the path is long.
+        if let file = s.storeFile, y <= s.layout.hint {
+            let label = tr(.helpStoreFile, s.lang, "")
+            let room = max(8, s.layout.width - 2 - label.count)
+            let shown = file.count > room ? "…" + String(file.suffix(room - 1)) : file
+            c.put(" " + tr(.helpStoreFile, s.lang, shown), x: 0, y: s.layout.hint, limit: s.layout.width - 1, style: .dim)
+        }
         c.put(" " + tr(.helpMore, s.lang), x: 0, y: s.layout.status, style: .dim)
     }
 }

@@ -14,6 +14,12 @@ public enum Msg: Hashable, Sendable {
     case refreshed(Round?)
     /// The answer to `Effect.analyse`: the analysis of the round at `revision`.
     case analysed(revision: Int, AnalysisData)
+    /// While the round loads behind the first frame: how far the reading has come.
+    case loadProgress(LoadStep)
+    /// The round is read (and ranked): the console starts on it.
+    case loaded(Opened)
+    /// The store could not be read: its error, in the user's language, shown until q.
+    case loadFailed(String)
 }
 
 /// The store's answer to a commit.

@@ -85,6 +85,11 @@ public struct State: Sendable {
     /// The pair the pairwise screen asks the active curator to compare (in id order), nil when
     /// none is left; found when the screen opens, the cluster changes or a comparison stands.
     public var pair: [ProductID]?
+    /// The store's file, when the console has one open: the help shows it (where `kurasi demo`'s
+    /// copy lives, and what to open again with `kurasi --store`).
+    public var storeFile: String?
+    /// The round is still being read (the first frame and those after it until `Msg.loaded`).
+    public var loading: Loading?
 
     /// Rankings of the current round (recomputed when the round changes).
     public private(set) var rankings: [Cluster: [RankedProduct]] = [:]

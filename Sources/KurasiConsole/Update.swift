@@ -4,10 +4,11 @@ import KurasiCore
 /// out. Pure: no store, no clock, no terminal; the runtime performs the effects and answers with
 /// messages.
 public func update(_ state: inout State, _ msg: Msg) -> [Effect] {
-    let effects = receive(&state, msg)
+    let effects = state.loading != nil ? state.updateLoading(msg) : receive(&state, msg)
     // The analysis on screen follows the round: once an edit (here or elsewhere) changes it, it is
     // computed again, one computation at a time.
-    return state.screen == .analysis ? effects + state.requestAnalysis() : effects
+    // (Keys typed while the round was loading may have opened it.)
+    return state.loading == nil && state.screen == .analysis ? effects + state.requestAnalysis() : effects
 }
 
 func receive(_ state: inout State, _ msg: Msg) -> [Effect] {
@@ -49,6 +50,8 @@ func receive(_ state: inout State, _ msg: Msg) -> [Effect] {
         state.analysisRevision = revision
         state.analysisScroll = min(state.analysisScroll, state.analysisMaxScroll)
         return []
+    case .loadProgress, .loaded, .loadFailed:
+        return []  // only while loading (above)
     }
 }
 

@@ -16,6 +16,7 @@ public enum View {
             }
             return c
         }
+        if let loading = s.loading { self.loading(s, loading, &c); return c }
         if s.showHelp { help(s, &c); return c }
         switch s.screen {
         case .list: list(s, &c)

@@ -23,9 +23,62 @@ public final class ConsoleRuntime: TerminalProgram {
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
         let handle = try StoreHandle(store: store)
         worker = StoreWorker(handle: handle, clock: Self.clock(environment), lang: lang)
-        state = State(round: handle.round, lang: lang, curator: curator, seat: seat)
+        state = Self.prepare(handle, lang: lang, curator: curator, seat: seat)
+    }
+
+    /// The console on a store it has yet to read: the first frame is the loading screen at once,
+    /// and the round is read (and ranked) on the worker thread behind it, its progress arriving
+    /// as `Msg.loadProgress`, then `Msg.loaded` or `Msg.loadFailed`. `open` reads the store
+    /// (tests hold it to look at the loading screen); `describe` words a store error for the
+    /// screen. A curator named but not in the round is a failure too (status 2, as before).
+    public init(opening store: Store, lang: Language, curator: CuratorID?, seat: Seat = .shared,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                describe: @escaping @Sendable (StoreError) -> String = { $0.description },
+                open: @escaping @Sendable (Store, @escaping LoadObserver) throws(StoreError) -> StoreHandle = { store, progress throws(StoreError) in
+                    try StoreHandle(store: store, progress: progress)
+                }) {
+        worker = StoreWorker(handle: nil, clock: Self.clock(environment), lang: lang)
+        state = .loading(file: store.path, lang: lang)
+        worker.submit(.open { [worker] () -> Msg in
+            do throws(StoreError) {
+                let handle = try open(store) { progress in
+                    switch progress.phase {
+                    case .snapshot: worker.report(.loadProgress(.snapshot(file: progress.file, done: progress.done, total: progress.total)))
+                    case .journal: worker.report(.loadProgress(.journal(file: progress.file)))
+                    }
+                    return !worker.isAbandoned
+                }
+                worker.handle = handle
+                worker.report(.loadProgress(.ranking))
+                let prepared = Self.prepare(handle, lang: lang, curator: curator, seat: seat)
+                if let curator, seat == .personal, prepared.seat != .personal {
+                    let known = handle.round.curators.map(\.id).joined(separator: ", ")
+                    worker.failureStatus = 2
+                    return .loadFailed(tr(.unknownCurator, lang, curator, known.isEmpty ? "–" : known))
+                }
+                return .loaded(Opened(prepared))
+            } catch {
+                worker.failureStatus = 1
+                return .loadFailed(describe(error))
+            }
+        })
+    }
+
+    /// The console's state on a freshly read store (rankings made: slow at province size, so on
+    /// the worker thread when loading behind the first frame).
+    static func prepare(_ handle: StoreHandle, lang: Language, curator: CuratorID?, seat: Seat) -> State {
+        var state = State(round: handle.round, lang: lang, curator: curator, seat: seat)
+        state.storeFile = handle.store.path
         // What loading found worth telling (a torn last journal line dropped), once.
-        if let warning = handle.warnings.first { state.message = Message(text: warning, isWarning: true) }
+        if let warning = handle.warnings.first { state.message = Message(text: warning.text(lang), isWarning: true) }
+        return state
+    }
+
+    /// Why the console ended without opening the round (shown on screen, and written to standard
+    /// error once the terminal is back), with the exit status; nil when it opened.
+    public var loadFailure: (text: String, status: Int32)? {
+        guard let text = state.loading?.failure else { return nil }
+        return (text, worker.failureStatus)
     }
 
     /// The time edits are stamped with: `KURASI_NOW` when set (tests, demonstrations), else now.
@@ -40,10 +93,23 @@ public final class ConsoleRuntime: TerminalProgram {
     /// without either it is chosen in the picker (one terminal the committee shares). An unknown
     /// curator is refused before the screen opens (status 2).
     public static func run(store: Store, lang: Language, curator: CuratorID?, board: Bool = false,
-                           environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> Int32 {
+                           environment: [String: String] = ProcessInfo.processInfo.environment,
+                           describe: @escaping @Sendable (StoreError) -> String = { $0.description }) throws(StoreError) -> Int32 {
         let chosen = board ? nil : curator.flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["KURASI_CURATOR"].flatMap { $0.isEmpty ? nil : CuratorID($0) }
         let seat: Seat = board ? .projector : chosen != nil ? .personal : .shared
+        if Terminal.isInteractive {
+            // Draw at once; read behind the loading screen.
+            let runtime = ConsoleRuntime(opening: store, lang: lang, curator: chosen, seat: seat, environment: environment, describe: describe)
+            let status = Terminal.run(runtime)
+            runtime.close()
+            if status == 0, let failure = runtime.loadFailure {
+                let line = failure.text.hasPrefix("kurasi: ") ? failure.text : "kurasi: " + failure.text
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+                return failure.status
+            }
+            return status
+        }
         let runtime = try ConsoleRuntime(store: store, lang: lang, curator: chosen, seat: seat, environment: environment)
         if let chosen, runtime.state.seat != .personal {
             let known = runtime.state.round.curators.map(\.id).joined(separator: ", ")
@@ -101,9 +167,15 @@ public final class ConsoleRuntime: TerminalProgram {
 
     /// Finish the store's work and fold the journal into the snapshot for a quick next start.
     public func close() {
+        if state.loading != nil {
+            // Quit while loading (or after it failed): abandon the reading, which only reads and
+            // stops at its next report; there is nothing to save, so nothing is written.
+            worker.abandon()
+            return
+        }
         _ = worker.waitUntilIdle(timeout: .infinity)
         worker.stop()
-        try? worker.handle.compact()
+        _ = try? worker.handle?.compact()
     }
 
     // MARK: TerminalProgram
@@ -121,7 +193,7 @@ public final class ConsoleRuntime: TerminalProgram {
 
     /// While the store is working, look for its answer often; otherwise tick four times a second.
     public var waitMilliseconds: Int32 {
-        state.pending != nil || state.refreshing || state.analysisRequested != nil ? 20 : Terminal.tickMilliseconds
+        state.pending != nil || state.refreshing || state.analysisRequested != nil ? 20 : state.loading.map { $0.failure == nil ? 50 : Terminal.tickMilliseconds } ?? Terminal.tickMilliseconds
     }
 
     public func takeRedrawRequest() -> Bool {
@@ -138,9 +210,16 @@ final class StoreWorker: @unchecked Sendable {
         case refresh
         /// The analysis screen's data of a round (the store is not touched).
         case analyse(Round)
+        /// Read the store (sets `handle`), answering `.loaded` or `.loadFailed`.
+        case open(@Sendable () -> Msg)
     }
 
-    let handle: StoreHandle
+    /// The open store: set before the worker starts, or by the `.open` job (read only by jobs
+    /// after it, and by the main thread once `.loaded` has arrived).
+    var handle: StoreHandle!
+    /// The exit status of a failed open (1: the store; 2: an unknown curator).
+    var failureStatus: Int32 = 1
+    private var abandoned = false
     private let clock: @Sendable () -> String
     /// The language a failed save is reported in.
     private let lang: Language
@@ -150,7 +229,7 @@ final class StoreWorker: @unchecked Sendable {
     private var busy = false
     private var stopping = false
 
-    init(handle: StoreHandle, clock: @escaping @Sendable () -> String, lang: Language = .en) {
+    init(handle: StoreHandle?, clock: @escaping @Sendable () -> String, lang: Language = .en) {
         self.handle = handle
         self.clock = clock
         self.lang = lang
@@ -164,6 +243,31 @@ final class StoreWorker: @unchecked Sendable {
         jobs.append(job)
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// A progress report from the open: replaces one not yet taken, so a slow main loop gets the
+    /// latest, not a backlog.
+    func report(_ msg: Msg) {
+        condition.lock()
+        if case .loadProgress? = answers.last { answers.removeLast() }
+        answers.append(msg)
+        condition.unlock()
+    }
+
+    /// Stop an open under way at its next report, and the thread after it.
+    func abandon() {
+        condition.lock()
+        abandoned = true
+        stopping = true
+        jobs = []
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    var isAbandoned: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return abandoned
     }
 
     func takeAnswers() -> [Msg] {
@@ -223,6 +327,8 @@ final class StoreWorker: @unchecked Sendable {
         switch job {
         case let .analyse(round):
             return .analysed(revision: round.revision, round.analysisData(barWidth: 1))
+        case let .open(read):
+            return read()
         case .refresh:
             // A store mid-replace or damaged by hand keeps the round we have; the next edit reports it.
             let changed = (try? handle.refresh()) ?? false

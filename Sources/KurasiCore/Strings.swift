@@ -8,7 +8,9 @@ public enum T: String, CaseIterable, Sendable {
     case sortRank, sortName, sortProducer, sortKelurahan, sortID
     case emptyList, emptyFilter, emptyProducerFilter
     case saved, saving, notSaved, revision, finalBadge, openBadge
-    case tooSmall
+    case helpStoreFile, tooSmall
+    // the loading screen (the first frame, while the store is read behind it)
+    case loadTitle, loadSnapshot, loadJournal, loadRanking, loadHint, loadFailed, loadFailedHint
     // detail
     case criterionHeader, you, blindNote, recusedNote, aggregateLine, noAggregate, eligible, ineligible
     case price, capacityPerMonth, noPermits, expires, historyHeader, noHistory, anchorsHeader, pinnedAt, topFiveNote
@@ -72,7 +74,7 @@ public enum T: String, CaseIterable, Sendable {
     case rnkIneligible, rnkNoSheets, rnkTooFewSheets
 
     // KurasiStore's StoreError (the store, its journal, its lock, exports)
-    case stLine, stLineColumn, stNoStore, stUnreadable, stIsDirectory, stIsDevice, stIsFIFO, stIsSocket, stNotRegular, stHint, stNotUTF8, stJSONNotStore, stBadJSON, stNoSchema, stNewerSchema, stImpossibleSchema, stDecode, stFieldMissing, stFieldMissingIn, stFieldType, stFieldNull, stFieldUnknown, stFixByHand, stDupProducer, stDupProduct, stProductNoProducer, stScoresNoProduct, stScoresNoCurator, stScoresNoCriterion, stScoresOffScale, stPinNoProduct, stPinWrongCluster, stPinSlot, stEncodeFailed, stSaveFailed, wsCreating, wsMode, wsWriting, wsClosing, wsRenaming, wsOpenJournal, wsWriteJournal, wsCutTorn, wsNewJournal, stAlreadyExists, stOrphanJournal, stBackupUnreadable, stLockOpen, stLockFailed, stJournalDamaged, jfIncomplete, jfUnreadable, jfChecksum, stJournalEncode, stJournalWrite, stJournalUnreadable, stJournalGap, stJournalNotApply, stNothingToRecover, stKeepAsideFailed, stMoveJournalFailed, exIsDirectory, exRefused, exIsRole, exVia, exIsStore, exIsJournal, roleStore, roleTemp, roleJournal, roleSegment, roleBackup, roleIndex, roleLock, roleDamaged, roleSkipped, exCannotWrite, exWriteFailed
+    case stLine, stLineColumn, stNoStore, stUnreadable, stIsDirectory, stIsDevice, stIsFIFO, stIsSocket, stNotRegular, stHint, stNotUTF8, stJSONNotStore, stBadJSON, stNoSchema, stNewerSchema, stImpossibleSchema, stDecode, stFieldMissing, stFieldMissingIn, stFieldType, stFieldNull, stFieldUnknown, stFixByHand, stDupProducer, stDupProduct, stProductNoProducer, stScoresNoProduct, stScoresNoCurator, stScoresNoCriterion, stScoresOffScale, stPinNoProduct, stPinWrongCluster, stPinSlot, stEncodeFailed, stSaveFailed, wsCreating, wsMode, wsWriting, wsClosing, wsRenaming, wsOpenJournal, wsWriteJournal, wsCutTorn, wsNewJournal, stAlreadyExists, stOrphanJournal, stBackupUnreadable, stLockOpen, stLockFailed, stJournalDamaged, jfIncomplete, jfUnreadable, jfChecksum, stJournalEncode, stJournalWrite, stJournalUnreadable, stJournalGap, stJournalNotApply, stNothingToRecover, stAbandoned, swTornLastLine, swCompactionFailed, stKeepAsideFailed, stMoveJournalFailed, exIsDirectory, exRefused, exIsRole, exVia, exIsStore, exIsJournal, roleStore, roleTemp, roleJournal, roleSegment, roleBackup, roleIndex, roleLock, roleDamaged, roleSkipped, exCannotWrite, exWriteFailed
 
     // KurasiStore's CSV imports: row issues, file errors, import row errors
     case csvLine, csvLineColumn, csvRowTooLong, csvUnterminatedQuote, csvQuoteClosedLate, csvTextAfterQuote, csvByte, csvByteOnLine, csvNotUTF8, csvCannotSplit, csvFieldCount, csvRunsTo, csvTooManyHint, csvTooManyHintAddress, csvTooFewHint, csvRepeatsHeader, csvEmptyName, csvNotRupiah, csvNotWhole, csvTooLong, csvCannotRead, csvEmpty, csvHeaderUnreadable, csvHeaderNotUTF8, csvHeaderCannotSplit, csvUTF16, csvXLSX, csvXLS, csvNoHeader, csvNoNameColumn, csvVisitsNoStatus, csvVisitsNoID, csvProductsNoName, csvProductsNoProducer, impNoProducer, impNoNIB, impSeveralNIB, impNoName, impSeveralNamed, impIn, impNamesNoProducer, impProductNamesNoProducer, impNotStatus, impReasonTooLong, impNeedsReason, impDecidedTwice, impNoProduct, impDuplicateProduct
@@ -97,6 +99,9 @@ public enum T: String, CaseIterable, Sendable {
 
     // KurasiCore's analyses (Analysis/*): fairness changes and refusals, feedback, readiness, finalists
     case anTheRankingUsesScores, anMinimumCapacityCleared, anMinimumCapacityAMonth, anComparisonRemoved, anPreferredTo, anAndJudgedEqual, anOriginOfFinalistRemoved, anFinalistFrom, anTheRankingSScore, anTheMinimumCapacityMust, anCannotBeComparedWith, anAndAreInDifferent, anRaw, anNormalised, anNotRankedYet, anNotScoredYet, anChosen, anTopTen, anTopQuarter, anTopHalf, anLowerHalf, anThisProductHasNot, anScoredByFewerThan, anWaitingForMoreCurators, anCurationFeedback, anThankYouForTaking, anPlaceInTheCluster, anScore, anCriterionMeanMeaning, anStrengths, anToImprove, anCriterion, anMean, anMeaning, anStrengths2, anToImprove2, anTheCityRoundIs, anTheIdIsAlready, anPIrtOrBpom, anHalalCertificate, anHkiBrandRegistration, anProductionCapacity, anQualityConsistentAcrossCurators, anUntil, anRenewBefore, anExpired, anRenew, anNone, anRegisterANibThrough, anObtainAnSppIrt, anApplyForAHalal, anRegisterTheBrandWith, anAMonth, anNotRecorded, anRaiseCapacityToAt, anTheChairSetsThe, anKualitasFromCurators, anMakeBatchesConsistentSend, anFewerThanScoreSheets, anHaveAnotherCuratorScore
+
+    // KurasiCore's fairness section of the minutes (Analysis/FairnessMinutes.swift)
+    case fmnChosenBy, fmnBasis, fmnNormalised, fmnLeftRaw, fmnMoves, fmnChances, fmnStable, fmnWithout, fmnPairwise, fmnFinalist, fmnHeading
 
     /// The Indonesian text. A new key without one does not compile.
     public var id: String {
@@ -129,7 +134,15 @@ public enum T: String, CaseIterable, Sendable {
         case .revision: "rev {0}"
         case .finalBadge: "FINAL"
         case .openBadge: "terbuka"
+        case .helpStoreFile: "Data putaran ini: {0}"
         case .tooSmall: "Terminal terlalu kecil ({0}×{1}); perlu paling sedikit {2}×{3}."
+        case .loadTitle: "Membuka {0}"
+        case .loadSnapshot: "Membaca {0} · {1} dari {2} MB"
+        case .loadJournal: "Membaca jurnal {0}"
+        case .loadRanking: "Menyusun peringkat"
+        case .loadHint: "q keluar · tombol lain menunggu sampai kurasi terbuka"
+        case .loadFailed: "Kurasi tidak dapat dibuka:"
+        case .loadFailedHint: "q keluar"
         case .criterionHeader: "Kriteria (bobot)"
         case .you: "Anda"
         case .blindNote: "Skor kurator lain tampil setelah lembar Anda lengkap."
@@ -559,6 +572,9 @@ public enum T: String, CaseIterable, Sendable {
         case .stJournalUnreadable: "tidak dapat dibaca ({0})."
         case .stJournalGap: "baris jurnal {0} bernomor revisi {1}, padahal data ada di revisi {2}; ada perubahan yang hilang. Jalankan `kurasi check` dan `kurasi recover`."
         case .stJournalNotApply: "baris jurnal {0} tidak dapat diterapkan pada data ({1}). Jalankan `kurasi check` dan `kurasi recover`."
+        case .swTornLastLine: "{0}:{1}: baris jurnal terakhir dibuang karena {2}: itulah perubahan yang sedang ditulis saat Kurasi berhenti. Semua perubahan sebelumnya utuh."
+        case .swCompactionFailed: "perubahan sudah tersimpan di jurnal, tetapi pemadatan data gagal: {0}"
+        case .stAbandoned: "pembacaan dihentikan sebelum selesai; tidak ada yang diubah."
         case .stNothingToRecover: "data maupun cadangan di sebelahnya tidak ada yang dapat dibaca, jadi tidak ada yang bisa dipulihkan."
         case .stKeepAsideFailed: "data yang rusak tidak dapat disimpan sebagai {0}; tidak ada yang diubah."
         case .stMoveJournalFailed: "jurnal tidak dapat dipindahkan; tidak ada yang diubah."
@@ -1043,6 +1059,17 @@ public enum T: String, CaseIterable, Sendable {
         case .anMakeBatchesConsistentSend: "seragamkan mutu antarproduksi; kirim sampel baru untuk dinilai ulang"
         case .anFewerThanScoreSheets: "kurang dari 2 lembar nilai"
         case .anHaveAnotherCuratorScore: "minta kurator lain menilai kualitasnya"
+        case .fmnChosenBy: ", dipilih oleh {0}, {1}"
+        case .fmnBasis: "Dasar skor peringkat: skor {0}{1}."
+        case .fmnNormalised: "Skor tiap kurator dinormalisasi: skor z, diskalakan ke rerata dan simpangan baku komite"
+        case .fmnLeftRaw: "; tetap mentah, kurang dari {0} lembar atau tanpa sebaran: {1}"
+        case .fmnMoves: "Peringkat 1–5, skor mentah → ternormalisasi: {0}."
+        case .fmnChances: "{0}, peluang masuk lima besar, bootstrap {1} kali, seed {2}: {3}."
+        case .fmnStable: "{0}: tanpa kurator mana pun, lima besar tetap sama."
+        case .fmnWithout: "{0}: tanpa lembar {1}, keluar {2}, masuk {3}."
+        case .fmnPairwise: "{0}, perbandingan berpasangan di garis batas, {1} perbandingan, urutan Bradley-Terry: {2}."
+        case .fmnFinalist: "Finalis {0}{1} dari {2}{3}, {4}, {5} ★{6}, skor kota {7} sebagai acuan, tidak dihitung."
+        case .fmnHeading: "Keadilan penilaian"
         }
     }
 
@@ -1077,7 +1104,15 @@ public enum T: String, CaseIterable, Sendable {
         case .revision: "rev {0}"
         case .finalBadge: "FINAL"
         case .openBadge: "open"
+        case .helpStoreFile: "This round's data: {0}"
         case .tooSmall: "Terminal too small ({0}×{1}); needs at least {2}×{3}."
+        case .loadTitle: "Opening {0}"
+        case .loadSnapshot: "Reading {0} · {1} of {2} MB"
+        case .loadJournal: "Reading the journal {0}"
+        case .loadRanking: "Ranking the products"
+        case .loadHint: "q quit · other keys wait until the round is open"
+        case .loadFailed: "The store cannot be opened:"
+        case .loadFailedHint: "q quit"
         case .criterionHeader: "Criterion (weight)"
         case .you: "You"
         case .blindNote: "Other curators' scores show once your sheet is complete."
@@ -1507,6 +1542,9 @@ public enum T: String, CaseIterable, Sendable {
         case .stJournalUnreadable: "cannot be read ({0})."
         case .stJournalGap: "journal line {0} has revision {1} but the store is at {2}; an edit is missing. Run `kurasi check` and `kurasi recover`."
         case .stJournalNotApply: "journal line {0} does not apply to the store ({1}). Run `kurasi check` and `kurasi recover`."
+        case .swTornLastLine: "{0}:{1}: the last journal line was dropped because {2}: the edit in flight when Kurasi stopped. Every earlier edit is intact."
+        case .swCompactionFailed: "the edit is saved in the journal, but compacting the store failed: {0}"
+        case .stAbandoned: "reading was abandoned before it finished; nothing was changed."
         case .stNothingToRecover: "neither the store nor any backup beside it can be read, so there is nothing to recover from."
         case .stKeepAsideFailed: "could not keep the damaged store as {0}; nothing was changed."
         case .stMoveJournalFailed: "could not move the journal aside; nothing was changed."
@@ -1991,6 +2029,17 @@ public enum T: String, CaseIterable, Sendable {
         case .anMakeBatchesConsistentSend: "make batches consistent; send new samples to be scored again"
         case .anFewerThanScoreSheets: "fewer than 2 score sheets"
         case .anHaveAnotherCuratorScore: "have another curator score its quality"
+        case .fmnChosenBy: ", chosen by {0}, {1}"
+        case .fmnBasis: "Score basis of the ranking: {0} scores{1}."
+        case .fmnNormalised: "Each curator's scores normalised: z-scores rescaled to the committee's mean and standard deviation"
+        case .fmnLeftRaw: "; left raw, fewer than {0} sheets or no spread: {1}"
+        case .fmnMoves: "Ranks 1–5, raw → normalised score: {0}."
+        case .fmnChances: "{0}, probability of being in the top five, bootstrap of {1} resamples, seed {2}: {3}."
+        case .fmnStable: "{0}: without any one curator, the top five stays the same."
+        case .fmnWithout: "{0}: without the sheets of {1}, out {2}, in {3}."
+        case .fmnPairwise: "{0}, pairwise comparisons at the cut line, {1} comparisons, Bradley-Terry order: {2}."
+        case .fmnFinalist: "Finalist {0}{1} from {2}{3}, {4}, {5} ★{6}, city score {7} for reference, not counted."
+        case .fmnHeading: "Fairness of the scoring"
         }
     }
 }

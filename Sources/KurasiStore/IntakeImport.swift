@@ -42,7 +42,7 @@ struct ProducerFinder {
 
     func find(id: String?, nib: String?, name: String?, kelurahan: String?, columns: (id: String?, nib: String?, name: String?)) -> Found {
         if let id, !id.isEmpty {
-            if let p = round.producer(id) { return .producer(p) }
+            if let p = round.producer(ProducerID(id)) { return .producer(p) }
             return .error(column: columns.id, .noProducer(id))
         }
         if let nib, !nib.isEmpty {
@@ -254,7 +254,7 @@ public struct ProductsImport: Sendable {
             var producer: Producer?
             if let id = table.value(row, productID).map({ ProductID($0) }) {
                 if let p = planned[id] ?? round.product(id) { existing = p; producer = round.producer(p.producer) } else {
-                    rowErrors.append(ImportRowError(line: row.line, column: table.name(productID), .noProduct(id)))
+                    rowErrors.append(ImportRowError(line: row.line, column: table.name(productID), .noProduct(id.rawValue)))
                 }
             }
             if existing == nil, rowErrors.isEmpty {

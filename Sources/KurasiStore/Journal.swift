@@ -26,7 +26,7 @@ struct Journal {
         var events: [Event] = []
         var goodLength: Int
         var lines: Int
-        var warning: String?
+        var warning: StoreWarning?
     }
 
     static let encoder: JSONEncoder = {
@@ -84,7 +84,7 @@ struct Journal {
             }
             if let problem {
                 if isLast {
-                    tail.warning = "\(file):\(lineNumber): the last journal line was dropped because \(problem.text(.en)): the edit in flight when Kurasi stopped. Every earlier edit is intact."
+                    tail.warning = .tornLastLine(file: file, line: lineNumber, problem)
                     return tail
                 }
                 throw StoreError(.invalidContent, file: file, line: lineNumber, .journalDamaged(line: lineNumber, problem))

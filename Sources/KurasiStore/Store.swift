@@ -117,7 +117,7 @@ public struct Store: Sendable {
 
     /// `oneReader: false` reads with Foundation's decoder alone: the reference the one-pass
     /// reader is tested against.
-    static func decode(_ data: Data, file: String, oneReader: Bool) throws(StoreError) -> Round {
+    static func decode(_ data: Data, file: String, oneReader: Bool, progress: LoadObserver? = nil) throws(StoreError) -> Round {
         struct Header: Decodable { var schemaVersion: Int? }
         let header: Header
         do {
@@ -144,7 +144,13 @@ public struct Store: Sendable {
         }
         do {
             // The one-pass reader, or Foundation's decoder wherever it declines (every refusal).
-            let round = try (oneReader ? StoreReader.read(data) : nil) ?? JSONDecoder().decode(Round.self, from: data)
+            var read: Round?
+            if oneReader {
+                let (round, abandoned) = StoreReader.read(data, file: file, progress: progress)
+                if abandoned { throw StoreError.abandoned(file) }
+                read = round
+            }
+            let round = try read ?? JSONDecoder().decode(Round.self, from: data)
             try validate(round, file: file)
             return round
         } catch let error as StoreError {
@@ -174,9 +180,9 @@ public struct Store: Sendable {
     static func validate(_ round: Round, file: String) throws(StoreError) {
         func fail(_ m: StoreProblem) -> StoreError { StoreError(.invalidContent, file: file, m) }
         var ids = Set<String>()
-        for p in round.producers where !ids.insert(p.id).inserted { throw fail(.duplicateProducer("\(p.id)")) }
+        for p in round.producers where !ids.insert(p.id.rawValue).inserted { throw fail(.duplicateProducer("\(p.id)")) }
         for p in round.products {
-            guard ids.insert(p.id).inserted else { throw fail(.duplicateProduct("\(p.id)")) }
+            guard ids.insert(p.id.rawValue).inserted else { throw fail(.duplicateProduct("\(p.id)")) }
             guard round.producer(p.producer) != nil else { throw fail(.productUnknownProducer(product: "\(p.id)", producer: "\(p.producer)")) }
         }
         let curators = Set(round.curators.map(\.id))

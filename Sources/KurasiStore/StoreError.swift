@@ -149,6 +149,8 @@ public enum StoreProblem: Sendable, Equatable {
     case journalDoesNotApply(line: Int, Refusal)
     // recovery
     case nothingToRecover
+    /// The reading was abandoned by its observer (the console quit while loading).
+    case abandoned
     case keepAsideFailed(aside: String)
     case moveJournalFailed
     // exports
@@ -204,6 +206,7 @@ public enum StoreProblem: Sendable, Equatable {
         case let .journalRevisionGap(line, revision, storeRevision): return tr(.stJournalGap, lang, line, revision, storeRevision)
         case let .journalDoesNotApply(line, refusal): return tr(.stJournalNotApply, lang, line, refusal.text(lang))
         case .nothingToRecover: return tr(.stNothingToRecover, lang)
+        case .abandoned: return tr(.stAbandoned, lang)
         case .keepAsideFailed(let aside): return tr(.stKeepAsideFailed, lang, aside)
         case .moveJournalFailed: return tr(.stMoveJournalFailed, lang)
         case .exportIsDirectory(let suggestion): return tr(.exIsDirectory, lang, suggestion)
@@ -213,6 +216,21 @@ public enum StoreProblem: Sendable, Equatable {
         case let .exportLooksLikeJournal(v, example): return tr(.exRefused, lang, tr(.exIsJournal, lang, via(v)), example)
         case .exportCannotOpen(let reason): return tr(.exCannotWrite, lang, reason)
         case .exportWriteFailed(let reason): return tr(.exWriteFailed, lang, reason)
+        }
+    }
+}
+
+/// Something reading or saving found worth telling that lost nothing: a torn last journal line
+/// dropped (the edit in flight when Kurasi stopped), or a compaction that failed after the edit
+/// was safe in the journal. Worded in the user's language by `text`.
+public enum StoreWarning: Sendable, Equatable {
+    case tornLastLine(file: String, line: Int, JournalFault)
+    case compactionFailed(StoreError)
+
+    public func text(_ lang: Language) -> String {
+        switch self {
+        case let .tornLastLine(file, line, fault): tr(.swTornLastLine, lang, file, line, fault.text(lang))
+        case let .compactionFailed(error): tr(.swCompactionFailed, lang, error.text(lang))
         }
     }
 }

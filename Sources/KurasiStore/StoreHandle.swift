@@ -12,7 +12,7 @@ public final class StoreHandle {
     public let store: Store
     public private(set) var round: Round
     /// Warnings from reading (a torn last journal line), for the user to see once.
-    public private(set) var warnings: [String] = []
+    public private(set) var warnings: [StoreWarning] = []
     /// Journal lines after which an edit also compacts the snapshot: never, unless set (tests
     /// set it, or `KURASI_COMPACT_EVERY`). No edit waits for a compaction: the snapshot is
     /// rewritten when the console quits and by `kurasi compact`.
@@ -36,7 +36,9 @@ public final class StoreHandle {
     /// (`kurasi score`): when the store's index is current, only what such an edit needs is read
     /// (see `StoreIndex`), and otherwise the whole round is read and the index written for next
     /// time. The edit's rules and refusals are the same either way.
-    public init(store: Store, editing product: ProductID? = nil) throws(StoreError) {
+    /// `progress` is told how far the reading has come (the snapshot's bytes, then the journal),
+    /// and may abandon it (see `LoadObserver`).
+    public init(store: Store, editing product: ProductID? = nil, progress: LoadObserver? = nil) throws(StoreError) {
         self.store = store
         compactEvery = Int(ProcessInfo.processInfo.environment["KURASI_COMPACT_EVERY"] ?? "") ?? .max
         // Read snapshot and journal under a shared lock: a writer compacting between the two
@@ -57,10 +59,12 @@ public final class StoreHandle {
         }
         let stamp = FileStamp(store.targetPath)
         let data = try store.readSnapshot()
-        round = try Store.decode(data, file: store.path)
+        if let progress, !progress(LoadProgress(phase: .snapshot, file: store.path, done: 0, total: data.count)) { throw .abandoned(store.path) }
+        round = try Store.decode(data, file: store.path, oneReader: true, progress: progress)
         snapshotRevision = round.revision
         snapshotStamp = stamp
         if product != nil { StoreIndex.write(for: store, data: data, stamp: stamp, revision: round.revision) }
+        if let progress, !progress(LoadProgress(phase: .journal, file: store.path + Journal.suffix, done: 0, total: 0)) { throw .abandoned(store.path) }
         try readJournal(fromStart: true)
     }
 
@@ -189,7 +193,7 @@ public final class StoreHandle {
                 // The edit is durable in the journal already; a compaction that fails (a full disk)
                 // leaves the old snapshot and the journal as they were, and is tried again later.
                 do { try compactLocked() } catch {
-                    let w = "the edit is saved in the journal, but compacting the store failed: \(error.message)"
+                    let w = StoreWarning.compactionFailed(error)
                     if !warnings.contains(w) { warnings.append(w) }
                 }
                 CrashPoint.compacted.reached()

@@ -18,16 +18,52 @@ import KurasiCore
 enum StoreReader {
     /// The round in `data`, or nil when Foundation's decoder should decide.
     static func read(_ data: Data) -> Round? {
-        data.withUnsafeBytes { raw -> Round? in
+        read(data, file: "", progress: nil).round
+    }
+
+    /// The same, telling `progress` how many bytes it has passed every `reportEvery` bytes (one
+    /// comparison per product, sheet list or event; nothing per value). `abandoned` is true when
+    /// `progress` answered false: the reading stopped there, and nobody should read further.
+    static func read(_ data: Data, file: String, progress: LoadObserver?, every: Int = reportEvery) -> (round: Round?, abandoned: Bool) {
+        data.withUnsafeBytes { raw -> (Round?, Bool) in
             var s = Scanner(bytes: raw)
-            return s.readRound(data)
+            if let progress {
+                s.file = file
+                s.progress = progress
+                s.every = every
+                s.nextReport = 0
+            }
+            let round = s.readRound(data)
+            return (round, s.abandoned)
         }
     }
+
+    /// How often the reader reports: every 4 MB (about a hundred reports at 100,000 products).
+    static let reportEvery = 4 << 20
 
     struct Scanner {
         let bytes: UnsafeRawBufferPointer
         var i = 0
+        /// Progress reports (nil: none): where the next is due, and whether the reading was abandoned.
+        var progress: LoadObserver?
+        var file = ""
+        var nextReport = Int.max
+        var every = StoreReader.reportEvery
+        var abandoned = false
         init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+        /// False when the reading is to stop (its observer abandoned it). One comparison unless a
+        /// report is due.
+        @inline(__always) mutating func passed() -> Bool {
+            i < nextReport || report()
+        }
+
+        mutating func report() -> Bool {
+            nextReport = i + every
+            guard let progress, !abandoned else { return !abandoned }
+            if !progress(LoadProgress(phase: .snapshot, file: file, done: i, total: bytes.count)) { abandoned = true }
+            return !abandoned
+        }
 
         @inline(__always) var atEnd: Bool { i >= bytes.count }
         @inline(__always) func peek() -> UInt8? { i < bytes.count ? bytes[i] : nil }
@@ -252,7 +288,7 @@ enum StoreReader {
             var out: [T] = []
             if expect(UInt8(ascii: "]")) { return out }
             repeat {
-                guard let e = element(&self) else { return nil }
+                guard passed(), let e = element(&self) else { return nil }
                 out.append(e)
             } while expect(UInt8(ascii: ","))
             return expect(UInt8(ascii: "]")) ? out : nil
@@ -452,6 +488,7 @@ enum StoreReader {
             if expect(UInt8(ascii: "]")) { return out }
             repeat {
                 skipWhitespace()
+                guard passed() else { return nil }
                 let start = i
                 if let e = event() {
                     out.append(e)
@@ -472,7 +509,7 @@ enum StoreReader {
             var scores: [ProductID: [CuratorID: Sheet]] = [:]
             if expect(UInt8(ascii: "}")) { return scores }
             repeat {
-                guard let product = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
+                guard passed(), let product = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
                 var sheets: [CuratorID: Sheet] = [:]
                 if !expect(UInt8(ascii: "}")) {
                     repeat {

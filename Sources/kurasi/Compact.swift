@@ -15,7 +15,7 @@ struct Compact: ParsableCommand {
     func run() throws {
         let handle = try options.openStore()
         let folded = try handle.compact()
-        for w in handle.warnings { writeStderr("kurasi: \(tr(.clWarning, options.language)): \(w.displaySafe)") }
+        for w in handle.warnings { writeStderr("kurasi: \(tr(.clWarning, options.language)): \(w.text(options.language).displaySafe)") }
         if folded == 0 {
             print(tr(.clTheJournalIsEmpty, options.language, handle.round.revision))
         } else {

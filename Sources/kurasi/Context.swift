@@ -21,7 +21,7 @@ struct StoreOptions: ParsableArguments {
     /// With `editing`, only what an edit of that product needs may be read (see `StoreIndex`).
     func openStore(editing product: ProductID? = nil) throws(StoreError) -> StoreHandle {
         let handle = try StoreHandle(store: kurasiStore, editing: product)
-        for w in handle.warnings { writeStderr("kurasi: \(tr(.clWarning, cliLanguage)): \(w.displaySafe)") }
+        for w in handle.warnings { writeStderr("kurasi: \(tr(.clWarning, cliLanguage)): \(w.text(cliLanguage).displaySafe)") }
         return handle
     }
 
@@ -90,7 +90,7 @@ func editEvent(_ options: StoreOptions, by: CuratorID, _ command: Command) throw
     let event: Event? = try handle.commit { round in
         try perform(command, on: &round, by: by, lang: lang)
     }
-    for w in handle.warnings.dropFirst(shown) { writeStderr("kurasi: \(tr(.clWarning, cliLanguage)): \(w.displaySafe)") }
+    for w in handle.warnings.dropFirst(shown) { writeStderr("kurasi: \(tr(.clWarning, cliLanguage)): \(w.text(cliLanguage).displaySafe)") }
     if let event {
         print("rev \(event.revision): \(event.summary(lang).displaySafe)")
     } else {

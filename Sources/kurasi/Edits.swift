@@ -362,9 +362,9 @@ struct Score: ParsableCommand {
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw ValidationError(tr(.cuIsNotCriterionN, cliLanguage, p))
             }
-            if parts[1] == "-" { out[parts[0]] = .some(nil); continue }
+            if parts[1] == "-" { out[CriterionID(parts[0])] = .some(nil); continue }
             guard let n = Int(parts[1]) else { throw ValidationError(tr(.cuTheScoreMustBe, cliLanguage, p, parts[0])) }
-            out[parts[0]] = n
+            out[CriterionID(parts[0])] = n
         }
         return out
     }

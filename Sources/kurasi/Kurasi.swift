@@ -40,7 +40,8 @@ enum Console {
             writeStderr(notATerminal(options.language))
             throw ExitCode(1)
         }
-        let status = try ConsoleRuntime.run(store: options.kurasiStore, lang: options.language, curator: curator, board: board)
+        let lang = options.language
+        let status = try ConsoleRuntime.run(store: options.kurasiStore, lang: lang, curator: curator, board: board, describe: { $0.text(lang) })
         if status != 0 { throw ExitCode(status) }
     }
 

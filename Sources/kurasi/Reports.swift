@@ -135,13 +135,13 @@ struct Check: ParsableCommand {
             try printJSON([
                 "store": options.storePath, "ok": problems.isEmpty, "revision": round.revision,
                 "producers": round.producers.count, "products": round.products.count, "events": round.events.count,
-                "backups": backups, "warnings": handle.warnings,
+                "backups": backups, "warnings": handle.warnings.map { $0.text(lang) },
                 "problems": problems.map { ["kind": $0.kind, "file": $0.file, "message": $0.text] },
             ])
             if !problems.isEmpty { throw ExitCode(1) }
             return
         }
-        for w in handle.warnings { writeStderr("\(options.storePath): \(tr(.clWarning, lang)): \(w)") }
+        for w in handle.warnings { writeStderr("\(options.storePath): \(tr(.clWarning, lang)): \(w.text(lang))") }
         if problems.isEmpty {
             func n(_ x: Int) -> String { Format.count(x, lang) }
             print(tr(.clOkRevProducersProducts, lang, options.storePath, round.revision, n(round.producers.count), n(round.products.count), n(round.events.count), n(backups)))

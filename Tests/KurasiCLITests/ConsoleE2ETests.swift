@@ -211,6 +211,60 @@ struct ConsoleE2ETests {
         #expect(round.sheet(product: product, curator: "K2") == ["kualitas": 4, "kemasan": 5])
     }
 
+    /// The first frame comes before the store is read: while another terminal holds the lock
+    /// (as a compaction does), the loading screen is up, a key typed then waits for the round,
+    /// and the round follows once the lock is let go.
+    @Test func theLoadingScreenComesFirstAndKeysWaitForTheRound() throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        let lock = open(cli.store + ".lock", O_RDWR | O_CREAT, 0o600)
+        try #require(lock >= 0 && flock(lock, LOCK_EX) == 0)
+        var held = true
+        defer { if held { flock(lock, LOCK_UN); close(lock) } }
+        let tmux = try Tmux.console(cli, ["--store", cli.store, "--curator", "K2"])
+        defer { tmux.kill() }
+        try tmux.waitFor(" Kurasi · Opening /")
+        try tmux.waitFor("q quit · other keys wait until the round is open")
+        tmux.keys("b")
+        flock(lock, LOCK_UN); close(lock); held = false
+        try tmux.waitFor("SHORTLIST BOARD")
+        tmux.keys("q")
+        try tmux.waitForExit(0)
+    }
+
+    /// q on the loading screen quits at once, without waiting for the reading (still held by the
+    /// lock), and writes nothing.
+    @Test func qOnTheLoadingScreenQuitsAtOnceAndWritesNothing() throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: cli.store))
+        let lock = open(cli.store + ".lock", O_RDWR | O_CREAT, 0o600)
+        try #require(lock >= 0 && flock(lock, LOCK_EX) == 0)
+        defer { flock(lock, LOCK_UN); close(lock) }
+        let tmux = try Tmux.console(cli, ["--store", cli.store, "--curator", "K2"], lang: "id_ID.UTF-8")
+        defer { tmux.kill() }
+        try tmux.waitFor(" Kurasi · Membuka /")
+        tmux.keys("q")
+        try tmux.waitForExit(0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: cli.store)) == bytes)
+        #expect(!FileManager.default.fileExists(atPath: cli.store + ".journal"))
+    }
+
+    /// A store that cannot be read: its error (file, line, what to do) on the screen until q, then
+    /// on standard error as before, status 1.
+    @Test func aDamagedStoreShowsItsErrorOnTheScreen() throws {
+        let cli = try CLI(copying: "bad/truncated.json")
+        defer { cli.cleanUp() }
+        let tmux = try Tmux.console(cli, ["--store", cli.store, "--curator", "K2"])
+        defer { tmux.kill() }
+        tmux.resize(200, 60)
+        let screen = try tmux.waitFor("The store cannot be opened:")
+        #expect(screen.contains("`kurasi check`"))
+        tmux.keys("q")
+        let after = try tmux.waitForExit(1)
+        #expect(after.contains("kurasi: /"))
+    }
+
     // MARK: Producers
 
     @Test func producersAreValidatedFromTheConsole() throws {

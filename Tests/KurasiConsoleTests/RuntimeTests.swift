@@ -38,6 +38,26 @@ import Glibc
         #expect(app.state.criterion == 1)
     }
 
+    /// `kurasi demo` makes a fresh copy somewhere under /tmp: the help says where the round's data
+    /// lives, whole when it fits, its end kept when the path is longer than the screen.
+    @Test func theHelpSaysWhereTheRoundsDataIs() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try runtime(store, lang: .id)
+        app.handle(.key(.char("?")))
+        let frame = app.frame()
+        let line = frame.text(row: app.state.layout.hint)
+        #expect(line.hasPrefix(" Data putaran ini: "))
+        #expect(line.contains(String(store.path.suffix(50))))
+        if store.path.count > 80 - 2 - " Data putaran ini: ".count { #expect(line.contains("…")) }
+        else { #expect(line.contains(store.path)) }
+        // At 200 columns the whole path shows, in English too.
+        let wide = try runtime(store, lang: .en)
+        wide.handle(.resize(width: 200, height: 60))
+        wide.handle(.key(.char("?")))
+        #expect(wide.frame().text(row: wide.state.layout.hint).contains("This round's data: " + store.path))
+    }
+
     @Test func theAnalysisIsComputedOnTheWorker() throws {
         let (dir, store) = try copyOfMadiun()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -64,7 +64,8 @@ import Testing
         let reopened = try StoreHandle(store: store)
         #expect(reopened.round.revision == 2)
         #expect(reopened.warnings.count == 1)
-        #expect(reopened.warnings[0].contains("k.json.journal:2"))
+        #expect(reopened.warnings[0].text(.en).contains("k.json.journal:2"))
+        #expect(reopened.warnings[0].text(.id).contains("k.json.journal:2: baris jurnal terakhir dibuang"))
         #expect(bytes(store.journalPath) == journal)  // reading changes nothing
         try score(reopened, "pasar", 2)
         let after = try store.load()
@@ -177,7 +178,8 @@ import Testing
         WriteFaults.fail(store.path, at: [.snapshotTempWritten])
         defer { WriteFaults.clear(store.path) }
         try score(h, "harga", 2)
-        #expect(h.warnings.contains { $0.contains("compacting the store failed") })
+        #expect(h.warnings.contains { $0.text(.en).contains("compacting the store failed") })
+        #expect(h.warnings.contains { $0.text(.id).contains("pemadatan data gagal") })
         #expect(bytes(store.path) == snapshot)
         #expect(try store.load().sheet(product: "P-1", curator: "K1")["harga"] == 2)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)

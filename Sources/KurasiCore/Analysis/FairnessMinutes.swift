@@ -11,24 +11,19 @@ public struct FairnessMinutes: Hashable, Sendable {
 extension Round {
     public func fairnessMinutes(lang: Language, seed: UInt64 = Stability.defaultSeed,
                                 resamples: Int = Stability.defaultResamples) -> FairnessMinutes {
-        let id = lang == .id
-        func L(_ a: String, _ b: String) -> String { id ? a : b }
         var items: [String] = []
         let basisEvent = events.last { $0.change.fairnessChanges.contains { if case .scoreBasis = $0 { true } else { false } } }
         let chosen = basisEvent.map { ev in
             let who = curator(ev.by)?.name ?? ev.by.rawValue, when = Format.time(ev.at, zone: round.zone, lang)
-            return L(", dipilih oleh \(who), \(when)", ", chosen by \(who), \(when)")
+            return tr(.fmnChosenBy, lang, who, when)
         } ?? ""
-        items.append(L("Dasar skor peringkat: skor \(scoreBasis.label(lang))\(chosen).",
-                       "Score basis of the ranking: \(scoreBasis.label(lang)) scores\(chosen)."))
+        items.append(tr(.fmnBasis, lang, scoreBasis.label(lang), chosen))
         if scoreBasis == .normalised {
             let n = normalisation()
             let raw = n.scales.values.filter { $0.treatment != .normalised }.map(\.curator).sorted()
-            var s = L("Skor tiap kurator dinormalisasi: skor z, diskalakan ke rerata dan simpangan baku komite",
-                      "Each curator's scores normalised: z-scores rescaled to the committee's mean and standard deviation")
+            var s = tr(.fmnNormalised, lang)
             if !raw.isEmpty {
-                s += L("; tetap mentah, kurang dari \(Normalisation.minimumSheets) lembar atau tanpa sebaran: \(raw.joined(separator: ", "))",
-                       "; left raw, fewer than \(Normalisation.minimumSheets) sheets or no spread: \(raw.joined(separator: ", "))")
+                s += tr(.fmnLeftRaw, lang, Normalisation.minimumSheets, raw.joined(separator: ", "))
             }
             items.append(s + ".")
             let moves = Cluster.allCases.flatMap { c in
@@ -36,37 +31,32 @@ extension Round {
                     "\($0.product) \(Format.score($0.raw, lang)) → \(Format.score($0.normalised, lang))"
                 }
             }
-            items.append(L("Peringkat 1–5, skor mentah → ternormalisasi: ", "Ranks 1–5, raw → normalised score: ") + moves.joined(separator: ", ") + ".")
+            items.append(tr(.fmnMoves, lang, moves.joined(separator: ", ")))
         }
         for c in stability(seed: seed, resamples: resamples).clusters where !c.topFive.isEmpty {
             let shown = c.probabilities.filter { $0.inTopFive || $0.probability >= 0.05 }
-            items.append(L("\(c.cluster.label(lang)), peluang masuk lima besar, bootstrap \(Format.count(resamples, lang)) kali, seed \(seed): ",
-                           "\(c.cluster.label(lang)), probability of being in the top five, bootstrap of \(Format.count(resamples, lang)) resamples, seed \(seed): ")
-                + shown.map { "\($0.product) \(Format.percent($0.probability))" }.joined(separator: ", ") + ".")
+            items.append(tr(.fmnChances, lang, c.cluster.label(lang), Format.count(resamples, lang), seed,
+                            shown.map { "\($0.product) \(Format.percent($0.probability))" }.joined(separator: ", ")))
             let decisive = c.leaveOneOut.filter(\.changes)
             if decisive.isEmpty {
-                items.append(L("\(c.cluster.label(lang)): tanpa kurator mana pun, lima besar tetap sama.",
-                               "\(c.cluster.label(lang)): without any one curator, the top five stays the same."))
+                items.append(tr(.fmnStable, lang, c.cluster.label(lang)))
             }
             for d in decisive {
-                items.append(L("\(c.cluster.label(lang)): tanpa lembar \(d.curator), keluar \(d.leaves.joined(separator: ", ")), masuk \(d.enters.joined(separator: ", ")).",
-                               "\(c.cluster.label(lang)): without the sheets of \(d.curator), out \(d.leaves.joined(separator: ", ")), in \(d.enters.joined(separator: ", "))."))
+                items.append(tr(.fmnWithout, lang, c.cluster.label(lang), d.curator, d.leaves.joined(separator: ", "), d.enters.joined(separator: ", ")))
             }
         }
         for cluster in Cluster.allCases {
             let p = pairwise(cluster, everything: true)
             guard p.comparisons > 0 else { continue }
-            items.append(L("\(cluster.label(lang)), perbandingan berpasangan di garis batas, \(p.comparisons) perbandingan, urutan Bradley-Terry: ",
-                           "\(cluster.label(lang)), pairwise comparisons at the cut line, \(p.comparisons) comparisons, Bradley-Terry order: ")
-                + p.order.filter { $0.comparisons > 0 }.map(\.product.rawValue).joined(separator: ", ") + ".")
+            items.append(tr(.fmnPairwise, lang, cluster.label(lang), p.comparisons,
+                            p.order.filter { $0.comparisons > 0 }.map(\.product.rawValue).joined(separator: ", ")))
         }
         let origins = finalistOrigins.values.sorted { $0.cluster != $1.cluster ? $0.cluster < $1.cluster : $0.product < $1.product }
         for o in origins {
             let name = product(o.product).map { " " + $0.name } ?? ""
-            items.append(L("Finalis \(o.product)\(name) dari \(o.round)", "Finalist \(o.product)\(name) from \(o.round)")
-                + (o.organizer.isEmpty ? "" : ", \(o.organizer)") + ", \(Format.date(o.date, lang)), \(o.cluster.label(lang)) ★\(o.slot), "
-                + L("skor kota ", "city score ") + Format.score(o.score, lang) + L(" sebagai acuan, tidak dihitung.", " for reference, not counted."))
+            items.append(tr(.fmnFinalist, lang, o.product, name, o.round, o.organizer.isEmpty ? "" : ", \(o.organizer)",
+                            Format.date(o.date, lang), o.cluster.label(lang), o.slot, Format.score(o.score, lang)))
         }
-        return FairnessMinutes(heading: L("Keadilan penilaian", "Fairness of the scoring"), items: items)
+        return FairnessMinutes(heading: tr(.fmnHeading, lang), items: items)
     }
 }
