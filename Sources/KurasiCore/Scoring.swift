@@ -23,6 +23,22 @@ public struct Aggregate: Hashable, Sendable {
     public var spread: Double { (max ?? 0) - (min ?? 0) }
 }
 
+extension Aggregate {
+    /// Mean, median, lowest, highest and standard deviation of the sheet scores, and the score by
+    /// the round's aggregation (nothing when no sheet counts).
+    mutating func summarise(_ aggregation: Aggregation) {
+        let values = sheetScores.values.sorted()
+        guard !values.isEmpty else { return }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let mid = values.count / 2
+        let median = values.count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        self.mean = mean; self.median = median; min = values.first; max = values.last
+        standardDeviation = variance.squareRoot()
+        score = aggregation == .mean ? mean : median
+    }
+}
+
 extension Round {
     public func isComplete(_ sheet: Sheet) -> Bool {
         rubric.criteria.allSatisfy { sheet[$0.id] != nil }
@@ -74,16 +90,9 @@ extension Round {
                 for (k, v) in sheet where !criteria.contains(where: { $0.id == k }) { other[k, default: []].append(v) }
             }
         }
-        let values = sheetScores.values.sorted()
         var a = Aggregate(sheetScores: sheetScores, criterionMeans: [:], setAside: setAside.sorted())
-        guard !values.isEmpty else { return a }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let mid = values.count / 2
-        let median = values.count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-        a.mean = mean; a.median = median; a.min = values.first; a.max = values.last
-        a.standardDeviation = variance.squareRoot()
-        a.score = round.settings.aggregation == .mean ? mean : median
+        guard !sheetScores.isEmpty else { return a }
+        a.summarise(round.settings.aggregation)
         var means = other.mapValues { Double($0.reduce(0, +)) / Double($0.count) }
         for i in criteria.indices { means[criteria[i].id] = Double(sums[i]) / Double(counted) }
         a.criterionMeans = means

@@ -155,14 +155,7 @@ extension Round {
             guard r.rank != nil else { rest.append(r); continue }
             var a = r.aggregate
             for (c, x) in a.sheetScores { a.sheetScores[c] = norm.adjust(x, curator: c) }
-            let values = a.sheetScores.values.sorted()
-            let mean = values.reduce(0, +) / Double(values.count)
-            let mid = values.count / 2
-            let med = values.count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
-            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-            a.mean = mean; a.median = med; a.min = values.first; a.max = values.last
-            a.standardDeviation = variance.squareRoot()
-            a.score = round.settings.aggregation == .mean ? mean : med
+            a.summarise(round.settings.aggregation)
             r.aggregate = a
             ranked.append(r)
         }
