@@ -36,12 +36,14 @@ let package = Package(
             ],
             resources: [.copy("Resources/madiun-2020.json")]
         ),
-        .testTarget(name: "KurasiCoreTests", dependencies: ["KurasiCore"]),
-        .testTarget(name: "KurasiStoreTests", dependencies: ["KurasiStore", "KurasiCore"]),
-        .testTarget(name: "KurasiCLITests", dependencies: ["kurasi", "KurasiStore", "KurasiCore"]),
+        // What the test targets share: hand-edited rounds and interpolated ids in fixtures.
+        .target(name: "KurasiTestSupport", dependencies: ["KurasiCore"], path: "Tests/KurasiTestSupport"),
+        .testTarget(name: "KurasiCoreTests", dependencies: ["KurasiCore", "KurasiTestSupport"]),
+        .testTarget(name: "KurasiStoreTests", dependencies: ["KurasiStore", "KurasiCore", "KurasiTestSupport"]),
+        .testTarget(name: "KurasiCLITests", dependencies: ["kurasi", "KurasiStore", "KurasiCore", "KurasiTestSupport"]),
         .testTarget(
             name: "KurasiConsoleTests",
-            dependencies: ["KurasiConsole", "KurasiConsoleRuntime", "KurasiCore", "KurasiStore"],
+            dependencies: ["KurasiConsole", "KurasiConsoleRuntime", "KurasiCore", "KurasiStore", "KurasiTestSupport"],
             exclude: ["Golden"]  // read through #filePath, not bundled
         ),
         .testTarget(name: "KurasiTerminalTests", dependencies: ["KurasiTerminal", "KurasiConsole", "CNcursesw"]),

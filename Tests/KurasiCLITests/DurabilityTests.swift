@@ -95,7 +95,7 @@ import Testing
     @Test func sigkillAtRandomMomentsLosesAtMostTheEditInFlight() throws {
         let cli = try CLI.smallRound()  // edits quick enough for the kill delays below
         defer { cli.cleanUp() }
-        var rng = SplitMix(seed: 20201015)
+        var rng = SplitMix64(seed: 20201015)
         let env = ["KURASI_COMPACT_EVERY": "2"]
         // Measure an edit (with its compaction) here, now.
         let clock = ContinuousClock()
@@ -341,18 +341,5 @@ extension Store {
             Issue.record("the store does not load: \(error)", sourceLocation: sourceLocation)
             return Round(round: RoundInfo(title: "", date: ""))
         }
-    }
-}
-
-/// A seeded generator, so the kill moments are the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

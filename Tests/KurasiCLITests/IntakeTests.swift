@@ -1,5 +1,6 @@
 import Foundation
 import KurasiCore
+import KurasiTestSupport
 import KurasiStore
 import Testing
 
@@ -316,21 +317,10 @@ extension BundledRoundTests {
 /// one to five curators who roughly agree (a few disputed), some sheets unfinished; K3 never
 /// scores the producer it declared a conflict with.
 enum DemoScores {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func add(to made: Round) -> Round {
         let round = made
         var scores = round.scores
-        var rng = SplitMix(state: 20_201_015)
+        var rng = SplitMix64(seed: 20_201_015)
         let criteria = round.rubric.criteria.map(\.id)
         var quality: [ProducerID: Double] = [:]
         for p in round.producers where p.validation.status == .valid {

@@ -1,6 +1,7 @@
 import Foundation
 import KurasiConsole
 import KurasiCore
+import KurasiTestSupport
 import KurasiStore
 import Testing
 

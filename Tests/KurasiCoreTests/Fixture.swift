@@ -1,4 +1,5 @@
 import KurasiCore
+import KurasiTestSupport
 
 /// A small round to test the rules on: a chair and three curators (K3 recused from U-2),
 /// three validated producers and one pending, products in both clusters.

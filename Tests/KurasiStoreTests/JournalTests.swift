@@ -228,7 +228,7 @@ import Testing
     }
 
     @Test func journalFuzzNeverCrashes() throws {
-        var rng = SplitMix(seed: 44)
+        var rng = SplitMix64(seed: 44)
         let dir = TempDir()
         let (store, h) = try store(dir)
         for v in [1, 2, 3, 4] { try score(h, "kemasan", v) }

@@ -1,4 +1,5 @@
 import Foundation
+import KurasiCore
 import Testing
 
 @testable import KurasiStore
@@ -355,7 +356,7 @@ struct RegistryCSVTests {
             + "3;;Toko C;Citra;Jl. C;K;K;08;M;I;P;;;pcs;;\n"
         let seed = Array(seedText.utf8)
         let structural: [UInt8] = Array("\";,\t\r\n \u{7F}".utf8) + [0x00, 0xE9, 0xC3, 0xFF, 0xEF, 0xBB, 0xBF]
-        var rng = SplitMix(seed: 0x4B75_7261_7369)  // "Kurasi"
+        var rng = SplitMix64(seed: 0x4B75_7261_7369)  // "Kurasi"
         var returned = 0
         var thrown = 0
         for round in 0..<300 {

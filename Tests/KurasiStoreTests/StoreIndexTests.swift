@@ -12,7 +12,7 @@ import Testing
 
     /// A round with every role, an active and a withdrawn conflict, producers pending, valid and
     /// rejected, products with and without permits, sheets, pins, and a phase of the round.
-    static func round(_ rng: inout SplitMix) -> Round {
+    static func round(_ rng: inout SplitMix64) -> Round {
         func chance(_ n: UInt64) -> Bool { rng.next() % n == 0 }
         let producers = (1...(3 + Int(rng.next() % 5))).map { i in
             Producer(id: "U-\(i)", name: "Usaha \(i) \"Bu Tini\"", owner: "Bu \(i)", address: "Jl. Salak \(i)",
@@ -59,7 +59,7 @@ import Testing
 
     /// A score command as a curator might type it: sometimes for an unknown product, by an unknown
     /// curator, naming an unknown criterion, off the scale, or clearing a point.
-    static func scoreCommand(_ rng: inout SplitMix, products: Int) -> (ProductID, CuratorID, [CriterionID: Int?]) {
+    static func scoreCommand(_ rng: inout SplitMix64, products: Int) -> (ProductID, CuratorID, [CriterionID: Int?]) {
         let product: ProductID = rng.next() % 12 == 0 ? "P-404" : "P-\(1 + Int(rng.next() % UInt64(products)))"
         let by: CuratorID = rng.next() % 12 == 0 ? "K9" : "K\(1 + Int(rng.next() % 5))"
         var points: [CriterionID: Int?] = [:]
@@ -73,7 +73,7 @@ import Testing
 
     /// Another edit that reaches the journal between scores: a validation, a pin, the phase, a
     /// conflict declared, or (rarely) a product added, which a partial reader cannot take.
-    static func otherCommand(_ rng: inout SplitMix, round: Round) -> (Command, CuratorID) {
+    static func otherCommand(_ rng: inout SplitMix64, round: Round) -> (Command, CuratorID) {
         let p = round.products[Int(rng.next() % UInt64(round.products.count))]
         switch rng.next() % 6 {
         case 0: return (.validate(producer: p.producer, status: .valid, reason: nil), "K1")
@@ -99,7 +99,7 @@ import Testing
     @Test func scoresThroughTheIndexMatchTheWholeRoundEventForEventAndByteForByte() throws {
         var partial = 0, whole = 0
         for seed in UInt64(1)...12 {
-            var rng = SplitMix(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let dir = TempDir()
             let a = Store(path: dir.file("a.json")), b = Store(path: dir.file("b.json"))
             let start = Self.round(&rng)
@@ -147,7 +147,7 @@ import Testing
         try FileManager.default.copyItem(atPath: fixture.path, toPath: a.path)
         try FileManager.default.copyItem(atPath: fixture.path, toPath: b.path)
         let round = try a.load()
-        var rng = SplitMix(seed: 2020)
+        var rng = SplitMix64(seed: 2020)
         var partial = 0
         for step in 0..<12 {
             let product: ProductID = step % 8 == 7 ? "P-9999" : round.products[Int(rng.next() % UInt64(round.products.count))].id

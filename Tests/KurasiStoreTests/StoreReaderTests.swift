@@ -25,7 +25,7 @@ import Testing
 
     /// A round of random size and content, with sheets that are sometimes partial, names with
     /// accents and quotes, and now and then a sheet naming someone or something unknown.
-    static func randomRound(_ rng: inout SplitMix) -> Round {
+    static func randomRound(_ rng: inout SplitMix64) -> Round {
         func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
         let names = ["Sambel Pecel", "Brem \"Asli\"", "Bluder Cokro", "Madumongso é", "Batik Ü", "Keripik\\Tempe", "Kopi\tTubruk"]
         let curators = (1...(1 + Int(rng.next() % 5))).map { Curator(id: "K\($0)", name: pick(names), role: $0 == 1 ? .chair : .curator) }
@@ -82,7 +82,7 @@ import Testing
     }
 
     @Test func randomStoresReadTheSame() throws {
-        var rng = SplitMix(seed: 12)
+        var rng = SplitMix64(seed: 12)
         for i in 0..<150 {
             let round = Self.randomRound(&rng)
             let data = try Store.encode(round)
@@ -103,7 +103,7 @@ import Testing
     }
 
     @Test func compactAndOddlySpacedStoresReadTheSame() throws {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for i in 0..<40 {
             let round = Self.randomRound(&rng)
             let pretty = String(decoding: try Store.encode(round), as: UTF8.self)
@@ -209,7 +209,7 @@ import Testing
     ]
 
     @Test func editedStoresReadTheSame() throws {
-        var rng = SplitMix(seed: 99)
+        var rng = SplitMix64(seed: 99)
         for i in 0..<12 {
             var round = Self.randomRound(&rng)
             round = round.handEdited { $0.scores["P-1", default: [:]]["K1", default: [:]]["kualitas"] = 4 }
@@ -223,7 +223,7 @@ import Testing
     }
 
     @Test func mutatedBytesReadTheSame() throws {
-        var rng = SplitMix(seed: 2026)
+        var rng = SplitMix64(seed: 2026)
         let tokens: [[UInt8]] = ["{", "}", "[", "]", "\"", ":", ",", "0", "7", "-", ".", "e", "\\", " ", "\n", "null", "\"x\"", "\\u0041", "é"]
             .map { Array($0.utf8) }
         for i in 0..<600 {

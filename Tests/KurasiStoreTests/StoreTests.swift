@@ -1,5 +1,6 @@
 import Foundation
 import KurasiCore
+import KurasiTestSupport
 @testable import KurasiStore
 import Testing
 
@@ -160,7 +161,7 @@ func mode(_ path: String) -> Int {
     }
 
     @Test func seededRandomBytesNeverCrashTheLoader() throws {
-        var rng = SplitMix(seed: 2020)
+        var rng = SplitMix64(seed: 2020)
         let good = [UInt8](try Store.encode(tinyRound()))
         for i in 0..<200 {
             var bytes = good
@@ -172,18 +173,5 @@ func mode(_ path: String) -> Int {
             // Either a round or a StoreError; never a trap.
             _ = try? Store.decode(Data(bytes), file: "fuzz-\(i).json")
         }
-    }
-}
-
-/// A small seeded generator so fuzz inputs are the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
