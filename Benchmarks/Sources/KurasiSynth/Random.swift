@@ -1,17 +1,13 @@
-/// A small seeded generator (SplitMix64): the same seed gives the same round on every machine and
-/// every run. Swift's SystemRandomNumberGenerator and Dictionary iteration order are both
-/// per-process, so the generator uses neither for a decision.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
+import KurasiCore
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// A small seeded generator (KurasiCore's SplitMix64, the bootstrap's): the same seed gives the
+/// same round on every machine and every run. Swift's SystemRandomNumberGenerator and Dictionary
+/// iteration order are both per-process, so the generator uses neither for a decision.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var core: SplitMix64
+    public init(seed: UInt64) { core = SplitMix64(seed: seed) }
+
+    public mutating func next() -> UInt64 { core.next() }
 
     /// Uniform in 0..<1.
     public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
