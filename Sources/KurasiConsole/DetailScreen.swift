@@ -5,7 +5,7 @@ extension View {
     // points, the aggregate, the selected criterion's scale and the history, top to bottom.
 
     /// A product's sheets on a 0–100 line: ● a sheet (a digit where several share a cell), ◆ the
-    /// product's score where no sheet sits.
+    /// product's score where no sheet sits; both on the basis the round ranks by.
     static func sheetDotsLine(_ dots: SheetDots) -> String {
         var track = ""
         for i in 0..<dots.width {
@@ -63,8 +63,10 @@ extension View {
             note = seen.score ? aggregateText(s, r) : tr(.blindNote, s.lang); noteStyle = seen.score ? .accent : .dim
         }
         for line in note.wrapped(to: body.width - 2).prefix(2) { c.put(" " + line, x: 0, y: y, style: noteStyle); y += 1 }
-        // The sheets as dots on 0–100, under the same rule as the other curators' columns.
-        if let dots = s.round.sheetDots(product: p.id, width: max(11, min(61, body.width - 30)), visibleTo: s.curator),
+        // The sheets as dots on 0–100, under the same rule as the other curators' columns, on the
+        // basis the round ranks by (the aggregate above: normalised on a normalised round).
+        if let dots = s.round.sheetDots(product: p.id, width: max(11, min(61, body.width - 30)), visibleTo: s.curator,
+                                        aggregate: r.aggregate),
            !dots.cells.isEmpty, y < end - 1 {
             c.put(" " + sheetDotsLine(dots) + "  " + tr(.sheetDotsLabel, s.lang), x: 0, y: y, limit: body.width, style: .accent)
             y += 1

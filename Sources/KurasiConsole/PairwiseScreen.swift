@@ -33,7 +33,7 @@ extension View {
             line(" " + tr(.pairwiseNone, s.lang), .bold)
             y += 1
         }
-        let round = s.round.pairwise(cluster, visibleTo: s.curator)
+        let round = s.round.pairwise(cluster, ranked: s.rankings[cluster] ?? s.round.ranking(cluster), visibleTo: s.curator)
         if !s.round.scoresArePublic {
             for l in tr(.pairwiseBlindNote, s.lang).wrapped(to: body.width - 2) { line(" " + l, .dim) }
         }

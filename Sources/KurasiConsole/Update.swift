@@ -481,7 +481,9 @@ extension State {
     /// The next pair at the cut line of the list's cluster for the active curator to compare
     /// (KurasiCore's choice: the least compared, then the closest in strength).
     mutating func findPair() {
-        guard let me = curator, let next = round.nextPair(list.cluster, for: me) else { pair = nil; return }
+        // On the console's own ranking of the cluster (kept current edit by edit): no ranking here.
+        guard let me = curator, let next = round.nextPair(list.cluster, for: me, ranked: rankings[list.cluster] ?? round.ranking(list.cluster))
+        else { pair = nil; return }
         pair = [next.0, next.1]
     }
 

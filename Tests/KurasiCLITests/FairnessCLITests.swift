@@ -69,7 +69,7 @@ import Testing
         #expect(late.status == 1 && late.stderr.contains("chosen before deliberation"))
         let minutes = try cli.ok(["export", "--format", "md", "--lang", "id"])
         #expect(minutes.contains("- Dasar skor peringkat: skor ternormalisasi, dipilih oleh Dra"))
-        #expect(minutes.contains("peluang masuk lima besar, bootstrap 1.000 kali, seed 2020: P-"))
+        #expect(minutes.contains("peluang masuk lima besar, bootstrap 1.000 kali, seed 2020, undian per produk: P-"))
         #expect(try cli.ok(["history"]).contains("the ranking uses normalised scores"))
     }
 

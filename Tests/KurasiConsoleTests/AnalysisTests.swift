@@ -134,6 +134,18 @@ import Testing
         #expect(app.screenText.contains(" \(raw) "))
         app.type(.enter)
         #expect(app.screenText.contains((lang == .id ? "mentah " : "raw ") + raw))
+        // The dots and ◆ are on the basis the list ranks by: the normalised sheets and score.
+        let round = Self.normalised
+        func line(_ d: SheetDots) -> String {
+            "0 ├" + (0..<d.width).map { i in d.counts[i].map { $0 == 1 ? "●" : "\($0)" } ?? (d.score == i ? "◆" : "─") }.joined() + "┤ 100"
+        }
+        let normalisedDots = line(try #require(round.sheetDots(product: top.product.id, width: 50, visibleTo: "K1")))
+        let rawDots = line(try #require(round.sheetDots(product: top.product.id, width: 50, visibleTo: "K1",
+                                                         aggregate: round.aggregate(top.product))))
+        #expect(normalisedDots != rawDots)
+        #expect(round.sheetDots(product: top.product.id, width: 50, visibleTo: "K1", aggregate: top.aggregate)
+                == round.sheetDots(product: top.product.id, width: 50, visibleTo: "K1"))
+        #expect(app.screenText.contains(normalisedDots) && !app.screenText.contains(rawDots))
         app.type(.escape, .char("b"))
         try expectGolden(app.screen, "board-normalised-\(lang.rawValue)-80x24")
         // On the raw basis nothing extra shows.

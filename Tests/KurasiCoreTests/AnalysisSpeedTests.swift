@@ -147,6 +147,42 @@ import Testing
         }
     }
 
+    /// On the constructed rounds too: four products that cannot leave the five (100 % without a
+    /// draw) and one curator deciding fifth place; and a lenient and a severe curator.
+    @Test func theBootstrapIsTheSameOnTheConstructedRounds() throws {
+        for r in [try oneCuratorDecidesFifth(), try lenientAndSevere()] {
+            for c in Cluster.allCases {
+                #expect(r.clusterStability(c, seed: 7, resamples: 500) == r.clusterStability(c, seed: 7, resamples: 500, exhaustive: true))
+            }
+        }
+    }
+
+    /// Each product draws from its own stream, from the seed and the product id: resample r
+    /// starts at the stream's output r·n, reached without drawing what comes before it.
+    @Test func aProductsStreamIsReachedAtAnyResample() {
+        let start = Round.stream(seed: 2020, product: "P-M5")
+        var whole = SplitMix64(seed: start)
+        for r in 0..<50 {
+            var at = Round.draws(start, resample: r, n: 3)
+            for _ in 0..<3 { #expect(at.next() == whole.next()) }
+        }
+        #expect(Round.stream(seed: 2020, product: "P-M5") != Round.stream(seed: 2020, product: "P-M6"))
+        #expect(Round.stream(seed: 2020, product: "P-M5") != Round.stream(seed: 2021, product: "P-M5"))
+    }
+
+    /// A product that cannot reach the five leaves every other product's percentage as it was
+    /// (with one stream shared by all, its draws would have moved everyone's after it).
+    @Test func aProductThatCannotReachChangesNoOtherPercentage() throws {
+        let r = try oneCuratorDecidesFifth()
+        var more = r
+        for c in ["K2", "K3", "K4"] as [CuratorID] { try more.score("P-M8", by: c, full(1)) }
+        let a = try #require(r.stability(clusters: [.mamin]).clusters.first)
+        let b = try #require(more.stability(clusters: [.mamin]).clusters.first)
+        #expect(b.probabilities.map(\.product) == a.probabilities.map(\.product))
+        #expect(b.probabilities.map(\.probability) == a.probabilities.map(\.probability))
+        #expect(more.clusterStability(.mamin, seed: 2020, resamples: 1000, exhaustive: true) == b)
+    }
+
     /// The bootstrap's choice of five by passes over the keys is the sorted walk's.
     @Test func chooseFiveIsTheSortedWalk() {
         var rng = SplitMix64(seed: 99)

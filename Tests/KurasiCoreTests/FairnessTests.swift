@@ -141,7 +141,8 @@ func oneCuratorDecidesFifth() throws -> Round {
         #expect(Format.percent(0.965) == "97 %")
         #expect(Format.percent(0.54) == "54 %")
     }
-    static let expectedP5 = 0.842
+    // 0.842 while one stream was shared by every product (before 2026-11-30).
+    static let expectedP5 = 0.836
 }
 
 @Suite struct CalibrationTests {

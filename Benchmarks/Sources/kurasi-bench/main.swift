@@ -15,7 +15,8 @@ import Glibc
 //       OP: load, decode, decode-foundation, encode, compact, edit, rank, rank-full, frame, filter, producers,
 //           proto-parse (a hand-written one-pass reader, Prototype.swift), jsonserialization,
 //           calibration, stability, normalised, pairwise, readiness, feedback (the fairness reports,
-//           on the round as loaded; stability with the default 1,000 resamples)
+//           on the round as loaded; stability with the default 1,000 resamples),
+//           next-pair (the console's pairwise screen opened and drawn, on the rankings it holds)
 // Output is one JSON object per line, for run.sh's report.
 
 
@@ -185,6 +186,15 @@ case "run":
                 }
                 _ = app.render()
             }
+        }
+    case "next-pair":
+        // The pairwise screen as the console opens it (`w` from the list): the next pair for the
+        // active curator and the screen's frame, on the rankings the console holds.
+        let round = try Store(path: path).load()
+        let app = Workload.console(round)
+        for _ in 0..<n {
+            time { app.handle(.char("w")); _ = app.render() }
+            app.handle(.escape)
         }
     case "calibration", "stability", "normalised", "pairwise", "readiness", "feedback":
         let round = try Store(path: path).load()

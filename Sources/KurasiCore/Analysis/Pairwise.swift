@@ -72,7 +72,12 @@ public enum BradleyTerry {
 extension Round {
     /// The products at the cut line of a cluster (see `PairwiseRound`).
     public func cutLine(_ cluster: Cluster) -> [ProductID] {
-        let ranked = ranking(cluster)
+        cutLine(of: ranking(cluster))
+    }
+
+    /// The cut line of an already computed ranking of one cluster on the round's basis (the
+    /// console's own, kept current edit by edit): no ranking is computed here.
+    public func cutLine(of ranked: [RankedProduct]) -> [ProductID] {
         let five = topFive(of: ranked)
         var out = Array(five.dropFirst(3))
         var producers = Set(five.compactMap { product($0)?.producer })
@@ -88,8 +93,18 @@ extension Round {
     /// The pairwise round of a cluster as `curator` may see it (blindness applies to the others'
     /// judgements while scoring is blind).
     public func pairwise(_ cluster: Cluster, visibleTo curator: CuratorID? = nil, everything: Bool = false) -> PairwiseRound {
-        let line = cutLine(cluster)
-        let list = (everything ? comparisons : comparisons(visibleTo: curator)).filter { product($0.a)?.cluster == cluster }
+        pairwise(cluster, line: cutLine(cluster), visibleTo: curator, everything: everything)
+    }
+
+    /// `pairwise(_:visibleTo:everything:)` on an already computed ranking of the cluster (see `cutLine(of:)`).
+    public func pairwise(_ cluster: Cluster, ranked: [RankedProduct], visibleTo curator: CuratorID? = nil,
+                         everything: Bool = false) -> PairwiseRound {
+        pairwise(cluster, line: cutLine(of: ranked), visibleTo: curator, everything: everything)
+    }
+
+    func pairwise(_ cluster: Cluster, line: [ProductID], visibleTo curator: CuratorID?, everything: Bool,
+                  all: [Comparison]? = nil) -> PairwiseRound {
+        let list = (everything ? all ?? comparisons : comparisons(visibleTo: curator)).filter { product($0.a)?.cluster == cluster }
         var items = line
         for c in list { for p in [c.a, c.b] where !items.contains(p) { items.append(p) } }
         let order = list.isEmpty ? [] : BradleyTerry.fit(items: items, outcomes: list.map { ($0.a, $0.b, $0.prefer) })
@@ -99,12 +114,23 @@ extension Round {
     /// The next pair at the cut line for `curator` to compare: a pair they have not judged, the
     /// least compared first, then the closest in current strength (the least certain), then by id.
     public func nextPair(_ cluster: Cluster, for curator: CuratorID) -> (ProductID, ProductID)? {
-        let line = cutLine(cluster).filter { p in
+        nextPair(cluster, for: curator, line: cutLine(cluster))
+    }
+
+    /// `nextPair(_:for:)` on an already computed ranking of the cluster (see `cutLine(of:)`): the
+    /// console's, so that a key on the pairwise screen never ranks a province-sized cluster.
+    public func nextPair(_ cluster: Cluster, for curator: CuratorID, ranked: [RankedProduct]) -> (ProductID, ProductID)? {
+        nextPair(cluster, for: curator, line: cutLine(of: ranked))
+    }
+
+    func nextPair(_ cluster: Cluster, for curator: CuratorID, line whole: [ProductID]) -> (ProductID, ProductID)? {
+        let line = whole.filter { p in
             guard let prod = product(p) else { return false }
             return self.curator(curator)?.isRecused(from: prod.producer) != true
         }
-        let all = comparisons.filter { product($0.a)?.cluster == cluster }
-        let fit = pairwise(cluster, everything: true).order
+        let folded = comparisons
+        let all = folded.filter { product($0.a)?.cluster == cluster }
+        let fit = pairwise(cluster, line: whole, visibleTo: nil, everything: true, all: folded).order
         let strength = Dictionary(fit.map { ($0.product, $0.strength) }, uniquingKeysWith: { a, _ in a })
         var best: ((ProductID, ProductID), Int, Double)?
         for (i, x) in line.enumerated() {

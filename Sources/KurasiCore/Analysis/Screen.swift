@@ -66,9 +66,14 @@ extension Round {
     }
 
     /// A product's sheets as dots, or nil when `curator` may not see them yet (blind scoring).
-    public func sheetDots(product id: ProductID, width: Int, visibleTo curator: CuratorID?) -> SheetDots? {
+    /// The sheets and the score are on the basis the round ranks by: on a normalised round each
+    /// sheet is the curator's normalised score and ◆ the normalised score, as the list shows it.
+    /// `aggregate` is the product's aggregate on that basis when the caller holds it (the
+    /// console's ranking), saving the round's normalisation.
+    public func sheetDots(product id: ProductID, width: Int, visibleTo curator: CuratorID?,
+                          aggregate given: Aggregate? = nil) -> SheetDots? {
         guard width > 1, let p = product(id), visibility(of: id, to: curator).otherSheets else { return nil }
-        let a = aggregate(p)
+        let a = given ?? aggregate(p, normalisation: scoreBasis == .normalised ? normalisation() : nil)
         func cell(_ x: Double) -> Int { Swift.max(0, Swift.min(width - 1, Int((x / 100 * Double(width - 1)).rounded()))) }
         let cells = a.sheetScores.values.map(cell).sorted()
         var counts: [Int: Int] = [:]

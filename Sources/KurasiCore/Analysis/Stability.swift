@@ -6,8 +6,11 @@
 /// - a seeded bootstrap: each product's counted sheets resampled with replacement, `resamples`
 ///   times; the share of resamples in which the product is in its cluster's top five.
 ///
-/// The generator is SplitMix64 on integers only, walked in a fixed order (cluster, resample,
-/// product id, sheet), so the same seed gives the same percentages on every machine.
+/// The generator is SplitMix64 on integers only, one stream per product (from the seed and the
+/// product id), walked resample after resample, so the same seed gives the same percentages on
+/// every machine, and a product's draws do not depend on which other products are drawn.
+/// (Before 2026-11-30 one stream was shared, walked cluster, resample, product id, sheet: the
+/// same seed gave other percentages then.)
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
     public init(seed: UInt64) { state = seed }
@@ -78,13 +81,6 @@ struct Candidate {
     var sheets: [(curator: CuratorID, score: Double, tie: Int)]
     var low: Double
     var high: Double
-    /// Population standard deviation of the sheets over √n: the spread of a resampled mean.
-    var standardError: Double {
-        let n = Double(sheets.count)
-        guard n > 0 else { return 0 }
-        let m = sheets.reduce(0) { $0 + $1.score } / n
-        return (sheets.reduce(0) { $0 + ($1.score - m) * ($1.score - m) } / n).squareRoot() / n.squareRoot()
-    }
 }
 
 /// The ranking chain's key of one (possibly resampled) set of sheets.
@@ -155,15 +151,13 @@ extension Round {
         return out
     }
 
-    static let pruneSE = 4.0
-
     /// The five the rules allow among keyed candidates.
     /// Walking the keys in the chain's order and passing over a producer already in, the five
     /// chosen are, one after the other, the best key whose group (producer) is not in yet: so
     /// they are found by five passes over the keys instead of sorting them all.
-    func chooseFive(_ keys: inout [ChainKey], _ candidates: [Candidate]) -> [Int] {
+    func chooseFive(_ keys: inout [ChainKey], _ candidates: [Candidate], slots: Int = Round.pinSlots) -> [Int] {
         var chosen: [Int] = [], groups: [Int] = []
-        while chosen.count < Round.pinSlots {
+        while chosen.count < slots {
             var best = -1
             for j in keys.indices {
                 let key = keys[j]
@@ -214,101 +208,14 @@ extension Round {
                                          enters: five.filter { !base.contains($0) }))
         }
 
-        // Bootstrap. A product whose best sheet is below the worst sheet of five other producers'
-        // products can never reach the top five (mean and median lie between the extremes).
-        var floors: [String: Double] = [:]
-        for cand in all {
-            let key = round.settings.onePinPerProducer ? cand.producer.rawValue : cand.id.rawValue
-            floors[key] = Swift.max(floors[key] ?? -.infinity, cand.low)
-        }
-        let sortedFloors = floors.values.sorted(by: >)
-        let threshold = sortedFloors.count >= Round.pinSlots ? sortedFloors[Round.pinSlots - 1] : -.infinity
-        // And, to keep a province-sized round within seconds, a product more than four standard
-        // errors below every one of the five, each taken four standard errors low, is counted 0 %
-        // without resampling (a chance well below one in a thousand resamples).
-        let five = base.compactMap { id in all.first { $0.id == id } }
-        let reach = five.count < Round.pinSlots ? -.infinity
-            : five.map { ($0.score ?? 0) - Self.pruneSE * $0.standardError }.min() ?? -.infinity
-        let live = all.enumerated().filter {
-            $0.element.high >= threshold && ($0.element.score ?? 0) + Self.pruneSE * $0.element.standardError >= reach
-        }.map(\.offset)
-        let pool = live.map { all[$0] }
-        var hits = [Int](repeating: 0, count: pool.count)
-        var rng = SplitMix64(seed: seed &+ (cluster == .mamin ? 0 : 0x5DEE_CE66_D1CE_4E5B))
-        keys.removeAll(keepingCapacity: true)
-        if !useMedian, !exhaustive {
-            // The same draws in the same order; but a resample's exact key (its sheets sorted, so
-            // that the mean is summed as `make` sums it) is computed only for a product whose mean
-            // summed in draw order is within 2δ of T, the fifth best such mean among the groups
-            // (producers). δ bounds how far two summation orders of the same values can be apart
-            // (4·n·ε·max|x|, well above the (n−1)·ε·Σ|x| / n of recursive summation, plus the
-            // division). Below T − 2δ a product's exact mean is below that of a product in each of
-            // five other groups, so the walk in the chain's order has chosen five groups, or its
-            // own, before it: it is never chosen, and leaving it out changes nothing.
-            var offsets = [Int](repeating: 0, count: pool.count + 1)
-            for (i, c) in pool.enumerated() { offsets[i + 1] = offsets[i] + c.sheets.count }
-            var drawn = [Int](repeating: 0, count: offsets[pool.count])
-            var approx = [Double](repeating: 0, count: pool.count)
-            let groupCount = (all.map(\.group).max() ?? -1) + 1
-            var groupBest = [Double](repeating: -.infinity, count: groupCount)
-            let poolGroups = Array(Set(pool.map(\.group))).sorted()
-            let maxAbs = pool.flatMap { $0.sheets.map { abs($0.score) } }.max() ?? 0
-            let maxN = pool.map(\.sheets.count).max() ?? 0
-            let delta = 4 * Double(maxN) * Double.ulpOfOne * Swift.max(1, maxAbs)
-            var best: [Double] = []
-            for _ in 0..<resamples {
-                for (i, cand) in pool.enumerated() {
-                    let n = cand.sheets.count, base = offsets[i]
-                    var sum = 0.0
-                    for k in 0..<n {
-                        let j = rng.below(n)
-                        drawn[base + k] = j
-                        sum += cand.sheets[j].score
-                    }
-                    approx[i] = sum / Double(n)
-                    if approx[i] > groupBest[cand.group] { groupBest[cand.group] = approx[i] }
-                }
-                best.removeAll(keepingCapacity: true)
-                for g in poolGroups {
-                    let v = groupBest[g]
-                    groupBest[g] = -.infinity
-                    if best.count < Round.pinSlots || v > best[best.count - 1] {
-                        best.append(v); best.sort(by: >)
-                        if best.count > Round.pinSlots { best.removeLast() }
-                    }
-                }
-                let floor = best.count < Round.pinSlots ? -Double.infinity : best[best.count - 1] - 2 * delta
-                keys.removeAll(keepingCapacity: true)
-                for (i, cand) in pool.enumerated() where approx[i] >= floor {
-                    values.removeAll(keepingCapacity: true)
-                    var tie = 0
-                    for k in offsets[i]..<offsets[i + 1] {
-                        let s = cand.sheets[drawn[k]]
-                        values.append(s.score); tie += s.tie
-                    }
-                    keys.append(.make(&values, tieSum: tie, index: i, median: false))
-                }
-                for i in chooseFive(&keys, pool) { hits[i] += 1 }
-            }
-        }
-        for _ in 0..<(!useMedian && !exhaustive ? 0 : resamples) {
-            keys.removeAll(keepingCapacity: true)
-            for (i, cand) in pool.enumerated() {
-                values.removeAll(keepingCapacity: true)
-                var tie = 0
-                let n = cand.sheets.count
-                for _ in 0..<n {
-                    let s = cand.sheets[rng.below(n)]
-                    values.append(s.score); tie += s.tie
-                }
-                keys.append(.make(&values, tieSum: tie, index: i, median: useMedian))
-            }
-            for i in chooseFive(&keys, pool) { hits[i] += 1 }
-        }
+        // Bootstrap. Each product draws from its own stream (`stream(seed:product:)`), resample
+        // after resample, so that which other products are drawn, or how far, never changes its
+        // draws: a product that cannot matter is skipped without moving anyone else's numbers.
+        let bootstrap = resampleHits(all, seed: seed, resamples: resamples, useMedian: useMedian, exhaustive: exhaustive)
         var probabilities: [TopFiveProbability] = []
-        for (i, cand) in pool.enumerated() where hits[i] > 0 || base.contains(cand.id) {
+        for (i, cand) in all.enumerated() where bootstrap[i] > 0 || base.contains(cand.id) {
             probabilities.append(TopFiveProbability(product: cand.id, rank: cand.rank, score: cand.score,
-                                                    probability: resamples > 0 ? Double(hits[i]) / Double(resamples) : 0,
+                                                    probability: resamples > 0 ? Double(bootstrap[i]) / Double(resamples) : 0,
                                                     inTopFive: base.contains(cand.id)))
         }
         probabilities.sort {
@@ -316,7 +223,156 @@ extension Round {
         }
         return ClusterStability(cluster: cluster, topFive: base, leaveOneOut: effects, probabilities: probabilities)
     }
+
+    /// Where a product's stream of draws starts: the seed mixed with the product id's bytes
+    /// (FNV-1a, the same on every machine), one SplitMix64 step. Its draw k of resample r is the
+    /// stream's output r·n + k (n its counted sheets), reached directly: SplitMix64 is a counter.
+    static func stream(seed: UInt64, product: ProductID) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in product.rawValue.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        var g = SplitMix64(seed: seed ^ h)
+        return g.next()
+    }
+
+    /// The generator positioned at resample `r` of a product's stream of `n` draws a resample.
+    static func draws(_ start: UInt64, resample r: Int, n: Int) -> SplitMix64 {
+        SplitMix64(seed: start &+ UInt64(r) &* UInt64(n) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The key of one resample of a candidate: its `n` sheets drawn from its stream.
+    static func resampledKey(_ cand: Candidate, start: UInt64, resample r: Int, index: Int, median: Bool,
+                             values: inout [Double]) -> ChainKey {
+        let n = cand.sheets.count
+        var rng = draws(start, resample: r, n: n)
+        values.removeAll(keepingCapacity: true)
+        var tie = 0
+        for _ in 0..<n {
+            let s = cand.sheets[rng.below(n)]
+            values.append(s.score); tie += s.tie
+        }
+        return .make(&values, tieSum: tie, index: index, median: median)
+    }
+
+    /// How many resamples put each candidate (by position in `all`) in the five the rules allow.
+    ///
+    /// `exhaustive` is the plain walk (every candidate's key in every resample, for tests). The
+    /// fast path gives the same counts: (1) a product whose best sheet is below the worst sheet
+    /// of products of five other groups (producers) can never be chosen (mean and median lie
+    /// between the extremes): it is not drawn, 0 %. (2) A product whose worst sheet is above the
+    /// best sheet of every other product of its group and of all but at most four other groups is
+    /// chosen in every resample: 100 %, not drawn; its group takes one of the five, and the rest
+    /// are chosen among the other groups for the slots left. (3) On the mean, in each resample the
+    /// products are drawn best estimate first, and a product's drawing stops as soon as even its
+    /// best sheet in every draw left could not lift its mean to T − 4δ, T the fifth best group
+    /// mean so far (it only rises); an exact key (the draws sorted, as `make` sums them) is
+    /// computed only for a product whose mean summed in draw order is within 2δ of the final T.
+    /// δ bounds how far two summation orders of the same values can be apart (4·n·ε·max|x|,
+    /// well above the (n−1)·ε·Σ|x| / n of recursive summation, plus the division). Below T − 2δ a
+    /// product's exact mean is below that of a product in each of five other groups, so the walk
+    /// in the chain's order has chosen five groups, or its own, before it: leaving it out
+    /// changes nothing.
+    func resampleHits(_ all: [Candidate], seed: UInt64, resamples: Int, useMedian: Bool, exhaustive: Bool) -> [Int] {
+        var hits = [Int](repeating: 0, count: all.count)
+        guard resamples > 0, !all.isEmpty else { return hits }
+        let starts = all.map { Self.stream(seed: seed, product: $0.id) }
+        let maxAbs = all.reduce(0.0) { m, c in c.sheets.reduce(m) { Swift.max($0, abs($1.score)) } }
+        let maxN = all.map(\.sheets.count).max() ?? 0
+        let delta = 4 * Double(Swift.max(1, maxN)) * Double.ulpOfOne * Swift.max(1, maxAbs)
+        var keys: [ChainKey] = [], values: [Double] = []
+        keys.reserveCapacity(all.count)
+        if exhaustive {
+            for r in 0..<resamples {
+                keys.removeAll(keepingCapacity: true)
+                for (i, cand) in all.enumerated() {
+                    keys.append(Self.resampledKey(cand, start: starts[i], resample: r, index: i, median: useMedian, values: &values))
+                }
+                for i in chooseFive(&keys, all) { hits[i] += 1 }
+            }
+            return hits
+        }
+
+        // (1) and (2), on each group's extremes.
+        let groupCount = (all.map(\.group).max() ?? -1) + 1
+        var groupLow = [Double](repeating: -.infinity, count: groupCount)
+        var groupHigh = groupLow
+        for c in all {
+            groupLow[c.group] = Swift.max(groupLow[c.group], c.low)
+            groupHigh[c.group] = Swift.max(groupHigh[c.group], c.high)
+        }
+        let floors = groupLow.filter { $0 > -.infinity }.sorted(by: >)
+        let threshold = floors.count >= Round.pinSlots ? floors[Round.pinSlots - 1] : -.infinity
+        let highs = groupHigh.filter { $0 > -.infinity }.sorted(by: >)
+        var certainGroups = Set<Int>()
+        for (i, c) in all.enumerated() {
+            let low = c.low - 2 * delta
+            // Groups that could reach it (its own among them): those with a sheet at or above its worst.
+            var reaching = 0
+            for h in highs where h >= low { reaching += 1; if reaching > Round.pinSlots { break } }
+            guard reaching <= Round.pinSlots else { continue }
+            let alone = all.indices.allSatisfy { j in j == i || all[j].group != c.group || all[j].high < low }
+            if alone { certainGroups.insert(c.group); hits[i] = resamples }
+        }
+        let slots = Round.pinSlots - certainGroups.count
+        guard slots > 0 else { return hits }
+        let live = all.indices.filter { all[$0].high + 2 * delta >= threshold && !certainGroups.contains(all[$0].group) }
+        let pool = live.map { all[$0] }
+        let poolStarts = live.map { starts[$0] }
+
+        if useMedian {
+            for r in 0..<resamples {
+                keys.removeAll(keepingCapacity: true)
+                for (i, cand) in pool.enumerated() {
+                    keys.append(Self.resampledKey(cand, start: poolStarts[i], resample: r, index: i, median: true, values: &values))
+                }
+                for i in chooseFive(&keys, pool, slots: slots) { hits[live[i]] += 1 }
+            }
+            return hits
+        }
+
+        // (3) Best estimate first, so that T rises early.
+        let order = pool.indices.sorted { (pool[$0].score ?? 0, $1) > (pool[$1].score ?? 0, $0) }
+        var approx = [Double](repeating: -.infinity, count: pool.count)
+        var drawnFully: [Int] = []
+        var top: [(group: Int, value: Double)] = []
+        for r in 0..<resamples {
+            top.removeAll(keepingCapacity: true)
+            drawnFully.removeAll(keepingCapacity: true)
+            for i in order {
+                let cand = pool[i]
+                let n = cand.sheets.count
+                let floor = top.count < slots ? -Double.infinity : top[slots - 1].value - 2 * delta
+                // Stop drawing once the sum so far plus the best sheet for every draw left is below n·(T − 4δ).
+                let limit = (floor - 2 * delta) * Double(n), high = cand.high
+                var rng = Self.draws(poolStarts[i], resample: r, n: n)
+                var sum = 0.0, k = 0
+                while k < n {
+                    sum += cand.sheets[rng.below(n)].score
+                    k += 1
+                    if sum + Double(n - k) * high < limit { break }
+                }
+                guard k == n else { continue }
+                let mean = sum / Double(n)
+                approx[i] = mean
+                drawnFully.append(i)
+                if let at = top.firstIndex(where: { $0.group == cand.group }) {
+                    if mean > top[at].value { top[at].value = mean }
+                } else if top.count < slots || mean > top[top.count - 1].value {
+                    top.append((cand.group, mean))
+                } else { continue }
+                top.sort { $0.value > $1.value }
+                if top.count > slots { top.removeLast() }
+            }
+            let floor = top.count < slots ? -Double.infinity : top[slots - 1].value - 2 * delta
+            keys.removeAll(keepingCapacity: true)
+            for i in drawnFully where approx[i] >= floor {
+                keys.append(Self.resampledKey(pool[i], start: poolStarts[i], resample: r, index: i, median: false, values: &values))
+            }
+            for i in chooseFive(&keys, pool, slots: slots) { hits[live[i]] += 1 }
+        }
+        return hits
+    }
 }
+
 
 extension Format {
     /// A probability as a whole percentage, half up: "97 %".
