@@ -183,6 +183,96 @@ import Testing
         #expect(more.clusterStability(.mamin, seed: 2020, resamples: 1000, exhaustive: true) == b)
     }
 
+    /// The counted sheet scores as they were computed before (each sheet weighed through
+    /// `weightedScore(_:cluster:)`, recused curators per product, a dictionary per curator).
+    static func plainCounted(_ r: Round) -> [(product: Product, sheets: [(curator: CuratorID, score: Double)])] {
+        var out: [(Product, [(CuratorID, Double)])] = []
+        for p in r.products {
+            guard let sheets = r.scores[p.id], !sheets.isEmpty else { continue }
+            let recused = Set(r.recusedCurators(for: p).map(\.id))
+            var list: [(CuratorID, Double)] = []
+            for (c, sheet) in sheets where !recused.contains(c) {
+                if let s = r.weightedScore(sheet, cluster: p.cluster) { list.append((c, s)) }
+            }
+            guard !list.isEmpty else { continue }
+            list.sort { $0.0 < $1.0 }
+            out.append((p, list))
+        }
+        return out.sorted { $0.0.id < $1.0.id }.map { (product: $0.0, sheets: $0.1.map { (curator: $0.0, score: $0.1) }) }
+    }
+
+    /// The normalisation as it was computed before: sums in dictionaries by curator id.
+    static func plainNormalisation(_ counted: [(product: Product, sheets: [(curator: CuratorID, score: Double)])]) -> Normalisation {
+        var sums: [CuratorID: (n: Int, sum: Double)] = [:]
+        var n = 0, sum = 0.0
+        for entry in counted {
+            for (c, s) in entry.sheets { var t = sums[c] ?? (0, 0); t.n += 1; t.sum += s; sums[c] = t; n += 1; sum += s }
+        }
+        let mean = n > 0 ? sum / Double(n) : 0
+        var means: [CuratorID: Double] = [:]
+        for (c, t) in sums { means[c] = t.sum / Double(t.n) }
+        var dev: [CuratorID: Double] = [:], devAll = 0.0
+        for entry in counted {
+            for (c, s) in entry.sheets { let d = s - means[c]!; dev[c, default: 0] += d * d; devAll += (s - mean) * (s - mean) }
+        }
+        var scales: [CuratorID: Normalisation.Scale] = [:]
+        for (c, t) in sums {
+            let sd = (dev[c]! / Double(t.n)).squareRoot()
+            scales[c] = .init(curator: c, sheets: t.n, mean: means[c]!, standardDeviation: sd,
+                              treatment: t.n < Normalisation.minimumSheets ? .tooFewSheets : sd < 1e-9 ? .noSpread : .normalised)
+        }
+        return Normalisation(committeeMean: mean, committeeStandardDeviation: n > 0 ? (devAll / Double(n)).squareRoot() : 0, scales: scales)
+    }
+
+    /// Counted sheets, the normalisation and calibration's points per criterion: the same as the
+    /// plain computations, value for value (a conflict, incomplete sheets, both clusters).
+    @Test(arguments: 0..<4)
+    func countedSheetsNormalisationAndCalibrationAreTheSame(_ i: Int) throws {
+        let r = Self.rounds[i]
+        let plain = Self.plainCounted(r)
+        let fast = r.countedSheetScores()
+        #expect(fast.map(\.product.id) == plain.map(\.product.id))
+        #expect(fast.map { $0.sheets.map(\.curator) } == plain.map { $0.sheets.map(\.curator) })
+        #expect(fast.map { $0.sheets.map(\.score) } == plain.map { $0.sheets.map(\.score) })
+        #expect(fast.contains { $0.product.producer == "U-2" } && r.curators.contains { !$0.conflicts.isEmpty })
+        #expect(r.normalisation() == Self.plainNormalisation(plain))
+        for clusters in [Cluster.allCases, [.mamin], [.nonMamin]] {
+            let cal = r.calibration(clusters: clusters)
+            for cur in cal.curators {
+                // Points per criterion and the sheets, straight from the score sheets.
+                var expected: [CriterionID: [Int]] = [:]
+                var sheets = 0
+                for entry in plain where clusters.contains(entry.product.cluster) {
+                    for s in entry.sheets where s.curator == cur.curator {
+                        sheets += 1
+                        for k in r.rubric.criteria {
+                            let v = r.scores[entry.product.id]![cur.curator]![k.id]!
+                            expected[k.id, default: [Int](repeating: 0, count: r.rubric.scaleMax - r.rubric.scaleMin + 1)][v - r.rubric.scaleMin] += 1
+                        }
+                    }
+                }
+                #expect(cur.sheets == sheets)
+                #expect(cur.points == (sheets == 0 ? [:] : expected), "\(cur.curator)")
+            }
+        }
+    }
+
+    /// Markdown escaping of printable ASCII byte by byte is the character walk's.
+    @Test func markdownEscapingIsTheSame() {
+        func plain(_ s: String) -> String {
+            var out = ""
+            for ch in s.displaySafe {
+                if "\\`*_[]<>|#".contains(ch) { out.append("\\") }
+                out.append(ch)
+            }
+            return out
+        }
+        for s in ["Kemasan & label", "Sambal *pedas* [x]", "a_b|c#d<e>f\\g`h", "", "Rp 25.000", "Kopi\tTubruk", "Jenang – manis ≥ 3",
+                  "E\u{301}#", "#\u{301}", "line\nbreak", "\u{1B}[31m", "naïve_café"] {
+            #expect(Feedback.escapeMarkdown(s) == plain(s), "\(s)")
+        }
+    }
+
     /// The bootstrap's choice of five by passes over the keys is the sorted walk's.
     @Test func chooseFiveIsTheSortedWalk() {
         var rng = SplitMix64(seed: 99)

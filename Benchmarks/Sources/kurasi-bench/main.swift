@@ -16,7 +16,8 @@ import Glibc
 //           proto-parse (a hand-written one-pass reader, Prototype.swift), jsonserialization,
 //           calibration, stability, normalised, pairwise, readiness, feedback (the fairness reports,
 //           on the round as loaded; stability with the default 1,000 resamples),
-//           next-pair (the console's pairwise screen opened and drawn, on the rankings it holds)
+//           next-pair (the console's pairwise screen opened and drawn, on the rankings it holds),
+//           feedback-write (only the writing of every producer's sheet, one file each)
 // Output is one JSON object per line, for run.sh's report.
 
 
@@ -196,6 +197,22 @@ case "run":
             time { app.handle(.char("w")); _ = app.render() }
             app.handle(.escape)
         }
+    case "feedback-write":
+        // Only the writing of `kurasi feedback -o DIR`: every producer's sheet, computed and
+        // rendered before the clock starts, written one file each as the command does.
+        let round = try Store(path: path).load()
+        let texts = round.feedback(lang: .id).map { ($0.fileStem, $0.markdown(round: round.round, lang: .id)) }
+        let dir = NSTemporaryDirectory() + "kurasi-bench-feedback-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for _ in 0..<n {
+            try? FileManager.default.removeItem(atPath: dir)
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try time {
+                for (stem, text) in texts {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent("\(stem).md")))
+                }
+            }
+        }
     case "calibration", "stability", "normalised", "pairwise", "readiness", "feedback":
         let round = try Store(path: path).load()
         for _ in 0..<n {
@@ -203,7 +220,10 @@ case "run":
                 switch op {
                 case "calibration": withExtendedLifetime(round.calibration()) {}
                 case "stability": withExtendedLifetime(round.stability()) {}
-                case "normalised": withExtendedLifetime(Cluster.allCases.map { round.normalisedRows($0) }) {}
+                case "normalised":
+                    // As `kurasi report normalised` and the analysis screen: one normalisation for both clusters.
+                    let norm = round.normalisation()
+                    withExtendedLifetime(Cluster.allCases.map { round.normalisedRows($0, normalisation: norm) }) {}
                 case "pairwise": withExtendedLifetime(Cluster.allCases.map { round.pairwise($0, everything: true) }) {}
                 case "readiness": withExtendedLifetime(round.readiness(lang: .id)) {}
                 default: withExtendedLifetime(round.feedback(lang: .id).map { $0.markdown(round: round.round, lang: .id) }) {}

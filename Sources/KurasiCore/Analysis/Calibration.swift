@@ -50,10 +50,20 @@ public struct Calibration: Hashable, Sendable {
 
 extension Round {
     public func calibration(clusters: [Cluster] = Cluster.allCases) -> Calibration {
-        let counted = countedSheetScores().filter { clusters.contains($0.product.cluster) }
+        let all = countedSheets(keepingPoints: true)
+        let counted = all.entries
         // Curators by position, and flat arrays over them: a province-sized round has millions of
         // sheets and tens of millions of curator pairs on shared products.
-        let ids = Array(Set(curators.map(\.id)).union(counted.flatMap { $0.sheets.map(\.curator) })).sorted()
+        var ids = Array(Set(curators.map(\.id))).sorted()
+        let known = counted.allSatisfy { entry in
+            var j = 0
+            for s in entry.sheets {
+                while j < ids.count, ids[j] != s.curator { j += 1 }
+                if j == ids.count { return false }
+            }
+            return true
+        }
+        if !known { ids = Array(Set(ids).union(counted.flatMap { $0.sheets.map(\.curator) })).sorted() }
         let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         let n = ids.count
         let lo = rubric.scaleMin, width = Swift.max(0, rubric.scaleMax - rubric.scaleMin) + 1
@@ -66,19 +76,25 @@ extension Round {
         var pairN = [Int](repeating: 0, count: n * n), pairSum = [Double](repeating: 0, count: n * n)
         var worst = [[(ProductID, Double, Double)]](repeating: [], count: n * n)
         var idx: [Int] = []
-        for entry in counted {
+        let wanted = Cluster.allCases.map { clusters.contains($0) }
+        for (e, entry) in counted.enumerated() where wanted[Cluster.allCases.firstIndex(of: entry.product.cluster)!] {
             let sheets = entry.sheets
             let total = sheets.reduce(0) { $0 + $1.score }
-            let product = scores[entry.product.id] ?? [:]
+            // Sheets come in curator order, as the ids: a merge walk gives their positions.
             idx.removeAll(keepingCapacity: true)
-            for s in sheets { idx.append(index[s.curator]!) }
+            var j = 0
+            for s in sheets {
+                while j < n, ids[j] != s.curator { j += 1 }
+                if j == n { j = index[s.curator]! }
+                idx.append(j)
+            }
             for (i, s) in sheets.enumerated() {
                 let c = idx[i]
                 own[c].append(s.score)
-                if let sheet = product[s.curator] {
-                    for (k, crit) in criteria.enumerated() {
-                        if let v = sheet[crit], v >= lo, v - lo < width { points[(c * criteria.count + k) * width + v - lo] += 1 }
-                    }
+                let base = (all.offsets[e] + i) * criteria.count
+                for k in criteria.indices {
+                    let v = all.points[base + k]
+                    if v >= lo, v - lo < width { points[(c * criteria.count + k) * width + v - lo] += 1 }
                 }
                 if sheets.count > 1 {
                     let x = s.score, y = (total - s.score) / Double(sheets.count - 1)

@@ -199,9 +199,23 @@ extension FeedbackSheet {
 }
 
 public enum Feedback {
+    /// The characters `escapeMarkdown` escapes, as bytes: \ ` * _ [ ] < > | #
+    static let markup: Set<UInt8> = Set("\\`*_[]<>|#".utf8)
     /// Markdown for a feedback sheet: control characters shown as U+FFFD, markup characters
     /// backslash-escaped (the sheets keep `&` as typed; HTML comes from `String.htmlSafe`).
     public static func escapeMarkdown(_ s: String) -> String {
+        // Printable ASCII (nearly every name and label): one character per byte, so the bytes
+        // are escaped directly, without walking the text character by character.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            guard s.utf8.contains(where: { markup.contains($0) }) else { return s }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(s.utf8.count + 8)
+            for b in s.utf8 {
+                if markup.contains(b) { bytes.append(0x5C) }
+                bytes.append(b)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out = ""
         for ch in s.displaySafe {
             if "\\`*_[]<>|#".contains(ch) { out.append("\\") }

@@ -45,20 +45,64 @@ extension Round {
     /// Every counted sheet score of the round: product id → curator id → weighted 0–100 score,
     /// with products and curators in id order for a stable walk.
     public func countedSheetScores() -> [(product: Product, sheets: [(curator: CuratorID, score: Double)])] {
-        var out: [(Product, [(CuratorID, Double)])] = []
+        countedSheets(keepingPoints: false).entries
+    }
+
+    /// `countedSheetScores()`, and with `keepingPoints` each counted sheet's points in the
+    /// rubric's order, flat: product i's sheet k (in curator order) starts at
+    /// `(offsets[i] + k) · criteria` (for calibration, without looking each point up again).
+    func countedSheets(keepingPoints: Bool)
+        -> (entries: [(product: Product, sheets: [(curator: CuratorID, score: Double)])], points: [Int], offsets: [Int]) {
+        // Each cluster's weights once, the rubric's criterion ids once, and a product's recused
+        // curators looked for only when someone declared a conflict with its producer: the same
+        // scores as `weightedScore(_:cluster:)`, summed in the same order.
+        let ids = rubric.criteria.map(\.id)
+        let weights = Cluster.allCases.map { criterionWeights($0) }
+        let conflicted = Set(curators.flatMap { $0.conflicts.map(\.producer) })
+        let scaleMin = rubric.scaleMin, valid = rubric.scaleMax > rubric.scaleMin
+        let span = Double(rubric.scaleMax - rubric.scaleMin)
+        var row = [Int](repeating: 0, count: ids.count)
+        func weighed(_ sheet: Sheet, _ w: [Double]) -> Double? {
+            guard valid else { return nil }
+            var total = 0.0, sum = 0.0
+            for i in ids.indices {
+                guard let v = sheet[ids[i]] else { return nil }
+                row[i] = v
+                total += w[i] * Double(v - scaleMin) / span
+                sum += w[i]
+            }
+            return sum > 0 ? total / sum * 100 : nil
+        }
+        var out: [(product: Product, sheets: [(curator: CuratorID, score: Double)])] = []
         out.reserveCapacity(scores.count)
+        var points: [Int] = [], offsets: [Int] = [], sheetCount = 0
+        var list: [(curator: CuratorID, score: Double, at: Int)] = [], own: [Int] = []
         for p in products {
             guard let sheets = scores[p.id], !sheets.isEmpty else { continue }
-            let recused = Set(recusedCurators(for: p).map(\.id))
-            var list: [(CuratorID, Double)] = []
-            for (c, sheet) in sheets where !recused.contains(c) {
-                if let s = weightedScore(sheet, cluster: p.cluster) { list.append((c, s)) }
+            let recused: Set<CuratorID> = conflicted.contains(p.producer) ? Set(recusedCurators(for: p).map(\.id)) : []
+            let w = weights[Cluster.allCases.firstIndex(of: p.cluster)!]
+            list.removeAll(keepingCapacity: true); own.removeAll(keepingCapacity: true)
+            for (c, sheet) in sheets where recused.isEmpty || !recused.contains(c) {
+                guard let s = weighed(sheet, w) else { continue }
+                list.append((c, s, own.count))
+                if keepingPoints { own.append(contentsOf: row) }
             }
             guard !list.isEmpty else { continue }
-            list.sort { $0.0 < $1.0 }
-            out.append((p, list))
+            list.sort { $0.curator < $1.curator }
+            out.append((p, list.map { (curator: $0.curator, score: $0.score) }))
+            if keepingPoints {
+                offsets.append(sheetCount)
+                sheetCount += list.count
+                for e in list { points.append(contentsOf: own[e.at..<(e.at + ids.count)]) }
+            }
         }
-        return out.sorted { $0.0.id < $1.0.id }.map { (product: $0.0, sheets: $0.1.map { (curator: $0.0, score: $0.1) }) }
+        // Products are usually kept in id order already.
+        if !out.indices.dropFirst().allSatisfy({ out[$0 - 1].product.id < out[$0].product.id }) {
+            let order = out.indices.sorted { out[$0].product.id < out[$1].product.id }
+            out = order.map { out[$0] }
+            if keepingPoints { offsets = order.map { offsets[$0] } }
+        }
+        return (out, points, offsets)
     }
 
     /// The normalisation of the round's counted sheets.
@@ -67,36 +111,59 @@ extension Round {
     }
 
     public func normalisation(of counted: [(product: Product, sheets: [(curator: CuratorID, score: Double)])]) -> Normalisation {
-        var sums: [CuratorID: (n: Int, sum: Double)] = [:]
+        // By curator position (ids in order, each product's sheets in curator order, so a merge
+        // walk finds them) instead of a dictionary by id per sheet; the same sums in the same order.
+        // The round's curators, and anyone else a (hand-edited) store has a sheet from.
+        var ids = Array(Set(curators.map(\.id))).sorted()
+        let known = counted.allSatisfy { entry in
+            var j = 0
+            for s in entry.sheets {
+                while j < ids.count, ids[j] != s.curator { j += 1 }
+                if j == ids.count { return false }
+            }
+            return true
+        }
+        if !known { ids = Array(Set(ids + counted.flatMap { $0.sheets.map(\.curator) })).sorted() }
+        var count = [Int](repeating: 0, count: ids.count), sums = [Double](repeating: 0, count: ids.count)
         var n = 0, sum = 0.0
+        var at = [Int]()
+        at.reserveCapacity(ids.count)
+        func positions(_ sheets: [(curator: CuratorID, score: Double)]) {
+            at.removeAll(keepingCapacity: true)
+            var j = 0
+            for s in sheets {
+                while j < ids.count, ids[j] != s.curator { j += 1 }
+                if j == ids.count { j = ids.firstIndex(of: s.curator)! }  // sheets out of curator order
+                at.append(j)
+            }
+        }
         for entry in counted {
-            for (c, s) in entry.sheets {
-                var t = sums[c] ?? (0, 0)
-                t.n += 1; t.sum += s
-                sums[c] = t
-                n += 1; sum += s
+            positions(entry.sheets)
+            for (k, s) in entry.sheets.enumerated() {
+                count[at[k]] += 1; sums[at[k]] += s.score
+                n += 1; sum += s.score
             }
         }
         let mean = n > 0 ? sum / Double(n) : 0
         // Two-pass for the spread, so that a constant column is exactly 0, not 1e-7.
-        var curatorMeans: [CuratorID: Double] = [:]
-        for (c, t) in sums { curatorMeans[c] = t.sum / Double(t.n) }
-        var dev: [CuratorID: Double] = [:]
+        let curatorMeans = ids.indices.map { sums[$0] / Double(count[$0]) }
+        var dev = [Double](repeating: 0, count: ids.count)
         var devAll = 0.0
         for entry in counted {
-            for (c, s) in entry.sheets {
-                let d = s - curatorMeans[c]!
-                dev[c, default: 0] += d * d
-                devAll += (s - mean) * (s - mean)
+            positions(entry.sheets)
+            for (k, s) in entry.sheets.enumerated() {
+                let d = s.score - curatorMeans[at[k]]
+                dev[at[k]] += d * d
+                devAll += (s.score - mean) * (s.score - mean)
             }
         }
         var scales: [CuratorID: Normalisation.Scale] = [:]
-        for (c, t) in sums {
-            let m = curatorMeans[c]!
-            let s = (dev[c]! / Double(t.n)).squareRoot()
+        for (i, c) in ids.enumerated() where count[i] > 0 {
+            let m = curatorMeans[i]
+            let s = (dev[i] / Double(count[i])).squareRoot()
             let treatment: Normalisation.Treatment =
-                t.n < Normalisation.minimumSheets ? .tooFewSheets : s < 1e-9 ? .noSpread : .normalised
-            scales[c] = .init(curator: c, sheets: t.n, mean: m, standardDeviation: s, treatment: treatment)
+                count[i] < Normalisation.minimumSheets ? .tooFewSheets : s < 1e-9 ? .noSpread : .normalised
+            scales[c] = .init(curator: c, sheets: count[i], mean: m, standardDeviation: s, treatment: treatment)
         }
         return Normalisation(committeeMean: mean,
                              committeeStandardDeviation: n > 0 ? (devAll / Double(n)).squareRoot() : 0,
