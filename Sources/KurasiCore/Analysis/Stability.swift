@@ -329,38 +329,48 @@ extension Round {
             return hits
         }
 
-        // (3) Best estimate first, so that T rises early.
+        // (3) Best estimate first, so that T rises early; the sheet scores flat, in that order (no
+        // product value is copied, retained or released in the loop).
         let order = pool.indices.sorted { (pool[$0].score ?? 0, $1) > (pool[$1].score ?? 0, $0) }
+        var flat: [Double] = [], offsets: [Int] = [0]
+        flat.reserveCapacity(order.reduce(0) { $0 + pool[$1].sheets.count })
+        for i in order {
+            for s in pool[i].sheets { flat.append(s.score) }
+            offsets.append(flat.count)
+        }
+        let bests = order.map { pool[$0].high }, groups = order.map { pool[$0].group }
+        let orderedStarts = order.map { poolStarts[$0] }
         var approx = [Double](repeating: -.infinity, count: pool.count)
         var drawnFully: [Int] = []
         var top: [(group: Int, value: Double)] = []
         for r in 0..<resamples {
             top.removeAll(keepingCapacity: true)
             drawnFully.removeAll(keepingCapacity: true)
-            for i in order {
-                let cand = pool[i]
-                let n = cand.sheets.count
-                let floor = top.count < slots ? -Double.infinity : top[slots - 1].value - 2 * delta
-                // Stop drawing once the sum so far plus the best sheet for every draw left is below n·(T − 4δ).
-                let limit = (floor - 2 * delta) * Double(n), high = cand.high
-                var rng = Self.draws(poolStarts[i], resample: r, n: n)
-                var sum = 0.0, k = 0
-                while k < n {
-                    sum += cand.sheets[rng.below(n)].score
-                    k += 1
-                    if sum + Double(n - k) * high < limit { break }
+            flat.withUnsafeBufferPointer { sheets in
+                for o in order.indices {
+                    let first = offsets[o], n = offsets[o + 1] - first
+                    let floor = top.count < slots ? -Double.infinity : top[slots - 1].value - 2 * delta
+                    // Stop drawing once the sum so far plus the best sheet for every draw left is below n·(T − 4δ).
+                    let limit = (floor - 2 * delta) * Double(n), high = bests[o]
+                    var rng = Self.draws(orderedStarts[o], resample: r, n: n)
+                    var sum = 0.0, k = 0
+                    while k < n {
+                        sum += sheets[first + rng.below(n)]
+                        k += 1
+                        if sum + Double(n - k) * high < limit { break }
+                    }
+                    guard k == n else { continue }
+                    let mean = sum / Double(n), i = order[o], group = groups[o]
+                    approx[i] = mean
+                    drawnFully.append(i)
+                    if let at = top.firstIndex(where: { $0.group == group }) {
+                        if mean > top[at].value { top[at].value = mean }
+                    } else if top.count < slots || mean > top[top.count - 1].value {
+                        top.append((group, mean))
+                    } else { continue }
+                    top.sort { $0.value > $1.value }
+                    if top.count > slots { top.removeLast() }
                 }
-                guard k == n else { continue }
-                let mean = sum / Double(n)
-                approx[i] = mean
-                drawnFully.append(i)
-                if let at = top.firstIndex(where: { $0.group == cand.group }) {
-                    if mean > top[at].value { top[at].value = mean }
-                } else if top.count < slots || mean > top[top.count - 1].value {
-                    top.append((cand.group, mean))
-                } else { continue }
-                top.sort { $0.value > $1.value }
-                if top.count > slots { top.removeLast() }
             }
             let floor = top.count < slots ? -Double.infinity : top[slots - 1].value - 2 * delta
             keys.removeAll(keepingCapacity: true)
