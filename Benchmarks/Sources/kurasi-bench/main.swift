@@ -82,9 +82,17 @@ case "run":
     guard args.count >= 2 else { fail("usage: kurasi-bench run OP STORE [N]") }
     let op = args[0], path = args[1]
     let n = args.count > 2 ? Int(args[2]) ?? 1 : 1
-    var samples: [UInt64] = []
+    var samples: [UInt64] = [], cpuSamples: [UInt64] = []
+    // Wall clock, and this process's CPU time beside it (the machine is shared: CPU time is what
+    // the operation costs, wall clock what a user waits on a loaded machine).
+    func cpuNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
     func time(_ body: () throws -> Void) rethrows {
-        let t = nowNanoseconds(); try body(); samples.append(nowNanoseconds() - t)
+        let c = cpuNanoseconds(), t = nowNanoseconds(); try body()
+        samples.append(nowNanoseconds() - t); cpuSamples.append(cpuNanoseconds() - c)
     }
     switch op {
     case "load":
@@ -233,9 +241,9 @@ case "run":
     default:
         fail("unknown operation \(op)")
     }
-    let sorted = samples.sorted()
+    let sorted = samples.sorted(), cpu = cpuSamples.sorted()
     print(json(["op": op, "store": path, "n": n, "min_ms": ms(sorted.first ?? 0), "median_ms": ms(sorted[sorted.count / 2]),
-                "max_ms": ms(sorted.last ?? 0)]))
+                "max_ms": ms(sorted.last ?? 0), "cpu_median_ms": ms(cpu.isEmpty ? 0 : cpu[cpu.count / 2])]))
 
 default:
     fail("unknown command \(command)")
