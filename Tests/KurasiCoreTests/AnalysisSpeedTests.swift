@@ -257,6 +257,27 @@ import Testing
         }
     }
 
+    /// The cut line, the pairwise round and the next pair on a ranking the caller holds (the
+    /// console's) are those computed from scratch, for every curator, with comparisons made.
+    @Test func pairwiseOnAHeldRankingIsTheSame() throws {
+        var r = try oneCuratorDecidesFifth()
+        try r.perform(.fairness(.compare("P-M6", "P-M5", prefer: .a)), by: "K2", at: "2020-10-15T13:00:00Z")
+        try r.perform(.fairness(.compare("P-M5", "P-M7", prefer: .b)), by: "K4", at: "2020-10-15T13:01:00Z")
+        for round in Self.rounds + [r] {
+            for c in Cluster.allCases {
+                let ranked = round.ranking(c)
+                #expect(round.cutLine(of: ranked) == round.cutLine(c))
+                #expect(round.pairwise(c, ranked: ranked, everything: true) == round.pairwise(c, everything: true))
+                for k in round.curators.map(\.id) {
+                    #expect(round.pairwise(c, ranked: ranked, visibleTo: k) == round.pairwise(c, visibleTo: k))
+                    let held = round.nextPair(c, for: k, ranked: ranked).map { [$0.0, $0.1] }
+                    #expect(held == round.nextPair(c, for: k).map { [$0.0, $0.1] })
+                }
+            }
+        }
+        #expect(r.pairwise(.mamin, everything: true).comparisons == 2)
+    }
+
     /// Markdown escaping of printable ASCII byte by byte is the character walk's.
     @Test func markdownEscapingIsTheSame() {
         func plain(_ s: String) -> String {

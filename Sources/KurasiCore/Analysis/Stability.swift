@@ -302,6 +302,17 @@ extension Round {
         let floors = groupLow.filter { $0 > -.infinity }.sorted(by: >)
         let threshold = floors.count >= Round.pinSlots ? floors[Round.pinSlots - 1] : -.infinity
         let highs = groupHigh.filter { $0 > -.infinity }.sorted(by: >)
+        // Each group's best sheet without its best product: the best of the rest of the group.
+        var topOf = [Int](repeating: -1, count: groupCount)
+        var secondHigh = [Double](repeating: -.infinity, count: groupCount)
+        for (i, c) in all.enumerated() {
+            if topOf[c.group] < 0 || c.high > all[topOf[c.group]].high {
+                if topOf[c.group] >= 0 { secondHigh[c.group] = Swift.max(secondHigh[c.group], all[topOf[c.group]].high) }
+                topOf[c.group] = i
+            } else {
+                secondHigh[c.group] = Swift.max(secondHigh[c.group], c.high)
+            }
+        }
         var certainGroups = Set<Int>()
         for (i, c) in all.enumerated() {
             let low = c.low - 2 * delta
@@ -309,7 +320,7 @@ extension Round {
             var reaching = 0
             for h in highs where h >= low { reaching += 1; if reaching > Round.pinSlots { break } }
             guard reaching <= Round.pinSlots else { continue }
-            let alone = all.indices.allSatisfy { j in j == i || all[j].group != c.group || all[j].high < low }
+            let alone = (topOf[c.group] == i ? secondHigh[c.group] : groupHigh[c.group]) < low
             if alone { certainGroups.insert(c.group); hits[i] = resamples }
         }
         let slots = Round.pinSlots - certainGroups.count
