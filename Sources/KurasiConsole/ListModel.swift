@@ -70,6 +70,7 @@ public struct ListModel: Sendable {
     /// the same; their scores, pins or validations changed).
     mutating func reranked(_ ranking: [RankedProduct], in cluster: Cluster, changed: Set<ProductID>) {
         search.follow(ranking, in: cluster, changed: changed)
+        search.forget(changed)
     }
 
     /// Filter and sort each cluster's ranking again. `blind` says which products the viewer may
@@ -97,9 +98,15 @@ public struct ListModel: Sendable {
                 }
                 if sort == .rank, let blind {
                     let p = positions ?? ranking.indices.map { Int32($0) }
-                    let hidden = p.filter { blind(ranking[Int($0)].product.id) }
-                        .sorted { ranking[Int($0)].product.id < ranking[Int($1)].product.id }
-                    positions = hidden + p.filter { !blind(ranking[Int($0)].product.id) }
+                    let order = search.ordinals(cluster)
+                    var hidden: [Int32] = [], shown: [Int32] = []
+                    shown.reserveCapacity(p.count)
+                    for i in p {
+                        if search.isHidden(order[Int(i)], ranking[Int(i)].product.id, viewer: viewer, blind) { hidden.append(i) }
+                        else { shown.append(i) }
+                    }
+                    hidden.sort { ranking[Int($0)].product.id < ranking[Int($1)].product.id }
+                    positions = hidden + shown
                 } else if sort != .rank {
                     var p = positions ?? ranking.indices.map { Int32($0) }
                     let index = search, sort = sort, order = search.ordinals(cluster)
@@ -162,6 +169,33 @@ struct SearchIndex: Sendable {
     private var names: [String] = [], producers: [String] = [], kelurahans: [String] = []
     /// Beside each cluster's ranking: the ordinal of the product at each of its positions.
     private var order: [Cluster: [Int32]] = [:]
+    /// Per ordinal, whether the viewer may not see the product's score while scoring is blind
+    /// (0 not asked yet, 1 visible, 2 hidden), as the list's `blind` answered it for `viewer`:
+    /// kept until the viewer changes or the product's scores do (see `forget`).
+    private var hidden: [UInt8] = []
+    private var hiddenFor: CuratorID??
+
+    /// Whether the product at `ordinal` is hidden from `viewer`, asking `blind` only the first time.
+    mutating func isHidden(_ ordinal: Int32, _ id: ProductID, viewer: CuratorID?, _ blind: (ProductID) -> Bool) -> Bool {
+        if hiddenFor != .some(viewer) || hidden.count != ids.count {
+            hidden = [UInt8](repeating: 0, count: ids.count); hiddenFor = .some(viewer)
+        }
+        guard ordinal >= 0 else { return blind(id) }
+        switch hidden[Int(ordinal)] {
+        case 1: return false
+        case 2: return true
+        default:
+            let h = blind(id)
+            hidden[Int(ordinal)] = h ? 2 : 1
+            return h
+        }
+    }
+
+    /// The products' scores changed: ask `blind` about them again.
+    mutating func forget(_ products: some Sequence<ProductID>) {
+        guard !hidden.isEmpty else { return }
+        for id in products { if let o = ordinal[id] { hidden[Int(o)] = 0 } }
+    }
 
     init() {}
 

@@ -142,7 +142,7 @@ import Testing
             lines.append("\(i);\(9_100_000_000_000 + i);Usaha \"Sari\" \(i) / Madiun;Bu Tini;Jl. Serayu \(i);Kuncen;Taman;0812\(i);\(i % 3 == 0 ? "Kerajinan" : "Makanan");Produksi;Brem \(i) ☕;Rp 15.000;\(i);kotak;Aktif;catatan \\ \(i)")
         }
         let file = try RegistryCSV.read(Data(lines.joined(separator: "\n").utf8), file: "r.csv")
-        let event = try round.perform(RegistryImport(file, file: "r.csv", into: round).command, by: "import", at: "2020-10-15T09:00:00Z")
+        let event = try #require(try round.perform(RegistryImport(file, file: "r.csv", into: round).command, by: "import", at: "2020-10-15T09:00:00Z"))
         let whole = try Journal.encoder.encode(event)
         #expect(try Journal.encodeBody(event) == whole)
         let line = try Journal.encode(event)
