@@ -86,15 +86,23 @@ public struct ListModel: Sendable {
             !$0.needle.isEmpty && $0.revision == revision && $0.sort == sort && $0.viewer == viewer
                 && needle.starts(with: $0.needle)
         } ?? false
+        // Many candidates: one pass over every product's text for the needle (for both clusters);
+        // few (a longer needle narrowing): a search in each candidate's text.
+        var hits: [Bool]?
+        let candidates = narrowing ? Cluster.allCases.reduce(0) { $0 + (rows[$1]?.positions?.count ?? rankings[$1]?.count ?? 0) } : Int.max
         for cluster in Cluster.allCases {
             let ranking = rankings[cluster] ?? []
             if search.ordinals(cluster).count != ranking.count { search.follow(ranking, in: cluster) }
+            if !needle.isEmpty, hits == nil, candidates > search.count / 8 { hits = search.containing(needle) }
             var positions: [Int32]?
             if narrowing, let before = rows[cluster]?.positions {
-                positions = search.matching(needle, in: cluster, candidates: before)
+                positions = hits.map { search.matching($0, in: cluster, candidates: before) }
+                    ?? search.matching(needle, in: cluster, candidates: before)
             } else {
                 if !needle.isEmpty {
-                    positions = search.matching(needle, in: cluster, candidates: Int32(0)..<Int32(ranking.count))
+                    let all = Int32(0)..<Int32(ranking.count)
+                    positions = hits.map { search.matching($0, in: cluster, candidates: all) }
+                        ?? search.matching(needle, in: cluster, candidates: all)
                 }
                 if sort == .rank, let blind {
                     let p = positions ?? ranking.indices.map { Int32($0) }
@@ -224,6 +232,9 @@ struct SearchIndex: Sendable {
         }
     }
 
+    /// How many products the index holds.
+    var count: Int { ids.count }
+
     /// The ordinals beside a cluster's ranking (empty until `follow` has seen it).
     func ordinals(_ cluster: Cluster) -> [Int32] { order[cluster] ?? [] }
 
@@ -287,6 +298,64 @@ struct SearchIndex: Sendable {
             }
         }
         return found
+    }
+
+    /// Of `candidates` (positions in the cluster's ranking), those whose product is marked in
+    /// `hits` (by ordinal, from `containing`), in the same order.
+    func matching(_ hits: [Bool], in cluster: Cluster, candidates: some Sequence<Int32>) -> [Int32] {
+        let order = order[cluster] ?? []
+        var found: [Int32] = []
+        hits.withUnsafeBufferPointer { hits in
+            order.withUnsafeBufferPointer { order in
+                for position in candidates {
+                    let o = Int(order[Int(position)])
+                    if o >= 0, hits[o] { found.append(position) }
+                }
+            }
+        }
+        return found
+    }
+
+    /// How often each byte occurs in the search text (counted on the first whole-text search).
+    private var frequency: [Int] = []
+
+    /// Per ordinal, whether the product's search text contains the needle: one pass over all the
+    /// texts at once, looking for the needle's rarest byte and comparing the needle around it,
+    /// rather than a search per product.
+    mutating func containing(_ needle: [UInt8]) -> [Bool] {
+        var hit = [Bool](repeating: false, count: ids.count)
+        guard !needle.isEmpty else { return hit.map { _ in true } }
+        if frequency.isEmpty {
+            var f = [Int](repeating: 0, count: 256)
+            for b in text { f[Int(b)] += 1 }
+            frequency = f
+        }
+        let k = needle.indices.min { frequency[Int(needle[$0])] < frequency[Int(needle[$1])] } ?? 0
+        let count = ids.count
+        text.withUnsafeBytes { t in
+            start.withUnsafeBufferPointer { start in
+                needle.withUnsafeBytes { n in
+                    hit.withUnsafeMutableBufferPointer { hit in
+                        guard let base = t.baseAddress, let nb = n.baseAddress, count > 0 else { return }
+                        let total = t.count, length = n.count, anchor = Int32(n[k])
+                        var i = k, o = 0
+                        while i < total {
+                            guard let p = memchr(base + i, anchor, total - i) else { break }
+                            let at = base.distance(to: UnsafeRawPointer(p))
+                            let s = at - k
+                            i = at + 1
+                            // The product whose text holds the match's start (starts only grow).
+                            while o + 1 < count, start[o + 1] <= s { o += 1 }
+                            if s + length <= start[o + 1], memcmp(base + s, nb, length) == 0 {
+                                hit[o] = true
+                                i = max(i, start[o + 1] + k)  // on to the next product
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return hit
     }
 
     /// Byte search: memchr to the next candidate first byte, memcmp the rest. (glibc's memmem is
