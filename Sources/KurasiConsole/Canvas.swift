@@ -44,7 +44,9 @@ public struct Canvas: Hashable, Sendable {
         let end = min(width, limit.map { x + max(0, $0) } ?? width)
         // Text that does not fit ends in "…" rather than being cut silently.
         let safe = text.displaySafe
-        let shown = safe.columns > end - x ? safe.clipped(to: end - x) : safe
+        // No character takes more columns than it has UTF-8 bytes: text of no more bytes than
+        // there are columns fits without measuring it.
+        let shown = safe.utf8.count > end - x && safe.columns > end - x ? safe.clipped(to: end - x) : safe
         var col = x
         for ch in shown {
             let w = ch.columns

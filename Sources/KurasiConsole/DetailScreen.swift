@@ -84,7 +84,7 @@ extension View {
             y += 1
             c.put(" " + tr(.historyHeader, s.lang), x: 0, y: y, style: .bold); y += 1
             // Before one's own sheet is complete, other curators' scores stay out of the history too.
-            let history = s.round.history(product: p.id, visibleTo: s.curator)
+            let history = s.history(of: p.id)
             if !reveal, y < end {
                 // Blind: say what is left out rather than show a heading with nothing under it.
                 c.put("   " + tr(.historyHidden, s.lang), x: 0, y: y, limit: s.layout.width - 1, style: .dim); y += 1

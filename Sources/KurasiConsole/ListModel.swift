@@ -58,8 +58,20 @@ public struct ListModel: Sendable {
         }
     }
 
-    /// Index the round's products for searching and sorting (once per round, not per keystroke).
-    mutating func reindex(_ round: Round) { search = SearchIndex(round) }
+    /// Index the round's products for searching and sorting (once per round, not per keystroke),
+    /// and take the rankings made for it.
+    mutating func reindex(_ round: Round, rankings: [Cluster: [RankedProduct]]) {
+        search = SearchIndex(round)
+        for (cluster, ranking) in rankings { search.follow(ranking, in: cluster) }
+        filteredFor = nil
+    }
+
+    /// Take a cluster's ranking after a re-rank of `changed` products (the round's products are
+    /// the same; their scores, pins or validations changed).
+    mutating func reranked(_ ranking: [RankedProduct], in cluster: Cluster, changed: Set<ProductID>) {
+        search.follow(ranking, in: cluster, changed: changed)
+        search.forget(changed)
+    }
 
     /// Filter and sort each cluster's ranking again. `blind` says which products the viewer may
     /// not see the score of while scoring is blind (nil when scores are public): in the default
@@ -74,26 +86,40 @@ public struct ListModel: Sendable {
             !$0.needle.isEmpty && $0.revision == revision && $0.sort == sort && $0.viewer == viewer
                 && needle.starts(with: $0.needle)
         } ?? false
+        // Many candidates: one pass over every product's text for the needle (for both clusters);
+        // few (a longer needle narrowing): a search in each candidate's text.
+        var hits: [Bool]?
+        let candidates = narrowing ? Cluster.allCases.reduce(0) { $0 + (rows[$1]?.positions?.count ?? rankings[$1]?.count ?? 0) } : Int.max
         for cluster in Cluster.allCases {
             let ranking = rankings[cluster] ?? []
+            if search.ordinals(cluster).count != ranking.count { search.follow(ranking, in: cluster) }
+            if !needle.isEmpty, hits == nil, candidates > search.count / 8 { hits = search.containing(needle) }
             var positions: [Int32]?
             if narrowing, let before = rows[cluster]?.positions {
-                positions = before.filter { search.matches(ranking[Int($0)].product.id, needle) }
+                positions = hits.map { search.matching($0, in: cluster, candidates: before) }
+                    ?? search.matching(needle, in: cluster, candidates: before)
             } else {
                 if !needle.isEmpty {
-                    positions = ranking.indices.compactMap { search.matches(ranking[$0].product.id, needle) ? Int32($0) : nil }
+                    let all = Int32(0)..<Int32(ranking.count)
+                    positions = hits.map { search.matching($0, in: cluster, candidates: all) }
+                        ?? search.matching(needle, in: cluster, candidates: all)
                 }
                 if sort == .rank, let blind {
                     let p = positions ?? ranking.indices.map { Int32($0) }
-                    let hidden = p.filter { blind(ranking[Int($0)].product.id) }
-                        .sorted { ranking[Int($0)].product.id < ranking[Int($1)].product.id }
-                    positions = hidden + p.filter { !blind(ranking[Int($0)].product.id) }
+                    let order = search.ordinals(cluster)
+                    var hidden: [Int32] = [], shown: [Int32] = []
+                    shown.reserveCapacity(p.count)
+                    for i in p {
+                        if search.isHidden(order[Int(i)], ranking[Int(i)].product.id, viewer: viewer, blind) { hidden.append(i) }
+                        else { shown.append(i) }
+                    }
+                    hidden.sort { ranking[Int($0)].product.id < ranking[Int($1)].product.id }
+                    positions = hidden + shown
                 } else if sort != .rank {
                     var p = positions ?? ranking.indices.map { Int32($0) }
-                    let index = search, sort = sort
+                    let index = search, sort = sort, order = search.ordinals(cluster)
                     func key(_ i: Int32) -> (String, ProductID) {
-                        let id = ranking[Int(i)].product.id
-                        return (index.sortKey(id, sort), id)
+                        (index.sortKey(order[Int(i)], sort), ranking[Int(i)].product.id)
                     }
                     p.sort { key($0) < key($1) }
                     positions = p
@@ -101,7 +127,7 @@ public struct ListModel: Sendable {
             }
             let list = Rows(ranking: ranking, positions: positions)
             rows[cluster] = list
-            if let id = followed[cluster], let i = list.firstIndex(where: { $0.product.id == id }) {
+            if let id = followed[cluster], let i = list.firstIndex(of: id) {
                 cursor[cluster] = i
             } else {
                 cursor[cluster] = max(0, min(cursor[cluster] ?? 0, list.count - 1))
@@ -119,7 +145,7 @@ public struct ListModel: Sendable {
     /// Put the cursor on a product, in its cluster, when the rows show it.
     mutating func select(_ id: ProductID, in cluster: Cluster) {
         self.cluster = cluster
-        if let i = visibleRows.firstIndex(where: { $0.product.id == id }) { cursor[cluster] = i; followed[cluster] = id }
+        if let i = visibleRows.firstIndex(of: id) { cursor[cluster] = i; followed[cluster] = id }
     }
 
     /// Scroll each cluster so that its cursor is on one of `height` rows.
@@ -136,41 +162,200 @@ public struct ListModel: Sendable {
     }
 }
 
-/// Per product: the lowercased text the filter searches (name, id, producer, kelurahan) as bytes,
-/// and the sort keys.
+/// Per product (by its position in the round's products, its ordinal): the lowercased text the
+/// filter searches (name, id, producer, kelurahan) as bytes, all in one buffer, and the sort keys;
+/// and beside each cluster's ranking, the ordinal of the product at each position, so that a
+/// keystroke reads the keys by position instead of looking each product up by its id.
 struct SearchIndex: Sendable {
-    struct Entry: Sendable {
-        var text: [UInt8]
-        var name: String, producer: String, kelurahan: String
+    /// The ordinal of each product (for placing the products a re-rank moved).
+    private var ordinal: [ProductID: Int32] = [:]
+    /// The product at each ordinal.
+    private var ids: [ProductID] = []
+    /// Every product's search text, back to back: product i's is `text[start[i]..<start[i + 1]]`.
+    private var text: [UInt8] = []
+    private var start: [Int] = [0]
+    private var names: [String] = [], producers: [String] = [], kelurahans: [String] = []
+    /// Beside each cluster's ranking: the ordinal of the product at each of its positions.
+    private var order: [Cluster: [Int32]] = [:]
+    /// Per ordinal, whether the viewer may not see the product's score while scoring is blind
+    /// (0 not asked yet, 1 visible, 2 hidden), as the list's `blind` answered it for `viewer`:
+    /// kept until the viewer changes or the product's scores do (see `forget`).
+    private var hidden: [UInt8] = []
+    private var hiddenFor: CuratorID??
+
+    /// Whether the product at `ordinal` is hidden from `viewer`, asking `blind` only the first time.
+    mutating func isHidden(_ ordinal: Int32, _ id: ProductID, viewer: CuratorID?, _ blind: (ProductID) -> Bool) -> Bool {
+        if hiddenFor != .some(viewer) || hidden.count != ids.count {
+            hidden = [UInt8](repeating: 0, count: ids.count); hiddenFor = .some(viewer)
+        }
+        guard ordinal >= 0 else { return blind(id) }
+        switch hidden[Int(ordinal)] {
+        case 1: return false
+        case 2: return true
+        default:
+            let h = blind(id)
+            hidden[Int(ordinal)] = h ? 2 : 1
+            return h
+        }
     }
-    private var entries: [ProductID: Entry] = [:]
+
+    /// The products' scores changed: ask `blind` about them again.
+    mutating func forget(_ products: some Sequence<ProductID>) {
+        guard !hidden.isEmpty else { return }
+        for id in products { if let o = ordinal[id] { hidden[Int(o)] = 0 } }
+    }
 
     init() {}
 
     init(_ round: Round) {
-        entries.reserveCapacity(round.products.count)
-        for p in round.products {
-            let producer = round.producer(p.producer)
-            let name = p.name.lowercased(), pr = producer?.name.lowercased() ?? "", kel = producer?.kelurahan.lowercased() ?? ""
-            entries[p.id] = Entry(text: Array([name, p.id.rawValue.lowercased(), pr, kel].joined(separator: "\u{1F}").utf8),
-                                  name: name, producer: pr, kelurahan: kel)
+        let count = round.products.count
+        ordinal.reserveCapacity(count); ids.reserveCapacity(count); start.reserveCapacity(count + 1)
+        names.reserveCapacity(count); producers.reserveCapacity(count); kelurahans.reserveCapacity(count)
+        // Each producer's lowercased name and kelurahan once, not once per product.
+        var byProducer: [ProducerID: (name: String, kelurahan: String)] = [:]
+        byProducer.reserveCapacity(round.producers.count)
+        for p in round.producers where byProducer[p.id] == nil {
+            let producer = round.producer(p.id) ?? p
+            byProducer[p.id] = (producer.name.lowercased(), producer.kelurahan.lowercased())
+        }
+        for (i, p) in round.products.enumerated() {
+            let producer = byProducer[p.producer]
+            let name = p.name.lowercased(), pr = producer?.name ?? "", kel = producer?.kelurahan ?? ""
+            ordinal[p.id] = Int32(i)
+            ids.append(p.id)
+            text.append(contentsOf: name.utf8); text.append(0x1F)
+            text.append(contentsOf: p.id.rawValue.lowercased().utf8); text.append(0x1F)
+            text.append(contentsOf: pr.utf8); text.append(0x1F)
+            text.append(contentsOf: kel.utf8)
+            start.append(text.count)
+            names.append(name); producers.append(pr); kelurahans.append(kel)
         }
     }
 
-    func sortKey(_ id: ProductID, _ sort: Sort) -> String {
-        let e = entries[id]
+    /// How many products the index holds.
+    var count: Int { ids.count }
+
+    /// The ordinals beside a cluster's ranking (empty until `follow` has seen it).
+    func ordinals(_ cluster: Cluster) -> [Int32] { order[cluster] ?? [] }
+
+    /// Take a cluster's ranking, made anew: the ordinals beside it, looked up by id.
+    mutating func follow(_ ranking: [RankedProduct], in cluster: Cluster) {
+        order[cluster] = ranking.map { ordinal[$0.product.id] ?? -1 }
+    }
+
+    /// Take a cluster's ranking after `changed` products were taken out and put back (a re-rank):
+    /// the ordinals beside it move the same way, and are checked against the ranking position by
+    /// position (looked up whole by id again if anything differs).
+    mutating func follow(_ ranking: [RankedProduct], in cluster: Cluster, changed: Set<ProductID>) {
+        guard let before = order[cluster] else { return follow(ranking, in: cluster) }
+        var placed: [(at: Int, ordinal: Int32)] = []
+        for id in changed {
+            guard let o = ordinal[id], let at = ranking.firstIndex(where: { $0.product.id == id }) else { continue }
+            placed.append((at, o))
+        }
+        let moved = changed.compactMap { ordinal[$0] }
+        var after: [Int32]
+        if moved.isEmpty { after = before }
+        else if moved.count <= 16 { after = before.filter { !moved.contains($0) } }
+        else { let set = Set(moved); after = before.filter { !set.contains($0) } }
+        for p in placed.sorted(by: { $0.at < $1.at }) where p.at <= after.count { after.insert(p.ordinal, at: p.at) }
+        if after.count == ranking.count, ids.withUnsafeBufferPointer({ ids in
+            after.indices.allSatisfy { after[$0] >= 0 && ids[Int(after[$0])] == ranking[$0].product.id }
+        }) {
+            order[cluster] = after
+        } else {
+            follow(ranking, in: cluster)
+        }
+    }
+
+    func sortKey(_ ordinal: Int32, _ sort: Sort) -> String {
+        guard ordinal >= 0 else { return "" }
         switch sort {
-        case .name: return e?.name ?? ""
-        case .producer: return e?.producer ?? ""
-        case .kelurahan: return e?.kelurahan ?? ""
+        case .name: return names[Int(ordinal)]
+        case .producer: return producers[Int(ordinal)]
+        case .kelurahan: return kelurahans[Int(ordinal)]
         case .id, .rank: return ""
         }
     }
 
-    /// Whether a product's search text contains the needle (bytes of lowercased UTF-8).
-    func matches(_ id: ProductID, _ needle: [UInt8]) -> Bool {
-        guard let hay = entries[id]?.text else { return false }
-        return hay.withUnsafeBytes { h in needle.withUnsafeBytes { n in Self.find(n, in: h) } }
+    /// Of `candidates` (positions in the cluster's ranking), those whose product's search text
+    /// contains the needle (bytes of lowercased UTF-8), in the same order.
+    func matching(_ needle: [UInt8], in cluster: Cluster, candidates: some Sequence<Int32>) -> [Int32] {
+        let order = order[cluster] ?? []
+        var found: [Int32] = []
+        text.withUnsafeBytes { t in
+            start.withUnsafeBufferPointer { start in
+                order.withUnsafeBufferPointer { order in
+                    needle.withUnsafeBytes { n in
+                        for position in candidates {
+                            let o = Int(order[Int(position)])
+                            guard o >= 0 else { continue }
+                            let hay = UnsafeRawBufferPointer(rebasing: t[start[o]..<start[o + 1]])
+                            if Self.find(n, in: hay) { found.append(position) }
+                        }
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    /// Of `candidates` (positions in the cluster's ranking), those whose product is marked in
+    /// `hits` (by ordinal, from `containing`), in the same order.
+    func matching(_ hits: [Bool], in cluster: Cluster, candidates: some Sequence<Int32>) -> [Int32] {
+        let order = order[cluster] ?? []
+        var found: [Int32] = []
+        hits.withUnsafeBufferPointer { hits in
+            order.withUnsafeBufferPointer { order in
+                for position in candidates {
+                    let o = Int(order[Int(position)])
+                    if o >= 0, hits[o] { found.append(position) }
+                }
+            }
+        }
+        return found
+    }
+
+    /// How often each byte occurs in the search text (counted on the first whole-text search).
+    private var frequency: [Int] = []
+
+    /// Per ordinal, whether the product's search text contains the needle: one pass over all the
+    /// texts at once, looking for the needle's rarest byte and comparing the needle around it,
+    /// rather than a search per product.
+    mutating func containing(_ needle: [UInt8]) -> [Bool] {
+        var hit = [Bool](repeating: false, count: ids.count)
+        guard !needle.isEmpty else { return hit.map { _ in true } }
+        if frequency.isEmpty {
+            var f = [Int](repeating: 0, count: 256)
+            for b in text { f[Int(b)] += 1 }
+            frequency = f
+        }
+        let k = needle.indices.min { frequency[Int(needle[$0])] < frequency[Int(needle[$1])] } ?? 0
+        let count = ids.count
+        text.withUnsafeBytes { t in
+            start.withUnsafeBufferPointer { start in
+                needle.withUnsafeBytes { n in
+                    hit.withUnsafeMutableBufferPointer { hit in
+                        guard let base = t.baseAddress, let nb = n.baseAddress, count > 0 else { return }
+                        let total = t.count, length = n.count, anchor = Int32(n[k])
+                        var i = k, o = 0
+                        while i < total {
+                            guard let p = memchr(base + i, anchor, total - i) else { break }
+                            let at = base.distance(to: UnsafeRawPointer(p))
+                            let s = at - k
+                            i = at + 1
+                            // The product whose text holds the match's start (starts only grow).
+                            while o + 1 < count, start[o + 1] <= s { o += 1 }
+                            if s + length <= start[o + 1], memcmp(base + s, nb, length) == 0 {
+                                hit[o] = true
+                                i = max(i, start[o + 1] + k)  // on to the next product
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return hit
     }
 
     /// Byte search: memchr to the next candidate first byte, memcmp the rest. (glibc's memmem is
@@ -199,4 +384,10 @@ public struct Rows: RandomAccessCollection, Sendable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { positions?.count ?? ranking.count }
     public subscript(i: Int) -> RankedProduct { positions.map { ranking[Int($0[i])] } ?? ranking[i] }
+
+    /// The row of a product, comparing ids in place (no row is copied).
+    func firstIndex(of id: ProductID) -> Int? {
+        guard let positions else { return ranking.firstIndex { $0.product.id == id } }
+        return positions.firstIndex { ranking[Int($0)].product.id == id }
+    }
 }

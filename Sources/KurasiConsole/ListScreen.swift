@@ -87,7 +87,7 @@ extension View {
         let reveal = s.visibility(of: r.product.id).score
         let a = r.aggregate
         let score = reveal ? fmt(a.score, s.lang) : "?"
-        let coverage = s.round.coverage(r.product)
+        let coverage = s.coverage(of: r.product)
         let disputed = reveal && a.count > 1 && a.spread >= s.round.round.settings.disagreementThreshold
         let pin: String = if let slot = r.pinnedSlot { "★\(slot)" }
             else if let why = r.ineligibility.first { "⊘ " + why.mark(s.lang) }
@@ -180,7 +180,7 @@ extension View {
         lines(reveal ? aggregateText(s, r) : tr(.blindNote, s.lang), .dim)
         y += 1
         let zone = s.round.round.zone
-        let history = s.round.history(product: p.id, visibleTo: s.curator)
+        let history = s.history(of: p.id)
         lines(tr(.historyHeader, s.lang), .bold)
         if !reveal { lines(tr(.historyHidden, s.lang), .dim) }
         else if history.isEmpty { lines(tr(.noHistory, s.lang), .dim) }

@@ -43,6 +43,12 @@ public enum Seat: Hashable, Sendable {
     case projector
 }
 
+/// Coverage counts kept for the rows on screen (see `State.coverage`).
+struct CoverageCache: Sendable {
+    struct Count: Sendable, Hashable { var scored: Int, possible: Int }
+    var counts: [ProductID: Count] = [:]
+}
+
 /// Everything the console shows, as a value. Only `update` changes it.
 public struct State: Sendable {
     public private(set) var round: Round
@@ -126,10 +132,9 @@ public struct State: Sendable {
            let changed = Self.scoredOrPinned(events) {
             round = new
             list.releaseRows()  // the rows share storage with the rankings; let go so they change in place
-            for cluster in Cluster.allCases {
-                let mine = changed.filter { new.product($0)?.cluster == cluster }
-                if !mine.isEmpty { new.rerank(&rankings[cluster, default: []], changed: mine) }
-            }
+            rerank(new, changed: changed)
+            followEvents(old, new, events)
+            forget(coverageOf: changed)
             refilter()
             return
         }
@@ -142,20 +147,96 @@ public struct State: Sendable {
             round = new
             list.releaseRows()
             let changed = Set(new.products.lazy.filter { producers.contains($0.producer) }.map(\.id))
-            for cluster in Cluster.allCases {
-                let mine = changed.filter { new.product($0)?.cluster == cluster }
-                if !mine.isEmpty { new.rerank(&rankings[cluster, default: []], changed: mine) }
-            }
+            rerank(new, changed: changed)
+            followEvents(old, new, events)
             producerList.refilter(new)
             refilter()
             return
         }
         round = new
         rankings = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, new.ranking($0)) })
-        idWidth = new.products.reduce(6) { max($0, $1.id.rawValue.count) }
-        list.reindex(new)
+        idWidth = new.products.reduce(6) { max($0, $1.id.rawValue.utf8.count <= $0 ? $0 : $1.id.rawValue.count) }
+        list.reindex(new, rankings: rankings)
         producerList.reindex(new)
+        indexEvents(new)
+        coverageCache = CoverageCache()
         refilter()
+    }
+
+    /// Re-place the changed products in their clusters' rankings, and the list's keys beside them.
+    private mutating func rerank(_ new: Round, changed: Set<ProductID>) {
+        for cluster in Cluster.allCases {
+            let mine = changed.filter { new.product($0)?.cluster == cluster }
+            if mine.isEmpty { continue }
+            new.rerank(&rankings[cluster, default: []], changed: mine)
+            list.reranked(rankings[cluster] ?? [], in: cluster, changed: mine)
+        }
+    }
+
+    // MARK: Events by product
+
+    /// Per product, the positions in `round.events` of the events that touch it, oldest first:
+    /// the history beside the list and in the detail without a walk over every event per frame.
+    private var eventsByProduct: [ProductID: [Int]] = [:]
+
+    private mutating func indexEvents(_ round: Round) {
+        eventsByProduct = [:]
+        add(round.events.indices, of: round)
+    }
+
+    private mutating func add(_ positions: Range<Int>, of round: Round) {
+        for i in positions {
+            for id in round.events[i].change.products where eventsByProduct[id]?.last != i {
+                eventsByProduct[id, default: []].append(i)
+            }
+        }
+    }
+
+    /// The round's events grew by `events` (a commit's answer): index the new ones; anything else
+    /// indexes them all again.
+    private mutating func followEvents(_ old: Round, _ new: Round, _ events: [Event]) {
+        if new.events.count == old.events.count + events.count { add(old.events.count..<new.events.count, of: new) }
+        else { indexEvents(new) }
+    }
+
+    /// The events that touched a product as the active curator may see them, oldest first: the
+    /// same as `round.history(product:visibleTo:)`.
+    public func history(of product: ProductID) -> [Event] {
+        let events = round.events
+        return (eventsByProduct[product] ?? []).lazy.filter { events.indices.contains($0) }.map { events[$0] }
+            .filter { round.isVisible($0, to: curator) }
+    }
+
+    // MARK: Coverage
+
+    /// How many curators may score a product and how many have a counted sheet for it, for the
+    /// rows the list has shown: kept until a product's scores change (the product's entry goes) or
+    /// the round changes otherwise (all go). Filled in by `update` for the rows on screen; a row
+    /// not in it is counted when drawn.
+    var coverageCache = CoverageCache()
+
+    private mutating func forget(coverageOf products: Set<ProductID>) {
+        for id in products { coverageCache.counts[id] = nil }
+    }
+
+    /// Count the coverage of the rows on screen that are not counted yet.
+    mutating func countCoverage(rows height: Int) {
+        let rows = list.visibleRows, top = list.firstRow
+        guard height > 0, top < rows.count else { return }
+        if coverageCache.counts.count > 4 * height + 256 { coverageCache.counts = [:] }
+        for i in top..<min(rows.count, top + height) {
+            let p = rows[i].product
+            if coverageCache.counts[p.id] == nil {
+                let c = round.coverage(p)
+                coverageCache.counts[p.id] = .init(scored: c.scored, possible: c.possible)
+            }
+        }
+    }
+
+    /// The coverage of a product: counted once while its scores stay the same.
+    public func coverage(of product: Product) -> (scored: Int, possible: Int) {
+        if let c = coverageCache.counts[product.id] { return (c.scored, c.possible) }
+        return round.coverage(product)
     }
 
     /// The producers whose validation these events change when that is all they change; nil otherwise.

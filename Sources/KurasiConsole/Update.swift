@@ -5,6 +5,8 @@ import KurasiCore
 /// messages.
 public func update(_ state: inout State, _ msg: Msg) -> [Effect] {
     let effects = state.loading != nil ? state.updateLoading(msg) : receive(&state, msg)
+    // The list's rows on screen have their coverage counted here, once, not in every frame.
+    if state.loading == nil, state.screen == .list { state.countCoverage(rows: state.layout.rows.height) }
     // The analysis on screen follows the round: once an edit (here or elsewhere) changes it, it is
     // computed again, one computation at a time.
     // (Keys typed while the round was loading may have opened it.)

@@ -38,11 +38,40 @@ struct Journal {
     static func checksum(_ data: Data) -> String { "crc32:" + String(format: "%08x", CRC32.of(data)) }
 
     static func encode(_ event: Event) throws -> Data {
-        let body = try encoder.encode(event)
+        let body = try encodeBody(event)
         var line = Data("{\"checksum\":\"\(checksum(body))\",\"event\":".utf8)
+        line.reserveCapacity(line.count + body.count + 2)
         line.append(body)
         line.append(contentsOf: Array("}\n".utf8))
         return line
+    }
+
+    /// How many changes of a batch are encoded at a time (see `encodeBody`).
+    static let batchChunk = 1_000
+
+    /// An event's bytes as `encoder` writes them. A batch of many changes (a registry import adds
+    /// a producer and a product per row) is encoded `batchChunk` changes at a time and spliced into
+    /// the bytes of the event with an empty batch: the same bytes as encoding it whole (the
+    /// checksum the reader recomputes is the same), without the encoder's tree of the whole event
+    /// in memory at once.
+    static func encodeBody(_ event: Event) throws -> Data {
+        guard case let .batch(list) = event.change, list.count > batchChunk else { return try encoder.encode(event) }
+        var shell = event
+        shell.change = .batch([])
+        let head = try encoder.encode(shell)
+        let marker = Data("\"changes\":[]".utf8)
+        guard let at = head.range(of: marker), head.range(of: marker, in: at.upperBound..<head.endIndex) == nil else {
+            return try encoder.encode(event)
+        }
+        let open = at.upperBound - 1  // the "]" of the empty list
+        var body = Data(head[head.startIndex..<open])
+        for start in stride(from: 0, to: list.count, by: batchChunk) {
+            let chunk = try encoder.encode(Array(list[start..<min(list.count, start + batchChunk)]))
+            if start > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(chunk[(chunk.startIndex + 1)..<(chunk.endIndex - 1)])  // without its [ ]
+        }
+        body.append(head[open..<head.endIndex])
+        return body
     }
 
     /// One line (without its newline): its event, or what is wrong with it.
@@ -50,7 +79,7 @@ struct Journal {
         guard let line = try? decoder.decode(Line.self, from: chunk) else {
             return .failure(LineProblem(.unreadable))
         }
-        let body = (try? encoder.encode(line.event)) ?? Data()
+        let body = (try? encodeBody(line.event)) ?? Data()
         guard checksum(body) == line.checksum else { return .failure(LineProblem(.checksum)) }
         return .success(line.event)
     }
@@ -99,7 +128,10 @@ struct Journal {
     /// Append lines and fsync; the directory is fsynced too when the file is new.
     static func append(_ events: [Event], to path: String, mode: mode_t, shownAs: String, store target: String) throws(StoreError) {
         var data = Data()
-        do { for e in events { data.append(try encode(e)) } } catch {
+        do {
+            // One event (an edit, an import) is its line as it is, not a copy of it.
+            if events.count == 1 { data = try encode(events[0]) } else { for e in events { data.append(try encode(e)) } }
+        } catch {
             throw StoreError(.writeFailed, file: shownAs, .journalEncodeFailed("\(error)"))
         }
         let existed = access(path, F_OK) == 0

@@ -146,6 +146,35 @@ public struct RegistryFile: Sendable {
     }
 }
 
+/// A registry file whose header is read and understood, its rows not yet: `forEach` reads them
+/// one at a time, in file order, keeping none (see `RegistryImport.init(_:into:progress:)`).
+public struct RegistryRows: Sendable {
+    fileprivate let reader: Reader
+    /// Column names as written in the file (trimmed).
+    public let header: [String]
+    fileprivate let delimiter: UInt8
+    fileprivate let rest: ArraySlice<RawRecord>
+    fileprivate let index: [RegistryCSV.Column: Int]
+
+    /// Each row in file order: an entry when it reads, its issues when it does not (a blank row
+    /// gives neither). `progress` hears how many of the file's bytes and rows are read, at
+    /// the start, after each row and at the end.
+    public func forEach(progress: ((_ done: Int, _ total: Int, _ rows: Int) -> Void)? = nil,
+                        entry: (RegistryEntry) -> Void, issues: ([RegistryRowIssue]) -> Void) {
+        reader.forEach(self, progress: progress) { row in
+            switch row {
+            case .entry(let e): entry(e)
+            case .issues(let found): issues(found)
+            case .skip: break
+            }
+        }
+    }
+
+    fileprivate func forEach(progress: ((_ done: Int, _ total: Int, _ rows: Int) -> Void)?, _ body: (Reader.RowResult) -> Void) {
+        reader.forEach(self, progress: progress, body)
+    }
+}
+
 /// A problem with the file as a whole: it is empty, unreadable, has no
 /// header, or lacks the required "Nama Usaha" column.
 public struct RegistryFileError: Error, CustomStringConvertible, Sendable {
@@ -220,6 +249,28 @@ public enum RegistryCSV {
     /// Reads a registry file from memory. `file` is only used in errors.
     public static func read(_ data: Data, file: String) throws(RegistryFileError) -> RegistryFile {
         try Reader(bytes: [UInt8](data), file: file).read()
+    }
+
+    /// `read` with every row's fields split by a CSV.swift `CSVReader` made for the row, as
+    /// before the one-pass split: the reference the tests compare it with.
+    static func read(_ data: Data, file: String, perRowCSVReader: Bool) throws(RegistryFileError) -> RegistryFile {
+        try Reader(bytes: [UInt8](data), file: file, perRowCSVReader: perRowCSVReader).read()
+    }
+
+    /// `table` with a CSV.swift `CSVReader` made for each row (the tests' reference).
+    static func table(_ data: Data, file: String, perRowCSVReader: Bool) throws(RegistryFileError) -> CSVTable {
+        try Reader(bytes: [UInt8](data), file: file, perRowCSVReader: perRowCSVReader).table()
+    }
+
+    /// The registry file at `path` read as far as its header: a whole-file problem (cannot be
+    /// read, not CSV, no "Nama Usaha" column) is thrown here, before any row is read.
+    public static func rows(contentsOf path: String) throws(RegistryFileError) -> RegistryRows {
+        try Reader(bytes: readBytes(path), file: path).prepare()
+    }
+
+    /// A file's bytes, or the error `read(contentsOf:)` gives when it cannot be read.
+    static func readBytes(_ path: String) throws(RegistryFileError) -> [UInt8] {
+        [UInt8](try readFile(path))
     }
 
     /// Reads a registry file from disk.
@@ -324,7 +375,7 @@ private let byteSpace = UInt8(ascii: " ")
 private let byteTab = UInt8(ascii: "\t")
 
 /// One CSV record (row) located in the raw bytes.
-private struct RawRecord {
+private struct RawRecord: Sendable {
     /// 1-based physical line of the record's first byte.
     var startLine: Int
     /// 1-based physical line of the record's last byte.
@@ -333,7 +384,7 @@ private struct RawRecord {
     var range: Range<Int>
     var problem: Problem?
 
-    enum Problem {
+    enum Problem: Sendable {
         /// A quoted field opened on `openLine` and the file ended inside it.
         case unterminatedQuote(openLine: Int)
         /// Field number `field` (1-based), whose quote opened on `openLine`,
@@ -346,7 +397,7 @@ private struct RawRecord {
 /// files without any LF (classic Mac "CSV (Macintosh)" exports); in LF or
 /// CRLF files a lone CR is a stray character inside a line, which is how
 /// editors like vim and tools like grep -n number the lines.
-private struct LineBreaks {
+private struct LineBreaks: Sendable {
     let loneCRBreaksLine: Bool
 
     init(_ bytes: some Collection<UInt8>) {
@@ -539,15 +590,19 @@ private func decodeUTF8(_ bytes: ArraySlice<UInt8>, firstLine: Int, lineBreaks: 
 
 // MARK: - Reader
 
-private struct Reader {
+private struct Reader: Sendable {
     let bytes: [UInt8]
     let file: String
     let lineBreaks: LineBreaks
+    /// Split fields with a CSV.swift `CSVReader` made for each row, as before the one-pass split
+    /// (the reference the tests compare the one-pass split with).
+    var perRowCSVReader = false
 
-    init(bytes: [UInt8], file: String) {
+    init(bytes: [UInt8], file: String, perRowCSVReader: Bool = false) {
         self.bytes = bytes
         self.file = file
         self.lineBreaks = LineBreaks(bytes)
+        self.perRowCSVReader = perRowCSVReader
     }
 
     func fail(_ problem: CSVFileProblem, line: Int? = nil) -> RegistryFileError {
@@ -620,14 +675,10 @@ private struct Reader {
             if case .unterminatedQuote(let openLine) = problem { return issue(describe(problem, record: record), at: openLine) }
             return issue(describe(problem, record: record))
         }
-        let text: String
-        switch decodeUTF8(bytes[record.range], firstLine: line, lineBreaks: lineBreaks) {
-        case .success(let decoded): text = decoded
-        case .failure(let failure):
-            return issue(describe(failure, startLine: line))
-        }
-        guard let fields = parseFields(text, delimiter: delimiter) else {
-            return issue(.cannotSplit)
+        let fields: [String]
+        switch self.fields(of: record, delimiter: delimiter) {
+        case .success(let found): fields = found
+        case .failure(let unreadable): return issue(unreadable.problem)
         }
         if fields.allSatisfy(\.isEmpty) { return .success(nil) }
         if fields.count != header.count {
@@ -639,9 +690,22 @@ private struct Reader {
     }
 
     func read() throws(RegistryFileError) -> RegistryFile {
-        let (header, headerLine, delimiterByte, rest) = try headerAndRecords()
-        let delimiter = Character(Unicode.Scalar(delimiterByte))
+        var entries: [RegistryEntry] = []
+        var issues: [RegistryRowIssue] = []
+        let (header, delimiter) = try forEachRow { row in
+            switch row {
+            case .entry(let entry): entries.append(entry)
+            case .issues(let found): issues.append(contentsOf: found)
+            case .skip: break
+            }
+        }
+        return RegistryFile(entries: entries, issues: issues, delimiter: delimiter, header: header)
+    }
 
+    /// The file read as far as its header: the header understood (or the whole-file problem
+    /// thrown), the rows not yet read.
+    func prepare() throws(RegistryFileError) -> RegistryRows {
+        let (header, headerLine, delimiterByte, rest) = try headerAndRecords()
         let columns = header.map(RegistryCSV.Column.match)
         guard columns.contains(.businessName) else {
             throw missingNameColumn(header: header, columns: columns, line: headerLine)
@@ -651,20 +715,32 @@ private struct Reader {
         for (i, column) in columns.enumerated() {
             if let column, index[column] == nil { index[column] = i }
         }
+        return RegistryRows(reader: self, header: header, delimiter: delimiterByte, rest: rest, index: index)
+    }
 
-        var entries: [RegistryEntry] = []
-        var issues: [RegistryRowIssue] = []
-        let normalisedHeader = header.map(RegistryCSV.normaliseHeader)
-        for record in rest {
+    /// Read the registry's rows in file order, handing each to `body` as it is read (an entry,
+    /// its issues, or a blank row skipped) without keeping them; `progress` hears how many of
+    /// the file's bytes are read after each row. Returns the header and the delimiter.
+    func forEachRow(progress: ((_ done: Int, _ total: Int, _ rows: Int) -> Void)? = nil,
+                    _ body: (RowResult) -> Void) throws(RegistryFileError) -> (header: [String], delimiter: Character) {
+        let rows = try prepare()
+        rows.forEach(progress: progress, body)
+        return (rows.header, Character(Unicode.Scalar(rows.delimiter)))
+    }
+
+    fileprivate func forEach(_ rows: RegistryRows, progress: ((_ done: Int, _ total: Int, _ rows: Int) -> Void)?,
+                             _ body: (RowResult) -> Void) {
+        let normalisedHeader = rows.header.map(RegistryCSV.normaliseHeader)
+        var read = 0
+        progress?(rows.rest.first?.range.lowerBound ?? bytes.count, bytes.count, 0)
+        for record in rows.rest {
             if record.range.isEmpty { continue }  // a fully empty line
-            switch readRow(record, header: header, normalisedHeader: normalisedHeader,
-                           index: index, delimiter: delimiterByte) {
-            case .entry(let entry): entries.append(entry)
-            case .issues(let found): issues.append(contentsOf: found)
-            case .skip: break
-            }
+            body(readRow(record, header: rows.header, normalisedHeader: normalisedHeader,
+                         index: rows.index, delimiter: rows.delimiter))
+            read += 1
+            progress?(record.range.upperBound, bytes.count, read)
         }
-        return RegistryFile(entries: entries, issues: issues, delimiter: delimiter, header: header)
+        progress?(bytes.count, bytes.count, read)
     }
 
     // MARK: Whole-file checks
@@ -754,15 +830,10 @@ private struct Reader {
         // a 50 MB cell costs a scan of its bytes, never a 50 MB name.
         if record.range.count > RegistryCSV.maxRowBytes { return issue(RegistryCSV.rowTooLong(record.range.count)) }
 
-        let text: String
-        switch decodeUTF8(bytes[record.range], firstLine: line, lineBreaks: lineBreaks) {
-        case .success(let decoded): text = decoded
-        case .failure(let failure):
-            return issue(describe(failure, startLine: line))
-        }
-
-        guard let fields = parseFields(text, delimiter: delimiter) else {
-            return issue(.cannotSplit)
+        let fields: [String]
+        switch self.fields(of: record, delimiter: delimiter) {
+        case .success(let found): fields = found
+        case .failure(let unreadable): return issue(unreadable.problem)
         }
         if fields.allSatisfy(\.isEmpty) { return .skip }
 
@@ -828,6 +899,106 @@ private struct Reader {
             kecamatan: value(.kecamatan), phone: value(.phone), sector: value(.sector),
             businessType: value(.businessType), product: value(.product), price: price,
             capacity: capacity, unit: value(.unit), status: value(.status), note: value(.note)))
+    }
+
+    /// Why a record's fields cannot be read.
+    struct Unreadable: Error { var problem: CSVRowProblem }
+
+    /// One record's fields, trimmed, or why they cannot be read (its bytes are not UTF-8, or the
+    /// fields cannot be split). The record's bytes are checked as UTF-8 (only when not all ASCII)
+    /// and split in one pass over them; with `perRowCSVReader`, decoded and handed to a CSVReader
+    /// of CSV.swift made for the row, as before (the same fields, the tests compare the two).
+    private func fields(of record: RawRecord, delimiter: UInt8) -> Result<[String], Unreadable> {
+        let line = record.startLine
+        if perRowCSVReader {
+            let text: String
+            switch decodeUTF8(bytes[record.range], firstLine: line, lineBreaks: lineBreaks) {
+            case .success(let decoded): text = decoded
+            case .failure(let failure): return .failure(Unreadable(problem: describe(failure, startLine: line)))
+            }
+            guard let fields = parseFields(text, delimiter: delimiter) else { return .failure(Unreadable(problem: .cannotSplit)) }
+            return .success(fields)
+        }
+        let ascii = bytes.withUnsafeBufferPointer { b in b[record.range].allSatisfy { $0 < 0x80 } }
+        if !ascii, case .failure(let failure) = decodeUTF8(bytes[record.range], firstLine: line, lineBreaks: lineBreaks) {
+            return .failure(Unreadable(problem: describe(failure, startLine: line)))
+        }
+        return .success(splitFields(record.range, delimiter: delimiter))
+    }
+
+    /// Splits a record's bytes (valid UTF-8, accepted by `RecordSplitter`: every quoted field
+    /// closed, only blanks after a closing quote, no line break outside quotes) into fields as
+    /// CSV.swift's `CSVReader` and `parseFields` do: blanks (space and tab, unless it is the
+    /// delimiter) trimmed around each field, a quoted field's `""` read as `"`, CRLF inside it as
+    /// LF, and then white space and line breaks trimmed at both ends.
+    private func splitFields(_ range: Range<Int>, delimiter: UInt8) -> [String] {
+        if range.isEmpty { return [""] }
+        return bytes.withUnsafeBufferPointer { b -> [String] in
+            func isBlank(_ c: UInt8) -> Bool { (c == byteSpace || c == byteTab) && c != delimiter }
+            var fields: [String] = []
+            var quoted: [UInt8] = []
+            var i = range.lowerBound
+            let end = range.upperBound
+            while true {
+                while i < end && isBlank(b[i]) { i += 1 }
+                if i < end && b[i] == byteQuote {
+                    i += 1
+                    quoted.removeAll(keepingCapacity: true)
+                    while i < end {
+                        let c = b[i]
+                        if c == byteQuote {
+                            if i + 1 < end && b[i + 1] == byteQuote { quoted.append(byteQuote); i += 2; continue }
+                            i += 1
+                            break
+                        }
+                        quoted.append(c)
+                        i += 1
+                    }
+                    while i < end && b[i] != delimiter { i += 1 }  // blanks after the closing quote
+                    fields.append(quoted.withUnsafeBufferPointer { Self.finishField($0[...]) })
+                } else {
+                    let start = i
+                    while i < end && b[i] != delimiter { i += 1 }
+                    var last = i
+                    while last > start && isBlank(b[last - 1]) { last -= 1 }
+                    fields.append(Self.finishField(b[start..<last]))
+                }
+                if i >= end { break }
+                i += 1  // the delimiter
+            }
+            return fields
+        }
+    }
+
+    /// A field's text as `parseFields` leaves it: CRLF as LF, white space and line breaks trimmed.
+    /// Only a field that would keep a non-ASCII character at either end after trimming the ASCII
+    /// ones goes through Foundation's trimming (the Unicode spaces), on the whole field as before.
+    private static func finishField(_ raw: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        var bytes = raw
+        var replaced: [UInt8]?
+        if raw.contains(byteCR) {
+            var out: [UInt8] = []
+            out.reserveCapacity(raw.count)
+            var i = raw.startIndex
+            while i < raw.endIndex {
+                if raw[i] == byteCR, i + 1 < raw.endIndex, raw[i + 1] == byteLF { i += 1; continue }
+                out.append(raw[i]); i += 1
+            }
+            replaced = out
+        }
+        func finish(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+            var lo = bytes.startIndex, hi = bytes.endIndex
+            while lo < hi && isSpace(bytes[lo]) { lo += 1 }
+            while hi > lo && isSpace(bytes[hi - 1]) { hi -= 1 }
+            if lo < hi, bytes[lo] >= 0x80 || bytes[hi - 1] >= 0x80 {
+                return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            return String(decoding: bytes[lo..<hi], as: UTF8.self)
+        }
+        if let replaced { return replaced.withUnsafeBufferPointer { finish($0[...]) } }
+        bytes = raw
+        return finish(bytes)
     }
 
     /// Splits one record into trimmed fields with CSV.swift. Returns nil if

@@ -42,51 +42,87 @@ public struct RegistryImport: Sendable {
 
     /// Plan the import of `registry` into `round`; nothing is changed.
     public init(_ registry: RegistryFile, file: String, into round: Round) {
-        self.file = file
-        revision = round.revision
+        var planner = Planner(file: file, into: round)
+        for e in registry.entries { planner.add(e) }
+        self = planner.plan
         rows = registry.entries.count + registry.issues.count
         issues = registry.issues
+    }
+
+    /// Plan the import of a registry file's rows into `round`, reading them one at a time into
+    /// the plan (no row is kept once planned: a million-row registry needs the memory of the
+    /// producers and products it adds, not of its rows). `progress` hears, after each row, how
+    /// many of the file's bytes are read. The same plan and the same issues as reading the file
+    /// with `RegistryCSV.read` and planning that. `file` is the name the plan reports.
+    public init(_ registry: RegistryRows, file: String, into round: Round,
+                progress: ((_ done: Int, _ total: Int, _ rows: Int) -> Void)? = nil) {
+        var planner = Planner(file: file, into: round)
+        var entries = 0
+        var issues: [RegistryRowIssue] = []
+        registry.forEach(progress: progress, entry: { entries += 1; planner.add($0) }, issues: { issues.append(contentsOf: $0) })
+        self = planner.plan
+        rows = entries + issues.count
+        self.issues = issues
+    }
+
+    /// The plan as it grows, one registry entry at a time (the keys and the ids it has given).
+    private struct Planner {
+        var plan: RegistryImport
+        let round: Round
         var byKey: [String: String] = [:]       // stable key -> producer id or "line N"
         var bySkeleton: [String: String] = [:]  // loose key -> producer id or "line N"
-        for p in round.producers {
-            if let k = p.registryKey { byKey[k] = p.id.rawValue }
-            bySkeleton[Self.skeleton(p.name, p.kelurahan)] = p.id.rawValue
-        }
-        var nextProducer = Self.nextNumber(round.producers.map(\.id.rawValue), prefix: "U-")
-        var nextProduct = Self.nextNumber(round.products.map(\.id.rawValue), prefix: "P-")
+        var nextProducer: Int, nextProduct: Int
 
-        for e in registry.entries {
+        init(file: String, into round: Round) {
+            plan = RegistryImport(file: file, revision: round.revision)
+            self.round = round
+            for p in round.producers {
+                if let k = p.registryKey { byKey[k] = p.id.rawValue }
+                bySkeleton[RegistryImport.skeleton(p.name, p.kelurahan)] = p.id.rawValue
+            }
+            nextProducer = RegistryImport.nextNumber(round.producers.map(\.id.rawValue), prefix: "U-")
+            nextProduct = RegistryImport.nextNumber(round.products.map(\.id.rawValue), prefix: "P-")
+        }
+
+        mutating func add(_ e: RegistryEntry) {
             let status = (e.status ?? "").lowercased()
             if status.contains("tutup") || status.contains("tidak aktif") || status.contains("nonaktif") {
-                closed.append(e.line); continue
+                plan.closed.append(e.line); return
             }
             if (e.sector ?? "").lowercased() == "jasa" || (e.businessType ?? "").lowercased() == "jasa" {
-                services.append(e.line); continue
+                plan.services.append(e.line); return
             }
-            let key = Self.key(e)
+            let key = RegistryImport.key(e)
             if byKey[key] != nil, byKey[key]!.hasPrefix("U-"), round.producer(ProducerID(byKey[key]!)) != nil {
-                unchanged += 1; continue
+                plan.unchanged += 1; return
             }
-            let loose = Self.skeleton(e.businessName, e.kelurahan ?? "")
+            let loose = RegistryImport.skeleton(e.businessName, e.kelurahan ?? "")
             if let other = byKey[key] ?? bySkeleton[loose] {
-                duplicates.append(Duplicate(line: e.line, name: e.businessName, of: other)); continue
+                plan.duplicates.append(Duplicate(line: e.line, name: e.businessName, of: other)); return
             }
             let id = ProducerID(String(format: "U-%04d", nextProducer)); nextProducer += 1
-            producers.append(Producer(
+            plan.producers.append(Producer(
                 id: id, name: e.businessName, owner: e.owner ?? "", address: e.address ?? "",
                 kelurahan: e.kelurahan ?? "", kecamatan: e.kecamatan ?? "", phone: e.phone,
                 nib: e.nib, registryKey: key, sector: e.sector, businessType: e.businessType, remark: e.note,
                 validation: .pending))
-            if producers[producers.count - 1].isTraderSuspect { traders.append(e.line) }
+            if plan.producers[plan.producers.count - 1].isTraderSuspect { plan.traders.append(e.line) }
             byKey[key] = "line \(e.line)"; bySkeleton[loose] = "line \(e.line)"
-            if let name = e.product, let cluster = Self.cluster(sector: e.sector) {
+            if let name = e.product, let cluster = RegistryImport.cluster(sector: e.sector) {
                 let pid = ProductID(String(format: "P-%04d", nextProduct)); nextProduct += 1
-                products.append(Product(
+                plan.products.append(Product(
                     id: pid, producer: id, name: name, cluster: cluster, category: e.sector ?? "",
                     description: "", price: e.price,
                     capacity: e.capacity.map { Capacity(amount: $0, unit: e.unit ?? "") }))
             }
         }
+    }
+
+    private init(file: String, revision: Int) {
+        self.file = file
+        self.revision = revision
+        rows = 0
+        issues = []
     }
 
     public var command: Command { .add(producers: producers, products: products) }

@@ -32,14 +32,15 @@ struct Import: ParsableCommand {
     func importRegistry(_ file: String) throws {
         let lang = options.language
         let progress = ProgressLine()
+        // The rows are read one at a time straight into the plan (none is kept), against the
+        // store as read (no exclusive lock while the plan is made); the plan is applied under the
+        // lock, made again (the file read again) only if another writer changed the store meanwhile.
         progress.show(tr(.clReading, lang, file))
-        let registry = try RegistryCSV.read(contentsOf: file)
-        progress.show(tr(.clRowsReadReadingThe, lang, Format.count(registry.entries.count, lang)))
-        // Plan against the store as read (no exclusive lock while the plan is made); apply under
-        // the lock, planning again only if another writer changed the store meanwhile.
+        let registry = try RegistryCSV.rows(contentsOf: file)
         let handle = try options.openStore()
-        progress.show(tr(.clPlanningTheImport, lang))
-        var plan = RegistryImport(registry, file: file, into: handle.round)
+        var plan = RegistryImport(registry, file: file, into: handle.round) { done, total, rows in
+            progress.bar(tr(.clReading, lang, file), done: done, total: total, count: rows, lang: lang)
+        }
         if !dryRun, !plan.producers.isEmpty {
             pauseAfterPlan()
             progress.show(tr(.clSavingProducers, lang, Format.count(plan.producers.count, lang)))
@@ -140,6 +141,21 @@ final class ProgressLine {
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + text.displaySafe).utf8))
         shown = true
     }
+    /// A bar for work that goes row by row: `done` of `total` (bytes), `count` rows so far. Drawn
+    /// again only when the bar or the percentage moves (at most a few hundred times, whatever the
+    /// number of rows).
+    func bar(_ text: String, done: Int, total: Int, count: Int, lang: Language) {
+        guard enabled else { return }
+        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
+        let percent = Int(fraction * 100)
+        let width = 30, filled = Int(fraction * Double(width))
+        guard percent != lastPercent || filled != lastFilled else { return }
+        lastPercent = percent; lastFilled = filled
+        show(text + " [" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(percent)% · "
+             + Format.count(count, lang))
+    }
+    private var lastPercent = -1, lastFilled = -1
+
     func done() {
         guard enabled, shown else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))

@@ -12,7 +12,7 @@ import Glibc
 //   kurasi-bench generate [DIR] [--scales 1x,10x,100x,1000x]   write the synthetic rounds and CSVs
 //   kurasi-bench rss STORE                                     load as the console does; print memory
 //   kurasi-bench run OP STORE [N]                              repeat one operation N times (for perf/callgrind)
-//       OP: load, decode, decode-foundation, encode, compact, edit, rank, rank-full, frame, filter, producers,
+//       OP: load, decode, decode-foundation, encode, compact, edit, rank, rank-full, setup, frame, filter, producers,
 //           proto-parse (a hand-written one-pass reader, Prototype.swift), jsonserialization,
 //           calibration, stability, normalised, pairwise, readiness, feedback (the fairness reports,
 //           on the round as loaded; stability with the default 1,000 resamples),
@@ -155,6 +155,11 @@ case "run":
             time { _ = update(&state, .committed(.saved(next, event))) }
             round = next
         }
+    case "setup":
+        // The console's own setup once the round is loaded: State(round:) (both rankings, the
+        // search index, the producers' list and the registry's suspects) and the first frame.
+        let round = try Store(path: path).load()
+        for _ in 0..<n { time { withExtendedLifetime(Workload.console(round)) {} } }
     case "rank-full":
         let round = try Store(path: path).load()
         for _ in 0..<n { time { _ = round.ranking(.mamin) } }
@@ -242,8 +247,10 @@ case "run":
         fail("unknown operation \(op)")
     }
     let sorted = samples.sorted(), cpu = cpuSamples.sorted()
+    func p99(_ s: [UInt64]) -> Double { ms(s[min(s.count - 1, s.count * 99 / 100)]) }
     print(json(["op": op, "store": path, "n": n, "min_ms": ms(sorted.first ?? 0), "median_ms": ms(sorted[sorted.count / 2]),
-                "max_ms": ms(sorted.last ?? 0), "cpu_median_ms": ms(cpu.isEmpty ? 0 : cpu[cpu.count / 2])]))
+                "p99_ms": p99(sorted), "max_ms": ms(sorted.last ?? 0),
+                "cpu_median_ms": ms(cpu[cpu.count / 2]), "cpu_p99_ms": p99(cpu), "cpu_max_ms": ms(cpu.last ?? 0)]))
 
 default:
     fail("unknown command \(command)")

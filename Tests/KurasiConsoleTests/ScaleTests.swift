@@ -1,0 +1,126 @@
+import Foundation
+import KurasiConsole
+import KurasiCore
+import KurasiTestSupport
+import Testing
+
+/// The console's indexes for province-size rounds (the search keys beside each ranking, the
+/// narrowing filter, the events by product, the coverage counted once) give the same answers as
+/// the plain computation over the round: random keys, filters, sorts, score edits, pins and
+/// validations on the Madiun round, and after each one the rows, the history and the counts
+/// compared with what the round itself says.
+@Suite("Console at scale: indexes equal the plain computation")
+struct ScaleTests {
+    /// The plain computation of a cluster's rows: the round's ranking made anew, filtered by the
+    /// lowercased text (name, id, producer, kelurahan) and sorted as the list says.
+    static func plainRows(_ s: State, _ cluster: Cluster) -> [ProductID] {
+        let round = s.round
+        let ranking = round.ranking(cluster)
+        let needle = Array(s.list.filter.lowercased().utf8)
+        func text(_ p: Product) -> [UInt8] {
+            let producer = round.producer(p.producer)
+            return Array([p.name.lowercased(), p.id.rawValue.lowercased(), producer?.name.lowercased() ?? "",
+                          producer?.kelurahan.lowercased() ?? ""].joined(separator: "\u{1F}").utf8)
+        }
+        func contains(_ hay: [UInt8], _ n: [UInt8]) -> Bool {
+            guard !n.isEmpty else { return true }
+            guard hay.count >= n.count else { return false }
+            for i in 0...(hay.count - n.count) where Array(hay[i..<(i + n.count)]) == n { return true }
+            return false
+        }
+        var rows = ranking.filter { contains(text($0.product), needle) }
+        switch s.list.sort {
+        case .rank:
+            if !round.scoresArePublic {
+                let blind = { (r: RankedProduct) in !round.visibility(of: r.product.id, to: s.curator).score }
+                rows = rows.filter(blind).sorted { $0.product.id < $1.product.id } + rows.filter { !blind($0) }
+            }
+        case .id:
+            rows.sort { $0.product.id < $1.product.id }
+        case .name, .producer, .kelurahan:
+            func key(_ r: RankedProduct) -> String {
+                let producer = round.producer(r.product.producer)
+                switch s.list.sort {
+                case .name: return r.product.name.lowercased()
+                case .producer: return producer?.name.lowercased() ?? ""
+                default: return producer?.kelurahan.lowercased() ?? ""
+                }
+            }
+            rows.sort { (key($0), $0.product.id) < (key($1), $1.product.id) }
+        }
+        return rows.map(\.product.id)
+    }
+
+    static func check(_ d: Driver, _ step: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let s = d.state
+        for cluster in Cluster.allCases {
+            let shown = (s.rows[cluster] ?? s.visibleRows).map(\.product.id)
+            #expect(shown == plainRows(s, cluster), "\(step): \(cluster) rows", sourceLocation: sourceLocation)
+            #expect(s.rankings[cluster] == s.round.ranking(cluster), "\(step): \(cluster) ranking", sourceLocation: sourceLocation)
+        }
+        let rows = s.visibleRows
+        for i in rows.indices.prefix(80) {
+            let p = rows[i].product
+            #expect(s.coverage(of: p) == s.round.coverage(p), "\(step): coverage of \(p.id)", sourceLocation: sourceLocation)
+        }
+        for p in s.round.products.prefix(40) + [s.selected?.product].compactMap({ $0 }) {
+            #expect(s.history(of: p.id) == s.round.history(product: p.id, visibleTo: s.curator),
+                    "\(step): history of \(p.id)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("random filters, sorts, clusters and edits: the rows, counts and histories of the plain computation",
+          arguments: [UInt64(1), 2, 3])
+    func differential(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let d = console(curator: "K2", width: 200, height: 60)
+        let round = d.round
+        let curators = round.curators.map(\.id)
+        let criteria = round.rubric.criteria.map(\.id)
+        let products = round.products
+        // Needles from the round's own texts (so that some match), cut at random, in any case.
+        func needle() -> String {
+            let p = products[rng.below(products.count)]
+            let source = [p.name, p.id.rawValue, round.producer(p.producer)?.name ?? "", round.producer(p.producer)?.kelurahan ?? ""][rng.below(4)]
+            let chars = Array(source)
+            guard !chars.isEmpty else { return "a" }
+            let start = rng.below(chars.count), length = 1 + rng.below(min(6, chars.count - start))
+            let text = String(chars[start..<(start + length)])
+            return rng.below(2) == 0 ? text : text.uppercased()
+        }
+        Self.check(d, "start")
+        for step in 0..<60 {
+            switch rng.below(9) {
+            case 0, 1:  // a filter typed letter by letter (each letter narrows), then kept or left open
+                d.type(.char("/"))
+                for c in needle() { d.type(.char(c)); Self.check(d, "step \(step) typing") }
+                d.type(rng.below(2) == 0 ? .enter : .backspace)
+            case 2: d.type(.escape)
+            case 3: d.type(.char("s"))
+            case 4: d.type(.tab)
+            case 5: d.type(rng.below(2) == 0 ? .pageDown : .down)
+            case 6, 7:  // a score, as another terminal or this one commits it: the incremental re-rank
+                let p = products[rng.below(products.count)].id
+                let by = curators[rng.below(curators.count)]
+                var points: [CriterionID: Int?] = [:]
+                for c in criteria where rng.below(4) != 0 { points[c] = 1 + rng.below(5) }
+                if let event = try? d.round.perform(.score(product: p, points: points), by: by, at: d.clock) {
+                    d.send(.committed(.saved(d.round, event)))
+                }
+            case 8 where rng.below(2) == 0:  // a pin or a validation: re-placed, or everything again
+                let p = products[rng.below(products.count)]
+                let command: Command = rng.below(2) == 0
+                    ? .pin(product: p.id, slot: 1 + rng.below(5), reason: "uji")
+                    : .validate(producer: p.producer, status: [.valid, .pending, .rejected][rng.below(3)], reason: "uji")
+                for by in curators {
+                    if let event = try? d.round.perform(command, by: by, at: d.clock) {
+                        d.send(.committed(.saved(d.round, event))); break
+                    }
+                }
+            default:  // a refresh that brings a different round: everything indexed again
+                d.send(.refreshed(d.round))
+            }
+            Self.check(d, "step \(step)")
+        }
+    }
+}
