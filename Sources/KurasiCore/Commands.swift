@@ -435,6 +435,7 @@ extension Round {
             if let i = curators.firstIndex(where: { $0.id == id }) {
                 if let to { curators[i] = to } else { curators.remove(at: i) }
             } else if let to { curators.append(to) }
+            rebuildConflicts()
         case let .producer(id, from, to):
             guard producer(id) == from else { throw .changedSince(what: id.rawValue, revision: nil, by: nil) }
             if to == nil, let used = products.first(where: { $0.producer == id }) { throw .productInUse(used.id) }

@@ -39,6 +39,9 @@ public struct Round: Codable, Hashable, Sendable {
     /// Positions by id, rebuilt on decode and kept current by `apply`; not stored.
     private var productIndex: [ProductID: Int] = [:]
     private var producerIndex: [ProducerID: Int] = [:]
+    /// The producers some curator has an active conflict with (most products' producers are not
+    /// among them: their sheets need no look-up of recusals).
+    private var conflictedProducers: Set<ProducerID> = []
     /// The rubric's criterion ids in order: the layout every product's sheets share.
     public private(set) var criterionOrder: [CriterionID] = []
 
@@ -98,6 +101,16 @@ public struct Round: Codable, Hashable, Sendable {
     mutating func rebuildIndex() {
         productIndex = Dictionary(products.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         producerIndex = Dictionary(producers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        rebuildConflicts()
+    }
+
+    mutating func rebuildConflicts() {
+        conflictedProducers = Set(curators.flatMap { $0.conflicts.filter(\.isActive).map(\.producer) })
+    }
+
+    /// Whether any curator has an active conflict with the producer (one look-up).
+    func anyConflict(with producer: ProducerID) -> Bool {
+        !conflictedProducers.isEmpty && conflictedProducers.contains(producer)
     }
 
     /// `revision` is not written here: the store writes it, with `schemaVersion`, at the top.

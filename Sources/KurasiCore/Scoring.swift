@@ -92,7 +92,12 @@ extension Round {
         var sheetScores: [CuratorID: Double] = [:]
         var setAside: [CuratorID] = []
         let sheets = scores[product.id] ?? ProductSheets()
-        let recused = sheets.isEmpty ? [] : Set(recusedCurators(for: product).map(\.id))
+        // Who declared a conflict with the producer: found without copying a curator, and no
+        // set at all for the products (nearly all) whose producer nobody declared one with.
+        var recused: Set<CuratorID> = []
+        if !sheets.isEmpty, anyConflict(with: product.producer) {
+            for i in curators.indices where curators[i].isRecused(from: product.producer) { recused.insert(curators[i].id) }
+        }
         // Points per criterion summed by the rubric's position (a counted sheet has every
         // criterion); a point under an id outside the rubric (a hand-edited store) by its id.
         let criteria = rubric.criteria
@@ -106,7 +111,7 @@ extension Round {
             let sheet = byPosition ? nil : sheets[curator]
             guard let s = sheet.map({ weightedScore($0, weights: weights) }) ?? weightedScore(sheets, row: row, weights: weights) else { continue }
             // A declared conflict sets the curator's sheet aside, even one made before it.
-            if recused.contains(curator) { setAside.append(curator); continue }
+            if !recused.isEmpty, recused.contains(curator) { setAside.append(curator); continue }
             sheetScores[curator] = normalisation?.adjust(s, curator: curator) ?? s
             counted += 1
             if let sheet {
@@ -134,7 +139,7 @@ extension Round {
 
     /// Curators who may score the product (not recused), and how many of them have a counted sheet.
     public func coverage(_ product: Product) -> (scored: Int, possible: Int) {
-        let eligible = curators.filter { !$0.isRecused(from: product.producer) }
+        let eligible = anyConflict(with: product.producer) ? curators.filter { !$0.isRecused(from: product.producer) } : curators
         guard let sheets = scores[product.id], !sheets.isEmpty else { return (0, eligible.count) }
         let scored = eligible.filter { c in sheets[c.id].map(isComplete) ?? false }.count
         return (scored, eligible.count)

@@ -4,10 +4,13 @@ import KurasiCore
 /// The store's fast load path: one pass over the document's top level that builds `scores`
 /// directly from the bytes and hands every other field's bytes to Foundation's decoder alone.
 ///
-/// Why it exists: `scores` is a dictionary of dictionaries of dictionaries (two million sheets at
-/// 100,000 products), and Foundation's `JSONDecoder` spends about 70% of a store's load in
-/// `Dictionary.init(from:)` for it (Benchmarks/README.md). No fast JSON library is among the
-/// packages Kurasi may use, so the hot part is read here by hand.
+/// Why it exists: `scores` holds two million sheets at 100,000 products, and Foundation's
+/// `JSONDecoder` spent about 70% of a store's load in `Dictionary.init(from:)` for them
+/// (Benchmarks/README.md). No fast JSON library is among the packages Kurasi may use, so the hot
+/// part is read here by hand, straight into each product's `ProductSheets`: schema 2's arrays
+/// point by point into the product's flat array, schema 1's objects through the order their keys
+/// were met, laid out in the rubric's order once the rubric is known. A schema 2 sheet whose
+/// length is not the rubric's, or a point above 127, is left to Foundation's decoder too.
 ///
 /// It only ever says yes to a plain, well-formed store. Whenever it meets anything it does not
 /// handle itself (a syntax error, an escape or control character in a key, a duplicate key, a
