@@ -406,8 +406,8 @@ extension Round {
                 let e = lastEvent(touching: p)
                 throw .changedSince(what: "\(p) \(c) \(k)", revision: e?.revision, by: e?.by)
             }
-            var sheets = scores[p] ?? [:]
-            var sheet = sheets[c] ?? [:]
+            var sheets = scores[p] ?? ProductSheets(layout: criterionOrder)
+            var sheet = sheets[c] ?? Sheet(layout: sheets.criteria)
             sheet[k] = to
             sheets[c] = sheet.isEmpty ? nil : sheet
             scores[p] = sheets.isEmpty ? nil : sheets
@@ -435,6 +435,7 @@ extension Round {
             if let i = curators.firstIndex(where: { $0.id == id }) {
                 if let to { curators[i] = to } else { curators.remove(at: i) }
             } else if let to { curators.append(to) }
+            rebuildConflicts()
         case let .producer(id, from, to):
             guard producer(id) == from else { throw .changedSince(what: id.rawValue, revision: nil, by: nil) }
             if to == nil, let used = products.first(where: { $0.producer == id }) { throw .productInUse(used.id) }
@@ -449,6 +450,8 @@ extension Round {
         case let .rubric(from, to):
             guard rubric == from else { throw .changedSince(what: "rubric", revision: nil, by: nil) }
             rubric = to
+            // Criteria added, removed or reordered: every sheet is laid out anew (no point lost).
+            if !to.criteria.map(\.id).elementsEqual(criterionOrder) { layOutScores() }
         case let .batch(list):
             for c in list { try applyChecked(c) }
         case let .fairness(f):

@@ -324,5 +324,4 @@ public struct Pin: Codable, Hashable, Sendable {
     }
 }
 
-/// One curator's scores for one product, by criterion id.
-public typealias Sheet = [CriterionID: Int]
+// One curator's scores for one product, by criterion id: `Sheet` (Sheets.swift).

@@ -15,8 +15,9 @@ public struct Round: Codable, Hashable, Sendable {
     public internal(set) var curators: [Curator]
     public internal(set) var producers: [Producer]
     public internal(set) var products: [Product]
-    /// scores[product][curator][criterion] = point on the rubric's scale.
-    public internal(set) var scores: [ProductID: [CuratorID: Sheet]]
+    /// scores[product][curator][criterion] = point on the rubric's scale; each product's sheets
+    /// laid out in the rubric's criterion order (`criterionOrder`, one array shared by all).
+    public internal(set) var scores: [ProductID: ProductSheets]
     /// pins[cluster], ordered by slot.
     public internal(set) var pins: [Cluster: [Pin]]
     /// Every change ever made, oldest first; the round's audit trail.
@@ -24,12 +25,13 @@ public struct Round: Codable, Hashable, Sendable {
 
     public init(revision: Int = 0, round: RoundInfo, rubric: Rubric = .default,
                 curators: [Curator] = [], producers: [Producer] = [], products: [Product] = [],
-                scores: [ProductID: [CuratorID: Sheet]] = [:], pins: [Cluster: [Pin]] = [:],
+                scores: [ProductID: ProductSheets] = [:], pins: [Cluster: [Pin]] = [:],
                 events: [Event] = []) {
         self.revision = revision; self.round = round; self.rubric = rubric; self.curators = curators
         self.producers = producers; self.products = products; self.scores = scores; self.pins = pins
         self.events = events
         rebuildIndex()
+        layOutScores()
     }
 
     // MARK: Lookup
@@ -37,6 +39,11 @@ public struct Round: Codable, Hashable, Sendable {
     /// Positions by id, rebuilt on decode and kept current by `apply`; not stored.
     private var productIndex: [ProductID: Int] = [:]
     private var producerIndex: [ProducerID: Int] = [:]
+    /// The producers some curator has an active conflict with (most products' producers are not
+    /// among them: their sheets need no look-up of recusals).
+    private var conflictedProducers: Set<ProducerID> = []
+    /// The rubric's criterion ids in order: the layout every product's sheets share.
+    public private(set) var criterionOrder: [CriterionID] = []
 
     enum CodingKeys: String, CodingKey {
         case revision, round, rubric, curators, producers, products, scores, pins, events
@@ -50,15 +57,60 @@ public struct Round: Codable, Hashable, Sendable {
         curators = try c.decode([Curator].self, forKey: .curators)
         producers = try c.decode([Producer].self, forKey: .producers)
         products = try c.decode([Product].self, forKey: .products)
-        scores = try c.decodeIfPresent([ProductID: [CuratorID: Sheet]].self, forKey: .scores) ?? [:]
+        if (decoder.userInfo[.kurasiSchemaVersion] as? Int ?? 1) >= 2 {
+            // Schema 2: each sheet an array in the rubric's order, null where not scored.
+            let rows = try c.decodeIfPresent([ProductID: [CuratorID: [Int?]]].self, forKey: .scores) ?? [:]
+            let order = rubric.criteria.map(\.id)
+            var out: [ProductID: ProductSheets] = [:]
+            out.reserveCapacity(rows.count)
+            for p in rows.keys.sorted() {
+                var sheets = ProductSheets()
+                for (curator, points) in rows[p]!.sorted(by: { $0.key < $1.key }) {
+                    guard points.count == order.count else {
+                        throw SheetLengthMismatch(product: p, curator: curator, points: points.count, criteria: order)
+                    }
+                    sheets[curator] = Sheet(criteria: order, points: points)
+                }
+                out[p] = sheets
+            }
+            scores = out
+        } else {
+            scores = try c.decodeIfPresent([ProductID: ProductSheets].self, forKey: .scores) ?? [:]
+        }
         pins = try c.decodeIfPresent([Cluster: [Pin]].self, forKey: .pins) ?? [:]
         events = try c.decodeIfPresent([Event].self, forKey: .events) ?? []
         rebuildIndex()
+        layOutScores()
+    }
+
+    /// Lay every product's sheets out in the rubric's criterion order (sharing one array), after
+    /// a load or a rubric change. Points under criteria the rubric does not hold are kept, after it.
+    mutating func layOutScores() {
+        var order = rubric.criteria.map(\.id)
+        // Sheets read by the store's reader already share one array of the rubric's ids: adopt
+        // it, and leave the scores untouched (no copy of 100,000 entries).
+        if let first = scores.first?.value.criteria, first == order { order = first }
+        criterionOrder = order
+        func shared(_ a: [CriterionID]) -> Bool {
+            a.withUnsafeBufferPointer { x in order.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+        }
+        guard scores.values.contains(where: { !shared($0.criteria) }) else { return }
+        for i in scores.indices { scores.values[i] = scores.values[i].laidOut(by: order) }
     }
 
     mutating func rebuildIndex() {
         productIndex = Dictionary(products.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         producerIndex = Dictionary(producers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        rebuildConflicts()
+    }
+
+    mutating func rebuildConflicts() {
+        conflictedProducers = Set(curators.flatMap { $0.conflicts.filter(\.isActive).map(\.producer) })
+    }
+
+    /// Whether any curator has an active conflict with the producer (one look-up).
+    func anyConflict(with producer: ProducerID) -> Bool {
+        !conflictedProducers.isEmpty && conflictedProducers.contains(producer)
     }
 
     /// `revision` is not written here: the store writes it, with `schemaVersion`, at the top.
@@ -66,7 +118,9 @@ public struct Round: Codable, Hashable, Sendable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(round, forKey: .round); try c.encode(rubric, forKey: .rubric)
         try c.encode(curators, forKey: .curators); try c.encode(producers, forKey: .producers)
-        try c.encode(products, forKey: .products); try c.encode(scores, forKey: .scores)
+        try c.encode(products, forKey: .products)
+        // The store writes schema 2's scores itself (Store.encode); anyone else gets schema 1's objects.
+        if encoder.userInfo[.kurasiScoresApart] as? Bool != true { try c.encode(scores, forKey: .scores) }
         try c.encode(pins, forKey: .pins); try c.encode(events, forKey: .events)
     }
 
@@ -83,7 +137,7 @@ public struct Round: Codable, Hashable, Sendable {
     public var isFinal: Bool { round.status.state == .final }
 
     public func products(in cluster: Cluster) -> [Product] { products.filter { $0.cluster == cluster } }
-    public func sheet(product: ProductID, curator: CuratorID) -> Sheet { scores[product]?[curator] ?? [:] }
+    public func sheet(product: ProductID, curator: CuratorID) -> Sheet { scores[product]?[curator] ?? Sheet() }
     public func pins(in cluster: Cluster) -> [Pin] { pins[cluster] ?? [] }
     public func pin(of product: ProductID) -> (Cluster, Pin)? {
         for (cluster, list) in pins { if let p = list.first(where: { $0.product == product }) { return (cluster, p) } }
@@ -116,4 +170,20 @@ public struct Round: Codable, Hashable, Sendable {
             producerIndex[p.id] = producers.count; producers.append(p)
         }
     }
+}
+
+extension CodingUserInfoKey {
+    /// The store's `schemaVersion` (an Int) when a round is decoded; 1 when absent.
+    public static let kurasiSchemaVersion = CodingUserInfoKey(rawValue: "kurasi.schemaVersion")!
+    /// True when the round is encoded without `scores` (the store writes them itself).
+    public static let kurasiScoresApart = CodingUserInfoKey(rawValue: "kurasi.scoresApart")!
+}
+
+/// A schema 2 sheet whose number of points is not the rubric's number of criteria.
+public struct SheetLengthMismatch: Error, Hashable, Sendable {
+    public var product: ProductID
+    public var curator: CuratorID
+    public var points: Int
+    /// The rubric's criteria, in the order a sheet lists its points.
+    public var criteria: [CriterionID]
 }

@@ -41,7 +41,11 @@ extension Aggregate {
 
 extension Round {
     public func isComplete(_ sheet: Sheet) -> Bool {
-        rubric.criteria.allSatisfy { sheet[$0.id] != nil }
+        if sheet.criteria.count >= criterionOrder.count, sheet.criteria.starts(with: criterionOrder) {
+            for i in criterionOrder.indices where sheet.point(at: i) == nil { return false }
+            return true
+        }
+        return rubric.criteria.allSatisfy { sheet[$0.id] != nil }
     }
 
     /// The weighted 0–100 score of a sheet, or nil when it is incomplete.
@@ -59,9 +63,25 @@ extension Round {
         guard rubric.scaleMax > rubric.scaleMin else { return nil }
         var total = 0.0, weights = 0.0
         let span = Double(rubric.scaleMax - rubric.scaleMin)
+        // Laid out in the rubric's order (every sheet of a loaded round): by position.
+        let byPosition = sheet.criteria.count >= criterionOrder.count && sheet.criteria.starts(with: criterionOrder)
         for (i, c) in rubric.criteria.enumerated() {
-            guard let v = sheet[c.id] else { return nil }
+            guard let v = byPosition ? sheet.point(at: i) : sheet[c.id] else { return nil }
             total += w[i] * Double(v - rubric.scaleMin) / span
+            weights += w[i]
+        }
+        return weights > 0 ? total / weights * 100 : nil
+    }
+
+    /// The weighted score of one row of a product's sheets laid out in the rubric's order, with
+    /// the cluster's weights given: no look-up by id at all.
+    func weightedScore(_ sheets: ProductSheets, row: Int, weights w: [Double]) -> Double? {
+        guard rubric.scaleMax > rubric.scaleMin else { return nil }
+        var total = 0.0, weights = 0.0
+        let lo = rubric.scaleMin, span = Double(rubric.scaleMax - lo)
+        for i in 0..<w.count {
+            guard let v = sheets.point(row: row, column: i) else { return nil }
+            total += w[i] * Double(v - lo) / span
             weights += w[i]
         }
         return weights > 0 ? total / weights * 100 : nil
@@ -71,23 +91,41 @@ extension Round {
     public func aggregate(_ product: Product, normalisation: Normalisation? = nil) -> Aggregate {
         var sheetScores: [CuratorID: Double] = [:]
         var setAside: [CuratorID] = []
-        let sheets = scores[product.id] ?? [:]
-        let recused = sheets.isEmpty ? [] : Set(recusedCurators(for: product).map(\.id))
+        let sheets = scores[product.id] ?? ProductSheets()
+        // Who declared a conflict with the producer: found without copying a curator, and no
+        // set at all for the products (nearly all) whose producer nobody declared one with.
+        var recused: Set<CuratorID> = []
+        if !sheets.isEmpty, anyConflict(with: product.producer) {
+            for i in curators.indices where curators[i].isRecused(from: product.producer) { recused.insert(curators[i].id) }
+        }
         // Points per criterion summed by the rubric's position (a counted sheet has every
         // criterion); a point under an id outside the rubric (a hand-edited store) by its id.
         let criteria = rubric.criteria
         let weights = sheets.isEmpty ? [] : criterionWeights(product.cluster)
         var sums = [Int](repeating: 0, count: sheets.isEmpty ? 0 : criteria.count), counted = 0
         var other: [CriterionID: [Int]] = [:]
-        for (curator, sheet) in sheets {
-            guard let s = weightedScore(sheet, weights: weights) else { continue }
+        // Every loaded round's sheets are laid out in the rubric's order: read them by position.
+        let byPosition = sheets.criteria.count >= criteria.count && sheets.criteria.starts(with: criterionOrder)
+        let extra = sheets.criteria.count > criteria.count
+        for (row, curator) in sheets.curators.enumerated() {
+            let sheet = byPosition ? nil : sheets[curator]
+            guard let s = sheet.map({ weightedScore($0, weights: weights) }) ?? weightedScore(sheets, row: row, weights: weights) else { continue }
             // A declared conflict sets the curator's sheet aside, even one made before it.
-            if recused.contains(curator) { setAside.append(curator); continue }
+            if !recused.isEmpty, recused.contains(curator) { setAside.append(curator); continue }
             sheetScores[curator] = normalisation?.adjust(s, curator: curator) ?? s
             counted += 1
-            for i in criteria.indices { sums[i] += sheet[criteria[i].id]! }
-            if sheet.count != criteria.count {
-                for (k, v) in sheet where !criteria.contains(where: { $0.id == k }) { other[k, default: []].append(v) }
+            if let sheet {
+                for i in criteria.indices { sums[i] += sheet[criteria[i].id]! }
+                if sheet.count != criteria.count {
+                    for (k, v) in sheet where !criteria.contains(where: { $0.id == k }) { other[k, default: []].append(v) }
+                }
+            } else {
+                for i in criteria.indices { sums[i] += sheets.point(row: row, column: i)! }
+                if extra {
+                    for i in criteria.count..<sheets.criteria.count {
+                        if let v = sheets.point(row: row, column: i) { other[sheets.criteria[i], default: []].append(v) }
+                    }
+                }
             }
         }
         var a = Aggregate(sheetScores: sheetScores, criterionMeans: [:], setAside: setAside.sorted())
@@ -101,8 +139,9 @@ extension Round {
 
     /// Curators who may score the product (not recused), and how many of them have a counted sheet.
     public func coverage(_ product: Product) -> (scored: Int, possible: Int) {
-        let eligible = curators.filter { !$0.isRecused(from: product.producer) }
-        let scored = eligible.filter { isComplete(sheet(product: product.id, curator: $0.id)) }.count
+        let eligible = anyConflict(with: product.producer) ? curators.filter { !$0.isRecused(from: product.producer) } : curators
+        guard let sheets = scores[product.id], !sheets.isEmpty else { return (0, eligible.count) }
+        let scored = eligible.filter { c in sheets[c.id].map(isComplete) ?? false }.count
         return (scored, eligible.count)
     }
 }

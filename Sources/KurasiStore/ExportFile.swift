@@ -82,7 +82,7 @@ extension Export {
         let rest = String(name.dropFirst(base.count))
         if rest == Journal.suffix { return (.journal, storeShown) }
         if rest.hasPrefix(Journal.suffix + ".r") { return (.journalSegment, storeShown) }
-        if rest.hasPrefix(".r"), rest.hasSuffix(".bak") { return (.backup, storeShown) }
+        if rest == ".v1.bak" || (rest.hasPrefix(".r") && rest.hasSuffix(".bak")) { return (.backup, storeShown) }
         if rest == StoreIndex.suffix { return (.index, storeShown) }
         if rest == ".lock" { return (.lock, storeShown) }
         if rest.hasPrefix(".damaged-") { return (.damagedCopy, storeShown) }

@@ -20,6 +20,11 @@ public enum CrashPoint: String, CaseIterable, Sendable {
     case backupTempWritten = "backup-temp-written"
     /// Compaction: the backup is renamed into place.
     case backupRenamed = "backup-renamed"
+    /// The first schema 2 write over a schema 1 snapshot: the copy `<store>.v1.bak` is written
+    /// to its temp file and fsynced, not yet renamed.
+    case v1BackupTempWritten = "v1-backup-temp-written"
+    /// The copy `<store>.v1.bak` is in place; the schema 2 snapshot is not yet written.
+    case v1BackupWritten = "v1-backup-written"
     /// Compaction: the new snapshot's temp file is written and fsynced, not yet renamed.
     case snapshotTempWritten = "snapshot-temp-written"
     /// Compaction: the new snapshot is renamed into place, its directory not yet fsynced.

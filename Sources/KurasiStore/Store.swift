@@ -12,7 +12,9 @@ import Glibc
 /// regular file. Here: temp file in the target's directory (0600, or the old file's mode), write,
 /// fsync, rename over the target, fsync the directory. On any failure the old file is untouched.
 public struct Store: Sendable {
-    public static let schemaVersion = 1
+    /// 2: each sheet an array of points in the rubric's criterion order (`null` where not
+    /// scored), one sheet per line. 1 (still read): each sheet an object by criterion id.
+    public static let schemaVersion = 2
 
     /// The path as given (may be a symlink).
     public let path: String
@@ -146,15 +148,20 @@ public struct Store: Sendable {
             // The one-pass reader, or Foundation's decoder wherever it declines (every refusal).
             var read: Round?
             if oneReader {
-                let (round, abandoned) = StoreReader.read(data, file: file, progress: progress)
+                let (round, abandoned) = StoreReader.read(data, file: file, progress: progress, schema: version)
                 if abandoned { throw StoreError.abandoned(file) }
                 read = round
             }
-            let round = try read ?? JSONDecoder().decode(Round.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.userInfo[.kurasiSchemaVersion] = version
+            let round = try read ?? decoder.decode(Round.self, from: data)
             try validate(round, file: file)
             return round
         } catch let error as StoreError {
             throw error
+        } catch let e as SheetLengthMismatch {
+            throw StoreError(.invalidContent, file: file, .scoresSheetLength(product: "\(e.product)", curator: "\(e.curator)",
+                                                                             points: e.points, criteria: e.criteria.map(\.rawValue)))
         } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
             // Not JSON at all (cut short, damaged): say where.
             let (line, column) = syntaxPosition(data)
@@ -190,7 +197,7 @@ public struct Store: Sendable {
         let scale = round.rubric.scale
         // One fast pass says whether anything is wrong; only then is the first fault looked for
         // in id order, so that the message names the same entry on every run.
-        func fault(_ p: ProductID, _ sheets: [CuratorID: Sheet]) -> StoreProblem? {
+        func fault(_ p: ProductID, _ sheets: ProductSheets) -> StoreProblem? {
             guard round.product(p) != nil else { return .scoresUnknownProduct("\(p)") }
             for c in sheets.keys.sorted() {
                 let sheet = sheets[c]!
@@ -204,12 +211,13 @@ public struct Store: Sendable {
             return nil
         }
         var clean = true
+        // Every product's sheets are laid out by the rubric's criteria, then any other criterion
+        // they hold: a point is known and on the scale by its position and value alone.
+        let known = round.criterionOrder.count
         scan: for (p, sheets) in round.scores {
             guard round.product(p) != nil else { clean = false; break }
-            for (c, sheet) in sheets {
-                guard curators.contains(c) else { clean = false; break scan }
-                for (k, v) in sheet where !criteria.contains(k) || !scale.contains(v) { clean = false; break scan }
-            }
+            for c in sheets.curators where !curators.contains(c) { clean = false; break scan }
+            guard sheets.criteria.starts(with: round.criterionOrder), sheets.allPoints(within: scale, known: known) else { clean = false; break }
         }
         if !clean {
             for p in round.scores.keys.sorted() {
@@ -271,29 +279,127 @@ public struct Store: Sendable {
 
     // MARK: Saving
 
-    /// The document's bytes: `schemaVersion` and `revision` first, the rest with sorted keys.
+    /// The document's bytes: `schemaVersion` and `revision` first, the rest with sorted keys,
+    /// `scores` (the last of them) written here, one sheet per line (see `writeScores`).
     public static func encode(_ round: Round) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.userInfo[.kurasiScoresApart] = true
         var body = try encoder.encode(round)
-        // body is "{\n  ...\n}"; put the header right after the opening brace.
+        // body is "{\n  ...\n}"; put the header right after the opening brace, and `scores`,
+        // the last key in sorted order, before the closing one.
         let header = "{\n  \"schemaVersion\" : \(schemaVersion),\n  \"revision\" : \(round.revision),\n"
         body.removeFirst(2)
+        guard body.count >= 2, body.suffix(2) == Data("\n}".utf8) else { throw EncodingError.invalidValue(round, .init(codingPath: [], debugDescription: "unexpected document shape")) }
+        body.removeLast(2)
         var out = Data(header.utf8)
+        out.append(body)
+        var scores: [UInt8] = []
+        writeScores(round, into: &scores)
+        out.append(contentsOf: scores)
+        out.append(contentsOf: Array("\n}\n".utf8))
+        return out
+    }
+
+    /// The document as schema 1 wrote it (each sheet an object by criterion id): what a store
+    /// from before schema 2 holds, for the tests of the migration and of the way back.
+    static func encodeV1(_ round: Round) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var body = try encoder.encode(round)
+        body.removeFirst(2)
+        var out = Data("{\n  \"schemaVersion\" : 1,\n  \"revision\" : \(round.revision),\n".utf8)
         out.append(body)
         out.append(UInt8(ascii: "\n"))
         return out
     }
 
-    /// Durably replace the store with `round`.
+    /// `,\n  "scores" : { … }` of schema 2: products and curators in id order, each sheet on
+    /// its own line as an array in the rubric's criterion order, `null` where not scored:
+    /// `      "K2" : [4, 3, null, 4, 3, 4]`.
+    static func writeScores(_ round: Round, into out: inout [UInt8]) {
+        let order = round.criterionOrder
+        out.reserveCapacity(round.scores.count * (32 + 24 * (round.curators.count + 1) * max(1, order.count / 3)))
+        out.append(contentsOf: Array(",\n  \"scores\" : ".utf8))
+        guard !round.scores.isEmpty else { out.append(contentsOf: Array("{}".utf8)); return }
+        out.append(contentsOf: Array("{\n".utf8))
+        var firstProduct = true
+        for p in round.scores.keys.sorted() {
+            let sheets = round.scores[p]!
+            if !firstProduct { out.append(contentsOf: Array(",\n".utf8)) }
+            firstProduct = false
+            out.append(contentsOf: Array("    ".utf8)); writeString(p.rawValue, into: &out)
+            guard !sheets.isEmpty else { out.append(contentsOf: Array(" : {}".utf8)); continue }
+            out.append(contentsOf: Array(" : {\n".utf8))
+            let byPosition = sheets.criteria.starts(with: order)
+            let rows = sheets.curators.enumerated().sorted { $0.element < $1.element }
+            for (n, (row, curator)) in rows.enumerated() {
+                out.append(contentsOf: Array("      ".utf8)); writeString(curator.rawValue, into: &out)
+                out.append(contentsOf: Array(" : [".utf8))
+                let points = byPosition ? nil : sheets[curator]?.points(in: order).points
+                for i in order.indices {
+                    if i > 0 { out.append(contentsOf: Array(", ".utf8)) }
+                    if let v = byPosition ? sheets.point(row: row, column: i) : points?[i] ?? nil {
+                        writeInt(v, into: &out)
+                    } else {
+                        out.append(contentsOf: Array("null".utf8))
+                    }
+                }
+                out.append(UInt8(ascii: "]"))
+                if n < rows.count - 1 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "\n"))
+            }
+            out.append(contentsOf: Array("    }".utf8))
+        }
+        out.append(contentsOf: Array("\n  }".utf8))
+    }
+
+    /// A JSON string: as it is when it needs no escape (every id Kurasi makes), else as
+    /// Foundation's encoder writes it.
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out.append(UInt8(ascii: "\"")); out.append(contentsOf: s.utf8); out.append(UInt8(ascii: "\""))
+            return
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        out.append(contentsOf: (try? encoder.encode(s)) ?? Data("\"\"".utf8))
+    }
+
+    static func writeInt(_ v: Int, into out: inout [UInt8]) {
+        if (0...9).contains(v) { out.append(UInt8(ascii: "0") + UInt8(v)); return }
+        out.append(contentsOf: String(v).utf8)
+    }
+
+    /// Durably replace the store with `round`. The first write of a schema 2 snapshot over a
+    /// schema 1 one keeps the old file as `<store>.v1.bak` first (durably; never overwritten).
     @discardableResult
     public func save(_ round: Round) throws(StoreError) -> Data {
         let data: Data
         do { data = try Self.encode(round) } catch {
             throw StoreError(.writeFailed, file: path, .encodeFailed("\(error)"))
         }
+        try keepV1Snapshot()
         try Self.durableWrite(data, to: targetPath, shownAs: path, points: (.snapshotTempWritten, .snapshotRenamed))
         return data
+    }
+
+    /// The `schemaVersion` the snapshot on disk starts with (nil: no store Kurasi wrote there).
+    public var schemaOnDisk: Int? { Self.headerVersion(Self.prefix(of: targetPath)) }
+
+    /// Where a schema 1 snapshot is kept when the store is first written in schema 2.
+    public var v1BackupPath: String { targetPath + ".v1.bak" }
+
+    /// Copy a schema 1 snapshot to `<store>.v1.bak` before it is replaced, unless one is there.
+    func keepV1Snapshot() throws(StoreError) {
+        guard let version = Self.headerVersion(Self.prefix(of: targetPath)), version < 2,
+              !FileManager.default.fileExists(atPath: v1BackupPath) else { return }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: targetPath)) } catch {
+            throw StoreError(.unreadable, file: path, .backupUnreadable(reason: Self.reason(error)))
+        }
+        try Self.durableWrite(data, to: v1BackupPath, shownAs: path,
+                              points: (.v1BackupTempWritten, .v1BackupWritten), faultsFor: targetPath)
     }
 
     static func durableWrite(_ data: Data, to target: String, shownAs shown: String,
@@ -398,8 +504,8 @@ public struct Store: Sendable {
         for name in names where name.hasPrefix("." + base + ".") {
             guard let r = name.range(of: ".tmp-", options: .backwards), let pid = pid_t(name[r.upperBound...]), pid > 0 else { continue }
             let middle = name[name.index(name.startIndex, offsetBy: base.count + 1)..<r.lowerBound]
-            // The snapshot's own temp file, a backup's (".rN.bak") or the index's.
-            guard middle.isEmpty || middle == StoreIndex.suffix || middle.range(of: #"^\.r\d+\.bak$"#, options: .regularExpression) != nil else { continue }
+            // The snapshot's own temp file, a backup's (".rN.bak", ".v1.bak") or the index's.
+            guard middle.isEmpty || middle == StoreIndex.suffix || middle == ".v1.bak" || middle.range(of: #"^\.r\d+\.bak$"#, options: .regularExpression) != nil else { continue }
             if pid == getpid() { continue }
             if kill(pid, 0) == 0 || errno == EPERM { continue }  // still running
             unlink(dir.isEmpty ? name : dir + "/" + name)

@@ -129,6 +129,8 @@ public enum StoreProblem: Sendable, Equatable {
     case scoresUnknownCurator(product: String, curator: String)
     case scoresUnknownCriterion(product: String, curator: String, criterion: String)
     case scoresOffScale(product: String, curator: String, criterion: String, value: Int, min: Int, max: Int)
+    /// A schema 2 sheet whose number of points is not the rubric's number of criteria.
+    case scoresSheetLength(product: String, curator: String, points: Int, criteria: [String])
     case pinUnknownProduct(cluster: String, slot: Int, product: String)
     case pinWrongCluster(cluster: String, slot: Int, product: String, productCluster: String)
     case pinSlotOutOfRange(cluster: String, slot: Int, slots: Int)
@@ -189,6 +191,8 @@ public enum StoreProblem: Sendable, Equatable {
         case let .scoresUnknownCurator(p, c): return byHand(tr(.stScoresNoCurator, lang, p, c))
         case let .scoresUnknownCriterion(p, c, k): return byHand(tr(.stScoresNoCriterion, lang, p, c, k))
         case let .scoresOffScale(p, c, k, v, lo, hi): return byHand(tr(.stScoresOffScale, lang, p, c, k, v, lo, hi))
+        case let .scoresSheetLength(p, c, n, criteria):
+            return byHand(tr(.stScoresSheetLength, lang, p, c, n, criteria.count, criteria.joined(separator: ", ")))
         case let .pinUnknownProduct(cluster, slot, product): return byHand(tr(.stPinNoProduct, lang, slot, cluster, product))
         case let .pinWrongCluster(cluster, slot, product, other): return byHand(tr(.stPinWrongCluster, lang, slot, cluster, product, other))
         case let .pinSlotOutOfRange(cluster, slot, slots): return byHand(tr(.stPinSlot, lang, cluster, slot, slots))

@@ -205,15 +205,18 @@ public final class StoreHandle {
     /// Rewrite the snapshot from the round and start a new journal (when the console quits, and
     /// `kurasi compact`). The previous snapshot is kept as a backup with the journal segment
     /// that leads from it to the new one, the last ten of each. Returns how many journal lines
-    /// were folded in (0: there was nothing to do).
+    /// were folded in (0: there was nothing to do). With `upgrading`, a schema 1 snapshot is
+    /// written anew in schema 2 (its copy kept as `<store>.v1.bak`) even with an empty journal
+    /// (`kurasi compact`; the console writes nothing when nothing was edited).
     @discardableResult
-    public func compact() throws -> Int {
+    public func compact(upgrading: Bool = false) throws -> Int {
         let lock = try StoreLock(storePath: store.targetPath, shownAs: store.path)
         defer { lock.release() }
         try catchUp()
         store.removeStaleTemps()
         let lines = journalLines
-        guard lines > 0 else { return 0 }
+        let upgrade = upgrading && (store.schemaOnDisk ?? Store.schemaVersion) < Store.schemaVersion
+        guard lines > 0 || upgrade else { return 0 }
         try compactLocked()
         CrashPoint.compacted.reached()
         return lines

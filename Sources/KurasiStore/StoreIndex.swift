@@ -26,12 +26,16 @@ enum StoreIndex {
     static let headerSize = 256
     static let recordSize = 83
     static let idWidth = 32
-    static let magic = "kurasi-index 1"
+    /// The index's first word and the snapshot's schema ("kurasi-index s2"): an index made from
+    /// a snapshot of another schema is stale (its spans hold sheets written otherwise).
+    static let magic = "kurasi-index"
+    static func magic(schema: Int) -> String { "\(magic) s\(schema)" }
 
     struct Span: Equatable { var offset: Int; var length: Int }
 
     /// What the snapshot holds where, as read from the index file.
     struct Header: Equatable {
+        var schema: Int
         var stamp: FileStamp
         var revision: Int
         var count: Int
@@ -45,15 +49,16 @@ enum StoreIndex {
     /// The index of snapshot bytes in Kurasi's own layout, or nil when they are laid out
     /// otherwise (or an id could not be kept in a fixed-width record).
     static func build(_ data: Data, stamp: FileStamp, revision: Int) -> Data? {
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Data? in
+        guard let schema = Store.headerVersion(data) else { return nil }
+        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Data? in
             guard let base = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
-            return build(base, raw.count, stamp: stamp, revision: revision)
+            return build(base, raw.count, stamp: stamp, revision: revision, schema: schema)
         }
     }
 
     private struct Record { var id: [UInt8]; var kind: UInt8; var a: Span; var b: Span }
 
-    private static func build(_ p: UnsafePointer<UInt8>, _ n: Int, stamp: FileStamp, revision: Int) -> Data? {
+    private static func build(_ p: UnsafePointer<UInt8>, _ n: Int, stamp: FileStamp, revision: Int, schema: Int) -> Data? {
         let space = UInt8(ascii: " "), quote = UInt8(ascii: "\""), nl = UInt8(ascii: "\n")
         // Count leading spaces of the line at `s`.
         func indent(_ s: Int, _ e: Int) -> Int { var i = s; while i < e, p[i] == space { i += 1 }; return i - s }
@@ -160,7 +165,7 @@ enum StoreIndex {
         for i in records.indices.dropFirst() where records[i].id == records[i - 1].id && records[i].kind == records[i - 1].kind { return nil }
 
         var out = Data(capacity: headerSize + records.count * recordSize)
-        var header = "\(magic) \(stamp.size) \(stamp.seconds) \(stamp.nanoseconds) \(stamp.inode) \(revision) \(records.count)"
+        var header = "\(magic(schema: schema)) \(stamp.size) \(stamp.seconds) \(stamp.nanoseconds) \(stamp.inode) \(revision) \(records.count)"
         for span in [round, rubric, curators, pins] { header += " \(span.offset) \(span.length)" }
         guard header.utf8.count < headerSize else { return nil }
         out.append(contentsOf: Array((header + String(repeating: " ", count: headerSize - 1 - header.utf8.count) + "\n").utf8))
@@ -219,7 +224,8 @@ enum StoreIndex {
             guard pread(fd, &buf, headerSize, 0) == headerSize,
                   let text = String(bytes: buf, encoding: .utf8) else { close(fd); close(snapshot); return nil }
             let f = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { String($0) }
-            guard f.count == 16, f[0] + " " + f[1] == magic else { close(fd); close(snapshot); return nil }
+            guard f.count == 16, f[0] == magic, f[1].hasPrefix("s"), let schema = Int(f[1].dropFirst()),
+                  (1...Store.schemaVersion).contains(schema) else { close(fd); close(snapshot); return nil }
             let v = f.dropFirst(2).map { Int($0) }
             guard v.allSatisfy({ $0 != nil }) else { close(fd); close(snapshot); return nil }
             let n = v.map { $0! }
@@ -227,7 +233,7 @@ enum StoreIndex {
             else { close(fd); close(snapshot); return nil }
             var st = stat()
             guard fstat(fd, &st) == 0, Int(st.st_size) == headerSize + n[5] * recordSize else { close(fd); close(snapshot); return nil }
-            header = Header(stamp: stamp, revision: n[4], count: n[5],
+            header = Header(schema: schema, stamp: stamp, revision: n[4], count: n[5],
                             round: Span(offset: n[6], length: n[7]), rubric: Span(offset: n[8], length: n[9]),
                             curators: Span(offset: n[10], length: n[11]), pins: Span(offset: n[12], length: n[13]))
         }
@@ -285,15 +291,25 @@ enum StoreIndex {
               let curators = index.decode([Curator].self, index.header.curators),
               let pins = index.decode([Cluster: [Pin]].self, index.header.pins) else { return nil }
         let all = wanted.union(pins.values.flatMap { $0.map(\.product) })
-        var products: [Product] = [], producers: [Producer] = [], scores: [ProductID: [CuratorID: Sheet]] = [:]
+        var products: [Product] = [], producers: [Producer] = [], scores: [ProductID: ProductSheets] = [:]
+        let order = rubric.criteria.map(\.id)
         var producerIDs = Set<ProducerID>()
         for id in all.sorted() {
             guard let (a, b) = index.find(id.rawValue, kind: UInt8(ascii: "p")) else { continue }
             guard let product = index.decode(Product.self, a), product.id == id else { return nil }
             products.append(product)
             if b.length > 0 {
-                guard let sheets = index.decode([CuratorID: Sheet].self, b) else { return nil }
-                scores[id] = sheets
+                if index.header.schema >= 2 {
+                    // Schema 2: arrays in the rubric's order; any other length, and the whole read decides.
+                    guard let rows = index.decode([CuratorID: [Int?]].self, b),
+                          rows.values.allSatisfy({ $0.count == order.count }) else { return nil }
+                    var sheets = ProductSheets(layout: order)
+                    for (c, points) in rows.sorted(by: { $0.key < $1.key }) { sheets[c] = Sheet(criteria: order, points: points) }
+                    scores[id] = sheets
+                } else {
+                    guard let sheets = index.decode(ProductSheets.self, b) else { return nil }
+                    scores[id] = sheets
+                }
             }
             if producerIDs.insert(product.producer).inserted {
                 guard let (span, _) = index.find(product.producer.rawValue, kind: UInt8(ascii: "u")),

@@ -4,10 +4,13 @@ import KurasiCore
 /// The store's fast load path: one pass over the document's top level that builds `scores`
 /// directly from the bytes and hands every other field's bytes to Foundation's decoder alone.
 ///
-/// Why it exists: `scores` is a dictionary of dictionaries of dictionaries (two million sheets at
-/// 100,000 products), and Foundation's `JSONDecoder` spends about 70% of a store's load in
-/// `Dictionary.init(from:)` for it (Benchmarks/README.md). No fast JSON library is among the
-/// packages Kurasi may use, so the hot part is read here by hand.
+/// Why it exists: `scores` holds two million sheets at 100,000 products, and Foundation's
+/// `JSONDecoder` spent about 70% of a store's load in `Dictionary.init(from:)` for them
+/// (Benchmarks/README.md). No fast JSON library is among the packages Kurasi may use, so the hot
+/// part is read here by hand, straight into each product's `ProductSheets`: schema 2's arrays
+/// point by point into the product's flat array, schema 1's objects through the order their keys
+/// were met, laid out in the rubric's order once the rubric is known. A schema 2 sheet whose
+/// length is not the rubric's, or a point above 127, is left to Foundation's decoder too.
 ///
 /// It only ever says yes to a plain, well-formed store. Whenever it meets anything it does not
 /// handle itself (a syntax error, an escape or control character in a key, a duplicate key, a
@@ -21,12 +24,17 @@ enum StoreReader {
         read(data, file: "", progress: nil).round
     }
 
+    /// The schema a document's header gives (1 when it has none Kurasi wrote).
+    static func schema(of data: Data) -> Int { Store.headerVersion(data) ?? 1 }
+
     /// The same, telling `progress` how many bytes it has passed every `reportEvery` bytes (one
     /// comparison per product, sheet list or event; nothing per value). `abandoned` is true when
     /// `progress` answered false: the reading stopped there, and nobody should read further.
-    static func read(_ data: Data, file: String, progress: LoadObserver?, every: Int = reportEvery) -> (round: Round?, abandoned: Bool) {
-        data.withUnsafeBytes { raw -> (Round?, Bool) in
+    static func read(_ data: Data, file: String, progress: LoadObserver?, every: Int = reportEvery, schema: Int? = nil) -> (round: Round?, abandoned: Bool) {
+        let schema = schema ?? Self.schema(of: data)
+        return data.withUnsafeBytes { raw -> (Round?, Bool) in
             var s = Scanner(bytes: raw)
+            s.schema = schema
             if let progress {
                 s.file = file
                 s.progress = progress
@@ -50,6 +58,8 @@ enum StoreReader {
         var nextReport = Int.max
         var every = StoreReader.reportEvery
         var abandoned = false
+        /// The store's `schemaVersion` (from its header): how a sheet is written.
+        var schema = 1
         init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
         /// False when the reading is to stop (its observer abandoned it). One comparison unless a
@@ -503,41 +513,121 @@ enum StoreReader {
             return expect(UInt8(ascii: "]")) ? out : nil
         }
 
-        /// `{ "P-1" : { "K1" : { "kemasan" : 4, … }, … }, … }`, every key once.
-        mutating func readScores() -> [ProductID: [CuratorID: Sheet]]? {
+        /// The scores as read, before the rubric is known: per product its curators and their
+        /// points, a row per curator of `width` codes (schema 2: positions of the rubric; schema 1:
+        /// positions of `layout`, the criterion keys met so far, in the order met).
+        struct RawScores {
+            var products: [(id: ProductID, curators: [CuratorID], points: [Int8], width: Int)] = []
+            var layout: [CriterionID] = []
+            /// Schema 2: the one length every sheet has (nil before the first sheet).
+            var width: Int?
+        }
+
+        /// Schema 1 `{ "P-1" : { "K1" : { "kemasan" : 4, … }, … }, … }` or schema 2
+        /// `{ "P-1" : { "K1" : [4, null, …], … }, … }`, every key once, every point 0–127.
+        mutating func readScores(schema: Int) -> RawScores? {
             guard expect(UInt8(ascii: "{")) else { return nil }
-            var scores: [ProductID: [CuratorID: Sheet]] = [:]
-            if expect(UInt8(ascii: "}")) { return scores }
+            var raw = RawScores()
+            if expect(UInt8(ascii: "}")) { return raw }
+            var seen = Set<ProductID>()
             repeat {
                 guard passed(), let product = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
-                var sheets: [CuratorID: Sheet] = [:]
+                var curators: [CuratorID] = [], points: [Int8] = []
+                var width = schema >= 2 ? (raw.width ?? 0) : raw.layout.count
                 if !expect(UInt8(ascii: "}")) {
                     repeat {
-                        guard let curator = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
-                        var sheet: Sheet = [:]
-                        if !expect(UInt8(ascii: "}")) {
-                            sheet.reserveCapacity(8)
-                            repeat {
-                                guard let criterion = plainString(), expect(UInt8(ascii: ":")),
-                                      let point = plainInt() else { return nil }
-                                guard sheet.updateValue(point, forKey: CriterionID(criterion)) == nil else { return nil }
-                            } while expect(UInt8(ascii: ","))
-                            guard expect(UInt8(ascii: "}")) else { return nil }
+                        guard let name = plainString(), expect(UInt8(ascii: ":")) else { return nil }
+                        let curator = CuratorID(name)
+                        guard !curators.contains(curator) else { return nil }
+                        curators.append(curator)
+                        if schema >= 2 {
+                            guard expect(UInt8(ascii: "[")) else { return nil }
+                            var n = 0
+                            if !expect(UInt8(ascii: "]")) {
+                                repeat {
+                                    if null() { points.append(ProductSheets.notScored) } else {
+                                        guard let v = plainInt(), v <= 127 else { return nil }
+                                        points.append(Int8(v))
+                                    }
+                                    n += 1
+                                } while expect(UInt8(ascii: ","))
+                                guard expect(UInt8(ascii: "]")) else { return nil }
+                            }
+                            // Every sheet as long as the first; the rubric's length is checked at the end.
+                            if let w = raw.width { guard n == w else { return nil } } else { raw.width = n; width = n }
+                        } else {
+                            guard expect(UInt8(ascii: "{")) else { return nil }
+                            let base = points.count
+                            points.append(contentsOf: repeatElement(ProductSheets.notScored, count: width))
+                            if !expect(UInt8(ascii: "}")) {
+                                repeat {
+                                    guard let key = plainString(), expect(UInt8(ascii: ":")), let v = plainInt(), v <= 127 else { return nil }
+                                    let k = CriterionID(key)
+                                    var at = raw.layout.firstIndex(of: k) ?? -1
+                                    if at < 0 {
+                                        raw.layout.append(k); at = raw.layout.count - 1
+                                    }
+                                    if at >= width {
+                                        // A key this product has not had room for: widen its rows.
+                                        var wider: [Int8] = []
+                                        let w = raw.layout.count
+                                        for r in 0..<curators.count {
+                                            let row = points[(r * width)..<min(points.count, r * width + width)]
+                                            wider.append(contentsOf: row)
+                                            wider.append(contentsOf: repeatElement(ProductSheets.notScored, count: w - row.count))
+                                        }
+                                        points = wider; width = w
+                                    }
+                                    let flat = (curators.count - 1) * width + at
+                                    guard points[flat] == ProductSheets.notScored else { return nil }
+                                    points[flat] = Int8(v)
+                                } while expect(UInt8(ascii: ","))
+                                guard expect(UInt8(ascii: "}")) else { return nil }
+                            }
+                            _ = base
                         }
-                        guard sheets.updateValue(sheet, forKey: CuratorID(curator)) == nil else { return nil }
                     } while expect(UInt8(ascii: ","))
                     guard expect(UInt8(ascii: "}")) else { return nil }
                 }
-                guard scores.updateValue(sheets, forKey: ProductID(product)) == nil else { return nil }
+                let id = ProductID(product)
+                guard seen.insert(id).inserted else { return nil }
+                raw.products.append((id, curators, points, width))
             } while expect(UInt8(ascii: ","))
             guard expect(UInt8(ascii: "}")) else { return nil }
-            return scores
+            return raw
+        }
+
+        /// The scores laid out in the rubric's order; nil when a schema 2 sheet's length is not
+        /// the rubric's (Foundation's decoder then gives the refusal).
+        static func layOut(_ raw: RawScores, schema: Int, rubric: Rubric) -> [ProductID: ProductSheets]? {
+            let order = rubric.criteria.map(\.id)
+            var out: [ProductID: ProductSheets] = [:]
+            out.reserveCapacity(raw.products.count)
+            if schema >= 2 {
+                if let w = raw.width, w != order.count { return nil }
+                for p in raw.products { out[p.id] = ProductSheets(criteria: order, curators: p.curators, points: p.points) }
+                return out
+            }
+            // Schema 1: from the order the keys were met to the rubric's, any other key after it.
+            let final = order + raw.layout.filter { !order.contains($0) }
+            let target = raw.layout.map { final.firstIndex(of: $0)! }
+            let n = final.count
+            for p in raw.products {
+                var points = [Int8](repeating: ProductSheets.notScored, count: p.curators.count * n)
+                for r in 0..<p.curators.count {
+                    for j in 0..<p.width where p.points[r * p.width + j] != ProductSheets.notScored {
+                        points[r * n + target[j]] = p.points[r * p.width + j]
+                    }
+                }
+                out[p.id] = ProductSheets(criteria: final, curators: p.curators, points: points)
+            }
+            return out
         }
 
         mutating func readRound(_ data: Data) -> Round? {
             guard expect(UInt8(ascii: "{")) else { return nil }
             var fields: [String: Range<Int>] = [:]
-            var scores: [ProductID: [CuratorID: Sheet]]?
+            var scores: RawScores?
             var revision: Int?
             var products: [Product]?, producers: [Producer]?, events: [Event]?
             let decoder = JSONDecoder()
@@ -547,7 +637,7 @@ enum StoreReader {
                     guard fields[key] == nil, !(key == "scores" && scores != nil), !(key == "revision" && revision != nil) else { return nil }
                     switch key {
                     case "scores":
-                        guard let s = readScores() else { return nil }
+                        guard let s = readScores(schema: schema) else { return nil }
                         scores = s
                     case "products":
                         guard products == nil, let list = array({ $0.product() }) else { return nil }
@@ -587,8 +677,9 @@ enum StoreReader {
             for (_, r) in fields {
                 guard (try? JSONSerialization.jsonObject(with: slice(r), options: [.fragmentsAllowed])) != nil else { return nil }
             }
+            guard let laidOut = Self.layOut(scores ?? RawScores(), schema: schema, rubric: rubric) else { return nil }
             return Round(revision: revision, round: info, rubric: rubric, curators: curators, producers: producers,
-                         products: products, scores: scores ?? [:], pins: pins ?? [:], events: events ?? [])
+                         products: products, scores: laidOut, pins: pins ?? [:], events: events ?? [])
         }
     }
 }

@@ -14,13 +14,18 @@ struct Compact: ParsableCommand {
 
     func run() throws {
         let handle = try options.openStore()
-        let folded = try handle.compact()
+        let before = handle.store.schemaOnDisk
+        let folded = try handle.compact(upgrading: true)
         for w in handle.warnings { writeStderr("kurasi: \(tr(.clWarning, options.language)): \(w.text(options.language).displaySafe)") }
-        if folded == 0 {
-            print(tr(.clTheJournalIsEmpty, options.language, handle.round.revision))
-        } else {
+        let upgraded = before.map { $0 < Store.schemaVersion } == true && handle.store.schemaOnDisk == Store.schemaVersion
+        if upgraded {
+            print(tr(.clStoreUpgraded, options.language, Store.schemaVersion, before!, handle.store.v1BackupPath.displaySafe))
+        }
+        if folded > 0 {
             let n = Format.count(folded, options.language)
             print(tr(.clRevJournalLinesFolded, options.language, handle.round.revision, n))
+        } else if !upgraded {
+            print(tr(.clTheJournalIsEmpty, options.language, handle.round.revision))
         }
     }
 }

@@ -137,8 +137,8 @@ struct ConsoleE2ETests {
         }
         let entry = try #require((clusters["mamin"]?["ranking"] as? [[String: Any]])?.first { $0["product"] as? String == product.rawValue })
         let final = try Store(path: cli.store).load()
-        let sheetK2 = Dictionary(uniqueKeysWithValues: zip(criteria, k2))
-        let sheetK4 = Dictionary(uniqueKeysWithValues: zip(criteria, k4))
+        let sheetK2 = Sheet(Dictionary(uniqueKeysWithValues: zip(criteria, k2)))
+        let sheetK4 = Sheet(Dictionary(uniqueKeysWithValues: zip(criteria, k4)))
         #expect(final.sheet(product: product, curator: "K2") == sheetK2)
         #expect(final.sheet(product: product, curator: "K4") == sheetK4)
         #expect(final.scores[product]?.count == 2)

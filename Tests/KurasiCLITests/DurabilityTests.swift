@@ -17,7 +17,11 @@ import Testing
         defer { cli.cleanUp() }
         // Compact on every edit, so one edit passes every point.
         let env = ["KURASI_COMPACT_EVERY": "1"]
-        try cli.ok(["score", "P-0003", "--curator", "K2", "kualitas=1"], env: env)
+        // The bundled store is schema 1: its first compaction is the migration to schema 2, so
+        // for the migration's own points the edit that is killed must be the first to compact.
+        let migration = point == .v1BackupTempWritten || point == .v1BackupWritten
+        let original = try cli.storeBytes()
+        try cli.ok(["score", "P-0003", "--curator", "K2", "kualitas=1"], env: migration ? [:] : env)
         let start = Store(path: cli.store).loadOrFail().revision
         var crashEnv = env
         crashEnv["KURASI_CRASH_AT"] = point.rawValue
@@ -26,7 +30,13 @@ import Testing
         #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGKILL,
                 "the edit did not stop at \(point.rawValue)")
         let leftover = try FileManager.default.contentsOfDirectory(atPath: cli.dir).filter { $0.contains(".tmp-") }
-        if point == .backupTempWritten || point == .snapshotTempWritten {
+        if migration {
+            // The schema 1 snapshot is still in place; its copy is whole when it is there at all.
+            #expect(try cli.storeBytes() == original)
+            let kept = FileManager.default.contents(atPath: cli.store + ".v1.bak")
+            #expect(point == .v1BackupWritten ? kept == original : kept == nil)
+        }
+        if point == .backupTempWritten || point == .snapshotTempWritten || point == .v1BackupTempWritten {
             #expect(!leftover.isEmpty, "a kill at \(point.rawValue) should leave its temp file for the next writer")
         }
         // Every point is after the journal write, so the edit survives, acknowledged or not.
@@ -244,7 +254,7 @@ import Testing
         #expect(r.stdout.contains("skipped kurasi.json.journal:3: damaged: its checksum does not match its content"), "\(r.stdout)")
         // Lines 4-6 are back; only line 3's edit is missing.
         let round = Store(path: cli.store).loadOrFail()
-        var expected: [CriterionID: Int] = [:]
+        var expected: Sheet = [:]
         for (i, c) in Self.criteria.enumerated() where i != 2 { expected[c] = i % 5 + 1 }
         #expect(round.sheet(product: "P-0003", curator: "K2") == expected)
         #expect(round.revision == start + 6)

@@ -21,7 +21,7 @@ import Testing
         #expect(try cli.storeBytes() == before)
         let check = try cli.run(["check"]).stderr
         switch name {
-        case "newer-schema.json": #expect(check.contains("version 99") && check.contains("version 1"))
+        case "newer-schema.json": #expect(check.contains("version 99") && check.contains("version 2"))
         case "corrupt.json", "truncated.json": #expect(check.firstMatch(of: #/kurasi\.json:\d+:\d+: /#) != nil, "\(check)")
         default: #expect(check.contains("not"))
         }

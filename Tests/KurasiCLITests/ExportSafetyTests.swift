@@ -61,7 +61,7 @@ import Testing
         defer { cli.cleanUp() }
         try FileManager.default.createDirectory(atPath: cli.dir + "/lain", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: CLI.fixture("madiun-2020/kurasi.json"), toPath: cli.dir + "/lain/toko.json")
-        for target in ["lain/toko.json", "lain/toko.json.journal", "lain/toko.json.lock", "lain/toko.json.r4.bak"] {
+        for target in ["lain/toko.json", "lain/toko.json.journal", "lain/toko.json.lock", "lain/toko.json.r4.bak", "lain/toko.json.v1.bak"] {
             let r = try cli.run(["export", "--format", "csv", "-o", target])
             #expect(r.status == 1 && r.stderr.contains("lain/toko.json"), "\(target): \(r.stderr)")
         }

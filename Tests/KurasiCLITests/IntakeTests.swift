@@ -334,7 +334,7 @@ enum DemoScores {
             let count = min(able.count, [1, 2, 2, 3, 3, 3, 4, 4, 5][Int.random(in: 0..<9, using: &rng)])
             let who = Array(able.shuffled(using: &rng).prefix(count)).sorted()
             let disputed = who.count >= 2 && Double.random(in: 0..<1, using: &rng) < 0.06
-            var sheets: [CuratorID: Sheet] = [:]
+            var sheets: ProductSheets = [:]
             for (i, curator) in who.enumerated() {
                 let shift = disputed && i == 0 ? (q > 3 ? -2.2 : 2.2) : bias[curator] ?? 0
                 var sheet: Sheet = [:]

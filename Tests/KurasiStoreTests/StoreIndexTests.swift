@@ -35,7 +35,7 @@ import Testing
                                                                  withdrawn: Withdrawal(by: "K1", at: at, reason: "selesai"))]),
             Curator(id: "K5", name: "Retno"),
         ]
-        var scores: [ProductID: [CuratorID: Sheet]] = [:]
+        var scores: [ProductID: ProductSheets] = [:]
         for p in products where !chance(3) {
             for c in curators where !chance(2) && !c.isRecused(from: p.producer) {
                 var sheet: Sheet = [:]
@@ -160,6 +160,32 @@ import Testing
         }
         #expect(Self.bytes(a.journalPath) == Self.bytes(b.journalPath))
         #expect(partial == 11)   // the first read writes the index
+    }
+
+    /// The index names the schema of the snapshot it was made from: made from the bundled
+    /// schema 1 round, then from its schema 2 successor, each read through the part gives what the
+    /// whole round gives.
+    @Test func theIndexRecordsTheSchemaAndReadsBoth() throws {
+        let dir = TempDir()
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures/madiun-2020/kurasi.json")
+        let store = Store(path: dir.file("k.json"))
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: store.path)
+        let index = store.targetPath + StoreIndex.suffix
+        func header() -> String { String(decoding: (Self.bytes(index) ?? Data()).prefix(15), as: UTF8.self) }
+        let round = try store.load()
+        let product = round.products.first { round.scores[$0.id].map { $0.count >= 2 } ?? false }!.id
+        #expect(try !StoreHandle(store: store, editing: product).isPartial)   // writes the index
+        #expect(header() == "kurasi-index s1")
+        let part = try StoreHandle(store: store, editing: product)
+        #expect(part.isPartial && part.round.scores[product] == round.scores[product])
+        try part.commit { try $0.perform(.score(product: product, points: ["kualitas": 1]), by: "K2", at: Self.at) }
+        #expect(try StoreHandle(store: store).compact() == 1)
+        #expect(header() == "kurasi-index s2")
+        let whole = try store.load()
+        let again = try StoreHandle(store: store, editing: product)
+        #expect(again.isPartial && again.round.scores[product] == whole.scores[product])
+        #expect(again.round.sheet(product: product, curator: "K2")["kualitas"] == 1)
     }
 
     @Test func aStaleOrDamagedIndexIsNotUsed() throws {

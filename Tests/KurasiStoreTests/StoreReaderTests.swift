@@ -39,7 +39,7 @@ import Testing
                     permits: rng.next() % 2 == 0 ? [] : [Permit(kind: .pirt, number: "\(i)", expires: "2030-01-01")])
         }
         let criteria = Rubric.default.criteria.map(\.id)
-        var scores: [ProductID: [CuratorID: Sheet]] = [:]
+        var scores: [ProductID: ProductSheets] = [:]
         for p in products where rng.next() % 4 != 0 {
             for c in curators where rng.next() % 3 != 0 {
                 var sheet: Sheet = [:]
@@ -81,11 +81,15 @@ import Testing
         return round
     }
 
+    /// Both schemas: 2 (sheets as arrays, what Kurasi writes) and 1 (sheets as objects, what
+    /// stores from before it hold).
+    static let schemas: [(Int, @Sendable (Round) throws -> Data)] = [(2, { try Store.encode($0) }), (1, { try Store.encodeV1($0) })]
+
     @Test func randomStoresReadTheSame() throws {
         var rng = SplitMix64(seed: 12)
         for i in 0..<150 {
             let round = Self.randomRound(&rng)
-            let data = try Store.encode(round)
+            let data = try Self.schemas[i % 2].1(round)
             #expect(Self.difference(data) == nil, "random store \(i)")
             // A well-formed store is read by the one-pass reader itself, not handed back.
             if (try? Store.decode(data, file: "s.json", oneReader: false)) != nil {
@@ -106,7 +110,7 @@ import Testing
         var rng = SplitMix64(seed: 7)
         for i in 0..<40 {
             let round = Self.randomRound(&rng)
-            let pretty = String(decoding: try Store.encode(round), as: UTF8.self)
+            let pretty = String(decoding: try Self.schemas[i % 2].1(round), as: UTF8.self)
             // The same document on one line, and with tabs and CRLF between tokens.
             let encoder = JSONEncoder()
             let compact = "{\"schemaVersion\":1,\"revision\":\(round.revision),"
@@ -208,13 +212,40 @@ import Testing
         ("\n}\n", "\n"),
     ]
 
+    /// The same for schema 2's sheets (P-1's sheet by K1 starts with its kualitas, 4).
+    static let editsV2: [(String, String)] = [
+        ("\"K1\" : [4", "\"K1\" : [4.0"),
+        ("\"K1\" : [4", "\"K1\" : [4e0"),
+        ("\"K1\" : [4", "\"K1\" : [04"),
+        ("\"K1\" : [4", "\"K1\" : [-4"),
+        ("\"K1\" : [4", "\"K1\" : [\"4\""),
+        ("\"K1\" : [4", "\"K1\" : [true"),
+        ("\"K1\" : [4", "\"K1\" : [null"),
+        ("\"K1\" : [4", "\"K1\" : [7"),
+        ("\"K1\" : [4", "\"K1\" : [200"),
+        ("\"K1\" : [4", "\"K1\" : [99999999999999999999"),
+        ("\"K1\" : [4", "\"K1\" : [4, 4"),
+        ("\"K1\" : [4, ", "\"K1\" : ["),
+        ("\"K1\" : [4", "\"K1\" : [[4]"),
+        ("\"K1\" : [4", "\"K1\" : [4,]"),
+        ("\"K1\" : [4", "\"K1\" : [] , \"K0\" : [4"),
+        ("\"K1\" : [4", "\"K1\" : null, \"K0\" : [4"),
+        ("\"K1\" : [4", "\"K1\" : {\"kualitas\" : 4}, \"K0\" : [4"),
+        ("\"K1\" : [4", "\"K1\" : [4], \"K1\" : [4"),
+    ]
+
     @Test func editedStoresReadTheSame() throws {
         var rng = SplitMix64(seed: 99)
-        for i in 0..<12 {
+        for i in 0..<24 {
             var round = Self.randomRound(&rng)
             round = round.handEdited { $0.scores["P-1", default: [:]]["K1", default: [:]]["kualitas"] = 4 }
-            let text = String(decoding: try Store.encode(round), as: UTF8.self)
-            for (from, to) in Self.edits {
+            let (schema, encode) = Self.schemas[i % 2]
+            let text = String(decoding: try encode(round), as: UTF8.self)
+            let edits = (schema == 1 ? Self.edits : Self.editsV2 + Self.edits).map {
+                ($0.0.replacingOccurrences(of: "\"schemaVersion\" : 1,", with: "\"schemaVersion\" : \(schema),"),
+                 $0.1.replacingOccurrences(of: "\"schemaVersion\" : 1,", with: "\"schemaVersion\" : \(schema),"))
+            }
+            for (from, to) in edits {
                 guard let r = text.range(of: from) else { continue }
                 let edited = text.replacingCharacters(in: r, with: to)
                 #expect(Self.difference(Data(edited.utf8)) == nil, "store \(i), \(from) → \(to)")
@@ -227,7 +258,7 @@ import Testing
         let tokens: [[UInt8]] = ["{", "}", "[", "]", "\"", ":", ",", "0", "7", "-", ".", "e", "\\", " ", "\n", "null", "\"x\"", "\\u0041", "é"]
             .map { Array($0.utf8) }
         for i in 0..<600 {
-            let base = [UInt8](try Store.encode(Self.randomRound(&rng)))
+            let base = [UInt8](try Self.schemas[i % 2].1(Self.randomRound(&rng)))
             var bytes = base
             for _ in 0..<(1 + Int(rng.next() % 3)) {
                 let at = Int(rng.next() % UInt64(bytes.count))
@@ -255,7 +286,7 @@ import Testing
 
     /// A store refused today is refused with the same words: the messages users have learned.
     @Test func refusalsKeepTheirWords() throws {
-        let text = String(decoding: try Store.encode(tinyRound()), as: UTF8.self)
+        let text = String(decoding: try Store.encodeV1(tinyRound()), as: UTF8.self)
         func refusal(_ s: String) -> StoreError? {
             do { _ = try Store.decode(Data(s.utf8), file: "s.json"); return nil } catch { return error }
         }
@@ -269,6 +300,29 @@ import Testing
         #expect(unknown.message.hasPrefix("\"scores\".P-1.K1 names criterion rasa, which is not in the rubric."))
         let array = try #require(refusal("[1, 2]"))
         #expect(array.kind == .notAStore)
+    }
+
+    /// Schema 2's refusals, by both readers: a point off the scale is named by the criterion at
+    /// its position; a sheet of the wrong length names the file, product, curator and the order
+    /// to write; a newer schema names both versions.
+    @Test func schema2RefusalsNameWhatToFix() throws {
+        let text = String(decoding: try Store.encode(tinyRound()), as: UTF8.self)
+        #expect(text.contains("\"K1\" : [4, null, null, null, null, null]\n"), "\(text)")
+        for oneReader in [true, false] {
+            func refusal(_ s: String) -> StoreError? {
+                do { _ = try Store.decode(Data(s.utf8), file: "s.json", oneReader: oneReader); return nil } catch { return error }
+            }
+            let off = try #require(refusal(text.replacingOccurrences(of: "[4, null, null, null, null, null]", with: "[4, null, 7, null, null, null]")))
+            #expect(off.description == "s.json: \"scores\".P-1.K1.keunikan is 7, outside the scale 1–5. Fix the file by hand or restore a backup; it was not changed.", "\(off)")
+            let short = try #require(refusal(text.replacingOccurrences(of: "[4, null, null, null, null, null]", with: "[4, null, null, null, null]")))
+            #expect(short.kind == .invalidContent)
+            #expect(short.description == "s.json: \"scores\".P-1.K1 has 5 points, but the rubric has 6 criteria. Write one point (or null when not scored) for each criterion, in this order: kualitas, kemasan, keunikan, pasar, kapasitas, harga. Fix the file by hand or restore a backup; it was not changed.", "\(short)")
+            #expect(short.problem.text(.id).hasPrefix("\"scores\".P-1.K1 berisi 5 nilai, sedangkan rubrik memiliki 6 kriteria."))
+            let newer = try #require(refusal(text.replacingOccurrences(of: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 3")))
+            #expect(newer.kind == .newerSchema && newer.message.contains("store schema version 3") && newer.message.contains("up to version 2"))
+            let object = try #require(refusal(text.replacingOccurrences(of: "[4, null, null, null, null, null]", with: "{\"kualitas\" : 4}")))
+            #expect(object.kind == .invalidContent && object.message.contains("scores.P-1.K1"), "\(object)")
+        }
     }
 
     /// With several faults in `scores`, the message names the first in id order, on every run.

@@ -49,7 +49,7 @@ func mode(_ path: String) -> Int {
         let text = try String(contentsOfFile: store.path, encoding: .utf8)
         let lines = text.split(separator: "\n")
         #expect(lines[0] == "{")
-        #expect(lines[1] == "  \"schemaVersion\" : 1,")
+        #expect(lines[1] == "  \"schemaVersion\" : 2,")
         #expect(lines[2] == "  \"revision\" : 1,")
         let topKeys = lines.filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
         #expect(Array(topKeys.dropFirst(2)) == ["curators", "events", "pins", "producers", "products", "round", "rubric", "scores"])
@@ -121,8 +121,8 @@ func mode(_ path: String) -> Int {
 
     @Test func newerSchemaIsRefusedNamingBothVersions() throws {
         var text = String(decoding: try Store.encode(tinyRound()), as: UTF8.self)
-        text = text.replacingOccurrences(of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 7")
-        try expectRefused(Data(text.utf8), .newerSchema, mentions: ["version 7", "version 1"])
+        text = text.replacingOccurrences(of: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 7")
+        try expectRefused(Data(text.utf8), .newerSchema, mentions: ["version 7", "version 2"])
     }
 
     @Test func syntaxErrorNamesLineAndColumn() throws {

@@ -54,7 +54,7 @@ public enum Synth {
         let info = RoundInfo(title: "Kurasi Produk Unggulan (sintetis \(scale.name): \(scale.products) produk)",
                              organizer: "Kadin Kota Madiun", date: date)
         // Built as the store's loader builds a round: from its parts, through the one init.
-        func round(_ scores: [ProductID: [CuratorID: Sheet]] = [:], _ events: [Event] = [], pins: [Cluster: [Pin]] = [:]) -> Round {
+        func round(_ scores: [ProductID: ProductSheets] = [:], _ events: [Event] = [], pins: [Cluster: [Pin]] = [:]) -> Round {
             Round(revision: events.last?.revision ?? 0, round: info, rubric: .default, curators: curators.list,
                   producers: producers.map(\.producer), products: products, scores: scores, pins: pins, events: events)
         }
@@ -274,18 +274,18 @@ public enum Synth {
     // MARK: Scores, events, pins
 
     static func makeScores(_ scale: Scale, round: Round, recused: [[Int]], producers: [Maker],
-                           _ rng: inout SeededRandom) -> [ProductID: [CuratorID: Sheet]] {
+                           _ rng: inout SeededRandom) -> [ProductID: ProductSheets] {
         let criteria = round.rubric.criteria.map(\.id)
         let bias = (0..<scale.curators).map { _ in rng.normal(sd: 0.3) }
-        var scores: [ProductID: [CuratorID: Sheet]] = [:]
+        var scores: [ProductID: ProductSheets] = [:]
         scores.reserveCapacity(round.products.count)
         for (i, product) in round.products.enumerated() {
             let quality = 1.6 + 2.8 * rng.unit()
             let lean = criteria.map { _ in rng.normal(sd: 0.35) }
             let excluded = recused[i % producers.count]
-            var sheets: [CuratorID: Sheet] = [:]
+            var sheets = ProductSheets(layout: criteria)
             for c in 0..<scale.curators where !excluded.contains(c) {
-                var sheet: Sheet = [:]
+                var sheet = Sheet(layout: criteria)
                 for (k, id) in criteria.enumerated() {
                     let v = quality + bias[c] + lean[k] + rng.normal(sd: 0.55)
                     sheet[id] = min(5, max(1, Int(v.rounded())))
