@@ -54,16 +54,7 @@ extension Round {
         let counted = all.entries
         // Curators by position, and flat arrays over them: a province-sized round has millions of
         // sheets and tens of millions of curator pairs on shared products.
-        var ids = Array(Set(curators.map(\.id))).sorted()
-        let known = counted.allSatisfy { entry in
-            var j = 0
-            for s in entry.sheets {
-                while j < ids.count, ids[j] != s.curator { j += 1 }
-                if j == ids.count { return false }
-            }
-            return true
-        }
-        if !known { ids = Array(Set(ids).union(counted.flatMap { $0.sheets.map(\.curator) })).sorted() }
+        let ids = curatorIDs(of: counted)
         let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         let n = ids.count
         let lo = rubric.scaleMin, width = Swift.max(0, rubric.scaleMax - rubric.scaleMin) + 1

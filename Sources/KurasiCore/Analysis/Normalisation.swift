@@ -110,11 +110,11 @@ extension Round {
         normalisation(of: countedSheetScores())
     }
 
-    public func normalisation(of counted: [(product: Product, sheets: [(curator: CuratorID, score: Double)])]) -> Normalisation {
-        // By curator position (ids in order, each product's sheets in curator order, so a merge
-        // walk finds them) instead of a dictionary by id per sheet; the same sums in the same order.
-        // The round's curators, and anyone else a (hand-edited) store has a sheet from.
-        var ids = Array(Set(curators.map(\.id))).sorted()
+    /// The curators of counted sheets by position: the round's curators in id order, and anyone
+    /// else a (hand-edited) store has a sheet from. Each product's sheets come in curator order,
+    /// so a merge walk over this list finds them (calibration and normalisation).
+    func curatorIDs(of counted: [(product: Product, sheets: [(curator: CuratorID, score: Double)])]) -> [CuratorID] {
+        let ids = Array(Set(curators.map(\.id))).sorted()
         let known = counted.allSatisfy { entry in
             var j = 0
             for s in entry.sheets {
@@ -123,7 +123,13 @@ extension Round {
             }
             return true
         }
-        if !known { ids = Array(Set(ids + counted.flatMap { $0.sheets.map(\.curator) })).sorted() }
+        return known ? ids : Array(Set(ids).union(counted.flatMap { $0.sheets.map(\.curator) })).sorted()
+    }
+
+    public func normalisation(of counted: [(product: Product, sheets: [(curator: CuratorID, score: Double)])]) -> Normalisation {
+        // By curator position (ids in order, each product's sheets in curator order, so a merge
+        // walk finds them) instead of a dictionary by id per sheet; the same sums in the same order.
+        let ids = curatorIDs(of: counted)
         var count = [Int](repeating: 0, count: ids.count), sums = [Double](repeating: 0, count: ids.count)
         var n = 0, sum = 0.0
         var at = [Int]()
