@@ -51,21 +51,45 @@ extension Round {
     /// The ranking with each sheet score adjusted by `norm` (nil: raw scores).
     func ranking(_ cluster: Cluster, normalisation norm: Normalisation?) -> [RankedProduct] {
         var ranked: [RankedProduct] = [], unscored: [RankedProduct] = [], ineligible: [RankedProduct] = []
+        // The chain's keys of each ranked entry (`ChainKey`, its index among `ranked`), read once
+        // instead of from the entries' aggregates in every comparison.
+        var keys: [ChainKey] = []
         let slots = pinSlots(cluster)
+        let weights = criterionWeights(cluster)
+        let k = round.settings.tieBreakCriterion
         for product in products where product.cluster == cluster {
-            let entry = entry(for: product, slots: slots, normalisation: norm)
+            let entry = entry(for: product, slots: slots, normalisation: norm, weights: weights)
             switch group(of: entry) {
-            case 0: ranked.append(entry)
+            case 0:
+                let a = entry.aggregate
+                keys.append(ChainKey(score: a.score!, count: a.count, median: a.median!, tie: a.criterionMeans[k] ?? 0, index: ranked.count))
+                ranked.append(entry)
             case 1: unscored.append(entry)
             default: ineligible.append(entry)
             }
         }
-        ranked.sort(by: precedes)
-        for i in ranked.indices { ranked[i].rank = i + 1 }
+        // The chain (`precedes`) on the keys; the product ids only when all else is equal.
+        keys.sort { x, y in
+            if x.score != y.score { return x.score > y.score }
+            if x.count != y.count { return x.count > y.count }
+            if x.median != y.median { return x.median > y.median }
+            if x.tie != y.tie { return x.tie > y.tie }
+            return ranked[x.index].product.id < ranked[y.index].product.id
+        }
+        var out: [RankedProduct] = []
+        out.reserveCapacity(ranked.count + unscored.count + ineligible.count)
+        for (i, key) in keys.enumerated() {
+            var e = ranked[key.index]
+            e.rank = i + 1
+            out.append(e)
+        }
+        ranked = []
         let byID: (RankedProduct, RankedProduct) -> Bool = { $0.product.id < $1.product.id }
         for i in unscored.indices { unscored[i].unranked = unrankedReason(unscored[i]) }
         for i in ineligible.indices { ineligible[i].unranked = .ineligible }
-        return ranked + unscored.sorted(by: byID) + ineligible.sorted(by: byID)
+        out.append(contentsOf: unscored.sorted(by: byID))
+        out.append(contentsOf: ineligible.sorted(by: byID))
+        return out
     }
 
     /// Bring a cluster's ranking up to date after changes to some of its products (their scores
@@ -111,8 +135,8 @@ extension Round {
         Dictionary(pins(in: cluster).map { ($0.product, $0.slot) }, uniquingKeysWith: { a, _ in a })
     }
 
-    private func entry(for product: Product, slots: [ProductID: Int], normalisation: Normalisation? = nil) -> RankedProduct {
-        RankedProduct(product: product, rank: nil, aggregate: aggregate(product, normalisation: normalisation),
+    private func entry(for product: Product, slots: [ProductID: Int], normalisation: Normalisation? = nil, weights: [Double]? = nil) -> RankedProduct {
+        RankedProduct(product: product, rank: nil, aggregate: aggregate(product, normalisation: normalisation, weights: weights),
                       ineligibility: ineligibility(product), pinnedSlot: slots[product.id])
     }
 

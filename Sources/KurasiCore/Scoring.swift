@@ -2,8 +2,10 @@
 /// sheet becomes a weighted score on 0–100; the product's score is the mean (or median) of them.
 
 public struct Aggregate: Hashable, Sendable {
-    /// Weighted 0–100 score of each counted (complete) sheet, by curator id.
-    public var sheetScores: [CuratorID: Double]
+    /// Weighted 0–100 score of each counted (complete) sheet, by curator id (the curators in
+    /// the order of the product's sheets; the array of the product's curators itself, not a copy,
+    /// when every sheet counts).
+    public var sheetScores: KeyedValues<CuratorID, Double>
     /// The product's score under the round's aggregation, nil when no sheet counts yet.
     public var score: Double?
     public var mean: Double?
@@ -12,13 +14,23 @@ public struct Aggregate: Hashable, Sendable {
     public var max: Double?
     /// Population standard deviation of the counted sheets' scores.
     public var standardDeviation: Double?
-    /// Per criterion, the mean point over counted sheets (for the tie-break).
-    public var criterionMeans: [CriterionID: Double]
+    /// Per criterion, the mean point over counted sheets (for the tie-break): the rubric's
+    /// criteria in order (the round's shared array), then any other criterion held, by id.
+    public var criterionMeans: KeyedValues<CriterionID, Double>
     /// Curators whose complete sheet is set aside because they declared a conflict with the
     /// producer (shown as recused, named in the minutes), sorted.
     public var setAside: [CuratorID] = []
 
     public var count: Int { sheetScores.count }
+
+    public init(sheetScores: KeyedValues<CuratorID, Double>, criterionMeans: KeyedValues<CriterionID, Double>, setAside: [CuratorID] = []) {
+        self.sheetScores = sheetScores; self.criterionMeans = criterionMeans; self.setAside = setAside
+    }
+
+    /// The same from dictionaries.
+    public init(sheetScores: [CuratorID: Double], criterionMeans: [CriterionID: Double], setAside: [CuratorID] = []) {
+        self.init(sheetScores: KeyedValues(sheetScores), criterionMeans: KeyedValues(criterionMeans), setAside: setAside)
+    }
     /// max − min, 0 with fewer than two sheets.
     public var spread: Double { (max ?? 0) - (min ?? 0) }
 }
@@ -27,7 +39,7 @@ extension Aggregate {
     /// Mean, median, lowest, highest and standard deviation of the sheet scores, and the score by
     /// the round's aggregation (nothing when no sheet counts).
     mutating func summarise(_ aggregation: Aggregation) {
-        let values = sheetScores.values.sorted()
+        let values = sheetScores.values.sorted()  // a copy of the array, sorted
         guard !values.isEmpty else { return }
         let mean = values.reduce(0, +) / Double(values.count)
         let mid = values.count / 2
@@ -89,7 +101,12 @@ extension Round {
 
     /// With a normalisation, each sheet score is the curator's normalised one (see `Normalisation`).
     public func aggregate(_ product: Product, normalisation: Normalisation? = nil) -> Aggregate {
-        var sheetScores: [CuratorID: Double] = [:]
+        aggregate(product, normalisation: normalisation, weights: nil)
+    }
+
+    /// `aggregate` with the cluster's weights given (`criterionWeights`, once per cluster).
+    func aggregate(_ product: Product, normalisation: Normalisation?, weights given: [Double]?) -> Aggregate {
+        var scoreCurators: [CuratorID] = [], scoreValues: [Double] = []
         var setAside: [CuratorID] = []
         let sheets = scores[product.id] ?? ProductSheets()
         // Who declared a conflict with the producer: found without copying a curator, and no
@@ -101,18 +118,20 @@ extension Round {
         // Points per criterion summed by the rubric's position (a counted sheet has every
         // criterion); a point under an id outside the rubric (a hand-edited store) by its id.
         let criteria = rubric.criteria
-        let weights = sheets.isEmpty ? [] : criterionWeights(product.cluster)
+        let weights = sheets.isEmpty ? [] : given ?? criterionWeights(product.cluster)
         var sums = [Int](repeating: 0, count: sheets.isEmpty ? 0 : criteria.count), counted = 0
         var other: [CriterionID: [Int]] = [:]
         // Every loaded round's sheets are laid out in the rubric's order: read them by position.
         let byPosition = sheets.criteria.count >= criteria.count && sheets.criteria.starts(with: criterionOrder)
         let extra = sheets.criteria.count > criteria.count
+        scoreValues.reserveCapacity(sheets.count)
         for (row, curator) in sheets.curators.enumerated() {
             let sheet = byPosition ? nil : sheets[curator]
             guard let s = sheet.map({ weightedScore($0, weights: weights) }) ?? weightedScore(sheets, row: row, weights: weights) else { continue }
             // A declared conflict sets the curator's sheet aside, even one made before it.
             if !recused.isEmpty, recused.contains(curator) { setAside.append(curator); continue }
-            sheetScores[curator] = normalisation?.adjust(s, curator: curator) ?? s
+            scoreCurators.append(curator)
+            scoreValues.append(normalisation?.adjust(s, curator: curator) ?? s)
             counted += 1
             if let sheet {
                 for i in criteria.indices { sums[i] += sheet[criteria[i].id]! }
@@ -128,12 +147,20 @@ extension Round {
                 }
             }
         }
-        var a = Aggregate(sheetScores: sheetScores, criterionMeans: [:], setAside: setAside.sorted())
-        guard !sheetScores.isEmpty else { return a }
+        // Every sheet counted (nearly always): the product's own array of curators, shared.
+        let curatorKeys = counted == sheets.curators.count ? sheets.curators : scoreCurators
+        var a = Aggregate(sheetScores: KeyedValues(keys: curatorKeys, values: scoreValues), criterionMeans: [:], setAside: setAside.sorted())
+        guard counted > 0 else { return a }
         a.summarise(round.settings.aggregation)
-        var means = other.mapValues { Double($0.reduce(0, +)) / Double($0.count) }
-        for i in criteria.indices { means[criteria[i].id] = Double(sums[i]) / Double(counted) }
-        a.criterionMeans = means
+        // The round's shared array of the rubric's ids (not a copy per product).
+        var meanKeys = criterionOrder.elementsEqual(criteria.lazy.map(\.id)) ? criterionOrder : criteria.map(\.id)
+        var means = criteria.indices.map { Double(sums[$0]) / Double(counted) }
+        if !other.isEmpty {
+            for (k, v) in other.sorted(by: { $0.key < $1.key }) where !meanKeys.contains(k) {
+                meanKeys.append(k); means.append(Double(v.reduce(0, +)) / Double(v.count))
+            }
+        }
+        a.criterionMeans = KeyedValues(keys: meanKeys, values: means)
         return a
     }
 

@@ -386,3 +386,100 @@ extension ProductSheets: Codable {
         for (curator, sheet) in self { try c.encode(sheet, forKey: Sheet.CodingName(stringValue: curator.rawValue)) }
     }
 }
+
+/// A few values by key, read like a dictionary (`map[key]`, `keys`, `values`, `count`, iteration
+/// as `(key:, value:)` pairs, dictionary literals) and equal by content in any order, but held as
+/// two arrays in the same order: the keys (often an array shared with a layout, as `Sheet` and
+/// `ProductSheets` share the rubric's order, so not copied) and the values. For the handful of
+/// entries a product has (its curators, the rubric's criteria) this is a fraction of a
+/// dictionary's memory, and a look-up is a short scan instead of hashing a string.
+public struct KeyedValues<Key: Hashable & Comparable & Sendable, Value: Hashable & Sendable>: Sendable {
+    /// The keys, in the order they came (no key twice).
+    public private(set) var keys: [Key]
+    /// The value of each key, in the same order.
+    public private(set) var values: [Value]
+
+    public init() { keys = []; values = [] }
+
+    /// The values of `keys` (one each, no key twice); `keys` is kept as given (shared, not copied).
+    public init(keys: [Key], values: [Value]) {
+        precondition(keys.count == values.count, "one value per key")
+        self.keys = keys; self.values = values
+    }
+
+    /// The same entries as a dictionary, in the keys' order.
+    public init(_ dictionary: [Key: Value]) {
+        let sorted = dictionary.sorted { $0.key < $1.key }
+        keys = sorted.map(\.key); values = sorted.map(\.value)
+    }
+
+    @inline(__always) public func index(forKey key: Key) -> Int? { keys.firstIndex(of: key) }
+
+    public subscript(key: Key) -> Value? {
+        get { index(forKey: key).map { values[$0] } }
+        set {
+            if let i = index(forKey: key) {
+                if let v = newValue { values[i] = v } else { keys.remove(at: i); values.remove(at: i) }
+            } else if let v = newValue {
+                keys.append(key); values.append(v)
+            }
+        }
+    }
+
+    public subscript(key: Key, default value: @autoclosure () -> Value) -> Value {
+        get { self[key] ?? value() }
+        set { self[key] = newValue }
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    /// The entries as a dictionary.
+    public var dictionary: [Key: Value] { Dictionary(zip(keys, values), uniquingKeysWith: { a, _ in a }) }
+
+    /// The same keys with each value transformed.
+    public func mapValues<T>(_ transform: (Value) throws -> T) rethrows -> KeyedValues<Key, T> {
+        KeyedValues<Key, T>(keys: keys, values: try values.map(transform))
+    }
+}
+
+extension KeyedValues: Sequence {
+    public typealias Element = (key: Key, value: Value)
+    public struct Iterator: IteratorProtocol {
+        let map: KeyedValues
+        var i = 0
+        public mutating func next() -> Element? {
+            guard i < map.keys.count else { return nil }
+            defer { i += 1 }
+            return (map.keys[i], map.values[i])
+        }
+    }
+    public func makeIterator() -> Iterator { Iterator(map: self) }
+    public var underestimatedCount: Int { keys.count }
+}
+
+extension KeyedValues: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (Key, Value)...) {
+        self.init()
+        for (k, v) in elements { self[k] = v }
+    }
+}
+
+extension KeyedValues: Hashable {
+    public static func == (a: KeyedValues, b: KeyedValues) -> Bool {
+        if a.keys == b.keys { return a.values == b.values }
+        guard a.count == b.count else { return false }
+        for (k, v) in a { guard let w = b[k], w == v else { return false } }
+        return true
+    }
+    /// The same for equal content in any order.
+    public func hash(into h: inout Hasher) {
+        var acc = 0
+        for (k, v) in self { var e = Hasher(); e.combine(k); e.combine(v); acc ^= e.finalize() }
+        h.combine(acc)
+    }
+}
+
+extension KeyedValues: CustomStringConvertible {
+    public var description: String { dictionary.description }
+}

@@ -76,7 +76,7 @@ import Testing
         a.mean = mean; a.median = median; a.min = values.first; a.max = values.last
         a.standardDeviation = variance.squareRoot()
         a.score = r.round.settings.aggregation == .mean ? mean : median
-        a.criterionMeans = points.mapValues { Double($0.reduce(0, +)) / Double($0.count) }
+        a.criterionMeans = KeyedValues(points.mapValues { Double($0.reduce(0, +)) / Double($0.count) })
         return a
     }
 
