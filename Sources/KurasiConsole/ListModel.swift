@@ -280,7 +280,11 @@ struct SearchIndex: Sendable {
 
     /// Take a cluster's ranking, made anew: the ordinals beside it, looked up by id.
     mutating func follow(_ ranking: [RankedProduct], in cluster: Cluster) {
-        order[cluster] = ranking.map { ordinal[$0.product.id] ?? -1 }
+        // By index, reading each product's id in place (no copy of the ranked product per row).
+        var ordinals: [Int32] = []
+        ordinals.reserveCapacity(ranking.count)
+        for i in ranking.indices { ordinals.append(ordinal[ranking[i].product.id] ?? -1) }
+        order[cluster] = ordinals
     }
 
     /// Take a cluster's ranking after `changed` products were taken out and put back (a re-rank):
