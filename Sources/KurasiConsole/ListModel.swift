@@ -58,8 +58,9 @@ public struct ListModel: Sendable {
         }
     }
 
-    /// Index the round's products for searching and sorting (once per round, not per keystroke),
-    /// and take the rankings made for it.
+    /// Index the round's products (once per round, not per keystroke), and take the rankings made
+    /// for it. The search texts and sort keys are made on the first filter or sort by name,
+    /// producer or kelurahan (`refilter`), not before the first frame.
     mutating func reindex(_ round: Round, rankings: [Cluster: [RankedProduct]]) {
         search = SearchIndex(round)
         for (cluster, ranking) in rankings { search.follow(ranking, in: cluster) }
@@ -77,10 +78,21 @@ public struct ListModel: Sendable {
     /// not see the score of while scoring is blind (nil when scores are public): in the default
     /// order those come first, by id, and the rest by rank, so the order reveals no standing.
     /// The cursor stays on the product it was on when the product is still shown.
-    mutating func refilter(_ rankings: [Cluster: [RankedProduct]], revision: Int,
-                           viewer: CuratorID? = nil, blind: ((ProductID) -> Bool)? = nil) {
+    ///
+    /// `visible`, when given, lists at once the products whose score the viewer may see (every
+    /// other product being blind to them, as `blind` would answer): the first blind order for a
+    /// viewer takes it instead of asking `blind` for every product.
+    mutating func refilter(_ rankings: [Cluster: [RankedProduct]], round: Round,
+                           viewer: CuratorID? = nil, blind: ((ProductID) -> Bool)? = nil,
+                           visible: (() -> [ProductID]?)? = nil) {
         rememberSelection()
+        let revision = round.revision
+        if search.count != round.products.count { search = SearchIndex(round); filteredFor = nil }
         let needle = Array(filter.lowercased().utf8)
+        if !needle.isEmpty || sort != .rank { search.addTexts(round) }
+        if sort == .rank, blind != nil, !search.knowsHidden(for: viewer), let seen = visible?() {
+            search.setHidden(viewer: viewer, visible: seen)
+        }
         // One more letter typed: only the rows that matched before can match now.
         let narrowing = filteredFor.map {
             !$0.needle.isEmpty && $0.revision == revision && $0.sort == sort && $0.viewer == viewer
@@ -199,6 +211,18 @@ struct SearchIndex: Sendable {
         }
     }
 
+    /// Take the blind answers for every product at once (the first blind order for a viewer):
+    /// the products in `visible` are those whose score the viewer may see, all others hidden.
+    /// The same answers `isHidden` would get from `blind` product by product, without a look-up
+    /// of each product's sheets.
+    mutating func setHidden(viewer: CuratorID?, visible: some Sequence<ProductID>) {
+        hidden = [UInt8](repeating: 2, count: ids.count); hiddenFor = .some(viewer)
+        for id in visible { if let o = ordinal[id] { hidden[Int(o)] = 1 } }
+    }
+
+    /// Whether the blind answers are kept for `viewer` (asked or set since the viewer changed).
+    func knowsHidden(for viewer: CuratorID?) -> Bool { hiddenFor == .some(viewer) && hidden.count == ids.count }
+
     /// The products' scores changed: ask `blind` about them again.
     mutating func forget(_ products: some Sequence<ProductID>) {
         guard !hidden.isEmpty else { return }
@@ -207,9 +231,27 @@ struct SearchIndex: Sendable {
 
     init() {}
 
+    /// The products' ordinals (what the rankings' positions and the blind order are kept by);
+    /// the texts and sort keys are added by `addTexts` when a filter or a sort first needs them.
     init(_ round: Round) {
         let count = round.products.count
-        ordinal.reserveCapacity(count); ids.reserveCapacity(count); start.reserveCapacity(count + 1)
+        ordinal.reserveCapacity(count); ids.reserveCapacity(count)
+        for (i, p) in round.products.enumerated() {
+            ordinal[p.id] = Int32(i)
+            ids.append(p.id)
+        }
+    }
+
+    /// Whether the search texts and sort keys are there (`addTexts`).
+    private(set) var hasTexts = false
+
+    /// Add every product's search text and sort keys, from the round the ordinals were taken from
+    /// (or one with the same products and producers: only scores, pins or validations differ).
+    mutating func addTexts(_ round: Round) {
+        guard !hasTexts else { return }
+        hasTexts = true
+        let count = round.products.count
+        start.reserveCapacity(count + 1)
         names.reserveCapacity(count); producers.reserveCapacity(count); kelurahans.reserveCapacity(count)
         // Each producer's lowercased name and kelurahan once, not once per product.
         var byProducer: [ProducerID: (name: String, kelurahan: String)] = [:]
@@ -218,11 +260,9 @@ struct SearchIndex: Sendable {
             let producer = round.producer(p.id) ?? p
             byProducer[p.id] = (producer.name.lowercased(), producer.kelurahan.lowercased())
         }
-        for (i, p) in round.products.enumerated() {
+        for p in round.products {
             let producer = byProducer[p.producer]
             let name = p.name.lowercased(), pr = producer?.name ?? "", kel = producer?.kelurahan ?? ""
-            ordinal[p.id] = Int32(i)
-            ids.append(p.id)
             text.append(contentsOf: name.utf8); text.append(0x1F)
             text.append(contentsOf: p.id.rawValue.lowercased().utf8); text.append(0x1F)
             text.append(contentsOf: pr.utf8); text.append(0x1F)
@@ -240,7 +280,11 @@ struct SearchIndex: Sendable {
 
     /// Take a cluster's ranking, made anew: the ordinals beside it, looked up by id.
     mutating func follow(_ ranking: [RankedProduct], in cluster: Cluster) {
-        order[cluster] = ranking.map { ordinal[$0.product.id] ?? -1 }
+        // By index, reading each product's id in place (no copy of the ranked product per row).
+        var ordinals: [Int32] = []
+        ordinals.reserveCapacity(ranking.count)
+        for i in ranking.indices { ordinals.append(ordinal[ranking[i].product.id] ?? -1) }
+        order[cluster] = ordinals
     }
 
     /// Take a cluster's ranking after `changed` products were taken out and put back (a re-rank):

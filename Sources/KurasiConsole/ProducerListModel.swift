@@ -41,11 +41,20 @@ public struct ProducerListModel: Sendable {
     public var editingFilter = false
     /// Per producer (by position), the lowercased text the filter searches; built once per round.
     private var searchText: [String] = []
+    /// Whether the rows, suspects, counts and search texts are those of the console's round. They
+    /// are made when the producers screen is first opened (the registry's duplicate suspects take
+    /// a while at province size, and most sessions never open it), and made again on opening
+    /// after the round changed while the screen was away.
+    public private(set) var isCurrent = false
 
     public init() {}
 
+    /// The round changed while the screen is not shown: make everything again when it is.
+    mutating func invalidate() { isCurrent = false }
+
     /// Take a new round: the marks, counts and rows follow it.
     mutating func reindex(_ round: Round) {
+        isCurrent = true
         duplicates = round.duplicateSuspects()
         productCounts = [:]
         for p in round.products { productCounts[p.producer, default: 0] += 1 }

@@ -149,7 +149,7 @@ public struct State: Sendable {
             let changed = Set(new.products.lazy.filter { producers.contains($0.producer) }.map(\.id))
             rerank(new, changed: changed)
             followEvents(old, new, events)
-            producerList.refilter(new)
+            if producerList.isCurrent { producerList.refilter(new) }
             refilter()
             return
         }
@@ -157,7 +157,8 @@ public struct State: Sendable {
         rankings = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, new.ranking($0)) })
         idWidth = new.products.reduce(6) { max($0, $1.id.rawValue.utf8.count <= $0 ? $0 : $1.id.rawValue.count) }
         list.reindex(new, rankings: rankings)
-        producerList.reindex(new)
+        producerList.invalidate()
+        if showsProducers { producerList.reindex(new) }
         indexEvents(new)
         coverageCache = CoverageCache()
         refilter()
@@ -171,6 +172,14 @@ public struct State: Sendable {
             new.rerank(&rankings[cluster, default: []], changed: mine)
             list.reranked(rankings[cluster] ?? [], in: cluster, changed: mine)
         }
+    }
+
+    /// The producers screen or one producer's is on view (their list must be current).
+    var showsProducers: Bool { screen == .producers || screen == .producer }
+
+    /// Make the producers' list for the round when it is not current (on opening its screen).
+    mutating func prepareProducers() {
+        if !producerList.isCurrent { producerList.reindex(round) }
     }
 
     // MARK: Events by product
@@ -272,7 +281,18 @@ public struct State: Sendable {
         // is nobody's business: those come first, by id, then the ones they may see, by rank.
         let round = self.round, curator = self.curator
         let blind: ((ProductID) -> Bool)? = round.scoresArePublic ? nil : { !round.visibility(of: $0, to: curator).score }
-        list.refilter(rankings, revision: round.revision, viewer: curator, blind: blind)
+        // The first time for a viewer, every product at once: one pass over the round's sheets
+        // for the viewer's complete ones (a product nobody scored has no entry to look at).
+        let visible: () -> [ProductID]? = {
+            guard let curator else { return [] }
+            if round.isComplete(Sheet()) { return nil }  // an empty rubric: no sheet is needed
+            var ids: [ProductID] = []
+            for (id, sheets) in round.scores {
+                if let sheet = sheets[curator], round.isComplete(sheet) { ids.append(id) }
+            }
+            return ids
+        }
+        list.refilter(rankings, round: round, viewer: curator, blind: blind, visible: visible)
     }
 
     // MARK: Convenience

@@ -7,6 +7,12 @@ public func update(_ state: inout State, _ msg: Msg) -> [Effect] {
     let effects = state.loading != nil ? state.updateLoading(msg) : receive(&state, msg)
     // The list's rows on screen have their coverage counted here, once, not in every frame.
     if state.loading == nil, state.screen == .list { state.countCoverage(rows: state.layout.rows.height) }
+    // The producers' list is made when its screen is first on view (and after the round changed
+    // while it was away), however the screen was reached (its key, or Esc back from the board).
+    if state.loading == nil, state.showsProducers, !state.producerList.isCurrent {
+        state.prepareProducers()
+        state.keepCursorVisible()
+    }
     // The analysis on screen follows the round: once an edit (here or elsewhere) changes it, it is
     // computed again, one computation at a time.
     // (Keys typed while the round was loading may have opened it.)
@@ -297,6 +303,7 @@ extension State {
             screen = .curators
         case .producers:
             screen = .producers
+            prepareProducers()
             keepCursorVisible()
         case .newProduct:
             if screen == .producers, let p = producerList.selected(in: round) { form = .product(of: p.id) }

@@ -69,6 +69,35 @@ struct ScaleTests {
         }
     }
 
+    /// The producers' list (made when its screen is first opened, and again on opening after the
+    /// round changed while it was away) against the plain computation over the round: the rows of
+    /// the tab and filter, the registry's duplicate suspects, the product counts, the marks.
+    static func checkProducers(_ d: Driver, _ step: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let s = d.state, m = s.producerList, round = s.round
+        guard s.screen == .producers || s.screen == .producer else { return }
+        #expect(m.isCurrent, "\(step): producers' list made", sourceLocation: sourceLocation)
+        #expect(m.duplicates == round.duplicateSuspects(), "\(step): duplicate suspects", sourceLocation: sourceLocation)
+        var counts: [ProducerID: Int] = [:]
+        for p in round.products { counts[p.producer, default: 0] += 1 }
+        #expect(m.productCounts == counts, "\(step): product counts", sourceLocation: sourceLocation)
+        let needle = m.filter.lowercased()
+        let rows = round.producers.indices.filter { i in
+            let p = round.producers[i]
+            let shown = switch m.tab {
+            case .pending: p.validation.status == .pending
+            case .valid: p.validation.status == .valid
+            case .rejected: p.validation.status == .rejected
+            case .all: true
+            }
+            let text = [p.id.rawValue, p.name, p.owner, p.kelurahan, p.kecamatan, p.nib ?? "", p.phone?.filter(\.isNumber) ?? ""]
+                .joined(separator: "\u{1F}").lowercased()
+            return shown && (needle.isEmpty || text.contains(needle))
+        }
+        #expect(m.rows == rows, "\(step): producers' rows", sourceLocation: sourceLocation)
+        #expect(m.marked.isSubset(of: Set(round.producers.map(\.id))), "\(step): marks", sourceLocation: sourceLocation)
+        #expect(rows.isEmpty || rows.indices.contains(m.cursor), "\(step): producers' cursor", sourceLocation: sourceLocation)
+    }
+
     @Test("random filters, sorts, clusters and edits: the rows, counts and histories of the plain computation",
           arguments: [UInt64(1), 2, 3])
     func differential(seed: UInt64) throws {
@@ -89,8 +118,9 @@ struct ScaleTests {
             return rng.below(2) == 0 ? text : text.uppercased()
         }
         Self.check(d, "start")
+        #expect(!d.state.producerList.isCurrent, "the producers' list waits for its screen")
         for step in 0..<60 {
-            switch rng.below(9) {
+            switch rng.below(11) {
             case 0, 1:  // a filter typed letter by letter (each letter narrows), then kept or left open
                 d.type(.char("/"))
                 for c in needle() { d.type(.char(c)); Self.check(d, "step \(step) typing") }
@@ -116,6 +146,37 @@ struct ScaleTests {
                     if let event = try? d.round.perform(command, by: by, at: d.clock) {
                         d.send(.committed(.saved(d.round, event))); break
                     }
+                }
+            case 9:  // the producers screen opened (made now, or again after edits while away)
+                d.type(.char("v"))
+                Self.checkProducers(d, "step \(step) opened")
+                if rng.below(2) == 0 { d.type(.tab); d.type(.char(" ")) }  // another tab, a mark
+                Self.checkProducers(d, "step \(step) tab")
+                if rng.below(2) == 0 {  // to the board and back, with another terminal's edit between
+                    d.type(.char("b"))
+                    var producer = round.producers[rng.below(round.producers.count)]
+                    producer.id = ""
+                    if (try? d.round.perform(.addProducer(producer), by: curators[0], at: d.clock)) != nil {
+                        d.send(.refreshed(d.round))
+                    }
+                    d.type(.escape)
+                    Self.checkProducers(d, "step \(step) back from the board")
+                }
+                d.type(.escape, .escape)
+                #expect(d.state.screen == .list, "step \(step): back to the list")
+            case 10:  // edits the producers' list is made of, while its screen is away
+                let p = products[rng.below(products.count)]
+                let command: Command
+                if rng.below(2) == 0 {
+                    var copy = round.producers[rng.below(round.producers.count)]  // a duplicate suspect
+                    copy.id = ""
+                    command = .addProducer(copy)
+                } else {
+                    command = .addProduct(Product(id: "", producer: p.producer, name: "Uji \(step)", cluster: p.cluster,
+                                                  category: "Uji", description: "", price: 1000))
+                }
+                if let event = try? d.round.perform(command, by: curators[0], at: d.clock) {
+                    d.send(.committed(.saved(d.round, event)))
                 }
             default:  // a refresh that brings a different round: everything indexed again
                 d.send(.refreshed(d.round))
