@@ -158,11 +158,7 @@ extension Sheet: Hashable {
         return true
     }
     /// The same for equal content in any layout.
-    public func hash(into h: inout Hasher) {
-        var acc = 0
-        for (k, v) in self { var e = Hasher(); e.combine(k); e.combine(v); acc ^= e.finalize() }
-        h.combine(acc)
-    }
+    public func hash(into h: inout Hasher) { hashIgnoringOrder(self, into: &h) }
 }
 
 /// A JSON object `{ "kualitas" : 4, … }` (schema 1); schema 2's array is written and read by
@@ -367,11 +363,7 @@ extension ProductSheets: Hashable {
         for (c, s) in a { guard let t = b[c], t == s else { return false } }
         return true
     }
-    public func hash(into h: inout Hasher) {
-        var acc = 0
-        for (c, s) in self { var e = Hasher(); e.combine(c); e.combine(s); acc ^= e.finalize() }
-        h.combine(acc)
-    }
+    public func hash(into h: inout Hasher) { hashIgnoringOrder(self, into: &h) }
 }
 
 /// A JSON object by curator id, each sheet an object (schema 1).
@@ -473,13 +465,17 @@ extension KeyedValues: Hashable {
         return true
     }
     /// The same for equal content in any order.
-    public func hash(into h: inout Hasher) {
-        var acc = 0
-        for (k, v) in self { var e = Hasher(); e.combine(k); e.combine(v); acc ^= e.finalize() }
-        h.combine(acc)
-    }
+    public func hash(into h: inout Hasher) { hashIgnoringOrder(self, into: &h) }
 }
 
 extension KeyedValues: CustomStringConvertible {
     public var description: String { dictionary.description }
+}
+
+/// One hash for a map's content whatever the order of its entries (each entry hashed alone and
+/// combined with xor): `Sheet`, `ProductSheets` and `KeyedValues` compare equal by content.
+func hashIgnoringOrder<M: Sequence, K: Hashable, V: Hashable>(_ map: M, into h: inout Hasher) where M.Element == (key: K, value: V) {
+    var acc = 0
+    for (k, v) in map { var e = Hasher(); e.combine(k); e.combine(v); acc ^= e.finalize() }
+    h.combine(acc)
 }
