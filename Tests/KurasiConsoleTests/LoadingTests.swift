@@ -1,4 +1,5 @@
 import Foundation
+import KurasiTestSupport
 import KurasiConsole
 import KurasiConsoleRuntime
 import KurasiCore
@@ -80,10 +81,7 @@ private func loading(_ lang: Language = .id, width: Int = 80, height: Int = 24) 
     // MARK: The runtime
 
     func copyOfMadiun() throws -> (String, Store) {
-        let dir = NSTemporaryDirectory() + "kurasi-loading-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/kurasi.json"
-        try FileManager.default.copyItem(atPath: repoRoot.appendingPathComponent("fixtures/madiun-2020/kurasi.json").path, toPath: path)
+        let (dir, path) = try copyOfMadiunStore("loading")
         return (dir, Store(path: path))
     }
 

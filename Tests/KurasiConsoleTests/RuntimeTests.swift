@@ -1,4 +1,5 @@
 import Foundation
+import KurasiTestSupport
 import KurasiConsole
 import KurasiConsoleRuntime
 import KurasiCore
@@ -11,10 +12,7 @@ import Glibc
 /// The runtime on a real store: effects performed, answers fed back as messages.
 @Suite struct RuntimeTests {
     func copyOfMadiun() throws -> (String, Store) {
-        let dir = NSTemporaryDirectory() + "kurasi-console-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/kurasi.json"
-        try FileManager.default.copyItem(atPath: repoRoot.appendingPathComponent("fixtures/madiun-2020/kurasi.json").path, toPath: path)
+        let (dir, path) = try copyOfMadiunStore("console")
         return (dir, Store(path: path))
     }
 

@@ -1,23 +1,19 @@
 import Foundation
+import KurasiTestSupport
 import KurasiCore
 @testable import KurasiStore
 import Testing
 
 /// The store's reading tells how far it has come (the console's loading screen), and can be
 /// abandoned without writing anything.
-private let fixtureRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
 @Suite struct LoadProgressTests {
     func copyOfMadiun() throws -> (String, Store) {
-        let dir = NSTemporaryDirectory() + "kurasi-progress-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/kurasi.json"
-        try FileManager.default.copyItem(atPath: fixtureRoot.appendingPathComponent("fixtures/madiun-2020/kurasi.json").path, toPath: path)
+        let (dir, path) = try copyOfMadiunStore("progress")
         return (dir, Store(path: path))
     }
 
     @Test func theReaderReportsEveryFewBytesAndReadsTheSameRound() throws {
-        let data = try Data(contentsOf: fixtureRoot.appendingPathComponent("fixtures/madiun-2020/kurasi.json"))
+        let data = try Data(contentsOf: repositoryRoot.appendingPathComponent("fixtures/madiun-2020/kurasi.json"))
         var reports: [LoadProgress] = []
         let (round, abandoned) = StoreReader.read(data, file: "kurasi.json", progress: { reports.append($0); return true }, every: 64 << 10)
         #expect(!abandoned)
