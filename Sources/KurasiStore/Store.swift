@@ -52,9 +52,49 @@ public struct Store: Sendable {
         try StoreHandle(store: self).round
     }
 
-    /// The snapshot alone, without the journal.
-    func loadSnapshot() throws(StoreError) -> Round {
-        try Self.decode(readSnapshot(), file: path)
+    /// The snapshot alone, without the journal, read from the file a piece at a time (see
+    /// `StoreReader.ByteWindow`): the file is never whole in memory while the round is built.
+    /// Whatever the one-pass reader declines (a damaged or hand-edited file, a newer schema) is
+    /// read again whole and decided by `decode` as before, with the same refusals.
+    /// `progress` is told of the bytes read (from 0 of the file's size), and may abandon.
+    /// The file is read with read(2), not mapped: a file cut short by another program while it
+    /// is read ends the reading early (and is then refused as cut short), it cannot crash.
+    func loadSnapshot(progress: LoadObserver? = nil, window: Int = Self.readWindow) throws(StoreError) -> Round {
+        guard exists else { throw StoreError(.missing, file: path, .noStore) }
+        try checkIsFile()
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Not openable: the whole-file read says why, in the words it always has.
+        guard fd >= 0 else { return try Self.decode(readSnapshot(), file: path, oneReader: true, progress: progress) }
+        defer { close(fd) }
+        var st = stat()
+        let total = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+        if let progress, !progress(LoadProgress(phase: .snapshot, file: path, done: 0, total: total)) { throw .abandoned(path) }
+        let bytes = StoreReader.ByteWindow.reading(fd, capacity: window, total: total)
+        return try Self.decode(bytes, file: path, progress: progress) { () throws(StoreError) in try readSnapshot() }
+    }
+
+    /// The piece of the file in memory at a time while the snapshot is read: 4 MB.
+    static let readWindow = 4 << 20
+
+    /// The round from `bytes` read piece by piece, or, when the one-pass reader declines (or the
+    /// header is not the one Kurasi writes), `decode` of the whole document `whole` gives.
+    static func decode(_ bytes: StoreReader.ByteWindow, file: String, progress: LoadObserver?,
+                       whole: () throws(StoreError) -> Data) throws(StoreError) -> Round {
+        _ = bytes.fill(keeping: 0)
+        let head = Data(bytes: bytes.buffer.baseAddress!, count: min(bytes.count, 96))
+        var head96 = head
+        while head96.count < 96, bytes.fill(keeping: 0) {
+            head96 = Data(bytes: bytes.buffer.baseAddress!, count: min(bytes.count, 96))
+        }
+        if let version = headerVersion(head96), (1...schemaVersion).contains(version) {
+            let (round, abandoned) = StoreReader.read(bytes, file: file, progress: progress, schema: version)
+            if abandoned { throw StoreError.abandoned(file) }
+            if let round {
+                try validate(round, file: file)
+                return round
+            }
+        }
+        return try decode(whole(), file: file, oneReader: true, progress: progress)
     }
 
     /// The snapshot's bytes.

@@ -58,12 +58,17 @@ public final class StoreHandle {
             return
         }
         let stamp = FileStamp(store.targetPath)
-        let data = try store.readSnapshot()
-        if let progress, !progress(LoadProgress(phase: .snapshot, file: store.path, done: 0, total: data.count)) { throw .abandoned(store.path) }
-        round = try Store.decode(data, file: store.path, oneReader: true, progress: progress)
+        if product != nil {
+            // An edit without a current index: the whole file's bytes are needed for the index.
+            let data = try store.readSnapshot()
+            if let progress, !progress(LoadProgress(phase: .snapshot, file: store.path, done: 0, total: data.count)) { throw .abandoned(store.path) }
+            round = try Store.decode(data, file: store.path, oneReader: true, progress: progress)
+            StoreIndex.write(for: store, data: data, stamp: stamp, revision: round.revision)
+        } else {
+            round = try store.loadSnapshot(progress: progress)
+        }
         snapshotRevision = round.revision
         snapshotStamp = stamp
-        if product != nil { StoreIndex.write(for: store, data: data, stamp: stamp, revision: round.revision) }
         if let progress, !progress(LoadProgress(phase: .journal, file: store.path + Journal.suffix, done: 0, total: 0)) { throw .abandoned(store.path) }
         try readJournal(fromStart: true)
     }

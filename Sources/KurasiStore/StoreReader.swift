@@ -1,5 +1,8 @@
 import Foundation
 import KurasiCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The store's fast load path: one pass over the document's top level that builds `scores`
 /// directly from the bytes and hands every other field's bytes to Foundation's decoder alone.
@@ -34,24 +37,102 @@ enum StoreReader {
         let schema = schema ?? Self.schema(of: data)
         return data.withUnsafeBytes { raw -> (Round?, Bool) in
             var s = Scanner(bytes: raw)
-            s.schema = schema
-            if let progress {
-                s.file = file
-                s.progress = progress
-                s.every = every
-                s.nextReport = 0
-            }
-            let round = s.readRound(data)
-            return (round, s.abandoned)
+            return s.run(schema: schema, file: file, progress: progress, every: every)
         }
+    }
+
+    /// The same from `window` (a file read piece by piece): the bytes already read are dropped as
+    /// the reading moves on, so that only a piece of the file is in memory at a time (a value the
+    /// reader must see again, an event or a field handed to Foundation's decoder, stays whole).
+    static func read(_ window: ByteWindow, file: String, progress: LoadObserver?, every: Int = reportEvery, schema: Int) -> (round: Round?, abandoned: Bool) {
+        var s = Scanner(window: window)
+        return s.run(schema: schema, file: file, progress: progress, every: every)
     }
 
     /// How often the reader reports: every 4 MB (about a hundred reports at 100,000 products).
     static let reportEvery = 4 << 20
 
+    /// A file's bytes, a piece at a time: `buffer` holds the bytes at offsets
+    /// `base..<base + count` of the file; `fill` drops those before an offset still needed and
+    /// reads on (growing the buffer only when a value needed whole is longer than it).
+    final class ByteWindow {
+        private(set) var buffer: UnsafeMutableRawBufferPointer
+        private(set) var base = 0
+        private(set) var count = 0
+        /// The whole file's length, for progress (as `fstat` gave it before the reading).
+        let total: Int
+        /// Reads up to `n` bytes into the pointer: how many (0 at the end, below 0 on an error).
+        private let source: (UnsafeMutableRawPointer, Int) -> Int
+        private(set) var atEnd = false
+        /// Whether a read failed (the reading then ends there, and the reader declines).
+        private(set) var failed = false
+
+        init(capacity: Int, total: Int, source: @escaping (UnsafeMutableRawPointer, Int) -> Int) {
+            buffer = .allocate(byteCount: max(1, capacity), alignment: 16)
+            self.total = total
+            self.source = source
+        }
+
+        deinit { buffer.deallocate() }
+
+        /// The window on a file descriptor, read with read(2) (retried on EINTR).
+        static func reading(_ fd: Int32, capacity: Int, total: Int) -> ByteWindow {
+            ByteWindow(capacity: capacity, total: total) { p, n in
+                while true {
+                    let r = Glibc.read(fd, p, n)
+                    if r < 0, errno == EINTR { continue }
+                    return r
+                }
+            }
+        }
+
+        /// The window on bytes in memory handed out `piece` at a time (the tests' tiny windows).
+        static func pieces(of data: Data, capacity: Int, piece: Int) -> ByteWindow {
+            var at = 0
+            return ByteWindow(capacity: capacity, total: data.count) { p, n in
+                let k = min(n, piece, data.count - at)
+                guard k > 0 else { return 0 }
+                data.withUnsafeBytes { raw in p.copyMemory(from: raw.baseAddress! + at, byteCount: k) }
+                at += k
+                return k
+            }
+        }
+
+        /// Read more, keeping the bytes from offset `keep` on. False when nothing more came.
+        func fill(keeping keep: Int) -> Bool {
+            guard !atEnd else { return false }
+            let drop = max(0, min(keep, base + count) - base)
+            if drop > 0 {
+                if count > drop { memmove(buffer.baseAddress!, buffer.baseAddress! + drop, count - drop) }
+                base += drop; count -= drop
+            }
+            if count == buffer.count {
+                let wider = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
+                wider.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: count)
+                buffer.deallocate()
+                buffer = wider
+            }
+            let n = source(buffer.baseAddress! + count, buffer.count - count)
+            if n <= 0 { atEnd = true; failed = n < 0; return false }
+            count += n
+            return true
+        }
+    }
+
     struct Scanner {
-        let bytes: UnsafeRawBufferPointer
+        /// The byte at offset `k` of the document is `origin[k]`, for `k` in the window
+        /// (`limit` is the end of what is in memory). Offsets are the document's, whatever part
+        /// of it is in memory.
+        var origin: UnsafePointer<UInt8>
+        var limit: Int
         var i = 0
+        /// Where the bytes come from when they are not all in memory.
+        let window: ByteWindow?
+        /// The lowest offset the reading may still come back to (an event being read, a value
+        /// to hand to Foundation's decoder): nothing from it on is dropped from the window.
+        var keep = Int.max
+        /// The document's length, for progress.
+        let total: Int
         /// Progress reports (nil: none): where the next is due, and whether the reading was abandoned.
         var progress: LoadObserver?
         var file = ""
@@ -60,7 +141,49 @@ enum StoreReader {
         var abandoned = false
         /// The store's `schemaVersion` (from its header): how a sheet is written.
         var schema = 1
-        init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+        init(bytes: UnsafeRawBufferPointer) {
+            origin = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? UnsafePointer(bitPattern: 0x10)!
+            limit = bytes.count
+            total = bytes.count
+            window = nil
+        }
+        init(window: ByteWindow) {
+            self.window = window
+            total = window.total
+            origin = UnsafePointer(window.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)) - window.base
+            limit = window.base + window.count
+        }
+
+        mutating func run(schema: Int, file: String, progress: LoadObserver?, every: Int) -> (Round?, Bool) {
+            self.schema = schema
+            if let progress {
+                self.file = file
+                self.progress = progress
+                self.every = every
+                nextReport = 0
+            }
+            let round = readRound()
+            return (round, abandoned)
+        }
+
+        /// Whether the byte at offset `k` is there to read (reading on when it is not yet in
+        /// memory, keeping the bytes from `from` on as well as those from `keep` and `i`).
+        @inline(__always) mutating func has(_ k: Int, keeping from: Int = .max) -> Bool {
+            k < limit || more(until: k, keeping: from)
+        }
+
+        @inline(never) mutating func more(until k: Int, keeping from: Int) -> Bool {
+            guard let window else { return false }
+            while k >= limit {
+                guard window.fill(keeping: min(from, keep, i)) else { return false }
+                origin = UnsafePointer(window.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)) - window.base
+                limit = window.base + window.count
+            }
+            return true
+        }
+
+        /// The bytes of `range` (in memory: kept while they were read) as their own `Data`.
+        func copy(_ range: Range<Int>) -> Data { Data(bytes: origin + range.lowerBound, count: range.count) }
 
         /// False when the reading is to stop (its observer abandoned it). One comparison unless a
         /// report is due.
@@ -71,16 +194,15 @@ enum StoreReader {
         mutating func report() -> Bool {
             nextReport = i + every
             guard let progress, !abandoned else { return !abandoned }
-            if !progress(LoadProgress(phase: .snapshot, file: file, done: i, total: bytes.count)) { abandoned = true }
+            if !progress(LoadProgress(phase: .snapshot, file: file, done: i, total: total)) { abandoned = true }
             return !abandoned
         }
 
-        @inline(__always) var atEnd: Bool { i >= bytes.count }
-        @inline(__always) func peek() -> UInt8? { i < bytes.count ? bytes[i] : nil }
+        @inline(__always) mutating func atEnd() -> Bool { !has(i) }
 
         @inline(__always) mutating func skipWhitespace() {
-            while i < bytes.count {
-                switch bytes[i] {
+            while has(i) {
+                switch origin[i] {
                 case 0x20, 0x0A, 0x0D, 0x09: i += 1
                 default: return
                 }
@@ -89,7 +211,7 @@ enum StoreReader {
 
         @inline(__always) mutating func expect(_ byte: UInt8) -> Bool {
             skipWhitespace()
-            guard i < bytes.count, bytes[i] == byte else { return false }
+            guard has(i), origin[i] == byte else { return false }
             i += 1
             return true
         }
@@ -97,19 +219,19 @@ enum StoreReader {
         /// A string without escapes or control characters, as valid UTF-8; nil otherwise.
         mutating func plainString() -> String? {
             skipWhitespace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            guard has(i), origin[i] == UInt8(ascii: "\"") else { return nil }
             i += 1
             let start = i
             var ascii = true
-            while i < bytes.count {
-                let b = bytes[i]
+            while has(i, keeping: start) {
+                let b = origin[i]
                 if b == UInt8(ascii: "\"") { break }
                 if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
                 if b >= 0x80 { ascii = false }
                 i += 1
             }
-            guard i < bytes.count else { return nil }
-            let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
+            guard i < limit else { return nil }
+            let slice = UnsafeBufferPointer(start: origin + start, count: i - start)
             i += 1
             if ascii { return String(decoding: slice, as: UTF8.self) }
             return String(validating: slice, as: UTF8.self)
@@ -121,14 +243,16 @@ enum StoreReader {
             skipWhitespace()
             let start = i
             var value = 0
-            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
-                value = value &* 10 &+ Int(bytes[i] &- 0x30)
+            var first: UInt8 = 0
+            while has(i), origin[i] >= 0x30, origin[i] <= 0x39 {
+                if i == start { first = origin[i] }
+                value = value &* 10 &+ Int(origin[i] &- 0x30)
                 i += 1
             }
             let n = i - start
-            guard n > 0, n <= 18, !(n > 1 && bytes[start] == 0x30) else { return nil }
-            if i < bytes.count {
-                switch bytes[i] {
+            guard n > 0, n <= 18, !(n > 1 && first == 0x30) else { return nil }
+            if has(i) {
+                switch origin[i] {
                 case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"): break
                 default: return nil
                 }
@@ -138,18 +262,22 @@ enum StoreReader {
 
         /// Step over one value whose bytes someone else will check: a string, or an object or
         /// array matched bracket by bracket (strings inside skipped), or a scalar up to the next
-        /// delimiter. Returns its byte range, or nil when it runs off the end.
+        /// delimiter. Returns its byte range, or nil when it runs off the end. Its bytes are in
+        /// memory when it returns (until the reading moves on).
         mutating func skipValue() -> Range<Int>? {
             skipWhitespace()
-            guard i < bytes.count else { return nil }
+            guard has(i) else { return nil }
             let start = i
-            switch bytes[i] {
+            let outer = keep
+            keep = min(keep, start)
+            defer { keep = outer }
+            switch origin[i] {
             case UInt8(ascii: "\""):
                 guard skipString() else { return nil }
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 var depth = 0
-                while i < bytes.count {
-                    switch bytes[i] {
+                while has(i) {
+                    switch origin[i] {
                     case UInt8(ascii: "\""):
                         guard skipString() else { return nil }
                         continue
@@ -163,8 +291,8 @@ enum StoreReader {
                 }
                 return nil
             default:
-                while i < bytes.count {
-                    switch bytes[i] {
+                while has(i) {
+                    switch origin[i] {
                     case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"):
                         return i > start ? start..<i : nil
                     default: i += 1
@@ -177,8 +305,8 @@ enum StoreReader {
         /// Past a string starting at `i` (at its quote), escapes included.
         mutating func skipString() -> Bool {
             i += 1
-            while i < bytes.count {
-                let b = bytes[i]
+            while has(i) {
+                let b = origin[i]
                 if b == UInt8(ascii: "\\") { i += 2; continue }
                 i += 1
                 if b == UInt8(ascii: "\"") { return true }
@@ -190,24 +318,24 @@ enum StoreReader {
         /// surrogate or invalid UTF-8.
         mutating func string() -> String? {
             skipWhitespace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            guard has(i), origin[i] == UInt8(ascii: "\"") else { return nil }
             // The common case: nothing to unescape.
             var j = i + 1
-            while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 { j += 1 }
-            if j < bytes.count, bytes[j] == UInt8(ascii: "\"") { return plainString() }
+            while has(j), origin[j] != UInt8(ascii: "\""), origin[j] != UInt8(ascii: "\\"), origin[j] >= 0x20 { j += 1 }
+            if has(j), origin[j] == UInt8(ascii: "\"") { return plainString() }
             i += 1
             var out: [UInt8] = []
             out.reserveCapacity(32)
-            while i < bytes.count {
-                let b = bytes[i]
+            while has(i) {
+                let b = origin[i]
                 if b == UInt8(ascii: "\"") {
                     i += 1
                     return String(validating: out, as: UTF8.self)
                 }
                 if b < 0x20 { return nil }
                 if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
-                guard i + 1 < bytes.count else { return nil }
-                let e = bytes[i + 1]
+                guard has(i + 1) else { return nil }
+                let e = origin[i + 1]
                 i += 2
                 switch e {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
@@ -219,7 +347,7 @@ enum StoreReader {
                 case UInt8(ascii: "u"):
                     guard var scalar = hex4() else { return nil }
                     if (0xD800..<0xDC00).contains(scalar) {
-                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { return nil }
+                        guard has(i + 1), origin[i] == UInt8(ascii: "\\"), origin[i + 1] == UInt8(ascii: "u") else { return nil }
                         i += 2
                         guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
@@ -235,10 +363,10 @@ enum StoreReader {
         }
 
         mutating func hex4() -> UInt32? {
-            guard i + 4 <= bytes.count else { return nil }
+            guard has(i + 3) else { return nil }
             var v: UInt32 = 0
             for _ in 0..<4 {
-                let b = bytes[i]
+                let b = origin[i]
                 let d: UInt8
                 switch b {
                 case 0x30...0x39: d = b - 0x30
@@ -255,11 +383,11 @@ enum StoreReader {
         /// `null`, consumed; false (nothing consumed) for anything else.
         mutating func null() -> Bool {
             skipWhitespace()
-            guard i + 4 <= bytes.count, bytes[i] == UInt8(ascii: "n"), bytes[i + 1] == UInt8(ascii: "u"),
-                  bytes[i + 2] == UInt8(ascii: "l"), bytes[i + 3] == UInt8(ascii: "l") else { return false }
+            guard has(i + 3), origin[i] == UInt8(ascii: "n"), origin[i + 1] == UInt8(ascii: "u"),
+                  origin[i + 2] == UInt8(ascii: "l"), origin[i + 3] == UInt8(ascii: "l") else { return false }
             let after = i + 4
-            if after < bytes.count {
-                switch bytes[after] {
+            if has(after) {
+                switch origin[after] {
                 case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"): break
                 default: return false
                 }
@@ -492,7 +620,7 @@ enum StoreReader {
 
         /// The events: each read here, or, when it is of a kind read elsewhere (a pin, the rubric),
         /// by Foundation's decoder from its own bytes.
-        mutating func events(_ data: Data, _ decoder: JSONDecoder) -> [Event]? {
+        mutating func events(_ decoder: JSONDecoder) -> [Event]? {
             guard expect(UInt8(ascii: "[")) else { return nil }
             var out: [Event] = []
             if expect(UInt8(ascii: "]")) { return out }
@@ -500,13 +628,16 @@ enum StoreReader {
                 skipWhitespace()
                 guard passed() else { return nil }
                 let start = i
+                // The event stays in memory until it is read: its change is read again from
+                // where it was stepped over, or the whole event handed to Foundation's decoder.
+                let outer = keep
+                keep = min(keep, start)
+                defer { keep = outer }
                 if let e = event() {
                     out.append(e)
                 } else {
                     i = start
-                    guard let r = skipValue(),
-                          let e = try? decoder.decode(Event.self, from: data[(data.startIndex + r.lowerBound)..<(data.startIndex + r.upperBound)])
-                    else { return nil }
+                    guard let r = skipValue(), let e = try? decoder.decode(Event.self, from: copy(r)) else { return nil }
                     out.append(e)
                 }
             } while expect(UInt8(ascii: ","))
@@ -529,10 +660,16 @@ enum StoreReader {
             guard expect(UInt8(ascii: "{")) else { return nil }
             var raw = RawScores()
             if expect(UInt8(ascii: "}")) { return raw }
-            var seen = Set<ProductID>()
+            // Most products are scored by the same curators in the same order: they share one
+            // array of them (as they share the rubric's), instead of an array each.
+            var curators: [CuratorID] = []
+            var lastCurators: [CuratorID] = []
+            var lastPoints = 0
             repeat {
                 guard passed(), let product = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
-                var curators: [CuratorID] = [], points: [Int8] = []
+                curators.removeAll(keepingCapacity: true)
+                var points: [Int8] = []
+                points.reserveCapacity(lastPoints)
                 var width = schema >= 2 ? (raw.width ?? 0) : raw.layout.count
                 if !expect(UInt8(ascii: "}")) {
                     repeat {
@@ -589,9 +726,10 @@ enum StoreReader {
                     } while expect(UInt8(ascii: ","))
                     guard expect(UInt8(ascii: "}")) else { return nil }
                 }
-                let id = ProductID(product)
-                guard seen.insert(id).inserted else { return nil }
-                raw.products.append((id, curators, points, width))
+                // A product named twice is found when the scores are laid out.
+                if curators != lastCurators { lastCurators = curators }
+                lastPoints = points.count
+                raw.products.append((ProductID(product), lastCurators, points, width))
             } while expect(UInt8(ascii: ","))
             guard expect(UInt8(ascii: "}")) else { return nil }
             return raw
@@ -605,7 +743,9 @@ enum StoreReader {
             out.reserveCapacity(raw.products.count)
             if schema >= 2 {
                 if let w = raw.width, w != order.count { return nil }
-                for p in raw.products { out[p.id] = ProductSheets(criteria: order, curators: p.curators, points: p.points) }
+                for p in raw.products {
+                    guard out.updateValue(ProductSheets(criteria: order, curators: p.curators, points: p.points), forKey: p.id) == nil else { return nil }
+                }
                 return out
             }
             // Schema 1: from the order the keys were met to the rubric's, any other key after it.
@@ -619,14 +759,15 @@ enum StoreReader {
                         points[r * n + target[j]] = p.points[r * p.width + j]
                     }
                 }
-                out[p.id] = ProductSheets(criteria: final, curators: p.curators, points: points)
+                guard out.updateValue(ProductSheets(criteria: final, curators: p.curators, points: points), forKey: p.id) == nil else { return nil }
             }
             return out
         }
 
-        mutating func readRound(_ data: Data) -> Round? {
+        mutating func readRound() -> Round? {
             guard expect(UInt8(ascii: "{")) else { return nil }
-            var fields: [String: Range<Int>] = [:]
+            // The fields read by Foundation's decoder, their bytes copied out as they are passed.
+            var fields: [String: Data] = [:]
             var scores: RawScores?
             var revision: Int?
             var products: [Product]?, producers: [Producer]?, events: [Event]?
@@ -646,25 +787,24 @@ enum StoreReader {
                         guard producers == nil, let list = array({ $0.producer() }) else { return nil }
                         producers = list
                     case "events":
-                        guard events == nil, let list = self.events(data, decoder) else { return nil }
+                        guard events == nil, let list = self.events(decoder) else { return nil }
                         events = list
                     case "revision":
                         guard let r = plainInt() else { return nil }
                         revision = r
                     default:
                         guard let r = skipValue() else { return nil }
-                        fields[key] = r
+                        fields[key] = copy(r)
                     }
                 } while expect(UInt8(ascii: ","))
                 guard expect(UInt8(ascii: "}")) else { return nil }
             }
             skipWhitespace()
-            guard atEnd, let revision else { return nil }
+            guard atEnd(), let revision else { return nil }
 
-            func slice(_ r: Range<Int>) -> Data { data[(data.startIndex + r.lowerBound)..<(data.startIndex + r.upperBound)] }
             func value<T: Decodable>(_ key: String, _ type: T.Type) -> T?? {
-                guard let r = fields.removeValue(forKey: key) else { return .some(nil) }
-                guard let v = try? decoder.decode(T.self, from: slice(r)) else { return nil }
+                guard let bytes = fields.removeValue(forKey: key) else { return .some(nil) }
+                guard let v = try? decoder.decode(T.self, from: bytes) else { return nil }
                 return .some(v)
             }
             guard let info = value("round", RoundInfo.self), let info,
@@ -674,8 +814,8 @@ enum StoreReader {
                   let pins = value("pins", [Cluster: [Pin]].self)
             else { return nil }
             // Fields Kurasi does not read (schemaVersion) must still be well-formed JSON.
-            for (_, r) in fields {
-                guard (try? JSONSerialization.jsonObject(with: slice(r), options: [.fragmentsAllowed])) != nil else { return nil }
+            for (_, bytes) in fields {
+                guard (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) != nil else { return nil }
             }
             guard let laidOut = Self.layOut(scores ?? RawScores(), schema: schema, rubric: rubric) else { return nil }
             return Round(revision: revision, round: info, rubric: rubric, curators: curators, producers: producers,

@@ -12,8 +12,55 @@ import Testing
             do { return .success(try Store.decode(data, file: "s.json", oneReader: oneReader)) } catch { return .failure(error) }
         }
         let fast = outcome(true), reference = outcome(false)
-        if fast == reference { return nil }
-        return "one-pass reader: \(brief(fast))\nFoundation: \(brief(reference))\ninput: \(String(decoding: data.prefix(4000), as: UTF8.self))"
+        // And read from a file a few bytes at a time (1 to 17, by the input's length), so that
+        // tokens, keys and values straddle the pieces' boundaries.
+        let window = 1 + data.count % 17
+        let pieces = windowed(data, window: window)
+        if fast == reference, pieces == reference { return nil }
+        return "one-pass reader: \(brief(fast))\nin pieces of \(window): \(brief(pieces))\nFoundation: \(brief(reference))\ninput: \(String(decoding: data.prefix(4000), as: UTF8.self))"
+    }
+
+    /// `Store.decode` of `data` handed to the reader `window` bytes at a time, as the store's
+    /// load reads a file (`Store.loadSnapshot`), the whole document only where it declines.
+    static func windowed(_ data: Data, window: Int) -> Result<Round, StoreError> {
+        let bytes = StoreReader.ByteWindow.pieces(of: data, capacity: window, piece: window)
+        do { return .success(try Store.decode(bytes, file: "s.json", progress: nil) { data }) } catch { return .failure(error) }
+    }
+
+    /// Every window from 1 to 17 bytes gives, on random stores of both schemas, the round or the
+    /// refusal Foundation's decoder gives, and reads every store Foundation accepts by itself.
+    @Test func storesReadInPiecesOfEveryWidth() throws {
+        var rng = SplitMix64(seed: 1717)
+        for i in 0..<24 {
+            let round = Self.randomRound(&rng)
+            let (schema, encode) = Self.schemas[i % 2]
+            let data = try encode(round)
+            let reference: Result<Round, StoreError>
+            do { reference = .success(try Store.decode(data, file: "s.json", oneReader: false)) } catch { reference = .failure(error) }
+            for window in 1...17 {
+                #expect(Self.windowed(data, window: window) == reference, "store \(i) in pieces of \(window)")
+                // A store Foundation accepts is read by the one-pass reader itself.
+                guard case let .success(round) = reference else { continue }
+                let bytes = StoreReader.ByteWindow.pieces(of: data, capacity: window, piece: window)
+                let (read, abandoned) = StoreReader.read(bytes, file: "s.json", progress: nil, schema: schema)
+                #expect(!abandoned)
+                #expect(read == round, "store \(i) in pieces of \(window)")
+            }
+        }
+    }
+
+    /// Cut short anywhere, and read in pieces, a store is refused as Foundation refuses it.
+    @Test func storesCutShortInPiecesAreRefusedTheSame() throws {
+        var rng = SplitMix64(seed: 3)
+        for i in 0..<6 {
+            let data = try Self.schemas[i % 2].1(Self.randomRound(&rng))
+            for cut in stride(from: 0, to: data.count, by: max(1, data.count / 60)) {
+                let part = data.prefix(cut)
+                let reference: Result<Round, StoreError>
+                do { reference = .success(try Store.decode(part, file: "s.json", oneReader: false)) } catch { reference = .failure(error) }
+                #expect(Self.windowed(part, window: 1 + cut % 17) == reference, "store \(i) cut at \(cut)")
+            }
+        }
     }
 
     static func brief(_ r: Result<Round, StoreError>) -> String {
