@@ -226,11 +226,22 @@ public struct Store: Sendable {
     /// Checks that decoding alone does not make: ids unique, references resolve.
     static func validate(_ round: Round, file: String) throws(StoreError) {
         func fail(_ m: StoreProblem) -> StoreError { StoreError(.invalidContent, file: file, m) }
-        var ids = Set<String>()
-        for p in round.producers where !ids.insert(p.id.rawValue).inserted { throw fail(.duplicateProducer("\(p.id)")) }
-        for p in round.products {
-            guard ids.insert(p.id.rawValue).inserted else { throw fail(.duplicateProduct("\(p.id)")) }
-            guard round.producer(p.producer) != nil else { throw fail(.productUnknownProducer(product: "\(p.id)", producer: "\(p.producer)")) }
+        // Every id once, producers' and products' alike; each says whether it is a product's
+        // (one hash table, no copy of a product or producer to look one up).
+        var ids: [String: Bool] = [:]
+        ids.reserveCapacity(round.producers.count + round.products.count)
+        // By position, reading only the ids (iterating would copy every product and producer).
+        let producers = round.producers, products = round.products
+        for k in producers.indices where ids.updateValue(false, forKey: producers[k].id.rawValue) != nil {
+            throw fail(.duplicateProducer("\(producers[k].id)"))
+        }
+        // A producer's products mostly follow each other: its id is looked up once for them.
+        var seenProducer: ProducerID?
+        for k in products.indices {
+            let id = products[k].id, producer = products[k].producer
+            guard ids.updateValue(true, forKey: id.rawValue) == nil else { throw fail(.duplicateProduct("\(id)")) }
+            guard producer == seenProducer || ids[producer.rawValue] == false else { throw fail(.productUnknownProducer(product: "\(id)", producer: "\(producer)")) }
+            seenProducer = producer
         }
         let curators = Set(round.curators.map(\.id))
         let criteria = Set(round.rubric.criteria.map(\.id))
@@ -254,10 +265,20 @@ public struct Store: Sendable {
         // Every product's sheets are laid out by the rubric's criteria, then any other criterion
         // they hold: a point is known and on the scale by its position and value alone.
         let known = round.criterionOrder.count
+        // Arrays shared by many products (the rubric's ids; the same curators in the same order,
+        // as the reader shares them) are checked once each.
+        func same<T>(_ a: [T], _ b: [T]) -> Bool {
+            a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
+        }
+        var checkedCurators: [CuratorID] = []
         scan: for (p, sheets) in round.scores {
-            guard round.product(p) != nil else { clean = false; break }
-            for c in sheets.curators where !curators.contains(c) { clean = false; break scan }
-            guard sheets.criteria.starts(with: round.criterionOrder), sheets.allPoints(within: scale, known: known) else { clean = false; break }
+            guard ids[p.rawValue] == true else { clean = false; break }
+            if sheets.curators.isEmpty || !same(sheets.curators, checkedCurators) {
+                for c in sheets.curators where !curators.contains(c) { clean = false; break scan }
+                checkedCurators = sheets.curators
+            }
+            guard same(sheets.criteria, round.criterionOrder) || sheets.criteria.starts(with: round.criterionOrder),
+                  sheets.allPoints(within: scale, known: known) else { clean = false; break }
         }
         if !clean {
             for p in round.scores.keys.sorted() {

@@ -319,10 +319,21 @@ enum StoreReader {
         mutating func string() -> String? {
             skipWhitespace()
             guard has(i), origin[i] == UInt8(ascii: "\"") else { return nil }
-            // The common case: nothing to unescape.
+            // The common case: nothing to unescape, made at once from the bytes.
             var j = i + 1
-            while has(j), origin[j] != UInt8(ascii: "\""), origin[j] != UInt8(ascii: "\\"), origin[j] >= 0x20 { j += 1 }
-            if has(j), origin[j] == UInt8(ascii: "\"") { return plainString() }
+            var ascii = true
+            while has(j) {
+                let b = origin[j]
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+                if b >= 0x80 { ascii = false }
+                j += 1
+            }
+            if j < limit, origin[j] == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(start: origin + i + 1, count: j - i - 1)
+                i = j + 1
+                if ascii { return String(decoding: slice, as: UTF8.self) }
+                return String(validating: slice, as: UTF8.self)
+            }
             i += 1
             var out: [UInt8] = []
             out.reserveCapacity(32)
@@ -654,6 +665,46 @@ enum StoreReader {
             var width: Int?
         }
 
+        /// The rest of a schema 2 sheet after its `[`: its points appended to `points` (each
+        /// `null` or a plain integer 0–127) through the `]`; how many, or nil for anything else
+        /// (what `null()` and `plainInt()` between `expect`s would decline, declined here too).
+        mutating func sheetRow(_ points: inout [Int8]) -> Int? {
+            skipWhitespace()
+            guard has(i) else { return nil }
+            if origin[i] == UInt8(ascii: "]") { i += 1; return 0 }
+            var n = 0
+            while true {
+                skipWhitespace()
+                guard has(i) else { return nil }
+                let b = origin[i]
+                if b >= 0x30, b <= 0x39 {
+                    var v = Int(b &- 0x30)
+                    i += 1
+                    var digits = 1
+                    while has(i), origin[i] >= 0x30, origin[i] <= 0x39 {
+                        // A leading zero, or more than 127: not read here.
+                        guard b != 0x30, digits < 3 else { return nil }
+                        v = v &* 10 &+ Int(origin[i] &- 0x30)
+                        digits += 1
+                        i += 1
+                    }
+                    guard v <= 127 else { return nil }
+                    points.append(Int8(v))
+                } else if b == UInt8(ascii: "n") {
+                    guard null() else { return nil }
+                    points.append(ProductSheets.notScored)
+                } else {
+                    return nil
+                }
+                n += 1
+                skipWhitespace()
+                guard has(i) else { return nil }
+                if origin[i] == UInt8(ascii: ",") { i += 1; continue }
+                if origin[i] == UInt8(ascii: "]") { i += 1; return n }
+                return nil
+            }
+        }
+
         /// Schema 1 `{ "P-1" : { "K1" : { "kemasan" : 4, … }, … }, … }` or schema 2
         /// `{ "P-1" : { "K1" : [4, null, …], … }, … }`, every key once, every point 0–127.
         mutating func readScores(schema: Int) -> RawScores? {
@@ -668,6 +719,10 @@ enum StoreReader {
             repeat {
                 guard passed(), let product = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
                 curators.removeAll(keepingCapacity: true)
+                // Whether the curators so far are the previous product's first ones, in order:
+                // then the next one, if it is the previous product's next, is not a repeat (the
+                // previous product's were all different) and needs no search.
+                var following = true
                 var points: [Int8] = []
                 points.reserveCapacity(lastPoints)
                 var width = schema >= 2 ? (raw.width ?? 0) : raw.layout.count
@@ -675,21 +730,14 @@ enum StoreReader {
                     repeat {
                         guard let name = plainString(), expect(UInt8(ascii: ":")) else { return nil }
                         let curator = CuratorID(name)
-                        guard !curators.contains(curator) else { return nil }
+                        let n = curators.count
+                        if !(following && n < lastCurators.count && lastCurators[n] == curator) {
+                            following = false
+                            guard !curators.contains(curator) else { return nil }
+                        }
                         curators.append(curator)
                         if schema >= 2 {
-                            guard expect(UInt8(ascii: "[")) else { return nil }
-                            var n = 0
-                            if !expect(UInt8(ascii: "]")) {
-                                repeat {
-                                    if null() { points.append(ProductSheets.notScored) } else {
-                                        guard let v = plainInt(), v <= 127 else { return nil }
-                                        points.append(Int8(v))
-                                    }
-                                    n += 1
-                                } while expect(UInt8(ascii: ","))
-                                guard expect(UInt8(ascii: "]")) else { return nil }
-                            }
+                            guard expect(UInt8(ascii: "[")), let n = sheetRow(&points) else { return nil }
                             // Every sheet as long as the first; the rubric's length is checked at the end.
                             if let w = raw.width { guard n == w else { return nil } } else { raw.width = n; width = n }
                         } else {
@@ -727,7 +775,7 @@ enum StoreReader {
                     guard expect(UInt8(ascii: "}")) else { return nil }
                 }
                 // A product named twice is found when the scores are laid out.
-                if curators != lastCurators { lastCurators = curators }
+                if !(following && curators.count == lastCurators.count) { lastCurators = curators }
                 lastPoints = points.count
                 raw.products.append((ProductID(product), lastCurators, points, width))
             } while expect(UInt8(ascii: ","))
