@@ -67,6 +67,13 @@ public struct ListModel: Sendable {
         filteredFor = nil
     }
 
+    /// Take a cluster's ranking made after the others (behind the screen, or on demand): the
+    /// rows are filtered and sorted whole again, not narrowed from the missing cluster's none.
+    mutating func adopt(_ ranking: [RankedProduct], in cluster: Cluster) {
+        search.follow(ranking, in: cluster)
+        filteredFor = nil
+    }
+
     /// Take a cluster's ranking after a re-rank of `changed` products (the round's products are
     /// the same; their scores, pins or validations changed).
     mutating func reranked(_ ranking: [RankedProduct], in cluster: Cluster, changed: Set<ProductID>) {

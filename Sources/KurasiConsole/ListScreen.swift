@@ -31,7 +31,7 @@ extension View {
         // Tabs, sort and filter.
         var x = 1
         for cluster in Cluster.allCases {
-            let total = s.rankings[cluster]?.count ?? 0
+            let total = s.rankings[cluster]?.count ?? s.productCounts[cluster] ?? 0
             // With a filter, each tab says how many match, so a match in the other cluster shows.
             let label = list.filter.isEmpty ? "\(cluster.label(s.lang)) \(total)"
                 : "\(cluster.label(s.lang)) \(s.rows[cluster]?.count ?? 0)/\(total)"

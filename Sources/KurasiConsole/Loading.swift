@@ -82,7 +82,7 @@ extension State {
             if Keymap.global.contains(where: { $0.bindings.contains { $0.action == .quit && $0.keys.contains(key) } }) { return [.quit] }
             if loading?.failure == nil { enqueue(key) }
             return []
-        case .tick, .committed, .refreshed, .analysed:
+        case .tick, .committed, .refreshed, .analysed, .ranked:
             return []
         }
     }

@@ -14,6 +14,8 @@ public enum Msg: Hashable, Sendable {
     case refreshed(Round?)
     /// The answer to `Effect.analyse`: the analysis of the round at `revision`.
     case analysed(revision: Int, AnalysisData)
+    /// The answer to `Effect.rank`: the rankings of the round at `revision` that were missing.
+    case ranked(revision: Int, [Cluster: [RankedProduct]])
     /// While the round loads behind the first frame: how far the reading has come.
     case loadProgress(LoadStep)
     /// The round is read (and ranked): the console starts on it.
@@ -44,6 +46,9 @@ public enum Effect: Hashable, Sendable {
     /// Compute the analysis screen's data (normalisation, stability, calibration) of the round
     /// at `revision` away from the screen; answered by `.analysed`.
     case analyse(revision: Int)
+    /// Rank these clusters of the round at `revision` away from the screen (the console opened
+    /// on the cluster it shows first); answered by `.ranked`.
+    case rank(revision: Int, clusters: [Cluster])
     /// Clear the terminal and draw everything again (Ctrl-L).
     case redraw
     case quit

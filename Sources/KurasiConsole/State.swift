@@ -97,12 +97,23 @@ public struct State: Sendable {
     /// The round is still being read (the first frame and those after it until `Msg.loaded`).
     public var loading: Loading?
 
-    /// Rankings of the current round (recomputed when the round changes).
+    /// Rankings of the current round (recomputed when the round changes). A console opened on a
+    /// store ranks first only the cluster its first screen shows (`deferringRankings`); the other
+    /// is missing here until it arrives from behind the screen (`Msg.ranked`, asked for by
+    /// `Effect.rank`) or a key needs it first (`rankNeeded`, on demand): no screen ever shows a
+    /// cluster whose ranking is not here.
     public private(set) var rankings: [Cluster: [RankedProduct]] = [:]
+    /// How many products each cluster has (the tabs' counts while a ranking is still missing).
+    public private(set) var productCounts: [Cluster: Int] = [:]
+    /// The revision whose missing rankings are being computed behind the screen (one at a time).
+    public var rankingRequested: Int?
     /// Columns the longest product id takes (for the list's id column).
     public private(set) var idWidth = 6
 
-    public init(round: Round, lang: Language, curator: CuratorID? = nil, seat: Seat = .shared) {
+    /// With `deferringRankings`, only the clusters the first screen shows are ranked now (the
+    /// list's cluster; both for the board); the others are asked for with `Effect.rank` by the
+    /// first `update`, or made on demand when a key needs them first.
+    public init(round: Round, lang: Language, curator: CuratorID? = nil, seat: Seat = .shared, deferringRankings: Bool = false) {
         self.round = round
         self.lang = lang
         switch seat {
@@ -116,7 +127,7 @@ public struct State: Sendable {
             self.seat = .shared
             if let curator, round.curator(curator) != nil { self.curator = curator } else { screen = .curators }
         }
-        setRound(round, events: nil)
+        setRound(round, events: nil, ranking: deferringRankings ? neededClusters : nil)
     }
 
     // MARK: Derived data
@@ -125,7 +136,7 @@ public struct State: Sendable {
     /// known (the answer to a commit); edits that only score or pin products then re-place just
     /// those products in the ranking. Anything else (an import, a validation, a rubric change, an
     /// unknown path) recomputes the rankings whole.
-    mutating func setRound(_ new: Round, events: [Event]?) {
+    mutating func setRound(_ new: Round, events: [Event]?, ranking only: [Cluster]? = nil) {
         let old = round
         if !rankings.isEmpty, let events, new.revision == old.revision + events.count,
            events.first.map({ $0.revision == old.revision + 1 }) ?? true,
@@ -154,7 +165,14 @@ public struct State: Sendable {
             return
         }
         round = new
-        rankings = Dictionary(uniqueKeysWithValues: Cluster.allCases.map { ($0, new.ranking($0)) })
+        // The clusters ranked before (a missing one stays missing: it is asked for again) and
+        // those the screen needs now; every cluster the first time, unless told otherwise.
+        let clusters = only ?? (rankings.isEmpty ? Cluster.allCases
+            : Cluster.allCases.filter { rankings[$0] != nil || neededClusters.contains($0) })
+        rankings = Dictionary(uniqueKeysWithValues: clusters.map { ($0, new.ranking($0)) })
+        var counts: [Cluster: Int] = [:]
+        for i in new.products.indices { counts[new.products[i].cluster, default: 0] += 1 }
+        productCounts = counts
         idWidth = new.products.reduce(6) { max($0, $1.id.rawValue.utf8.count <= $0 ? $0 : $1.id.rawValue.count) }
         list.reindex(new, rankings: rankings)
         producerList.invalidate()
@@ -167,11 +185,66 @@ public struct State: Sendable {
     /// Re-place the changed products in their clusters' rankings, and the list's keys beside them.
     private mutating func rerank(_ new: Round, changed: Set<ProductID>) {
         for cluster in Cluster.allCases {
+            // A cluster not ranked yet is ranked whole when it comes (for the round it comes for).
+            guard rankings[cluster] != nil else { continue }
             let mine = changed.filter { new.product($0)?.cluster == cluster }
             if mine.isEmpty { continue }
             new.rerank(&rankings[cluster, default: []], changed: mine)
             list.reranked(rankings[cluster] ?? [], in: cluster, changed: mine)
         }
+    }
+
+    // MARK: Rankings made behind the screen
+
+    /// The clusters whose ranking the screen needs: the list's (and the detail's) cluster; both
+    /// for the board, the projector, and a filter (each tab counts its matches).
+    var neededClusters: [Cluster] {
+        if screen == .board || seat == .projector || !list.filter.isEmpty || list.editingFilter { return Cluster.allCases }
+        var out = [list.cluster]
+        if screen == .detail, let id = detailProduct, let c = round.product(id)?.cluster, c != list.cluster { out.append(c) }
+        return out
+    }
+
+    /// The clusters not ranked yet.
+    public var unranked: [Cluster] { Cluster.allCases.filter { rankings[$0] == nil } }
+
+    /// Rank now any cluster the screen needs that is not ranked yet (a key got there before the
+    /// ranking from behind the screen did).
+    mutating func rankNeeded() {
+        let missing = neededClusters.filter { rankings[$0] == nil }
+        guard !missing.isEmpty else { return }
+        for cluster in missing { adopt(round.ranking(cluster), in: cluster) }
+        refilter()
+    }
+
+    /// Ask for the missing rankings of the current round to be made behind the screen, unless
+    /// they are being made (an answer for an older round asks again once it is dropped).
+    mutating func requestRankings() -> [Effect] {
+        let missing = unranked
+        guard rankingRequested == nil, !missing.isEmpty else { return [] }
+        rankingRequested = round.revision
+        return [.rank(revision: round.revision, clusters: missing)]
+    }
+
+    /// Rankings made behind the screen for the round at `revision`: taken when the round is
+    /// still that one and the cluster is still missing; a newer round (an edit, another
+    /// terminal's) or a cluster ranked meanwhile on demand keeps what it has.
+    mutating func ranked(revision: Int, _ made: [Cluster: [RankedProduct]]) {
+        if rankingRequested == revision { rankingRequested = nil }
+        guard revision == round.revision else { return }
+        var took = false
+        for cluster in Cluster.allCases where rankings[cluster] == nil {
+            guard let ranking = made[cluster] else { continue }
+            adopt(ranking, in: cluster)
+            took = true
+        }
+        if took { refilter() }
+    }
+
+    private mutating func adopt(_ ranking: [RankedProduct], in cluster: Cluster) {
+        list.releaseRows()
+        rankings[cluster] = ranking
+        list.adopt(ranking, in: cluster)
     }
 
     /// The producers screen or one producer's is on view (their list must be current).

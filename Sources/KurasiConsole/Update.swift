@@ -4,7 +4,13 @@ import KurasiCore
 /// out. Pure: no store, no clock, no terminal; the runtime performs the effects and answers with
 /// messages.
 public func update(_ state: inout State, _ msg: Msg) -> [Effect] {
-    let effects = state.loading != nil ? state.updateLoading(msg) : receive(&state, msg)
+    var effects = state.loading != nil ? state.updateLoading(msg) : receive(&state, msg)
+    // The screen never shows a cluster whose ranking is missing: made now if a key got there
+    // first; the missing ones are asked for behind the screen.
+    if state.loading == nil {
+        state.rankNeeded()
+        effects += state.requestRankings()
+    }
     // The list's rows on screen have their coverage counted here, once, not in every frame.
     if state.loading == nil, state.screen == .list { state.countCoverage(rows: state.layout.rows.height) }
     // The producers' list is made when its screen is first on view (and after the round changed
@@ -52,6 +58,9 @@ func receive(_ state: inout State, _ msg: Msg) -> [Effect] {
             return []
         }
         return state.handle(key)
+    case let .ranked(revision, made):
+        state.ranked(revision: revision, made)
+        return []
     case let .analysed(revision, data):
         state.analysisRequested = nil
         state.analysis = data
@@ -113,6 +122,9 @@ extension State {
             if helpPage == 0, Keymap.action(for: key, on: screen) == .help { helpPage = 1 } else { showHelp = false; helpPage = 0 }
             return []
         }
+        // The key before may have turned to a cluster not ranked yet (keys typed while the store
+        // was busy are handled one after another in one update).
+        rankNeeded()
         if form != nil { return handleForm(key) }
         if prompt != nil { return handlePrompt(key) }
         if screen == .producers, producerList.editingFilter {

@@ -67,7 +67,9 @@ public final class ConsoleRuntime: TerminalProgram {
     /// The console's state on a freshly read store (rankings made: slow at province size, so on
     /// the worker thread when loading behind the first frame).
     static func prepare(_ handle: StoreHandle, lang: Language, curator: CuratorID?, seat: Seat) -> State {
-        var state = State(round: handle.round, lang: lang, curator: curator, seat: seat)
+        // Only the cluster the first screen shows is ranked before it: the other is made behind
+        // it (`Effect.rank`), or on demand if a key needs it first.
+        var state = State(round: handle.round, lang: lang, curator: curator, seat: seat, deferringRankings: true)
         state.storeFile = handle.store.path
         // What loading found worth telling (a torn last journal line dropped), once.
         if let warning = handle.warnings.first { state.message = Message(text: warning.text(lang), isWarning: true) }
@@ -134,6 +136,9 @@ public final class ConsoleRuntime: TerminalProgram {
             case .quit: isFinished = true
             case .redraw: redrawRequested = true
             case .refresh: worker.submit(.refresh)
+            case let .rank(_, clusters):
+                // The cluster the console did not open on, ranked behind the screen.
+                worker.submit(.rank(state.round, clusters))
             case .analyse:
                 // Seconds at province size: on the worker, so the screen keeps answering ("menghitung…").
                 worker.submit(.analyse(state.round))
@@ -160,7 +165,7 @@ public final class ConsoleRuntime: TerminalProgram {
         while true {
             let idle = worker.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
             deliverAnswers()
-            if idle, state.pending == nil, !state.refreshing, state.analysisRequested == nil { return true }
+            if idle, state.pending == nil, !state.refreshing, state.analysisRequested == nil, state.rankingRequested == nil { return true }
             if !idle || Date() >= deadline { return false }
         }
     }
@@ -193,7 +198,7 @@ public final class ConsoleRuntime: TerminalProgram {
 
     /// While the store is working, look for its answer often; otherwise tick four times a second.
     public var waitMilliseconds: Int32 {
-        state.pending != nil || state.refreshing || state.analysisRequested != nil ? 20 : state.loading.map { $0.failure == nil ? 50 : Terminal.tickMilliseconds } ?? Terminal.tickMilliseconds
+        state.pending != nil || state.refreshing || state.analysisRequested != nil || state.rankingRequested != nil ? 20 : state.loading.map { $0.failure == nil ? 50 : Terminal.tickMilliseconds } ?? Terminal.tickMilliseconds
     }
 
     public func takeRedrawRequest() -> Bool {
@@ -210,6 +215,8 @@ final class StoreWorker: @unchecked Sendable {
         case refresh
         /// The analysis screen's data of a round (the store is not touched).
         case analyse(Round)
+        /// Rankings of a round's clusters (the store is not touched).
+        case rank(Round, [Cluster])
         /// Read the store (sets `handle`), answering `.loaded` or `.loadFailed`.
         case open(@Sendable () -> Msg)
     }
@@ -327,6 +334,8 @@ final class StoreWorker: @unchecked Sendable {
         switch job {
         case let .analyse(round):
             return .analysed(revision: round.revision, round.analysisData(barWidth: 1))
+        case let .rank(round, clusters):
+            return .ranked(revision: round.revision, Dictionary(uniqueKeysWithValues: clusters.map { ($0, round.ranking($0)) }))
         case let .open(read):
             return read()
         case .refresh:

@@ -41,10 +41,10 @@ extension Round {
     /// Every reason the product is not eligible; empty when it is.
     public func ineligibility(_ product: Product) -> [Ineligibility] {
         var reasons: [Ineligibility] = []
-        if let producer = producer(product.producer) {
-            if producer.validation.status != .valid {
-                reasons.append(.producerNotValidated(producer.validation.status))
-            }
+        // The producer's status read in place (no copy of the producer, per product of a ranking).
+        if let i = producerPosition(product.producer) {
+            let status = producers[i].validation.status
+            if status != .valid { reasons.append(.producerNotValidated(status)) }
         } else {
             reasons.append(.producerMissing(product.producer))
         }

@@ -12,7 +12,12 @@
 /// the minimum), then the ineligible ones, each group by id; neither has a rank, and each says
 /// why (`unranked`).
 public struct RankedProduct: Hashable, Sendable {
-    public var product: Product
+    /// The round's products (the round's own array, shared: no copy of the product per entry)
+    /// and this product's position in them.
+    @usableFromInline let products: [Product]
+    @usableFromInline let ordinal: Int
+    /// The product, read in place from the round's products.
+    @inlinable public var product: Product { products[ordinal] }
     /// 1-based, nil for unscored or ineligible products.
     public var rank: Int?
     public var aggregate: Aggregate
@@ -21,6 +26,24 @@ public struct RankedProduct: Hashable, Sendable {
     /// Why the product has no rank; nil when it is ranked.
     public var unranked: Unranked?
     public var eligible: Bool { ineligibility.isEmpty }
+
+    public init(product: Product, rank: Int?, aggregate: Aggregate, ineligibility: [Ineligibility], pinnedSlot: Int?, unranked: Unranked? = nil) {
+        self.init(products: [product], ordinal: 0, rank: rank, aggregate: aggregate, ineligibility: ineligibility, pinnedSlot: pinnedSlot, unranked: unranked)
+    }
+
+    init(products: [Product], ordinal: Int, rank: Int?, aggregate: Aggregate, ineligibility: [Ineligibility], pinnedSlot: Int?, unranked: Unranked? = nil) {
+        self.products = products; self.ordinal = ordinal; self.rank = rank; self.aggregate = aggregate
+        self.ineligibility = ineligibility; self.pinnedSlot = pinnedSlot; self.unranked = unranked
+    }
+
+    /// Equal by content: the product itself, not where it is held.
+    public static func == (a: RankedProduct, b: RankedProduct) -> Bool {
+        a.rank == b.rank && a.pinnedSlot == b.pinnedSlot && a.unranked == b.unranked && a.ineligibility == b.ineligibility
+            && a.aggregate == b.aggregate && a.product == b.product
+    }
+    public func hash(into h: inout Hasher) {
+        h.combine(product); h.combine(rank); h.combine(aggregate); h.combine(ineligibility); h.combine(pinnedSlot); h.combine(unranked)
+    }
 }
 
 /// Why a product has no rank.
@@ -57,8 +80,9 @@ extension Round {
         let slots = pinSlots(cluster)
         let weights = criterionWeights(cluster)
         let k = round.settings.tieBreakCriterion
-        for product in products where product.cluster == cluster {
-            let entry = entry(for: product, slots: slots, normalisation: norm, weights: weights)
+        // By index: only this cluster's products are copied (into their entries).
+        for i in products.indices where products[i].cluster == cluster {
+            let entry = entry(at: i, slots: slots, normalisation: norm, weights: weights)
             switch group(of: entry) {
             case 0:
                 let a = entry.aggregate
@@ -108,8 +132,8 @@ extension Round {
                 list.remove(at: i)
                 firstTouched = min(firstTouched, i)
             }
-            guard let p = product(id), p.cluster == cluster || cluster == nil else { continue }
-            let entry = entry(for: p, slots: slots)
+            guard let at = productPosition(id), products[at].cluster == cluster || cluster == nil else { continue }
+            let entry = entry(at: at, slots: slots)
             let g = group(of: entry)
             // Binary search for the first entry that should come after this one.
             var lo = 0, hi = list.count
@@ -135,9 +159,11 @@ extension Round {
         Dictionary(pins(in: cluster).map { ($0.product, $0.slot) }, uniquingKeysWith: { a, _ in a })
     }
 
-    private func entry(for product: Product, slots: [ProductID: Int], normalisation: Normalisation? = nil, weights: [Double]? = nil) -> RankedProduct {
-        RankedProduct(product: product, rank: nil, aggregate: aggregate(product, normalisation: normalisation, weights: weights),
-                      ineligibility: ineligibility(product), pinnedSlot: slots[product.id])
+    /// The entry of the product at position `i` of the round's products (holding the round's
+    /// array, not a copy of the product).
+    private func entry(at i: Int, slots: [ProductID: Int], normalisation: Normalisation? = nil, weights: [Double]? = nil) -> RankedProduct {
+        RankedProduct(products: products, ordinal: i, rank: nil, aggregate: aggregate(products[i], normalisation: normalisation, weights: weights),
+                      ineligibility: ineligibility(products[i]), pinnedSlot: slots.isEmpty ? nil : slots[products[i].id])
     }
 
     /// 0 ranked, 1 eligible but with too few counted sheets, 2 ineligible.

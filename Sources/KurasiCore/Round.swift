@@ -133,6 +133,10 @@ public struct Round: Codable, Hashable, Sendable {
 
     public func product(_ id: ProductID) -> Product? { productIndex[id].map { products[$0] } }
     public func producer(_ id: ProducerID) -> Producer? { producerIndex[id].map { producers[$0] } }
+    /// The product's position in `products`.
+    func productPosition(_ id: ProductID) -> Int? { productIndex[id] }
+    /// The producer's position in `producers` (read a field in place instead of copying the producer).
+    func producerPosition(_ id: ProducerID) -> Int? { producerIndex[id] }
     public func curator(_ id: CuratorID) -> Curator? { curators.first { $0.id == id } }
     public var isFinal: Bool { round.status.state == .final }
 

@@ -122,7 +122,9 @@ extension Round {
         var sums = [Int](repeating: 0, count: sheets.isEmpty ? 0 : criteria.count), counted = 0
         var other: [CriterionID: [Int]] = [:]
         // Every loaded round's sheets are laid out in the rubric's order: read them by position.
-        let byPosition = sheets.criteria.count >= criteria.count && sheets.criteria.starts(with: criterionOrder)
+        // (The rubric's shared array itself, nearly always: `==` sees the same storage at once.)
+        let byPosition = sheets.criteria.count >= criteria.count
+            && (sheets.criteria == criterionOrder || sheets.criteria.starts(with: criterionOrder))
         let extra = sheets.criteria.count > criteria.count
         scoreValues.reserveCapacity(sheets.count)
         for (row, curator) in sheets.curators.enumerated() {
@@ -153,7 +155,7 @@ extension Round {
         guard counted > 0 else { return a }
         a.summarise(round.settings.aggregation)
         // The round's shared array of the rubric's ids (not a copy per product).
-        var meanKeys = criterionOrder.elementsEqual(criteria.lazy.map(\.id)) ? criterionOrder : criteria.map(\.id)
+        var meanKeys = (byPosition && criterionOrder.count == criteria.count) || criterionOrder.elementsEqual(criteria.lazy.map(\.id)) ? criterionOrder : criteria.map(\.id)
         var means = criteria.indices.map { Double(sums[$0]) / Double(counted) }
         if !other.isEmpty {
             for (k, v) in other.sorted(by: { $0.key < $1.key }) where !meanKeys.contains(k) {

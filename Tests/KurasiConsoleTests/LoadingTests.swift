@@ -125,6 +125,9 @@ private func loading(_ lang: Language = .id, width: Int = 80, height: Int = 24) 
         #expect(app.state.loading == nil)
         #expect(app.state.screen == .board)
         #expect(app.state.round == (try store.load()))
+        // The board needs both clusters: ranked before it shows, and nothing left to rank.
+        for cluster in Cluster.allCases { #expect(app.state.rankings[cluster]! == app.state.round.ranking(cluster)) }
+        #expect(app.state.rankingRequested == nil)
         #expect(app.loadFailure == nil)
         app.close()
     }

@@ -56,6 +56,23 @@ import Glibc
         #expect(wide.frame().text(row: wide.state.layout.hint).contains("This round's data: " + store.path))
     }
 
+    /// The console opens on the list's cluster ranked; the other is ranked on the worker behind
+    /// the first screen and taken when it comes.
+    @Test func theOtherClusterIsRankedOnTheWorkerBehindTheFirstScreen() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try ConsoleRuntime(store: store, lang: .en, curator: "K2", environment: ["KURASI_NOW": "2020-10-15T09:00:00Z"])
+        #expect(app.state.rankings.keys.sorted() == [.mamin])
+        app.handle(.resize(width: 80, height: 24))  // the first message asks for the rest
+        #expect(app.state.rankingRequested == app.state.round.revision || app.state.rankings.count == 2)
+        #expect(app.settle())
+        #expect(app.state.rankingRequested == nil)
+        for cluster in Cluster.allCases { #expect(app.state.rankings[cluster]! == app.state.round.ranking(cluster)) }
+        app.handle(.key(.tab))
+        #expect(app.frame().text(row: 1).contains("[ NON-MAMIN"))
+        app.close()
+    }
+
     @Test func theAnalysisIsComputedOnTheWorker() throws {
         let (dir, store) = try copyOfMadiun()
         defer { try? FileManager.default.removeItem(atPath: dir) }

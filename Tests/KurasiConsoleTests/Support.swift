@@ -27,13 +27,19 @@ final class Driver {
     /// Answer the analysis screen's computation at once (off: it waits, "menghitung…").
     var analysing = true
     var unansweredAnalyses = 0
+    /// Answer `Effect.rank` at once, with the rankings of the console's round (off: the rounds
+    /// asked about wait in `unansweredRankings`, to be answered later, perhaps after newer edits).
+    var ranking = true
+    var unansweredRankings: [(Round, [Cluster])] = []
     var finished = false
     var redraws = 0
     var clock = "2020-10-15T09:00:00Z"
 
-    init(lang: Language, curator: CuratorID?, width: Int, height: Int, round: Round, seat: Seat = .shared) {
+    init(lang: Language, curator: CuratorID?, width: Int, height: Int, round: Round, seat: Seat = .shared,
+         deferringRankings: Bool = false, ranking: Bool = true) {
         self.round = round
-        state = State(round: round, lang: lang, curator: curator, seat: seat)
+        self.ranking = ranking
+        state = State(round: round, lang: lang, curator: curator, seat: seat, deferringRankings: deferringRankings)
         send(.resize(width: width, height: height))
     }
 
@@ -46,6 +52,10 @@ final class Driver {
             case .quit: finished = true
             case .redraw: redraws += 1
             case .refresh: send(.refreshed(round.revision != state.round.revision ? round : nil))
+            case let .rank(revision, clusters):
+                #expect(revision == state.round.revision)
+                unansweredRankings.append((state.round, clusters))
+                if ranking { answerRankings() }
             case .analyse:
                 if analysing { analyseNow() } else { unansweredAnalyses += 1 }
             case let .commit(command, curator):
@@ -71,6 +81,16 @@ final class Driver {
         send(.analysed(revision: r.revision, r.analysisData(barWidth: 1)))
     }
 
+    /// What the runtime's worker answers to `Effect.rank`: the rankings of the rounds asked about
+    /// so far (which may be older than the console's by now); a request the answers bring waits.
+    func answerRankings() {
+        let held = unansweredRankings
+        unansweredRankings = []
+        for (r, clusters) in held {
+            send(.ranked(revision: r.revision, Dictionary(uniqueKeysWithValues: clusters.map { ($0, r.ranking($0)) })))
+        }
+    }
+
     /// Answer the commits that waited.
     func answerAll() {
         while !unanswered.isEmpty {
@@ -91,8 +111,10 @@ final class Driver {
 }
 
 /// A console on an in-memory copy of the Madiun round.
-func console(lang: Language = .id, curator: CuratorID? = "K2", width: Int = 80, height: Int = 24, round: Round = madiun) -> Driver {
-    Driver(lang: lang, curator: curator, width: width, height: height, round: round)
+func console(lang: Language = .id, curator: CuratorID? = "K2", width: Int = 80, height: Int = 24, round: Round = madiun,
+             deferringRankings: Bool = false, ranking: Bool = true) -> Driver {
+    Driver(lang: lang, curator: curator, width: width, height: height, round: round,
+           deferringRankings: deferringRankings, ranking: ranking)
 }
 
 /// Compare a rendered canvas with `Tests/KurasiConsoleTests/Golden/NAME.txt` (the text; lines end

@@ -103,8 +103,10 @@ public enum Workload {
     }
 
     /// A console on the round at 200×60 with the first curator active, one frame drawn.
-    public static func console(_ round: Round, width: Int = 200, height: Int = 60) -> BenchConsole {
-        let app = BenchConsole(round, width: width, height: height)
+    /// With `deferringRankings`, as the runtime opens a store: only the list's cluster ranked before
+    /// the first frame (the other is made behind it).
+    public static func console(_ round: Round, width: Int = 200, height: Int = 60, deferringRankings: Bool = false) -> BenchConsole {
+        let app = BenchConsole(round, width: width, height: height, deferringRankings: deferringRankings)
         _ = app.render()
         return app
     }
@@ -126,8 +128,8 @@ public enum Workload {
 /// through `update`, frames from `View.render`.
 public final class BenchConsole {
     public var state: State
-    public init(_ round: Round, width: Int, height: Int) {
-        state = State(round: round, lang: .id, curator: round.curators.first?.id)
+    public init(_ round: Round, width: Int, height: Int, deferringRankings: Bool = false) {
+        state = State(round: round, lang: .id, curator: round.curators.first?.id, deferringRankings: deferringRankings)
         _ = update(&state, .resize(width: width, height: height))
     }
     public func handle(_ key: Key) { _ = update(&state, .key(key)) }

@@ -12,7 +12,8 @@ import Glibc
 //   kurasi-bench generate [DIR] [--scales 1x,10x,100x,1000x]   write the synthetic rounds and CSVs
 //   kurasi-bench rss STORE                                     load as the console does; print memory
 //   kurasi-bench run OP STORE [N]                              repeat one operation N times (for perf/callgrind)
-//       OP: load, decode, decode-foundation, encode, compact, edit, rank, rank-full, setup, frame, filter, producers,
+//       OP: load, decode, decode-foundation, encode, compact, edit, rank, rank-full, rank-rest, setup, setup-first,
+//           frame, filter, producers,
 //           proto-parse (a hand-written one-pass reader, Prototype.swift), jsonserialization,
 //           calibration, stability, normalised, pairwise, readiness, feedback (the fairness reports,
 //           on the round as loaded; stability with the default 1,000 resamples),
@@ -163,6 +164,16 @@ case "run":
         // search index, the producers' list and the registry's suspects) and the first frame.
         let round = try Store(path: path).load()
         for _ in 0..<n { time { withExtendedLifetime(Workload.console(round)) {} } }
+    case "setup-first":
+        // What the console does before its first ranked frame when it opens a store: State(round:)
+        // ranking only the cluster the list opens on (the search index, the events by product, the
+        // first blind order) and the first frame; the other cluster is `rank-rest`, behind it.
+        let round = try Store(path: path).load()
+        for _ in 0..<n { time { withExtendedLifetime(Workload.console(round, deferringRankings: true)) {} } }
+    case "rank-rest":
+        // The ranking made behind the first frame: the other cluster (non-mamin).
+        let round = try Store(path: path).load()
+        for _ in 0..<n { time { _ = round.ranking(.nonMamin) } }
     case "rank-full":
         let round = try Store(path: path).load()
         for _ in 0..<n { time { _ = round.ranking(.mamin) } }
