@@ -374,7 +374,7 @@ public final class StoreHandle {
         // What other writers appended meanwhile, as it is (a torn last line included: the next
         // edit cuts it, as it would have in the old journal).
         let carried = journalStamp == nil ? Data() : try Self.readJournalData(journalPath, from: noted.journalEnd) ?? Data()
-        let tail = try Journal.read(carried, file: journalPath)
+        let tail = try Journal.read(carried, firstLine: noted.lines + 1, file: journalPath)
         for (i, event) in tail.events.enumerated() where event.revision != noted.revision + 1 + i {
             let line = noted.lines + i + 1
             throw StoreError(.invalidContent, file: journalPath, line: line,

@@ -140,4 +140,38 @@ import Glibc
         #expect(try mine.compact() == 2)
         #expect(try Store.decode(bytes(store.path)!, file: store.path).revision == 3)
     }
+
+    /// A line appended between the holds that is damaged (not the last one: something other
+    /// than a crash changed it) is not carried over: the compaction is refused naming the line,
+    /// and the snapshot and journal stay as they were.
+    @Test func aDamagedLineAppendedBetweenTheHoldsIsRefusedByItsLineNumber() throws {
+        let dir = TempDir()
+        let store = Store(path: dir.file("k.json"))
+        try store.create(tinyRound())
+        let mine = try StoreHandle(store: store)
+        try score(mine, "kualitas", 2)
+        let theirs = try StoreHandle(store: Store(path: store.path))
+        let snapshot = bytes(store.path)!
+        var journal = Data()
+        mine.betweenLockHolds = {
+            try self.score(theirs, "pasar", 5)
+            try self.score(theirs, "harga", 1)
+            var b = [UInt8](self.bytes(store.journalPath)!)
+            let second = b.firstIndex(of: UInt8(ascii: "\n"))! + 1
+            let at = b[second...].firstIndex(of: UInt8(ascii: "5"))!  // "pasar" = 5 in line 2
+            b[at] = UInt8(ascii: "4")
+            journal = Data(b)
+            try journal.write(to: URL(fileURLWithPath: store.journalPath))
+        }
+        do {
+            try mine.compact()
+            Issue.record("a damaged line was carried over")
+        } catch let error as StoreError {
+            #expect(error.description.contains("line 2"), "\(error)")
+        }
+        #expect(bytes(store.path) == snapshot)
+        #expect(bytes(store.journalPath) == journal)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(!names.contains { $0.contains(".tmp-") }, "\(names)")
+    }
 }
