@@ -7,6 +7,8 @@ import Glibc
 ///
 /// - `KURASI_CRASH_AT=<point>` makes the process kill itself with SIGKILL at that point, as a
 ///   power cut or `kill -9` would, so a test can visit every point and check what survives.
+/// - `KURASI_STOP_AT=<point>` makes the process stop itself (SIGSTOP) at that point, until it
+///   is sent SIGCONT: a test can act while a compaction is between its two lock holds.
 /// - `KURASI_FAIL_AT=<point>` makes the write at that point fail with EIO, as a full or broken
 ///   disk would; in-process tests use `WriteFaults.fail(_:at:)` for one store's files instead.
 ///
@@ -27,9 +29,21 @@ public enum CrashPoint: String, CaseIterable, Sendable {
     case v1BackupWritten = "v1-backup-written"
     /// Compaction: the new snapshot's temp file is written and fsynced, not yet renamed.
     case snapshotTempWritten = "snapshot-temp-written"
+    /// Compaction: everything it writes with no lock held is in temp files (the new snapshot,
+    /// its journal segment and its index) and the backup is in place; the lock is not yet taken
+    /// again. Edits made from here on are carried over into the new journal.
+    case compactionStaged = "compaction-staged"
+    /// Compaction, the lock held again: the journal lines appended while the snapshot was being
+    /// written are copied to the new journal's temp file (fsynced), nothing renamed yet. Only
+    /// reached when there are such lines.
+    case carryOverWritten = "carry-over-written"
+    /// Compaction: the journal segment (the lines the new snapshot holds) is in place beside the
+    /// backup; the snapshot is not yet replaced.
+    case segmentRenamed = "segment-renamed"
     /// Compaction: the new snapshot is renamed into place, its directory not yet fsynced.
     case snapshotRenamed = "snapshot-renamed"
-    /// Compaction: the journal is renamed to its segment, old backups not yet rotated.
+    /// Compaction: the journal is replaced by the lines carried over (or removed when there are
+    /// none), old backups not yet rotated.
     case journalRotated = "journal-rotated"
     /// Compaction: the new snapshot's index (derived, `<store>.index`) is written to its temp
     /// file, not yet renamed.
@@ -38,10 +52,13 @@ public enum CrashPoint: String, CaseIterable, Sendable {
     case compacted = "compacted"
 
     static let crashAt: String? = ProcessInfo.processInfo.environment["KURASI_CRASH_AT"]
+    static let stopAt: String? = ProcessInfo.processInfo.environment["KURASI_STOP_AT"]
     static let failAt: String? = ProcessInfo.processInfo.environment["KURASI_FAIL_AT"]
 
-    /// Stop the process here when asked to.
+    /// Stop or kill the process here when asked to (stop first: a test may stop a process at
+    /// one point and have it killed at a later one).
     func reached() {
+        if let at = Self.stopAt, at == rawValue { raise(SIGSTOP) }
         if let at = Self.crashAt, at == rawValue { raise(SIGKILL) }
     }
 }

@@ -465,29 +465,61 @@ public struct Store: Sendable {
 
     static func durableWrite(_ data: Data, to target: String, shownAs shown: String,
                              points: (written: CrashPoint, renamed: CrashPoint)? = nil, faultsFor store: String? = nil) throws(StoreError) {
-        let dir = (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent
+        let tmp = try writeTemp(data, for: target, shownAs: shown, written: points?.written, faultsFor: store)
+        try install(tmp, at: target, shownAs: shown, renamed: points?.renamed)
+    }
+
+    /// A name for a temp file of `target` in its directory: `.<name>.tmp-<pid>.<n>`, unique in
+    /// this process (two compactions of one store in one process never share one), and named
+    /// after the process so that `removeStaleTemps` knows whose it is.
+    static func tempPath(for target: String) -> String {
+        let dir = (target as NSString).deletingLastPathComponent
         let base = (target as NSString).lastPathComponent
+        tempCounter.lock(); defer { tempCounter.unlock() }
+        tempCount += 1
+        return (dir.isEmpty ? "" : dir + "/") + ".\(base).tmp-\(getpid()).\(tempCount)"
+    }
+    private static let tempCounter = NSLock()
+    nonisolated(unsafe) private static var tempCount = 0
+
+    /// The first half of a durable replace: `data` in a temp file beside `target` (the target's
+    /// mode, or `mode`, or 0600), written and fsynced. Returns the temp file's path; on failure
+    /// nothing is left behind.
+    static func writeTemp(_ data: Data, for target: String, shownAs shown: String, mode wanted: mode_t? = nil,
+                          written point: CrashPoint? = nil, faultsFor store: String? = nil) throws(StoreError) -> String {
+        let dir = (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent
         func fail(_ what: WriteStep, _ err: Int32 = errno) -> StoreError {
             StoreError(.writeFailed, file: shown, .saveFailed(what, reason: String(cString: strerror(err)), directory: dir))
         }
-        var mode: mode_t = 0o600
+        var mode: mode_t = wanted ?? 0o600
         var st = stat()
-        if stat(target, &st) == 0 { mode = st.st_mode & 0o7777 }
-        let tmp = "\(dir)/.\(base).tmp-\(getpid())"
+        if wanted == nil, stat(target, &st) == 0 { mode = st.st_mode & 0o7777 }
+        let tmp = tempPath(for: target)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw fail(.creating(tmp)) }
         var ok = false
         defer { if !ok { unlink(tmp) } }
         // open() applies the umask; set the mode exactly.
         guard fchmod(fd, mode) == 0 else { let e = errno; close(fd); throw fail(.settingMode, e) }
-        if let points, WriteFaults.shouldFail(points.written, target: store ?? target) { close(fd); throw fail(.writing, EIO) }
+        if let point, WriteFaults.shouldFail(point, target: store ?? target) { close(fd); throw fail(.writing, EIO) }
         guard writeAll(fd, data) else { let e = errno; close(fd); throw fail(.writing, e) }
         guard fsync(fd) == 0 else { let e = errno; close(fd); throw fail(.fsync, e) }
         guard close(fd) == 0 else { throw fail(.closing) }
-        points?.written.reached()
-        guard rename(tmp, target) == 0 else { throw fail(.renaming) }
         ok = true
-        points?.renamed.reached()
+        point?.reached()
+        return tmp
+    }
+
+    /// The second half: rename the temp file over `target` and fsync the directory. On failure
+    /// the temp file is removed and `target` is as it was.
+    static func install(_ tmp: String, at target: String, shownAs shown: String, renamed point: CrashPoint? = nil) throws(StoreError) {
+        let dir = (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent
+        guard rename(tmp, target) == 0 else {
+            let e = errno
+            unlink(tmp)
+            throw StoreError(.writeFailed, file: shown, .saveFailed(.renaming, reason: String(cString: strerror(e)), directory: dir))
+        }
+        point?.reached()
         fsyncDirectory(of: target)
     }
 
@@ -554,19 +586,25 @@ public struct Store: Sendable {
         _ = try Journal.read(data, file: file)
     }
 
-    /// Remove the temp files (`.<store>.tmp-PID`, `.<store>.rN.bak.tmp-PID`) that a process
-    /// killed mid-compaction left behind; only those of processes that no longer run. Called by
-    /// a writer under the exclusive lock, so no live writer of this store is mid-write.
+    /// Remove the temp files (`.<store>.tmp-PID.N`, `.<store>.rN.bak.tmp-PID.N`, …) that a
+    /// process killed mid-compaction left behind; only those of processes that no longer run.
+    /// Called by a writer under the exclusive lock; a compaction that is writing its temp files
+    /// without the lock is a live process, whose files stay.
     func removeStaleTemps() {
         let target = targetPath
         let dir = (target as NSString).deletingLastPathComponent
         let base = (target as NSString).lastPathComponent
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return }
         for name in names where name.hasPrefix("." + base + ".") {
-            guard let r = name.range(of: ".tmp-", options: .backwards), let pid = pid_t(name[r.upperBound...]), pid > 0 else { continue }
+            // `.tmp-<pid>` or `.tmp-<pid>.<n>`.
+            guard let r = name.range(of: ".tmp-", options: .backwards),
+                  let pid = pid_t(name[r.upperBound...].prefix { $0 != "." }), pid > 0 else { continue }
             let middle = name[name.index(name.startIndex, offsetBy: base.count + 1)..<r.lowerBound]
-            // The snapshot's own temp file, a backup's (".rN.bak", ".v1.bak") or the index's.
-            guard middle.isEmpty || middle == StoreIndex.suffix || middle == ".v1.bak" || middle.range(of: #"^\.r\d+\.bak$"#, options: .regularExpression) != nil else { continue }
+            // The snapshot's own temp file, a backup's (".rN.bak", ".v1.bak"), the index's, or a
+            // compaction's new journal (".journal") and journal segment (".journal.rN").
+            guard middle.isEmpty || middle == StoreIndex.suffix || middle == ".v1.bak" || middle == Journal.suffix
+                    || middle.range(of: #"^\.r\d+\.bak$"#, options: .regularExpression) != nil
+                    || middle.range(of: #"^\.journal\.r\d+$"#, options: .regularExpression) != nil else { continue }
             if pid == getpid() { continue }
             if kill(pid, 0) == 0 || errno == EPERM { continue }  // still running
             unlink(dir.isEmpty ? name : dir + "/" + name)

@@ -165,6 +165,22 @@ public final class StoreHandle {
 
     /// Apply an edit under the lock against the latest state; append its events durably.
     public func commit<T>(_ body: (inout Round) throws -> T) throws -> T {
+        var due = false
+        let result = try commitLocked(body, compactionDue: &due)
+        if due {
+            // The edit is durable in the journal already, and its lock released; a compaction
+            // that fails (a full disk) leaves the old snapshot and the journal as they were, and
+            // is tried again later.
+            do { try compactInTwoHolds(upgrading: false) } catch {
+                let w = StoreWarning.compactionFailed(error)
+                if !warnings.contains(w) { warnings.append(w) }
+            }
+            CrashPoint.compacted.reached()
+        }
+        return result
+    }
+
+    private func commitLocked<T>(_ body: (inout Round) throws -> T, compactionDue: inout Bool) throws -> T {
         let lock = try StoreLock(storePath: store.targetPath, shownAs: store.path)
         defer { lock.release() }
         try catchUp()
@@ -194,15 +210,7 @@ public final class StoreHandle {
             journalLines += new.count
             journalGood = Int(FileStamp(journalPath)?.size ?? 0)
             journalOffset = journalGood
-            if journalLines >= compactEvery {
-                // The edit is durable in the journal already; a compaction that fails (a full disk)
-                // leaves the old snapshot and the journal as they were, and is tried again later.
-                do { try compactLocked() } catch {
-                    let w = StoreWarning.compactionFailed(error)
-                    if !warnings.contains(w) { warnings.append(w) }
-                }
-                CrashPoint.compacted.reached()
-            }
+            compactionDue = journalLines >= compactEvery
         }
         return result
     }
@@ -213,18 +221,202 @@ public final class StoreHandle {
     /// were folded in (0: there was nothing to do). With `upgrading`, a schema 1 snapshot is
     /// written anew in schema 2 (its copy kept as `<store>.v1.bak`) even with an empty journal
     /// (`kurasi compact`; the console writes nothing when nothing was edited).
+    ///
+    /// The lock is held only for two short moments, never through the rewrite, so an edit from
+    /// another terminal meanwhile takes its usual milliseconds:
+    /// 1. Under the lock: catch up, and note the revision, the snapshot on disk and where the
+    ///    journal ends.
+    /// 2. Without it: the backup of the old snapshot, and the new snapshot (the round at the
+    ///    noted revision), its journal segment (the journal up to the noted end) and its index,
+    ///    each in a temp file, fsynced. Nothing in place changes but the backup (a whole file).
+    /// 3. Under the lock again: when the snapshot or the journal was replaced meanwhile (another
+    ///    process compacted or recovered), the temp files are dropped and it starts over (the
+    ///    third try runs under the lock throughout). Otherwise the journal lines appended
+    ///    meanwhile, each checked against the round when it was written, are carried over byte
+    ///    for byte into the new journal; then the segment, the snapshot and the new journal are
+    ///    renamed into place in that order, each state on the way one that loads whole.
     @discardableResult
     public func compact(upgrading: Bool = false) throws -> Int {
-        let lock = try StoreLock(storePath: store.targetPath, shownAs: store.path)
-        defer { lock.release() }
-        try catchUp()
-        store.removeStaleTemps()
-        let lines = journalLines
-        let upgrade = upgrading && (store.schemaOnDisk ?? Store.schemaVersion) < Store.schemaVersion
-        guard lines > 0 || upgrade else { return 0 }
-        try compactLocked()
+        guard let folded = try compactInTwoHolds(upgrading: upgrading) else { return 0 }
         CrashPoint.compacted.reached()
-        return lines
+        return folded
+    }
+
+    /// Called between the two lock holds of a compaction, with no lock held (tests use it to
+    /// edit, or compact, from another handle there).
+    var betweenLockHolds: (() throws -> Void)?
+
+    /// What the first lock hold noted.
+    private struct Noted {
+        var revision: Int
+        var snapshotRevision: Int
+        var snapshotStamp: FileStamp?
+        /// The snapshot as it was (open, so that a rename over it later does not matter).
+        var snapshot: FileHandle
+        /// The journal as it was, when there was one, and the end of its last good line.
+        var journal: FileHandle?
+        var journalInode: UInt64?
+        var journalEnd: Int
+        var lines: Int
+    }
+
+    /// The temp files of a compaction, not yet in place.
+    private struct Staged {
+        var snapshot: String
+        var segment: String?
+        var index: String?
+        var paths: [String] { [snapshot] + [segment, index].compactMap { $0 } }
+    }
+
+    /// The lines folded in, or nil when there was nothing to do.
+    @discardableResult
+    private func compactInTwoHolds(upgrading: Bool) throws(StoreError) -> Int? {
+        for attempt in 1...3 {
+            let first = try StoreLock(storePath: store.targetPath, shownAs: store.path)
+            var held = true
+            defer { if held { first.release() } }
+            try catchUp()
+            // A snapshot is only ever written from the whole round.
+            if focus != nil { try reload() }
+            store.removeStaleTemps()
+            let lines = journalLines
+            let upgrade = upgrading && (store.schemaOnDisk ?? Store.schemaVersion) < Store.schemaVersion
+            guard lines > 0 || upgrade else { return nil }
+            if attempt == 3 {
+                // Twice another process compacted in between: this time under the lock throughout.
+                try compactLocked()
+                return lines
+            }
+            let noted = try note(lines: lines)
+            first.release(); held = false
+
+            let staged = try stage(noted)
+            var done = false
+            defer { if !done { for path in staged.paths { unlink(path) } } }
+            CrashPoint.compactionStaged.reached()
+            if let hook = betweenLockHolds {
+                do { try hook() } catch { throw error as? StoreError ?? StoreError(.writeFailed, file: store.path, .undecodable("\(error)")) }
+            }
+
+            let second = try StoreLock(storePath: store.targetPath, shownAs: store.path)
+            defer { second.release() }
+            if try finish(noted, staged) {
+                done = true
+                return lines
+            }
+        }
+        return nil
+    }
+
+    private func note(lines: Int) throws(StoreError) -> Noted {
+        guard let snapshot = FileHandle(forReadingAtPath: store.targetPath) else {
+            throw StoreError(.unreadable, file: store.path, .backupUnreadable(reason: String(cString: strerror(errno))))
+        }
+        let journal = FileHandle(forReadingAtPath: journalPath)
+        var st = stat()
+        let inode = journal.flatMap { fstat($0.fileDescriptor, &st) == 0 ? UInt64(st.st_ino) : nil }
+        return Noted(revision: round.revision, snapshotRevision: snapshotRevision, snapshotStamp: snapshotStamp,
+                     snapshot: snapshot, journal: journal, journalInode: inode, journalEnd: journal == nil ? 0 : journalGood, lines: lines)
+    }
+
+    /// The second step: the backup in place, the rest in temp files. On failure nothing is left
+    /// but the backup, a whole copy of the old snapshot.
+    private func stage(_ noted: Noted) throws(StoreError) -> Staged {
+        let target = store.targetPath
+        defer { try? noted.snapshot.close(); try? noted.journal?.close() }
+        do {
+            let old: Data
+            do { old = try noted.snapshot.readToEnd() ?? Data() } catch {
+                throw StoreError(.unreadable, file: store.path, .backupUnreadable(reason: Store.reason(error)))
+            }
+            try Store.durableWrite(old, to: target + ".r\(noted.snapshotRevision).bak", shownAs: store.path,
+                                   points: (.backupTempWritten, .backupRenamed), faultsFor: target)
+            // The first schema 2 write over a schema 1 snapshot keeps it (never overwritten).
+            if let version = Store.headerVersion(old), version < 2, !FileManager.default.fileExists(atPath: store.v1BackupPath) {
+                try Store.durableWrite(old, to: store.v1BackupPath, shownAs: store.path,
+                                       points: (.v1BackupTempWritten, .v1BackupWritten), faultsFor: target)
+            }
+        }
+        let data: Data
+        do { data = try Store.encode(round) } catch {
+            throw StoreError(.writeFailed, file: store.path, .encodeFailed("\(error)"))
+        }
+        let snapshot = try Store.writeTemp(data, for: target, shownAs: store.path, written: .snapshotTempWritten, faultsFor: target)
+        var staged = Staged(snapshot: snapshot)
+        var ok = false
+        defer { if !ok { for path in staged.paths { unlink(path) } } }
+        if let journal = noted.journal {
+            // The lines up to the noted end: appends after it never change them.
+            let prefix: Data
+            do {
+                try journal.seek(toOffset: 0)
+                prefix = try journal.read(upToCount: noted.journalEnd) ?? Data()
+            } catch {
+                throw StoreError(.unreadable, file: journalPath, .journalUnreadable(reason: error.localizedDescription))
+            }
+            guard prefix.count == noted.journalEnd else {
+                throw StoreError(.unreadable, file: journalPath, .journalUnreadable(reason: String(cString: strerror(EIO))))
+            }
+            staged.segment = try Store.writeTemp(prefix, for: segmentPath(noted.snapshotRevision), shownAs: store.path,
+                                                 mode: store.fileMode, faultsFor: target)
+        }
+        staged.index = StoreIndex.stage(for: store, data: data, stamp: FileStamp(snapshot), revision: noted.revision)
+        ok = true
+        return staged
+    }
+
+    private func segmentPath(_ revision: Int) -> String { store.targetPath + Journal.suffix + ".r\(revision)" }
+
+    /// The third step, under the lock: false when the snapshot or journal was replaced since the
+    /// first (the caller drops the temp files and starts over).
+    private func finish(_ noted: Noted, _ staged: Staged) throws(StoreError) -> Bool {
+        let target = store.targetPath
+        guard FileStamp(target) == noted.snapshotStamp else { return false }
+        let journalStamp = FileStamp(journalPath)
+        if let inode = noted.journalInode {
+            guard let j = journalStamp, j.inode == inode, j.size >= Int64(noted.journalEnd) else { return false }
+        }
+        // What other writers appended meanwhile, as it is (a torn last line included: the next
+        // edit cuts it, as it would have in the old journal).
+        let carried = journalStamp == nil ? Data() : try Self.readJournalData(journalPath, from: noted.journalEnd) ?? Data()
+        let tail = try Journal.read(carried, firstLine: noted.lines + 1, file: journalPath)
+        for (i, event) in tail.events.enumerated() where event.revision != noted.revision + 1 + i {
+            let line = noted.lines + i + 1
+            throw StoreError(.invalidContent, file: journalPath, line: line,
+                             .journalRevisionGap(line: line, revision: event.revision, storeRevision: noted.revision + i))
+        }
+        var newJournal: String?
+        defer { if let newJournal { unlink(newJournal) } }
+        if !carried.isEmpty {
+            newJournal = try Store.writeTemp(carried, for: journalPath, shownAs: store.path, mode: store.fileMode,
+                                             written: .carryOverWritten, faultsFor: target)
+        }
+        if let segment = staged.segment {
+            guard rename(segment, segmentPath(noted.snapshotRevision)) == 0 else {
+                throw Journal.writeError(store.path, journalPath, .startingJournal)
+            }
+            CrashPoint.segmentRenamed.reached()
+        }
+        // From here the snapshot is the new one: the handle reads it afresh if anything fails.
+        snapshotStamp = nil
+        try Store.install(staged.snapshot, at: target, shownAs: store.path, renamed: .snapshotRenamed)
+        if let journal = newJournal {
+            guard rename(journal, journalPath) == 0 else { throw Journal.writeError(store.path, journalPath, .startingJournal) }
+            newJournal = nil
+            fsyncDirectory(of: journalPath)
+            CrashPoint.journalRotated.reached()
+        } else if journalStamp != nil {
+            guard unlink(journalPath) == 0 else { throw Journal.writeError(store.path, journalPath, .startingJournal) }
+            fsyncDirectory(of: journalPath)
+            CrashPoint.journalRotated.reached()
+        }
+        store.rotateBackups()
+        StoreIndex.install(staged.index, for: store)
+        snapshotRevision = noted.revision
+        snapshotStamp = FileStamp(target)
+        // The handle's round is still the one at the noted revision: take the lines carried over.
+        try readJournal(fromStart: true)
+        return true
     }
 
     private func compactLocked() throws(StoreError) {

@@ -189,20 +189,30 @@ enum StoreIndex {
     /// Write the index of `data` (the snapshot whose stamp is `stamp`) beside the store. It is
     /// derived, so a failure to write it is not an error: the next edit reads the whole store.
     static func write(for store: Store, data: Data, stamp: FileStamp?, revision: Int) {
-        let target = path(store)
-        guard let stamp, let index = build(data, stamp: stamp, revision: revision) else {
-            unlink(target)
-            return
-        }
-        let dir = (target as NSString).deletingLastPathComponent
-        let tmp = (dir.isEmpty ? "" : dir + "/") + "." + (target as NSString).lastPathComponent + ".tmp-\(getpid())"
+        install(stage(for: store, data: data, stamp: stamp, revision: revision), for: store)
+    }
+
+    /// The index of `data` written to a temp file beside the store, not yet in place: a
+    /// compaction makes it with no lock held, for the snapshot it has not yet put in place.
+    /// Nil when there is no index to have (the layout is not Kurasi's) or it could not be written.
+    static func stage(for store: Store, data: Data, stamp: FileStamp?, revision: Int) -> String? {
+        guard let stamp, let index = build(data, stamp: stamp, revision: revision) else { return nil }
+        let tmp = Store.tempPath(for: path(store))
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, store.fileMode)
-        guard fd >= 0 else { return }
+        guard fd >= 0 else { return nil }
         _ = fchmod(fd, store.fileMode)
         let ok = writeAll(fd, index)
         close(fd)
-        if ok { CrashPoint.indexTempWritten.reached() }
-        if !ok || rename(tmp, target) != 0 { unlink(tmp) }
+        guard ok else { unlink(tmp); return nil }
+        CrashPoint.indexTempWritten.reached()
+        return tmp
+    }
+
+    /// Put a staged index in place, or remove the index when there is none (a stale one would
+    /// only be ignored, but it would be read and compared on every edit).
+    static func install(_ tmp: String?, for store: Store) {
+        guard let tmp else { unlink(path(store)); return }
+        if rename(tmp, path(store)) != 0 { unlink(tmp); unlink(path(store)) }
     }
 
     // MARK: Reading

@@ -11,7 +11,9 @@ import Testing
     /// Every named point of an edit and its compaction: the process is killed there (as `kill -9`
     /// or a crash would), and afterwards the store opens, passes `check`, holds every edit that
     /// reached the journal, takes the next edit, and the temp files the kill left are gone.
-    @Test(arguments: CrashPoint.allCases)
+    /// (`carry-over-written` is reached only when another writer edits during the compaction:
+    /// CompactionTests stops the compaction there.)
+    @Test(arguments: CrashPoint.allCases.filter { $0 != .carryOverWritten })
     func aKillAtEveryNamedPointLosesNothingThatReachedTheJournal(_ point: CrashPoint) throws {
         let cli = try CLI(copying: "madiun-2020/kurasi.json")
         defer { cli.cleanUp() }
