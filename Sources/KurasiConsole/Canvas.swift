@@ -74,6 +74,9 @@ public struct Canvas: Hashable, Sendable {
         let styleBits = UInt32(style.rawValue) << 24
         // Printable ASCII, most of what is drawn: a column a byte, each byte its own grapheme.
         if let written = putASCII(text, x: x, y: y, room: end - x, styleBits: styleBits) { return written }
+        // Text of scalars that are each a grapheme of their own (Latin, punctuation, the marks and
+        // box drawing the screens use): measured and drawn scalar by scalar.
+        if let written = putSimple(text, x: x, y: y, room: end - x, styleBits: styleBits) { return written }
         // Text that does not fit ends in "…" rather than being cut silently.
         let safe = text.displaySafe
         // No character takes more columns than it has UTF-8 bytes: text of no more bytes than
@@ -117,6 +120,43 @@ public struct Canvas: Hashable, Sendable {
         }
         return done ?? nil
     }
+
+    /// `put` for text whose every scalar `isOwnGrapheme`; nil for anything else. Every scalar is
+    /// then a character by itself, so this draws what the walk over characters draws: the text
+    /// whole when it fits, else what fits in one column less and "…".
+    private mutating func putSimple(_ text: String, x: Int, y: Int, room: Int, styleBits: UInt32) -> Int? {
+        var total = 0
+        for scalar in text.unicodeScalars {
+            guard scalar.isOwnGrapheme else { return nil }
+            total += scalar.ownColumns
+        }
+        let cut = total > room
+        if cut && room <= 0 { return 0 }
+        let row = y * width
+        var col = x, used = 0
+        for scalar in text.unicodeScalars {
+            let w = scalar.ownColumns
+            if cut && used + w > room - 1 { break }
+            used += w
+            if w == 0 { continue }
+            if col >= 0 {
+                clearHalf(at: col, row: row)
+                if w == 2 { clearHalf(at: col + 1, row: row) }
+                grid[row + col] = scalar.value | styleBits
+                if w == 2 { grid[row + col + 1] = Self.continuation | styleBits }
+            }
+            col += w
+        }
+        if cut {
+            if col >= 0 { clearHalf(at: col, row: row); grid[row + col] = Self.ellipsis | styleBits }
+            col += 1
+        }
+        return col - x
+    }
+
+    /// Whether `put` draws this scalar on its own, and in how many columns (for the tests).
+    public static func isOwnGrapheme(_ s: Unicode.Scalar) -> Bool { s.isOwnGrapheme }
+    public static func ownColumns(_ s: Unicode.Scalar) -> Int { s.ownColumns }
 
     /// A grapheme's code: its scalar when it has one, else its place in `clusters`.
     private mutating func glyph(of ch: Character) -> UInt32 {

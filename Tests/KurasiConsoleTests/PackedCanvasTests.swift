@@ -71,7 +71,8 @@ import Testing
     /// without presentation selectors, ZWJ sequences, flags, zero-width and control characters.
     @Test func sameCellsAsAGridOfStrings() {
         let pieces = ["a", "Z", " ", "~", "Bu Tini", "é", "e\u{301}", "ñ", "辣", "酱", "🌶️", "🌶", "👍🏽", "👨‍👩‍👧",
-                      "🇮🇩", "\u{200B}", "\u{301}", "\u{1B}[2J", "\u{07}", "\u{202E}", "·", "│", "★", "…", "ｱ", "한"]
+                      "🇮🇩", "\u{200B}", "\u{301}", "\u{1B}[2J", "\u{07}", "\u{202E}", "·", "│", "★", "…", "ｱ", "한",
+                      "⊘ not valid", "⌚", "\u{AD}", "™", "\u{2066}", "\u{20DD}", "☎\u{FE0F}", "Café ", "─"]
         var random = CanvasRandom(seed: 12)
         for round in 0..<300 {
             let width = Int.random(in: 1...14, using: &random), height = Int.random(in: 1...3, using: &random)
@@ -107,6 +108,29 @@ import Testing
                             "round \(round) cell \(x),\(y)")
                 }
             }
+        }
+    }
+
+    /// The scalars drawn one by one are each a character of their own next to any other of them,
+    /// and take the columns they take as a character.
+    @Test func scalarsDrawnOneByOne() {
+        var own: [Unicode.Scalar] = []
+        for v in UInt32(0)..<0x3_0000 {
+            guard let s = Unicode.Scalar(v) else { continue }
+            let text = String(Character(s))
+            if Canvas.isOwnGrapheme(s) {
+                own.append(s)
+                #expect(Canvas.ownColumns(s) == Character(s).columns, "U+\(String(v, radix: 16))")
+                #expect(text.displaySafe == text, "U+\(String(v, radix: 16))")
+            }
+        }
+        #expect(own.count > 3_500)
+        var random = CanvasRandom(seed: 3)
+        for _ in 0..<50_000 {
+            let a = own.randomElement(using: &random)!, b = own.randomElement(using: &random)!
+            var text = String.UnicodeScalarView()
+            text.append(a); text.append(b)
+            #expect(String(text).count == 2, "U+\(String(a.value, radix: 16)) U+\(String(b.value, radix: 16))")
         }
     }
 
