@@ -266,7 +266,13 @@ extension String {
     public var columns: Int {
         // Printable ASCII takes a column a byte.
         if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return utf8.count }
-        return displaySafe.reduce(0) { $0 + $1.columns }
+        // So does text of scalars that are each a character of their own: no grapheme breaking.
+        var total = 0
+        for scalar in unicodeScalars {
+            guard scalar.isOwnGrapheme else { return displaySafe.reduce(0) { $0 + $1.columns } }
+            total += scalar.ownColumns
+        }
+        return total
     }
 
     /// The longest prefix that fits in `width` columns, with `…` when cut.

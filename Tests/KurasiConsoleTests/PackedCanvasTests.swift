@@ -98,6 +98,7 @@ import Testing
                     let a = packed.put(text, x: x, y: y, limit: limit, style: style)
                     let b = strings.put(text, x: x, y: y, limit: limit, style: style)
                     #expect(a == b, "round \(round): put \(text.debugDescription) at \(x),\(y) limit \(String(describing: limit))")
+                    #expect(text.columns == text.displaySafe.reduce(0) { $0 + $1.columns }, "\(text.debugDescription)")
                 }
             }
             for y in 0..<height {
