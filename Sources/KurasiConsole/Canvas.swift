@@ -211,15 +211,16 @@ public struct Canvas: Hashable, Sendable {
     /// The cell at a grid position as the terminal draws it: its scalars (none for the right half
     /// of a wide glyph; the first is the spacing character, any others combine with it) and style.
     /// Reads the packed cell without making a String.
-    public func withScalars<R>(x: Int, y: Int, _ body: (_ scalars: UnsafeBufferPointer<UInt32>, _ style: Style) -> R) -> R {
+    public func withScalars(x: Int, y: Int, _ body: (_ scalars: UnsafeBufferPointer<UInt32>, _ style: Style) -> Void) {
+        // Not generic: the backend calls it for every cell, from another module.
         let code = grid[y * width + x], glyph = code & Self.glyphMask, style = Style(rawValue: UInt8(code >> 24))
-        if glyph == Self.continuation { return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 0) { body(UnsafeBufferPointer($0), style) } }
+        if glyph == Self.continuation { return body(UnsafeBufferPointer(start: nil, count: 0), style) }
         if glyph >= Self.clusterBase {
             let values = clusters[Int(glyph - Self.clusterBase)].unicodeScalars.map(\.value)
             return values.withUnsafeBufferPointer { body($0, style) }
         }
         var one = glyph
-        return withUnsafePointer(to: &one) { body(UnsafeBufferPointer(start: $0, count: 1), style) }
+        withUnsafePointer(to: &one) { body(UnsafeBufferPointer(start: $0, count: 1), style) }
     }
 
     /// Whether row `y` of both canvases shows the same (same size of canvas assumed).

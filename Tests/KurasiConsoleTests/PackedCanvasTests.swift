@@ -58,7 +58,11 @@ import Testing
     @Test func theBackendReadsEveryScalarOfACell() {
         var c = Canvas(width: 6, height: 1)
         c.put("a辣e\u{301}", x: 0, y: 0, style: .bold)
-        func scalars(_ x: Int) -> ([UInt32], Style) { c.withScalars(x: x, y: 0) { (Array($0), $1) } }
+        func scalars(_ x: Int) -> ([UInt32], Style) {
+            var seen: ([UInt32], Style) = ([], [])
+            c.withScalars(x: x, y: 0) { seen = (Array($0), $1) }
+            return seen
+        }
         #expect(scalars(0) == ([0x61], .bold))
         #expect(scalars(1) == ([0x8FA3], .bold))
         #expect(scalars(2) == ([], .bold))
