@@ -34,3 +34,31 @@ extension Character {
         }
     }
 }
+
+extension Unicode.Scalar {
+    /// Whether this scalar is a grapheme by itself next to any other such scalar, and safe to draw
+    /// as it is: printable ASCII, Latin-1 and the other blocks below the combining marks, and
+    /// U+2010–U+2BFF (punctuation, symbols, arrows, box drawing, shapes) without the combining
+    /// marks for symbols and the bidirectional controls. No rule of grapheme breaking joins two of
+    /// these (none is a combining mark, a joiner, a prepended mark, a regional indicator or Hangul).
+    var isOwnGrapheme: Bool {
+        switch value {
+        case 0x20..<0x7F, 0xA0..<0x300: true
+        case 0x2010..<0x20D0: !String.isUnsafe(self)
+        case 0x2100..<0x2C00: !String.isUnsafe(self)
+        default: false
+        }
+    }
+
+    /// The columns of this scalar as a character of its own: `Character(self).columns`.
+    var ownColumns: Int {
+        let v = value
+        if v < 0x80 { return v >= 0x20 && v != 0x7F ? 1 : 0 }
+        if v == 0xFE0F { return 2 }
+        if v < 0xA0 { return 0 }
+        let category = properties.generalCategory
+        if category == .nonspacingMark || category == .enclosingMark || category == .format || v == 0x200B { return 0 }
+        if properties.isEmojiPresentation { return 2 }
+        return Character.isWide(v) ? 2 : 1
+    }
+}

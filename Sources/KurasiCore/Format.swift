@@ -35,7 +35,11 @@ public enum Format {
 
     /// The short name Indonesians use for a zone: WIB, WITA, WIT; else "UTC+h".
     public static func zoneName(_ zone: TimeZone, at date: Date) -> String {
-        let seconds = zone.secondsFromGMT(for: date)
+        zoneName(offset: zone.secondsFromGMT(for: date))
+    }
+
+    /// The short name of a zone `seconds` ahead of UTC.
+    static func zoneName(offset seconds: Int) -> String {
         switch seconds {
         case 7 * 3600: return "WIB"
         case 8 * 3600: return "WITA"
@@ -53,22 +57,103 @@ public enum Format {
     /// "15 Oktober 2020 14.30 WIB" (id) or "15 October 2020 14:30 WIB" (en); `dateOnly` drops the
     /// time. Text that is not an instant comes back as it is.
     public static func time(_ iso: String, zone: TimeZone, _ lang: Language, dateOnly: Bool = false) -> String {
-        guard let date = parseInstant(iso) else { return iso }
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        guard let y = c.year, let mo = c.month, let d = c.day, let h = c.hour, let mi = c.minute else { return iso }
-        let day = "\(d) \(months(lang)[mo - 1]) \(y)"
+        guard let t = localTime(iso, zone: zone) else { return iso }
+        let day = "\(t.day) \(months(lang)[t.month - 1]) \(t.year)"
         if dateOnly { return day }
-        let hm = String(format: tr(.fmtClock, lang), h, mi)
-        return "\(day) \(hm) \(zoneName(zone, at: date))"
+        return "\(day) \(clockText(t.hour, t.minute, lang)) \(zoneName(offset: t.offset))"
     }
 
     /// Only the clock time, "14.30 WIB" / "14:30 WIB".
     public static func clock(_ iso: String, zone: TimeZone, _ lang: Language) -> String {
-        let full = time(iso, zone: zone, lang)
-        guard full != iso else { return iso }
-        return full.split(separator: " ").suffix(2).joined(separator: " ")
+        guard let t = localTime(iso, zone: zone) else { return iso }
+        return "\(clockText(t.hour, t.minute, lang)) \(zoneName(offset: t.offset))"
+    }
+
+    static func clockText(_ hour: Int, _ minute: Int, _ lang: Language) -> String {
+        String(format: tr(.fmtClock, lang), hour, minute)
+    }
+
+    /// An instant's date and time of day in `zone`, with the zone's offset from UTC then.
+    struct LocalTime: Equatable {
+        var year, month, day, hour, minute: Int
+        var offset: Int
+    }
+
+    static func localTime(_ iso: String, zone: TimeZone) -> LocalTime? {
+        if let utc = parseUTC(iso) {
+            // The instant as whole seconds since 1970; the offset the zone had then moves it to
+            // the zone's wall clock, which is split into the proleptic Gregorian date and time.
+            let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc)))
+            let local = utc + offset
+            let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+            let secondOfDay = local - days * 86_400
+            let (y, m, d) = civil(days: days)
+            return LocalTime(year: y, month: m, day: d, hour: secondOfDay / 3600, minute: secondOfDay % 3600 / 60, offset: offset)
+        }
+        guard let date = parseInstant(iso) else { return nil }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        guard let y = c.year, let mo = c.month, let d = c.day, let h = c.hour, let mi = c.minute else { return nil }
+        return LocalTime(year: y, month: mo, day: d, hour: h, minute: mi, offset: zone.secondsFromGMT(for: date))
+    }
+
+    /// Seconds since 1970 of the form the store writes, "YYYY-MM-DDTHH:MM:SSZ" with every field in
+    /// range and the year from 1600 on (where Foundation's calendar is the proleptic Gregorian
+    /// one); nil for anything else, which `parseInstant` reads with Foundation's parser.
+    static func parseUTC(_ iso: String) -> Int? {
+        let utf8 = iso.utf8
+        return utf8.withContiguousStorageIfAvailable { b -> Int? in
+            guard b.count == 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
+                  b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "Z") else { return nil }
+            func number(_ from: Int, _ count: Int) -> Int? {
+                var n = 0
+                for i in from..<from + count {
+                    let d = Int(b[i]) - 48
+                    guard d >= 0, d <= 9 else { return nil }
+                    n = n * 10 + d
+                }
+                return n
+            }
+            guard let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2),
+                  let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2),
+                  y >= 1600, (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y),
+                  h <= 23, mi <= 59, s <= 59 else { return nil }
+            return days(year: y, month: mo, day: d) * 86_400 + h * 3600 + mi * 60 + s
+        } ?? nil
+    }
+
+    static func isLeap(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The proleptic Gregorian date of a day counted from 1970-01-01 (civil_from_days).
+    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     /// An ISO date ("2020-10-15") as "15 Oktober 2020" / "15 October 2020".

@@ -2090,7 +2090,7 @@ public func tr(_ key: T, _ lang: Language, _ args: CustomStringConvertible...) -
     case .id: key.id
     case .en: key.en
     }
-    guard !args.isEmpty, text.contains("{") else { return text }
+    guard !args.isEmpty, text.utf8.contains(UInt8(ascii: "{")) else { return text }
     // One pass, so a value that itself contains "{1}" (a typed reason) is never substituted again.
     var out = "", rest = Substring(text)
     while let open = rest.firstIndex(of: "{") {

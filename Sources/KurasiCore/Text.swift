@@ -7,6 +7,8 @@ extension String {
     public var displaySafe: String {
         // Most text is printable ASCII: nothing to replace.
         if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return self }
+        // Nor is there in most other text: look before building a copy.
+        guard unicodeScalars.contains(where: Self.isUnsafe) else { return self }
         var out = String.UnicodeScalarView()
         var changed = false
         for scalar in unicodeScalars {

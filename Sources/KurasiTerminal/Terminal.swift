@@ -192,6 +192,8 @@ struct Painter {
     private var colors = false
     private var utf8 = true
     private var last: Canvas?
+    /// The terminal's size (lines, columns) when `last` was drawn.
+    private var lastTerminal = (0, 0)
 
     private static let accentPair: Int16 = 1
     private static let warningPair: Int16 = 2
@@ -222,32 +224,61 @@ struct Painter {
     }
 
     /// Draw `canvas` unless it is what is already on the screen; `force` repaints the whole
-    /// terminal (after a resize, or Ctrl-L when something else scribbled on it).
+    /// terminal (after a resize, or Ctrl-L when something else scribbled on it). Otherwise only
+    /// the rows that differ from the last frame are drawn again: moving the cursor changes a few
+    /// rows, and the rest is neither rebuilt nor compared again by curses.
     mutating func paint(_ canvas: Canvas, force: Bool) {
         let win = kurasi_stdscr()
-        if !force, let last, last == canvas { return }
+        let lines = Int(kurasi_lines()), columns = Int(kurasi_cols())
+        let previous = force || lastTerminal != (lines, columns) ? nil
+            : last.flatMap { $0.width == canvas.width && $0.height == canvas.height ? $0 : nil }
+        if let previous, previous == canvas { return }
         if force { clearok(win, true) }
-        werase(win)
-        let rows = min(canvas.height, Int(kurasi_lines())), cols = min(canvas.width, Int(kurasi_cols()))
-        var cell = cchar_t()
+        if previous == nil { werase(win) }
+        let rows = min(canvas.height, lines), cols = min(canvas.width, columns)
         for y in 0..<rows {
-            for x in 0..<cols {
-                let c = canvas[x, y]
-                if c.isContinuation { continue }
-                if c.text == " " && c.style.isEmpty { continue }  // werase left a blank
-                let (attrs, pair) = attributes(c.style)
-                var wide = wideCharacters(c.text)
-                setcchar(&cell, &wide, attrs, pair, nil)
-                // Each cell is placed at its own column, so where curses measures a glyph
-                // differently from the Canvas, the difference cannot shift the rest of the row.
-                // The bottom-right cell cannot be written without the cursor moving past it;
-                // ncurses keeps the character and reports ERR, which is fine.
-                _ = mvwadd_wch(win, Int32(y), Int32(x), &cell)
+            if let previous {
+                if canvas.rowEquals(previous, row: y) { continue }
+                wmove(win, Int32(y), 0)
+                wclrtoeol(win)
             }
+            for x in 0..<cols { draw(canvas, x: x, y: y) }
         }
         wmove(win, 0, 0)
         wrefresh(win)
         last = canvas
+        lastTerminal = (lines, columns)
+    }
+
+    /// One cell, read from the canvas without making a String of it.
+    private func draw(_ canvas: Canvas, x: Int, y: Int) {
+        canvas.withScalars(x: x, y: y) { scalars, style in
+            guard let first = scalars.first else { return }  // the right half of a wide glyph
+            if first == 0x20, scalars.count == 1, style.isEmpty { return }  // the row is blank already
+            let (attrs, pair) = attributes(style)
+            // One grapheme as the NUL-terminated wide string `setcchar` takes: a spacing character
+            // followed by at most four combining ones (a longer cluster, as some emoji sequences,
+            // is shown by its first character). In a locale that is not UTF-8, what it cannot show
+            // becomes ASCII; what this terminal cannot print at all becomes '?'.
+            withUnsafeTemporaryAllocation(of: wchar_t.self, capacity: 6) { wide in
+                var n = 0
+                if !utf8 && first > 0x7E {
+                    wide[0] = wchar_t(Self.asciiFallback(Unicode.Scalar(first) ?? "?").value); n = 1
+                } else {
+                    wide[0] = wchar_t(bitPattern: first); n = 1
+                    if scalars.count <= 5 { for s in scalars.dropFirst() { wide[n] = wchar_t(bitPattern: s); n += 1 } }
+                    if (first < 0x20 || first > 0x7E), kurasi_wcwidth(wide[0]) < 0 { wide[0] = wchar_t(63); n = 1 }
+                }
+                wide[n] = 0
+                var cell = cchar_t()
+                setcchar(&cell, wide.baseAddress, attrs, pair, nil)
+                // Each cell is placed at its own column, so where curses measures a glyph
+                // differently from the Canvas, the difference cannot shift the rest of the row.
+                // The bottom-right cell cannot be written without the cursor moving past it;
+                // ncurses keeps the character and reports ERR, which is fine.
+                _ = mvwadd_wch(kurasi_stdscr(), Int32(y), Int32(x), &cell)
+            }
+        }
     }
 
     private func attributes(_ style: Style) -> (attr_t, Int16) {
@@ -268,26 +299,6 @@ struct Painter {
             a |= kurasi_a_bold()
         }
         return (a, pair)
-    }
-
-    /// One grapheme as the NUL-terminated wide string `setcchar` takes: a spacing character
-    /// followed by at most four combining ones. In a locale that is not UTF-8, what it cannot show
-    /// becomes ASCII.
-    private func wideCharacters(_ text: String) -> [wchar_t] {
-        let scalars = Array(text.unicodeScalars)
-        guard let first = scalars.first else { return [wchar_t(32), 0] }
-        if !utf8 && first.value > 0x7E {
-            return [wchar_t(Self.asciiFallback(first).value), 0]
-        }
-        var out: [wchar_t] = [wchar_t(bitPattern: first.value)]
-        // Keep combining marks and variation selectors; a longer cluster (some emoji sequences)
-        // is shown by its first character.
-        if scalars.count <= 5 {
-            out += scalars.dropFirst().map { wchar_t(bitPattern: $0.value) }
-        }
-        if kurasi_wcwidth(out[0]) < 0 { out = [wchar_t(63)] }  // unprintable here: '?'
-        out.append(0)
-        return out
     }
 
     static func asciiFallback(_ s: Unicode.Scalar) -> Unicode.Scalar {

@@ -513,6 +513,53 @@ struct ConsoleE2ETests {
         #expect(!tmux.display("#{pane_title}").contains("pwned"))
     }
 
+    // MARK: Painting
+
+    /// The backend draws again only the rows that changed since the last frame. After moving
+    /// through the list, into a detail and back, across clusters and into a filter, the screen
+    /// must be cell for cell (text and attributes) what a whole repaint draws: a resize repaints
+    /// everything, and the screen after resizing back must come to equal the one drawn row by row.
+    @Test func rowsDrawnOneByOneEqualAWholeRepaint() throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        let tmux = try Tmux.console(cli, ["--store", cli.store, "--curator", "K1"])
+        defer { tmux.kill() }
+        try tmux.waitFor("[ MAMIN")
+        tmux.resize(200, 60)
+        try tmux.waitUntil("the list at 200 columns") { $0.split(separator: "\n").first.map { $0.count >= 199 } ?? false }
+        tmux.keys("Down", "Down", "Down", "Enter")
+        try tmux.waitFor("Criterion (weight)")
+        tmux.keys("Down", "Escape")
+        try tmux.waitFor("[ MAMIN")
+        tmux.keys("Down", "PageDown", "Up", "Tab", "Down", "Down", "BTab", "Up", "/")
+        tmux.type("a")
+        try tmux.waitFor("filter: a▏")
+        tmux.keys("Enter")
+        var screen = try tmux.waitUntil("the filter kept") { !$0.contains("filter: a▏") && $0.contains("filter: a") }
+        // One row at a time: the rows left keep their text and lose the reverse video.
+        for _ in 0..<2 {
+            let before = screen
+            tmux.keys("Down")
+            screen = try tmux.waitUntil("the cursor one row down") { $0 != before }
+        }
+        func styled() -> [[Styled]] { cells(tmux.run(["capture-pane", "-p", "-e", "-t", tmux.pane]).output) }
+        let plain = tmux.capture(), drawn = styled()
+        tmux.resize(201, 60)
+        try tmux.waitUntil("the whole screen drawn at 201 columns") { $0 != plain }
+        tmux.resize(200, 60)
+        try tmux.waitUntil("the whole repaint at 200 columns to equal the screen drawn row by row") { $0 == plain }
+        // The attributes arrive with the text; poll in case the last of them is still on its way.
+        // (tmux writes its escapes differently for a row cleared and a row never written, so the
+        // captures are compared cell by cell, not byte by byte.)
+        let deadline = Date().addingTimeInterval(10)
+        var repainted = styled()
+        while repainted != drawn, Date() < deadline { usleep(50_000); repainted = styled() }
+        let row = Array(zip(repainted, drawn)).firstIndex { $0 != $1 } ?? (repainted.count == drawn.count ? nil : min(repainted.count, drawn.count))
+        #expect(row == nil, "row \(row ?? 0) differs from the whole repaint:\n\(plain)")
+        tmux.keys("q")
+        try tmux.waitForExit(0)
+    }
+
     // MARK: Without a terminal
 
     @Test func withoutATerminalTheConsoleNamesTheCommands() throws {
@@ -534,6 +581,40 @@ struct ConsoleE2ETests {
 }
 
 /// The product ids on the rows of a captured list.
+/// A character on a captured screen with the SGR attributes it is drawn in.
+struct Styled: Equatable {
+    var character: Character
+    var sgr: [Int]
+}
+
+/// The cells of `capture-pane -p -e` output, row by row: each character with the SGR parameters
+/// in force (the state carries over from row to row, as tmux writes it). Trailing blanks that show
+/// nothing (no reverse video, underline or background) are dropped.
+func cells(_ capture: String) -> [[Styled]] {
+    var rows: [[Styled]] = [], row: [Styled] = [], state: [Int] = []
+    var chars = capture.makeIterator()
+    while let ch = chars.next() {
+        if ch == "\u{1B}" {
+            guard chars.next() == "[" else { continue }
+            var text = ""
+            while let c = chars.next(), c != "m" { text.append(c) }
+            for n in text.split(separator: ";", omittingEmptySubsequences: false).map({ Int($0) ?? 0 }) {
+                if n == 0 { state = [] } else if n == 39 { state.removeAll { (30...37).contains($0) || (90...97).contains($0) } }
+                else if n == 49 { state.removeAll { (40...47).contains($0) } }
+                else if !state.contains(n) { state.append(n); state.sort() }
+            }
+        } else if ch == "\n" {
+            while let last = row.last, last.character == " ", !last.sgr.contains(where: { $0 == 4 || $0 == 7 || (40...47).contains($0) }) {
+                row.removeLast()
+            }
+            rows.append(row); row = []
+        } else {
+            row.append(Styled(character: ch, sgr: state))
+        }
+    }
+    return rows
+}
+
 func productRows(_ screen: String) -> [String] {
     screen.split(separator: "\n").compactMap { $0.firstMatch(of: #/^ +(?:\d+|–|·) (P-\d{4})\s/#).map { String($0.1) } }
 }
