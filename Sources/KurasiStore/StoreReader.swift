@@ -50,8 +50,17 @@ enum StoreReader {
     /// the reading moves on, so that only a piece of the file is in memory at a time (a value the
     /// reader must see again, an event or a field handed to Foundation's decoder, stays whole).
     static func read(_ window: ByteWindow, file: String, progress: LoadObserver?, every: Int = reportEvery, schema: Int) -> (round: Round?, abandoned: Bool) {
+        let (round, abandoned, _) = readChecking(window, file: file, progress: progress, every: every, schema: schema)
+        return (round, abandoned)
+    }
+
+    /// The same, and whether the scores were found as the store's validation wants them
+    /// (`Store.validate(_:file:scoresChecked:)` then skips them).
+    static func readChecking(_ window: ByteWindow, file: String, progress: LoadObserver?, every: Int = reportEvery,
+                             schema: Int) -> (round: Round?, abandoned: Bool, scoresChecked: Bool) {
         var s = Scanner(window: window)
-        return s.run(schema: schema, file: file, progress: progress, every: every)
+        let (round, abandoned) = s.run(schema: schema, file: file, progress: progress, every: every)
+        return (round, abandoned, round != nil && s.scoresChecked)
     }
 
     /// How often the reader reports: every 4 MB (about a hundred reports at 100,000 products).
@@ -146,6 +155,8 @@ enum StoreReader {
         var abandoned = false
         /// The store's `schemaVersion` (from its header): how a sheet is written.
         var schema = 1
+        /// Whether the round's scores were found as the store's validation wants them (see `layOut`).
+        var scoresChecked = false
         init(bytes: UnsafeRawBufferPointer) {
             origin = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? UnsafePointer(bitPattern: 0x10)!
             limit = bytes.count
@@ -720,6 +731,9 @@ enum StoreReader {
             // array of them (as they share the rubric's), instead of an array each.
             var curators: [CuratorID] = []
             var lastCurators: [CuratorID] = []
+            // Their keys' bytes: a key that is the previous product's next is matched as bytes,
+            // and its id taken from there (no string made, no strings compared).
+            var lastKeys: [[UInt8]] = []
             var lastPoints = 0
             repeat {
                 guard passed(), let product = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
@@ -733,9 +747,15 @@ enum StoreReader {
                 var width = schema >= 2 ? (raw.width ?? 0) : raw.layout.count
                 if !expect(UInt8(ascii: "}")) {
                     repeat {
-                        guard let name = plainString(), expect(UInt8(ascii: ":")) else { return nil }
-                        let curator = CuratorID(name)
                         let n = curators.count
+                        let curator: CuratorID
+                        if following, n < lastKeys.count, sameKey(lastKeys[n]) {
+                            curator = lastCurators[n]
+                        } else {
+                            guard let name = plainString() else { return nil }
+                            curator = CuratorID(name)
+                        }
+                        guard expect(UInt8(ascii: ":")) else { return nil }
                         if !(following && n < lastCurators.count && lastCurators[n] == curator) {
                             following = false
                             guard !curators.contains(curator) else { return nil }
@@ -780,7 +800,10 @@ enum StoreReader {
                     guard expect(UInt8(ascii: "}")) else { return nil }
                 }
                 // A product named twice is found when the scores are laid out.
-                if !(following && curators.count == lastCurators.count) { lastCurators = curators }
+                if !(following && curators.count == lastCurators.count) {
+                    lastCurators = curators
+                    lastKeys = curators.map { Array($0.rawValue.utf8) }
+                }
                 lastPoints = points.count
                 raw.products.append((ProductID(product), lastCurators, points, width))
             } while expect(UInt8(ascii: ","))
@@ -788,17 +811,66 @@ enum StoreReader {
             return raw
         }
 
+        /// Whether the string at `i` (after any whitespace) is `key` exactly, a key read before
+        /// (so without a quote, escape or control character): then it is passed, else nothing is.
+        @inline(__always) mutating func sameKey(_ key: [UInt8]) -> Bool {
+            skipWhitespace()
+            let m = key.count
+            guard has(i + m + 1), origin[i] == UInt8(ascii: "\""), origin[i + m + 1] == UInt8(ascii: "\"") else { return false }
+            let equal = key.withUnsafeBufferPointer { k in m == 0 || memcmp(origin + i + 1, k.baseAddress!, m) == 0 }
+            if equal { i += m + 2 }
+            return equal
+        }
+
         /// The scores laid out in the rubric's order; nil when a schema 2 sheet's length is not
         /// the rubric's (Foundation's decoder then gives the refusal).
         static func layOut(_ raw: RawScores, schema: Int, rubric: Rubric) -> [ProductID: ProductSheets]? {
+            var checked = false
+            return layOut(raw, schema: schema, rubric: rubric, products: [], curators: [], checked: &checked)
+        }
+
+        /// The same, and `checked` true when the scores are as the store's validation wants them
+        /// (schema 2): every scored product among `products` (found in their order, as the store
+        /// writes both: no look-up), every curator among `curators`, every point on the rubric's
+        /// scale. False says nothing: the validation then looks for itself.
+        static func layOut(_ raw: RawScores, schema: Int, rubric: Rubric, products: [Product], curators: [Curator],
+                           checked: inout Bool) -> [ProductID: ProductSheets]? {
             let order = rubric.criteria.map(\.id)
             var out: [ProductID: ProductSheets] = [:]
             out.reserveCapacity(raw.products.count)
             if schema >= 2 {
                 if let w = raw.width, w != order.count { return nil }
-                for p in raw.products {
-                    guard out.updateValue(ProductSheets(criteria: order, curators: p.curators, points: p.points), forKey: p.id) == nil else { return nil }
+                let known = Set(curators.map(\.id))
+                let lo = rubric.scale.lowerBound, hi = rubric.scale.upperBound
+                var checking = true
+                var next = 0
+                var checkedCurators: [CuratorID] = []
+                func same(_ a: [CuratorID], _ b: [CuratorID]) -> Bool {
+                    a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
                 }
+                for j in raw.products.indices {
+                    let id = raw.products[j].id
+                    if checking {
+                        while next < products.count, products[next].id != id { next += 1 }
+                        if next == products.count { checking = false } else { next += 1 }
+                    }
+                    if checking, raw.products[j].curators.isEmpty || !same(raw.products[j].curators, checkedCurators) {
+                        for c in raw.products[j].curators where !known.contains(c) { checking = false; break }
+                        checkedCurators = raw.products[j].curators
+                    }
+                    if checking {
+                        checking = raw.products[j].points.withUnsafeBufferPointer { b in
+                            for code in b where code != ProductSheets.notScored {
+                                let v = Int(code)
+                                if v < lo || v > hi { return false }
+                            }
+                            return true
+                        }
+                    }
+                    guard out.updateValue(ProductSheets(criteria: order, curators: raw.products[j].curators, points: raw.products[j].points),
+                                          forKey: id) == nil else { return nil }
+                }
+                checked = checking
                 return out
             }
             // Schema 1: from the order the keys were met to the rubric's, any other key after it.
@@ -870,7 +942,8 @@ enum StoreReader {
             for (_, bytes) in fields {
                 guard (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) != nil else { return nil }
             }
-            guard let laidOut = Self.layOut(scores ?? RawScores(), schema: schema, rubric: rubric) else { return nil }
+            guard let laidOut = Self.layOut(scores ?? RawScores(), schema: schema, rubric: rubric, products: products,
+                                            curators: curators, checked: &scoresChecked) else { return nil }
             return Round(revision: revision, round: info, rubric: rubric, curators: curators, producers: producers,
                          products: products, scores: laidOut, pins: pins ?? [:], events: events ?? [])
         }
