@@ -133,6 +133,33 @@ enum StoreReader {
         }
     }
 
+    /// The keys of the objects the reader reads itself (products, producers, events), each
+    /// named as it is written.
+    enum Field: CaseIterable {
+        case id, producer, name, cluster, category, description, price, capacity, amount, unit, permits
+        case kind, number, expires, status, reason, by, at
+        case owner, address, kelurahan, kecamatan, phone, nib, registryKey, sector, businessType, remark, validation
+        case revision, change, undoOf, product, curator, criterion, from, to, changes
+
+        /// Each key's bytes, up to 16, packed little-endian into two words (zero after the end).
+        static let packed: [(lo: UInt64, hi: UInt64, field: Field)] = allCases.map { f in
+            var lo: UInt64 = 0, hi: UInt64 = 0
+            for (n, b) in "\(f)".utf8.enumerated() {
+                if n < 8 { lo |= UInt64(b) << (8 * n) } else { hi |= UInt64(b) << (8 * (n - 8)) }
+            }
+            return (lo, hi, f)
+        }
+
+        /// The key whose bytes, packed the same way, are `lo` and `hi` (no key holds a zero byte,
+        /// so the length is in the words too).
+        @inline(__always) static func match(_ lo: UInt64, _ hi: UInt64) -> Field? {
+            packed.withUnsafeBufferPointer { keys in
+                for k in keys where k.lo == lo && k.hi == hi { return k.field }
+                return nil
+            }
+        }
+    }
+
     struct Scanner {
         /// The byte at offset `k` of the document is `origin[k]`, for `k` in the window
         /// (`limit` is the end of what is in memory). Offsets are the document's, whatever part
@@ -439,13 +466,35 @@ enum StoreReader {
         }
 
         /// An object whose every key `field` knows; false on an unknown or unreadable field.
-        mutating func object(_ field: (inout Scanner, String) -> Bool) -> Bool {
+        mutating func object(_ field: (inout Scanner, Field) -> Bool) -> Bool {
             guard expect(UInt8(ascii: "{")) else { return false }
             if expect(UInt8(ascii: "}")) { return true }
             repeat {
-                guard let key = plainString(), expect(UInt8(ascii: ":")), field(&self, key) else { return false }
+                guard let key = fieldKey(), expect(UInt8(ascii: ":")), field(&self, key) else { return false }
             } while expect(UInt8(ascii: ","))
             return expect(UInt8(ascii: "}"))
+        }
+
+        /// The key of a field the reader knows, matched as bytes (no string is made); nil for any
+        /// other key, or one with an escape or a control character (the reader then declines, as
+        /// it did when the key was read as a string and not known).
+        mutating func fieldKey() -> Field? {
+            skipWhitespace()
+            guard has(i), origin[i] == UInt8(ascii: "\"") else { return nil }
+            let start = i + 1
+            var j = start
+            var lo: UInt64 = 0, hi: UInt64 = 0
+            while has(j) {
+                let b = origin[j]
+                if b == UInt8(ascii: "\"") { break }
+                let n = j - start
+                guard n < 16, b != UInt8(ascii: "\\"), b >= 0x20 else { return nil }
+                if n < 8 { lo |= UInt64(b) << (8 * n) } else { hi |= UInt64(b) << (8 * (n - 8)) }
+                j += 1
+            }
+            guard j < limit, let field = Field.match(lo, hi) else { return nil }
+            i = j + 1
+            return field
         }
 
         mutating func array<T>(_ element: (inout Scanner) -> T?) -> [T]? {
@@ -463,9 +512,9 @@ enum StoreReader {
             var kind: String?, number: String?, expires: String??
             guard object({ s, key in
                 switch key {
-                case "kind": s.requiredString(&kind)
-                case "number": s.requiredString(&number)
-                case "expires": s.optionalString(&expires)
+                case .kind: s.requiredString(&kind)
+                case .number: s.requiredString(&number)
+                case .expires: s.optionalString(&expires)
                 default: false
                 }
             }), let kind, let k = PermitKind(rawValue: kind), let number else { return nil }
@@ -477,35 +526,35 @@ enum StoreReader {
             var price: Int??, capacity: Capacity??, permits: [Permit]?
             guard object({ s, key in
                 switch key {
-                case "id": return s.requiredString(&id)
-                case "producer": return s.requiredString(&producer)
-                case "name": return s.requiredString(&name)
-                case "cluster": return s.requiredString(&cluster)
-                case "category": return s.requiredString(&category)
-                case "description": return s.requiredString(&description)
-                case "price":
+                case .id: return s.requiredString(&id)
+                case .producer: return s.requiredString(&producer)
+                case .name: return s.requiredString(&name)
+                case .cluster: return s.requiredString(&cluster)
+                case .category: return s.requiredString(&category)
+                case .description: return s.requiredString(&description)
+                case .price:
                     guard price == nil else { return false }
                     if s.null() { price = .some(nil); return true }
                     guard let v = s.plainInt() else { return false }
                     price = .some(v)
                     return true
-                case "capacity":
+                case .capacity:
                     guard capacity == nil else { return false }
                     if s.null() { capacity = .some(nil); return true }
                     var amount: Int?, unit: String?
                     guard s.object({ s, key in
                         switch key {
-                        case "amount":
+                        case .amount:
                             guard amount == nil, let v = s.plainInt() else { return false }
                             amount = v
                             return true
-                        case "unit": return s.requiredString(&unit)
+                        case .unit: return s.requiredString(&unit)
                         default: return false
                         }
                     }), let amount, let unit else { return false }
                     capacity = .some(Capacity(amount: amount, unit: unit))
                     return true
-                case "permits":
+                case .permits:
                     guard permits == nil, let list = s.array({ $0.permit() }) else { return false }
                     permits = list
                     return true
@@ -521,10 +570,10 @@ enum StoreReader {
             var status: String?, reason: String??, by: String??, at: String??
             guard object({ s, key in
                 switch key {
-                case "status": s.requiredString(&status)
-                case "reason": s.optionalString(&reason)
-                case "by": s.optionalString(&by)
-                case "at": s.optionalString(&at)
+                case .status: s.requiredString(&status)
+                case .reason: s.optionalString(&reason)
+                case .by: s.optionalString(&by)
+                case .at: s.optionalString(&at)
                 default: false
                 }
             }), let status, let st = ValidationStatus(rawValue: status) else { return nil }
@@ -537,19 +586,19 @@ enum StoreReader {
             var validation: Validation?
             guard object({ s, key in
                 switch key {
-                case "id": return s.requiredString(&id)
-                case "name": return s.requiredString(&name)
-                case "owner": return s.requiredString(&owner)
-                case "address": return s.requiredString(&address)
-                case "kelurahan": return s.requiredString(&kelurahan)
-                case "kecamatan": return s.requiredString(&kecamatan)
-                case "phone": return s.optionalString(&phone)
-                case "nib": return s.optionalString(&nib)
-                case "registryKey": return s.optionalString(&registryKey)
-                case "sector": return s.optionalString(&sector)
-                case "businessType": return s.optionalString(&businessType)
-                case "remark": return s.optionalString(&remark)
-                case "validation":
+                case .id: return s.requiredString(&id)
+                case .name: return s.requiredString(&name)
+                case .owner: return s.requiredString(&owner)
+                case .address: return s.requiredString(&address)
+                case .kelurahan: return s.requiredString(&kelurahan)
+                case .kecamatan: return s.requiredString(&kecamatan)
+                case .phone: return s.optionalString(&phone)
+                case .nib: return s.optionalString(&nib)
+                case .registryKey: return s.optionalString(&registryKey)
+                case .sector: return s.optionalString(&sector)
+                case .businessType: return s.optionalString(&businessType)
+                case .remark: return s.optionalString(&remark)
+                case .validation:
                     guard validation == nil, let v = s.validation() else { return false }
                     validation = v
                     return true
@@ -584,15 +633,15 @@ enum StoreReader {
             }
             guard object({ s, key in
                 switch key {
-                case "kind": s.requiredString(&kind)
-                case "product": s.requiredString(&product)
-                case "curator": s.requiredString(&curator)
-                case "criterion": s.requiredString(&criterion)
-                case "producer": s.requiredString(&producer)
-                case "id": s.requiredString(&id)
-                case "from": range(&from, &s)
-                case "to": range(&to, &s)
-                case "changes": range(&changes, &s)
+                case .kind: s.requiredString(&kind)
+                case .product: s.requiredString(&product)
+                case .curator: s.requiredString(&curator)
+                case .criterion: s.requiredString(&criterion)
+                case .producer: s.requiredString(&producer)
+                case .id: s.requiredString(&id)
+                case .from: range(&from, &s)
+                case .to: range(&to, &s)
+                case .changes: range(&changes, &s)
                 default: false
                 }
             }), let kind else { return nil }
@@ -623,17 +672,17 @@ enum StoreReader {
             var revision: Int?, at: String?, by: String?, change: Change?, undoOf: Int??
             guard object({ s, key in
                 switch key {
-                case "revision":
+                case .revision:
                     guard revision == nil, let v = s.plainInt() else { return false }
                     revision = v
                     return true
-                case "at": return s.requiredString(&at)
-                case "by": return s.requiredString(&by)
-                case "change":
+                case .at: return s.requiredString(&at)
+                case .by: return s.requiredString(&by)
+                case .change:
                     guard change == nil, let c = s.change() else { return false }
                     change = c
                     return true
-                case "undoOf":
+                case .undoOf:
                     guard undoOf == nil else { return false }
                     if s.null() { undoOf = .some(nil); return true }
                     guard let v = s.plainInt() else { return false }
