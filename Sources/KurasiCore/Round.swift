@@ -99,10 +99,22 @@ public struct Round: Codable, Hashable, Sendable {
     }
 
     mutating func rebuildIndex() {
-        productIndex = Dictionary(products.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        producerIndex = Dictionary(producers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // By position, reading only the ids (no array of pairs, no copy of a product), one hash
+        // per id; the first of a repeated id keeps its place.
+        var index: [ProductID: Int] = [:]
+        index.reserveCapacity(products.count)
+        for k in products.indices { let id = products[k].id; if let first = index.updateValue(k, forKey: id) { index[id] = first } }
+        productIndex = index
+        var byProducer: [ProducerID: Int] = [:]
+        byProducer.reserveCapacity(producers.count)
+        for k in producers.indices { let id = producers[k].id; if let first = byProducer.updateValue(k, forKey: id) { byProducer[id] = first } }
+        producerIndex = byProducer
         rebuildConflicts()
     }
+
+    /// Whether no two products share an id and no two producers do (each index holds one entry
+    /// per element): the store's validation then needs no table of its own to find a repeat.
+    public var idsUnique: Bool { productIndex.count == products.count && producerIndex.count == producers.count }
 
     mutating func rebuildConflicts() {
         conflictedProducers = Set(curators.flatMap { $0.conflicts.filter(\.isActive).map(\.producer) })
@@ -134,9 +146,9 @@ public struct Round: Codable, Hashable, Sendable {
     public func product(_ id: ProductID) -> Product? { productIndex[id].map { products[$0] } }
     public func producer(_ id: ProducerID) -> Producer? { producerIndex[id].map { producers[$0] } }
     /// The product's position in `products`.
-    func productPosition(_ id: ProductID) -> Int? { productIndex[id] }
+    public func productPosition(_ id: ProductID) -> Int? { productIndex[id] }
     /// The producer's position in `producers` (read a field in place instead of copying the producer).
-    func producerPosition(_ id: ProducerID) -> Int? { producerIndex[id] }
+    public func producerPosition(_ id: ProducerID) -> Int? { producerIndex[id] }
     public func curator(_ id: CuratorID) -> Curator? { curators.first { $0.id == id } }
     public var isFinal: Bool { round.status.state == .final }
 

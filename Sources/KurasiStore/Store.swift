@@ -87,10 +87,10 @@ public struct Store: Sendable {
             head96 = Data(bytes: bytes.buffer.baseAddress!, count: min(bytes.count, 96))
         }
         if let version = headerVersion(head96), (1...schemaVersion).contains(version) {
-            let (round, abandoned) = StoreReader.read(bytes, file: file, progress: progress, schema: version)
+            let (round, abandoned, scoresChecked) = StoreReader.readChecking(bytes, file: file, progress: progress, schema: version)
             if abandoned { throw StoreError.abandoned(file) }
             if let round {
-                try validate(round, file: file)
+                try validate(round, file: file, scoresChecked: scoresChecked)
                 return round
             }
         }
@@ -224,24 +224,42 @@ public struct Store: Sendable {
     }
 
     /// Checks that decoding alone does not make: ids unique, references resolve.
-    static func validate(_ round: Round, file: String) throws(StoreError) {
+    /// `scoresChecked`: the one-pass reader has already found every scored product among the
+    /// products, every curator known and every point on the scale (the scores' pass is skipped).
+    static func validate(_ round: Round, file: String, scoresChecked: Bool = false) throws(StoreError) {
         func fail(_ m: StoreProblem) -> StoreError { StoreError(.invalidContent, file: file, m) }
-        // Every id once, producers' and products' alike; each says whether it is a product's
-        // (one hash table, no copy of a product or producer to look one up).
-        var ids: [String: Bool] = [:]
-        ids.reserveCapacity(round.producers.count + round.products.count)
         // By position, reading only the ids (iterating would copy every product and producer).
         let producers = round.producers, products = round.products
-        for k in producers.indices where ids.updateValue(false, forKey: producers[k].id.rawValue) != nil {
-            throw fail(.duplicateProducer("\(producers[k].id)"))
+        // The round's own indexes by id say at once whether anything is wrong: an id repeated
+        // (an index shorter than its list), a producer's id that is a product's, a product whose
+        // producer is unknown. Only then is the first fault looked for, in the order it always was.
+        var clean = round.idsUnique
+        if clean {
+            for k in producers.indices where round.productPosition(ProductID(producers[k].id.rawValue)) != nil { clean = false; break }
         }
-        // A producer's products mostly follow each other: its id is looked up once for them.
-        var seenProducer: ProducerID?
-        for k in products.indices {
-            let id = products[k].id, producer = products[k].producer
-            guard ids.updateValue(true, forKey: id.rawValue) == nil else { throw fail(.duplicateProduct("\(id)")) }
-            guard producer == seenProducer || ids[producer.rawValue] == false else { throw fail(.productUnknownProducer(product: "\(id)", producer: "\(producer)")) }
-            seenProducer = producer
+        if clean {
+            // A producer's products mostly follow each other: its id is looked up once for them.
+            var seenProducer: ProducerID?
+            for k in products.indices {
+                let producer = products[k].producer
+                guard producer == seenProducer || round.producerPosition(producer) != nil else { clean = false; break }
+                seenProducer = producer
+            }
+        }
+        if !clean {
+            // Every id once, producers' and products' alike; each says whether it is a product's.
+            var ids: [String: Bool] = [:]
+            ids.reserveCapacity(round.producers.count + round.products.count)
+            for k in producers.indices where ids.updateValue(false, forKey: producers[k].id.rawValue) != nil {
+                throw fail(.duplicateProducer("\(producers[k].id)"))
+            }
+            var seenProducer: ProducerID?
+            for k in products.indices {
+                let id = products[k].id, producer = products[k].producer
+                guard ids.updateValue(true, forKey: id.rawValue) == nil else { throw fail(.duplicateProduct("\(id)")) }
+                guard producer == seenProducer || ids[producer.rawValue] == false else { throw fail(.productUnknownProducer(product: "\(id)", producer: "\(producer)")) }
+                seenProducer = producer
+            }
         }
         let curators = Set(round.curators.map(\.id))
         let criteria = Set(round.rubric.criteria.map(\.id))
@@ -261,7 +279,7 @@ public struct Store: Sendable {
             }
             return nil
         }
-        var clean = true
+        clean = true
         // Every product's sheets are laid out by the rubric's criteria, then any other criterion
         // they hold: a point is known and on the scale by its position and value alone.
         let known = round.criterionOrder.count
@@ -271,8 +289,8 @@ public struct Store: Sendable {
             a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
         }
         var checkedCurators: [CuratorID] = []
-        scan: for (p, sheets) in round.scores {
-            guard ids[p.rawValue] == true else { clean = false; break }
+        scan: for (p, sheets) in scoresChecked ? [:] : round.scores {
+            guard round.productPosition(p) != nil else { clean = false; break }
             if sheets.curators.isEmpty || !same(sheets.curators, checkedCurators) {
                 for c in sheets.curators where !curators.contains(c) { clean = false; break scan }
                 checkedCurators = sheets.curators

@@ -50,8 +50,17 @@ enum StoreReader {
     /// the reading moves on, so that only a piece of the file is in memory at a time (a value the
     /// reader must see again, an event or a field handed to Foundation's decoder, stays whole).
     static func read(_ window: ByteWindow, file: String, progress: LoadObserver?, every: Int = reportEvery, schema: Int) -> (round: Round?, abandoned: Bool) {
+        let (round, abandoned, _) = readChecking(window, file: file, progress: progress, every: every, schema: schema)
+        return (round, abandoned)
+    }
+
+    /// The same, and whether the scores were found as the store's validation wants them
+    /// (`Store.validate(_:file:scoresChecked:)` then skips them).
+    static func readChecking(_ window: ByteWindow, file: String, progress: LoadObserver?, every: Int = reportEvery,
+                             schema: Int) -> (round: Round?, abandoned: Bool, scoresChecked: Bool) {
         var s = Scanner(window: window)
-        return s.run(schema: schema, file: file, progress: progress, every: every)
+        let (round, abandoned) = s.run(schema: schema, file: file, progress: progress, every: every)
+        return (round, abandoned, round != nil && s.scoresChecked)
     }
 
     /// How often the reader reports: every 4 MB (about a hundred reports at 100,000 products).
@@ -124,6 +133,33 @@ enum StoreReader {
         }
     }
 
+    /// The keys of the objects the reader reads itself (products, producers, events), each
+    /// named as it is written.
+    enum Field: CaseIterable {
+        case id, producer, name, cluster, category, description, price, capacity, amount, unit, permits
+        case kind, number, expires, status, reason, by, at
+        case owner, address, kelurahan, kecamatan, phone, nib, registryKey, sector, businessType, remark, validation
+        case revision, change, undoOf, product, curator, criterion, from, to, changes
+
+        /// Each key's bytes, up to 16, packed little-endian into two words (zero after the end).
+        static let packed: [(lo: UInt64, hi: UInt64, field: Field)] = allCases.map { f in
+            var lo: UInt64 = 0, hi: UInt64 = 0
+            for (n, b) in "\(f)".utf8.enumerated() {
+                if n < 8 { lo |= UInt64(b) << (8 * n) } else { hi |= UInt64(b) << (8 * (n - 8)) }
+            }
+            return (lo, hi, f)
+        }
+
+        /// The key whose bytes, packed the same way, are `lo` and `hi` (no key holds a zero byte,
+        /// so the length is in the words too).
+        @inline(__always) static func match(_ lo: UInt64, _ hi: UInt64) -> Field? {
+            packed.withUnsafeBufferPointer { keys in
+                for k in keys where k.lo == lo && k.hi == hi { return k.field }
+                return nil
+            }
+        }
+    }
+
     struct Scanner {
         /// The byte at offset `k` of the document is `origin[k]`, for `k` in the window
         /// (`limit` is the end of what is in memory). Offsets are the document's, whatever part
@@ -146,6 +182,8 @@ enum StoreReader {
         var abandoned = false
         /// The store's `schemaVersion` (from its header): how a sheet is written.
         var schema = 1
+        /// Whether the round's scores were found as the store's validation wants them (see `layOut`).
+        var scoresChecked = false
         init(bytes: UnsafeRawBufferPointer) {
             origin = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? UnsafePointer(bitPattern: 0x10)!
             limit = bytes.count
@@ -428,13 +466,35 @@ enum StoreReader {
         }
 
         /// An object whose every key `field` knows; false on an unknown or unreadable field.
-        mutating func object(_ field: (inout Scanner, String) -> Bool) -> Bool {
+        mutating func object(_ field: (inout Scanner, Field) -> Bool) -> Bool {
             guard expect(UInt8(ascii: "{")) else { return false }
             if expect(UInt8(ascii: "}")) { return true }
             repeat {
-                guard let key = plainString(), expect(UInt8(ascii: ":")), field(&self, key) else { return false }
+                guard let key = fieldKey(), expect(UInt8(ascii: ":")), field(&self, key) else { return false }
             } while expect(UInt8(ascii: ","))
             return expect(UInt8(ascii: "}"))
+        }
+
+        /// The key of a field the reader knows, matched as bytes (no string is made); nil for any
+        /// other key, or one with an escape or a control character (the reader then declines, as
+        /// it did when the key was read as a string and not known).
+        mutating func fieldKey() -> Field? {
+            skipWhitespace()
+            guard has(i), origin[i] == UInt8(ascii: "\"") else { return nil }
+            let start = i + 1
+            var j = start
+            var lo: UInt64 = 0, hi: UInt64 = 0
+            while has(j) {
+                let b = origin[j]
+                if b == UInt8(ascii: "\"") { break }
+                let n = j - start
+                guard n < 16, b != UInt8(ascii: "\\"), b >= 0x20 else { return nil }
+                if n < 8 { lo |= UInt64(b) << (8 * n) } else { hi |= UInt64(b) << (8 * (n - 8)) }
+                j += 1
+            }
+            guard j < limit, let field = Field.match(lo, hi) else { return nil }
+            i = j + 1
+            return field
         }
 
         mutating func array<T>(_ element: (inout Scanner) -> T?) -> [T]? {
@@ -452,9 +512,9 @@ enum StoreReader {
             var kind: String?, number: String?, expires: String??
             guard object({ s, key in
                 switch key {
-                case "kind": s.requiredString(&kind)
-                case "number": s.requiredString(&number)
-                case "expires": s.optionalString(&expires)
+                case .kind: s.requiredString(&kind)
+                case .number: s.requiredString(&number)
+                case .expires: s.optionalString(&expires)
                 default: false
                 }
             }), let kind, let k = PermitKind(rawValue: kind), let number else { return nil }
@@ -466,35 +526,35 @@ enum StoreReader {
             var price: Int??, capacity: Capacity??, permits: [Permit]?
             guard object({ s, key in
                 switch key {
-                case "id": return s.requiredString(&id)
-                case "producer": return s.requiredString(&producer)
-                case "name": return s.requiredString(&name)
-                case "cluster": return s.requiredString(&cluster)
-                case "category": return s.requiredString(&category)
-                case "description": return s.requiredString(&description)
-                case "price":
+                case .id: return s.requiredString(&id)
+                case .producer: return s.requiredString(&producer)
+                case .name: return s.requiredString(&name)
+                case .cluster: return s.requiredString(&cluster)
+                case .category: return s.requiredString(&category)
+                case .description: return s.requiredString(&description)
+                case .price:
                     guard price == nil else { return false }
                     if s.null() { price = .some(nil); return true }
                     guard let v = s.plainInt() else { return false }
                     price = .some(v)
                     return true
-                case "capacity":
+                case .capacity:
                     guard capacity == nil else { return false }
                     if s.null() { capacity = .some(nil); return true }
                     var amount: Int?, unit: String?
                     guard s.object({ s, key in
                         switch key {
-                        case "amount":
+                        case .amount:
                             guard amount == nil, let v = s.plainInt() else { return false }
                             amount = v
                             return true
-                        case "unit": return s.requiredString(&unit)
+                        case .unit: return s.requiredString(&unit)
                         default: return false
                         }
                     }), let amount, let unit else { return false }
                     capacity = .some(Capacity(amount: amount, unit: unit))
                     return true
-                case "permits":
+                case .permits:
                     guard permits == nil, let list = s.array({ $0.permit() }) else { return false }
                     permits = list
                     return true
@@ -510,10 +570,10 @@ enum StoreReader {
             var status: String?, reason: String??, by: String??, at: String??
             guard object({ s, key in
                 switch key {
-                case "status": s.requiredString(&status)
-                case "reason": s.optionalString(&reason)
-                case "by": s.optionalString(&by)
-                case "at": s.optionalString(&at)
+                case .status: s.requiredString(&status)
+                case .reason: s.optionalString(&reason)
+                case .by: s.optionalString(&by)
+                case .at: s.optionalString(&at)
                 default: false
                 }
             }), let status, let st = ValidationStatus(rawValue: status) else { return nil }
@@ -526,19 +586,19 @@ enum StoreReader {
             var validation: Validation?
             guard object({ s, key in
                 switch key {
-                case "id": return s.requiredString(&id)
-                case "name": return s.requiredString(&name)
-                case "owner": return s.requiredString(&owner)
-                case "address": return s.requiredString(&address)
-                case "kelurahan": return s.requiredString(&kelurahan)
-                case "kecamatan": return s.requiredString(&kecamatan)
-                case "phone": return s.optionalString(&phone)
-                case "nib": return s.optionalString(&nib)
-                case "registryKey": return s.optionalString(&registryKey)
-                case "sector": return s.optionalString(&sector)
-                case "businessType": return s.optionalString(&businessType)
-                case "remark": return s.optionalString(&remark)
-                case "validation":
+                case .id: return s.requiredString(&id)
+                case .name: return s.requiredString(&name)
+                case .owner: return s.requiredString(&owner)
+                case .address: return s.requiredString(&address)
+                case .kelurahan: return s.requiredString(&kelurahan)
+                case .kecamatan: return s.requiredString(&kecamatan)
+                case .phone: return s.optionalString(&phone)
+                case .nib: return s.optionalString(&nib)
+                case .registryKey: return s.optionalString(&registryKey)
+                case .sector: return s.optionalString(&sector)
+                case .businessType: return s.optionalString(&businessType)
+                case .remark: return s.optionalString(&remark)
+                case .validation:
                     guard validation == nil, let v = s.validation() else { return false }
                     validation = v
                     return true
@@ -573,15 +633,15 @@ enum StoreReader {
             }
             guard object({ s, key in
                 switch key {
-                case "kind": s.requiredString(&kind)
-                case "product": s.requiredString(&product)
-                case "curator": s.requiredString(&curator)
-                case "criterion": s.requiredString(&criterion)
-                case "producer": s.requiredString(&producer)
-                case "id": s.requiredString(&id)
-                case "from": range(&from, &s)
-                case "to": range(&to, &s)
-                case "changes": range(&changes, &s)
+                case .kind: s.requiredString(&kind)
+                case .product: s.requiredString(&product)
+                case .curator: s.requiredString(&curator)
+                case .criterion: s.requiredString(&criterion)
+                case .producer: s.requiredString(&producer)
+                case .id: s.requiredString(&id)
+                case .from: range(&from, &s)
+                case .to: range(&to, &s)
+                case .changes: range(&changes, &s)
                 default: false
                 }
             }), let kind else { return nil }
@@ -612,17 +672,17 @@ enum StoreReader {
             var revision: Int?, at: String?, by: String?, change: Change?, undoOf: Int??
             guard object({ s, key in
                 switch key {
-                case "revision":
+                case .revision:
                     guard revision == nil, let v = s.plainInt() else { return false }
                     revision = v
                     return true
-                case "at": return s.requiredString(&at)
-                case "by": return s.requiredString(&by)
-                case "change":
+                case .at: return s.requiredString(&at)
+                case .by: return s.requiredString(&by)
+                case .change:
                     guard change == nil, let c = s.change() else { return false }
                     change = c
                     return true
-                case "undoOf":
+                case .undoOf:
                     guard undoOf == nil else { return false }
                     if s.null() { undoOf = .some(nil); return true }
                     guard let v = s.plainInt() else { return false }
@@ -720,6 +780,9 @@ enum StoreReader {
             // array of them (as they share the rubric's), instead of an array each.
             var curators: [CuratorID] = []
             var lastCurators: [CuratorID] = []
+            // Their keys' bytes: a key that is the previous product's next is matched as bytes,
+            // and its id taken from there (no string made, no strings compared).
+            var lastKeys: [[UInt8]] = []
             var lastPoints = 0
             repeat {
                 guard passed(), let product = plainString(), expect(UInt8(ascii: ":")), expect(UInt8(ascii: "{")) else { return nil }
@@ -733,9 +796,15 @@ enum StoreReader {
                 var width = schema >= 2 ? (raw.width ?? 0) : raw.layout.count
                 if !expect(UInt8(ascii: "}")) {
                     repeat {
-                        guard let name = plainString(), expect(UInt8(ascii: ":")) else { return nil }
-                        let curator = CuratorID(name)
                         let n = curators.count
+                        let curator: CuratorID
+                        if following, n < lastKeys.count, sameKey(lastKeys[n]) {
+                            curator = lastCurators[n]
+                        } else {
+                            guard let name = plainString() else { return nil }
+                            curator = CuratorID(name)
+                        }
+                        guard expect(UInt8(ascii: ":")) else { return nil }
                         if !(following && n < lastCurators.count && lastCurators[n] == curator) {
                             following = false
                             guard !curators.contains(curator) else { return nil }
@@ -780,7 +849,10 @@ enum StoreReader {
                     guard expect(UInt8(ascii: "}")) else { return nil }
                 }
                 // A product named twice is found when the scores are laid out.
-                if !(following && curators.count == lastCurators.count) { lastCurators = curators }
+                if !(following && curators.count == lastCurators.count) {
+                    lastCurators = curators
+                    lastKeys = curators.map { Array($0.rawValue.utf8) }
+                }
                 lastPoints = points.count
                 raw.products.append((ProductID(product), lastCurators, points, width))
             } while expect(UInt8(ascii: ","))
@@ -788,17 +860,66 @@ enum StoreReader {
             return raw
         }
 
+        /// Whether the string at `i` (after any whitespace) is `key` exactly, a key read before
+        /// (so without a quote, escape or control character): then it is passed, else nothing is.
+        @inline(__always) mutating func sameKey(_ key: [UInt8]) -> Bool {
+            skipWhitespace()
+            let m = key.count
+            guard has(i + m + 1), origin[i] == UInt8(ascii: "\""), origin[i + m + 1] == UInt8(ascii: "\"") else { return false }
+            let equal = key.withUnsafeBufferPointer { k in m == 0 || memcmp(origin + i + 1, k.baseAddress!, m) == 0 }
+            if equal { i += m + 2 }
+            return equal
+        }
+
         /// The scores laid out in the rubric's order; nil when a schema 2 sheet's length is not
         /// the rubric's (Foundation's decoder then gives the refusal).
         static func layOut(_ raw: RawScores, schema: Int, rubric: Rubric) -> [ProductID: ProductSheets]? {
+            var checked = false
+            return layOut(raw, schema: schema, rubric: rubric, products: [], curators: [], checked: &checked)
+        }
+
+        /// The same, and `checked` true when the scores are as the store's validation wants them
+        /// (schema 2): every scored product among `products` (found in their order, as the store
+        /// writes both: no look-up), every curator among `curators`, every point on the rubric's
+        /// scale. False says nothing: the validation then looks for itself.
+        static func layOut(_ raw: RawScores, schema: Int, rubric: Rubric, products: [Product], curators: [Curator],
+                           checked: inout Bool) -> [ProductID: ProductSheets]? {
             let order = rubric.criteria.map(\.id)
             var out: [ProductID: ProductSheets] = [:]
             out.reserveCapacity(raw.products.count)
             if schema >= 2 {
                 if let w = raw.width, w != order.count { return nil }
-                for p in raw.products {
-                    guard out.updateValue(ProductSheets(criteria: order, curators: p.curators, points: p.points), forKey: p.id) == nil else { return nil }
+                let known = Set(curators.map(\.id))
+                let lo = rubric.scale.lowerBound, hi = rubric.scale.upperBound
+                var checking = true
+                var next = 0
+                var checkedCurators: [CuratorID] = []
+                func same(_ a: [CuratorID], _ b: [CuratorID]) -> Bool {
+                    a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
                 }
+                for j in raw.products.indices {
+                    let id = raw.products[j].id
+                    if checking {
+                        while next < products.count, products[next].id != id { next += 1 }
+                        if next == products.count { checking = false } else { next += 1 }
+                    }
+                    if checking, raw.products[j].curators.isEmpty || !same(raw.products[j].curators, checkedCurators) {
+                        for c in raw.products[j].curators where !known.contains(c) { checking = false; break }
+                        checkedCurators = raw.products[j].curators
+                    }
+                    if checking {
+                        checking = raw.products[j].points.withUnsafeBufferPointer { b in
+                            for code in b where code != ProductSheets.notScored {
+                                let v = Int(code)
+                                if v < lo || v > hi { return false }
+                            }
+                            return true
+                        }
+                    }
+                    guard out.updateValue(ProductSheets(criteria: order, curators: raw.products[j].curators, points: raw.products[j].points),
+                                          forKey: id) == nil else { return nil }
+                }
+                checked = checking
                 return out
             }
             // Schema 1: from the order the keys were met to the rubric's, any other key after it.
@@ -870,7 +991,8 @@ enum StoreReader {
             for (_, bytes) in fields {
                 guard (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) != nil else { return nil }
             }
-            guard let laidOut = Self.layOut(scores ?? RawScores(), schema: schema, rubric: rubric) else { return nil }
+            guard let laidOut = Self.layOut(scores ?? RawScores(), schema: schema, rubric: rubric, products: products,
+                                            curators: curators, checked: &scoresChecked) else { return nil }
             return Round(revision: revision, round: info, rubric: rubric, curators: curators, producers: producers,
                          products: products, scores: laidOut, pins: pins ?? [:], events: events ?? [])
         }

@@ -372,6 +372,63 @@ import Testing
         }
     }
 
+    /// The validation after the one-pass reader finds repeats and unknown references with the
+    /// round's own indexes (and the scores checked as they are laid out): a store whose products
+    /// are not in the scores' order is read all the same, and every fault of ids is refused as
+    /// Foundation's decoder and the whole validation refuse it, read whole or in pieces.
+    @Test func idFaultsAreRefusedTheSameAfterTheIndexes() throws {
+        func producer(_ id: ProducerID) -> Producer {
+            Producer(id: id, name: "Usaha \(id)", owner: "Pemilik", address: "Jl. Salak 3", kelurahan: "Taman", kecamatan: "Taman",
+                     validation: Validation(status: .valid))
+        }
+        func product(_ id: ProductID, _ by: ProducerID) -> Product {
+            Product(id: id, producer: by, name: "Produk \(id)", cluster: .mamin, category: "Sambal", price: 15000, permits: [])
+        }
+        func scored(_ products: [Product]) throws -> (Round, String) {
+            var round = Round(round: RoundInfo(title: "Uji", organizer: "Kadin", date: "2020-10-15"),
+                              curators: [Curator(id: "K1", name: "Sri", role: .chair), Curator(id: "K2", name: "Budi", role: .curator)],
+                              producers: [producer("U-1"), producer("U-2")], products: products)
+            for p in ["P-1", "P-2", "P-3"] as [ProductID] {
+                for c in ["K1", "K2"] as [CuratorID] {
+                    try round.perform(.score(product: p, points: ["kualitas": 4, "kemasan": 3]), by: c, at: "2020-10-15T09:00:00Z")
+                }
+            }
+            return (round, String(decoding: try Store.encode(round), as: UTF8.self))
+        }
+        // Products in the scores' order (as Kurasi writes them), and in another.
+        let (round, text) = try scored([product("P-1", "U-1"), product("P-2", "U-2"), product("P-3", "U-1")])
+        let (shuffled, shuffledText) = try scored([product("P-3", "U-1"), product("P-1", "U-1"), product("P-2", "U-2")])
+        for (r, t) in [(round, text), (shuffled, shuffledText)] {
+            #expect(Self.difference(Data(t.utf8)) == nil)
+            #expect(try Store.decode(Data(t.utf8), file: "s.json") == r)
+            #expect(Self.windowed(Data(t.utf8), window: 4096) == .success(r))
+        }
+        // The reader vouches for the scores only when it found the products in their order.
+        func vouches(_ t: String) -> Bool {
+            StoreReader.readChecking(.pieces(of: Data(t.utf8), capacity: 64, piece: 64), file: "s.json", progress: nil, schema: 2).scoresChecked
+        }
+        #expect(vouches(text) && !vouches(shuffledText))
+        let faults: [(String, String, StoreProblem)] = [
+            ("\"K2\" : [4, 3", "\"K2\" : [9, 3",
+             .scoresOffScale(product: "P-1", curator: "K2", criterion: "kualitas", value: 9, min: 1, max: 5)),
+            ("\"id\" : \"P-2\"", "\"id\" : \"P-1\"", .duplicateProduct("P-1")),
+            ("\"id\" : \"U-2\"", "\"id\" : \"U-1\"", .duplicateProducer("U-1")),
+            ("\"id\" : \"P-2\"", "\"id\" : \"U-2\"", .duplicateProduct("U-2")),
+            ("\"producer\" : \"U-2\"", "\"producer\" : \"U-9\"", .productUnknownProducer(product: "P-2", producer: "U-9")),
+            ("\"id\" : \"P-3\"", "\"id\" : \"P-4\"", .scoresUnknownProduct("P-3")),
+            ("\"K2\" : [", "\"K9\" : [", .scoresUnknownCurator(product: "P-1", curator: "K9")),
+        ]
+        for (from, to, problem) in faults {
+            let r = try #require(text.range(of: from), "\(from)")
+            let edited = Data(text.replacingCharacters(in: r, with: to).utf8)
+            #expect(Self.difference(edited) == nil, "\(from) → \(to)")
+            #expect(throws: StoreError(.invalidContent, file: "s.json", problem), "\(from) → \(to)") {
+                try Store.decode(edited, file: "s.json")
+            }
+            #expect(Self.windowed(edited, window: 4096) == .failure(StoreError(.invalidContent, file: "s.json", problem)))
+        }
+    }
+
     /// With several faults in `scores`, the message names the first in id order, on every run.
     @Test func theFirstFaultIsNamedInIdOrder() throws {
         var round = tinyRound()
