@@ -359,8 +359,85 @@ public struct Store: Sendable {
     // MARK: Saving
 
     /// The document's bytes: `schemaVersion` and `revision` first, the rest with sorted keys,
-    /// `scores` (the last of them) written here, one sheet per line (see `writeScores`).
+    /// `scores` (the last of them) written here, one sheet per line (see `writeScores`). Made by
+    /// `write(_:to:)`, the same bytes a snapshot file gets.
     public static func encode(_ round: Round) throws -> Data {
+        var out = Data()
+        let sink = SnapshotSink(capacity: writeBuffer) { out.append(contentsOf: $0) }
+        try write(round, to: sink)
+        try sink.flush()
+        return out
+    }
+
+    /// The size of the piece of the snapshot held in memory while it is written: 4 MB.
+    static let writeBuffer = 4 << 20
+    /// How many products (producers, events) are encoded at a time.
+    static let encodeBatch = 512
+
+    /// Write the document to `sink` a piece at a time: the top-level values one by one, the long
+    /// arrays (events, producers, products) some hundred elements at a time, the scores a
+    /// product at a time. The bytes are those Foundation's encoder gives for the whole document
+    /// (pretty-printed, sorted keys; `encodeInOnePiece` is the reference): each piece is encoded
+    /// on its own and indented to its depth. Only newlines between tokens are raw in that output
+    /// (a string's newline is written `\n`), and blank lines (an empty array or object) stay blank.
+    static func write(_ round: Round, to sink: SnapshotSink, batch: Int = encodeBatch) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.userInfo[.kurasiScoresApart] = true
+        try sink.append("{\n  \"schemaVersion\" : \(schemaVersion),\n  \"revision\" : \(round.revision),\n")
+        func value<T: Encodable>(_ key: String, _ v: T) throws {
+            try sink.append("  \"\(key)\" : ")
+            try sink.append(indented(try encoder.encode(v), first: false))
+        }
+        func array<T: Encodable>(_ key: String, _ items: [T]) throws {
+            guard !items.isEmpty else { return try value(key, items) }
+            try sink.append("  \"\(key)\" : [\n")
+            var start = items.startIndex
+            while start < items.endIndex {
+                let end = min(items.endIndex, start + max(1, batch))
+                // `[\n  a,\n  b\n]`: the elements without the brackets, two spaces deeper.
+                let data = try encoder.encode(Array(items[start..<end]))
+                guard data.count > 4, data.prefix(2) == Data("[\n".utf8), data.suffix(2) == Data("\n]".utf8) else {
+                    throw EncodingError.invalidValue(key, .init(codingPath: [], debugDescription: "unexpected array shape"))
+                }
+                if start > items.startIndex { try sink.append(",\n") }
+                try sink.append(indented(data.dropFirst(2).dropLast(2), first: true))
+                start = end
+            }
+            try sink.append("\n  ]")
+        }
+        // The keys of Round's encoding, in sorted order; `scores` last, written apart.
+        try value("curators", round.curators); try sink.append(",\n")
+        try array("events", round.events); try sink.append(",\n")
+        try value("pins", round.pins); try sink.append(",\n")
+        try array("producers", round.producers); try sink.append(",\n")
+        try array("products", round.products); try sink.append(",\n")
+        try value("round", round.round); try sink.append(",\n")
+        try value("rubric", round.rubric)
+        try writeScores(round, to: sink)
+        try sink.append("\n}\n")
+    }
+
+    /// `json` two spaces deeper: after each newline (but not on a blank line), and before the
+    /// first line when `first`.
+    static func indented(_ json: Data, first: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count + json.count / 8)
+        if first { out.append(0x20); out.append(0x20) }
+        json.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let n = raw.count
+            for i in 0..<n {
+                let b = raw[i]
+                out.append(b)
+                if b == 0x0A, i + 1 < n, raw[i + 1] != 0x0A { out.append(0x20); out.append(0x20) }
+            }
+        }
+        return out
+    }
+
+    /// The whole document built in memory at once, as Kurasi wrote it before snapshots were
+    /// written in pieces: the reference `write(_:to:)` is tested against, byte for byte.
+    static func encodeInOnePiece(_ round: Round) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.userInfo[.kurasiScoresApart] = true
@@ -374,7 +451,9 @@ public struct Store: Sendable {
         var out = Data(header.utf8)
         out.append(body)
         var scores: [UInt8] = []
-        writeScores(round, into: &scores)
+        let sink = SnapshotSink(capacity: .max) { scores.append(contentsOf: $0) }
+        try writeScores(round, to: sink)
+        try sink.flush()
         out.append(contentsOf: scores)
         out.append(contentsOf: Array("\n}\n".utf8))
         return out
@@ -396,14 +475,17 @@ public struct Store: Sendable {
     /// `,\n  "scores" : { … }` of schema 2: products and curators in id order, each sheet on
     /// its own line as an array in the rubric's criterion order, `null` where not scored:
     /// `      "K2" : [4, 3, null, 4, 3, 4]`.
-    static func writeScores(_ round: Round, into out: inout [UInt8]) {
+    /// Written to `sink` a product at a time.
+    static func writeScores(_ round: Round, to sink: SnapshotSink) throws {
         let order = round.criterionOrder
-        out.reserveCapacity(round.scores.count * (32 + 24 * (round.curators.count + 1) * max(1, order.count / 3)))
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         out.append(contentsOf: Array(",\n  \"scores\" : ".utf8))
-        guard !round.scores.isEmpty else { out.append(contentsOf: Array("{}".utf8)); return }
+        guard !round.scores.isEmpty else { out.append(contentsOf: Array("{}".utf8)); return try sink.append(out) }
         out.append(contentsOf: Array("{\n".utf8))
         var firstProduct = true
         for p in round.scores.keys.sorted() {
+            if out.count >= 2048 { try sink.append(out); out.removeAll(keepingCapacity: true) }
             let sheets = round.scores[p]!
             if !firstProduct { out.append(contentsOf: Array(",\n".utf8)) }
             firstProduct = false
@@ -431,6 +513,7 @@ public struct Store: Sendable {
             out.append(contentsOf: Array("    }".utf8))
         }
         out.append(contentsOf: Array("\n  }".utf8))
+        try sink.append(out)
     }
 
     /// A JSON string: as it is when it needs no escape (every id Kurasi makes), else as
@@ -452,15 +535,34 @@ public struct Store: Sendable {
 
     /// Durably replace the store with `round`. The first write of a schema 2 snapshot over a
     /// schema 1 one keeps the old file as `<store>.v1.bak` first (durably; never overwritten).
-    @discardableResult
-    public func save(_ round: Round) throws(StoreError) -> Data {
-        let data: Data
-        do { data = try Self.encode(round) } catch {
-            throw StoreError(.writeFailed, file: path, .encodeFailed("\(error)"))
-        }
+    /// The snapshot is written a piece at a time (see `write(_:to:)`): it is never whole in memory.
+    public func save(_ round: Round) throws(StoreError) {
+        _ = try saveIndexed(round)
+    }
+
+    /// `save`, with the index of what was written (made as it was written).
+    func saveIndexed(_ round: Round, buffer: Int = Self.writeBuffer) throws(StoreError) -> StoreIndex.Builder {
         try keepV1Snapshot()
-        try Self.durableWrite(data, to: targetPath, shownAs: path, points: (.snapshotTempWritten, .snapshotRenamed))
-        return data
+        let (tmp, index) = try Self.writeSnapshotTemp(round, for: targetPath, shownAs: path, faultsFor: targetPath, buffer: buffer)
+        try Self.install(tmp, at: targetPath, shownAs: path, renamed: .snapshotRenamed)
+        return index
+    }
+
+    /// The first half of a durable replace of the snapshot: `round` written to a temp file beside
+    /// `target` through a buffer of `buffer` bytes, fsynced, with the index of the bytes written.
+    /// A write that fails part way (a full disk) removes the temp file: the old snapshot is as it was.
+    static func writeSnapshotTemp(_ round: Round, for target: String, shownAs shown: String, faultsFor store: String,
+                                  buffer: Int = writeBuffer) throws(StoreError) -> (String, StoreIndex.Builder) {
+        let index = StoreIndex.Builder()
+        let tmp = try writeTemp(for: target, shownAs: shown, written: .snapshotTempWritten, faultsFor: store) { file in
+            let sink = SnapshotSink(capacity: buffer) { bytes throws in
+                try file.write(bytes)
+                index.feed(bytes)
+            }
+            try write(round, to: sink)
+            try sink.flush()
+        }
+        return (tmp, index)
     }
 
     /// The `schemaVersion` the snapshot on disk starts with (nil: no store Kurasi wrote there).
@@ -473,18 +575,58 @@ public struct Store: Sendable {
     func keepV1Snapshot() throws(StoreError) {
         guard let version = Self.headerVersion(Self.prefix(of: targetPath)), version < 2,
               !FileManager.default.fileExists(atPath: v1BackupPath) else { return }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: targetPath)) } catch {
-            throw StoreError(.unreadable, file: path, .backupUnreadable(reason: Self.reason(error)))
-        }
-        try Self.durableWrite(data, to: v1BackupPath, shownAs: path,
-                              points: (.v1BackupTempWritten, .v1BackupWritten), faultsFor: targetPath)
+        try Self.durableCopy(of: targetPath, to: v1BackupPath, shownAs: path,
+                             points: (.v1BackupTempWritten, .v1BackupWritten), faultsFor: targetPath)
     }
 
     static func durableWrite(_ data: Data, to target: String, shownAs shown: String,
                              points: (written: CrashPoint, renamed: CrashPoint)? = nil, faultsFor store: String? = nil) throws(StoreError) {
         let tmp = try writeTemp(data, for: target, shownAs: shown, written: points?.written, faultsFor: store)
         try install(tmp, at: target, shownAs: shown, renamed: points?.renamed)
+    }
+
+    /// Durably copy the file at `source` (a path, opened here) to `target`, a piece at a time.
+    static func durableCopy(of source: String, to target: String, shownAs shown: String,
+                            points: (written: CrashPoint, renamed: CrashPoint), faultsFor store: String) throws(StoreError) {
+        let fd = open(source, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw StoreError(.unreadable, file: shown, .backupUnreadable(reason: String(cString: strerror(errno))))
+        }
+        defer { close(fd) }
+        try durableCopy(fd, to: target, shownAs: shown, points: points, faultsFor: store)
+    }
+
+    /// Durably copy the open file `fd` (from its start, whatever its offset) to `target`.
+    static func durableCopy(_ fd: Int32, to target: String, shownAs shown: String,
+                            points: (written: CrashPoint, renamed: CrashPoint), faultsFor store: String) throws(StoreError) {
+        let tmp = try writeTemp(for: target, shownAs: shown, written: points.written, faultsFor: store) { file in
+            _ = try copy(fd, length: nil, to: file, shownAs: shown)
+        }
+        try install(tmp, at: target, shownAs: shown, renamed: points.renamed)
+    }
+
+    /// Copy `fd` from its start (`length` bytes, or to its end) to `file` through a buffer of a
+    /// few MB; the bytes copied. A read error is the backup's: the old file could not be read.
+    @discardableResult
+    static func copy(_ fd: Int32, length: Int?, to file: TempFile, shownAs shown: String, buffer: Int = writeBuffer,
+                     unreadable: ((String) -> StoreError)? = nil) throws(StoreError) -> Int {
+        let size = max(1, min(buffer, length ?? buffer))
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { chunk.deallocate() }
+        var done = 0
+        while length.map({ done < $0 }) ?? true {
+            let want = min(size, length.map { $0 - done } ?? size)
+            let n = pread(fd, chunk.baseAddress, want, off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                throw unreadable?(reason) ?? StoreError(.unreadable, file: shown, .backupUnreadable(reason: reason))
+            }
+            if n == 0 { break }
+            try file.write(UnsafeRawBufferPointer(start: chunk.baseAddress, count: n))
+            done += n
+        }
+        return done
     }
 
     /// A name for a temp file of `target` in its directory: `.<name>.tmp-<pid>.<n>`, unique in
@@ -505,6 +647,41 @@ public struct Store: Sendable {
     /// nothing is left behind.
     static func writeTemp(_ data: Data, for target: String, shownAs shown: String, mode wanted: mode_t? = nil,
                           written point: CrashPoint? = nil, faultsFor store: String? = nil) throws(StoreError) -> String {
+        try writeTemp(for: target, shownAs: shown, mode: wanted, written: point, faultsFor: store) { file in
+            try data.withUnsafeBytes { try file.write($0) }
+        }
+    }
+
+    /// A temp file being written: each `write` goes to the disk at once (retrying short writes).
+    /// A write fault injected at its point (`WriteFaults`, `KURASI_FAIL_AT`) fails the second
+    /// write, part way through the file, as a disk that fills up would (or, when everything went
+    /// in one write, the file's end).
+    final class TempFile {
+        let fd: Int32
+        fileprivate let fault: Bool
+        fileprivate let fail: (WriteStep, Int32) -> StoreError
+        fileprivate var writes = 0
+        fileprivate init(fd: Int32, fault: Bool, fail: @escaping (WriteStep, Int32) -> StoreError) {
+            self.fd = fd; self.fault = fault; self.fail = fail
+        }
+        func write(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
+            guard !bytes.isEmpty else { return }
+            writes += 1
+            if fault, writes >= 2 { throw fail(.writing, EIO) }
+            var done = 0
+            while done < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                if n < 0 { if errno == EINTR { continue }; throw fail(.writing, errno) }
+                done += n
+            }
+        }
+    }
+
+    /// The first half of a durable replace, the bytes written by `body` (to the temp file, as it
+    /// makes them). Returns the temp file's path; on failure nothing is left behind.
+    static func writeTemp(for target: String, shownAs shown: String, mode wanted: mode_t? = nil,
+                          written point: CrashPoint? = nil, faultsFor store: String? = nil,
+                          _ body: (TempFile) throws -> Void) throws(StoreError) -> String {
         let dir = (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent
         func fail(_ what: WriteStep, _ err: Int32 = errno) -> StoreError {
             StoreError(.writeFailed, file: shown, .saveFailed(what, reason: String(cString: strerror(err)), directory: dir))
@@ -519,8 +696,16 @@ public struct Store: Sendable {
         defer { if !ok { unlink(tmp) } }
         // open() applies the umask; set the mode exactly.
         guard fchmod(fd, mode) == 0 else { let e = errno; close(fd); throw fail(.settingMode, e) }
-        if let point, WriteFaults.shouldFail(point, target: store ?? target) { close(fd); throw fail(.writing, EIO) }
-        guard writeAll(fd, data) else { let e = errno; close(fd); throw fail(.writing, e) }
+        let fault = point.map { WriteFaults.shouldFail($0, target: store ?? target) } ?? false
+        let file = TempFile(fd: fd, fault: fault, fail: { fail($0, $1) })
+        do {
+            try body(file)
+            if fault { throw fail(.writing, EIO) }
+        } catch let error as StoreError {
+            close(fd); throw error
+        } catch {
+            close(fd); throw StoreError(.writeFailed, file: shown, .encodeFailed("\(error)"))
+        }
         guard fsync(fd) == 0 else { let e = errno; close(fd); throw fail(.fsync, e) }
         guard close(fd) == 0 else { throw fail(.closing) }
         ok = true
@@ -568,12 +753,8 @@ public struct Store: Sendable {
     /// Copy the current snapshot, whose revision the caller knows, to `<store>.r<revision>.bak`
     /// (durably). The bytes are copied as they are: no need to parse them.
     func backupSnapshot(revision: Int) throws(StoreError) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: targetPath)) } catch {
-            throw StoreError(.unreadable, file: path, .backupUnreadable(reason: Self.reason(error)))
-        }
-        try Self.durableWrite(data, to: targetPath + ".r\(revision).bak", shownAs: path,
-                              points: (.backupTempWritten, .backupRenamed), faultsFor: targetPath)
+        try Self.durableCopy(of: targetPath, to: targetPath + ".r\(revision).bak", shownAs: path,
+                             points: (.backupTempWritten, .backupRenamed), faultsFor: targetPath)
     }
 
     /// Backups beside the store, newest first: (revision, path).
@@ -666,4 +847,43 @@ final class StoreLock {
         flock(fd, LOCK_UN); close(fd); fd = -1
     }
     deinit { release() }
+}
+
+/// Where a snapshot's bytes go as they are made: kept in a buffer of `capacity` bytes and handed
+/// on (to a temp file, to the index, or to a `Data` in memory) whenever it is full, and at
+/// `flush`. Each piece handed on is at most `capacity` bytes.
+final class SnapshotSink {
+    let capacity: Int
+    private var buffer: [UInt8] = []
+    private let handOn: (UnsafeRawBufferPointer) throws -> Void
+    /// The bytes handed on so far.
+    private(set) var handedOn = 0
+
+    init(capacity: Int, _ handOn: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        self.capacity = max(1, capacity)
+        self.handOn = handOn
+        buffer.reserveCapacity(min(self.capacity, 1 << 22))
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        var rest = bytes
+        while !rest.isEmpty {
+            let n = min(capacity - buffer.count, rest.count)
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest.prefix(n)))
+            rest = UnsafeRawBufferPointer(rebasing: rest.dropFirst(n))
+            if buffer.count >= capacity { try flush() }
+        }
+    }
+
+    func append(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try append($0) } }
+    func append(_ data: Data) throws { try data.withUnsafeBytes { try append($0) } }
+    func append(_ text: String) throws { try append(Array(text.utf8)) }
+
+    /// Hand on what the buffer holds.
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try handOn($0) }
+        handedOn += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
 }

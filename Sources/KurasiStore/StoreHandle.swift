@@ -320,47 +320,41 @@ public final class StoreHandle {
     }
 
     /// The second step: the backup in place, the rest in temp files. On failure nothing is left
-    /// but the backup, a whole copy of the old snapshot.
-    private func stage(_ noted: Noted) throws(StoreError) -> Staged {
+    /// but the backup, a whole copy of the old snapshot. Nothing large is whole in memory: the
+    /// backups and the journal segment are copied a few MB at a time, and the new snapshot is
+    /// written (and its index made) as it is encoded, through a buffer of `buffer` bytes.
+    private func stage(_ noted: Noted, buffer: Int = Store.writeBuffer) throws(StoreError) -> Staged {
         let target = store.targetPath
         defer { try? noted.snapshot.close(); try? noted.journal?.close() }
-        do {
-            let old: Data
-            do { old = try noted.snapshot.readToEnd() ?? Data() } catch {
-                throw StoreError(.unreadable, file: store.path, .backupUnreadable(reason: Store.reason(error)))
-            }
-            try Store.durableWrite(old, to: target + ".r\(noted.snapshotRevision).bak", shownAs: store.path,
-                                   points: (.backupTempWritten, .backupRenamed), faultsFor: target)
-            // The first schema 2 write over a schema 1 snapshot keeps it (never overwritten).
-            if let version = Store.headerVersion(old), version < 2, !FileManager.default.fileExists(atPath: store.v1BackupPath) {
-                try Store.durableWrite(old, to: store.v1BackupPath, shownAs: store.path,
-                                       points: (.v1BackupTempWritten, .v1BackupWritten), faultsFor: target)
-            }
+        let old = noted.snapshot.fileDescriptor
+        try Store.durableCopy(old, to: target + ".r\(noted.snapshotRevision).bak", shownAs: store.path,
+                              points: (.backupTempWritten, .backupRenamed), faultsFor: target)
+        // The first schema 2 write over a schema 1 snapshot keeps it (never overwritten).
+        var head = [UInt8](repeating: 0, count: 96)
+        let n = pread(old, &head, head.count, 0)
+        if let version = Store.headerVersion(Data(head.prefix(max(0, n)))), version < 2,
+           !FileManager.default.fileExists(atPath: store.v1BackupPath) {
+            try Store.durableCopy(old, to: store.v1BackupPath, shownAs: store.path,
+                                  points: (.v1BackupTempWritten, .v1BackupWritten), faultsFor: target)
         }
-        let data: Data
-        do { data = try Store.encode(round) } catch {
-            throw StoreError(.writeFailed, file: store.path, .encodeFailed("\(error)"))
-        }
-        let snapshot = try Store.writeTemp(data, for: target, shownAs: store.path, written: .snapshotTempWritten, faultsFor: target)
+        let (snapshot, index) = try Store.writeSnapshotTemp(round, for: target, shownAs: store.path, faultsFor: target, buffer: buffer)
         var staged = Staged(snapshot: snapshot)
         var ok = false
         defer { if !ok { for path in staged.paths { unlink(path) } } }
         if let journal = noted.journal {
             // The lines up to the noted end: appends after it never change them.
-            let prefix: Data
-            do {
-                try journal.seek(toOffset: 0)
-                prefix = try journal.read(upToCount: noted.journalEnd) ?? Data()
-            } catch {
-                throw StoreError(.unreadable, file: journalPath, .journalUnreadable(reason: error.localizedDescription))
+            let journalPath = journalPath
+            staged.segment = try Store.writeTemp(for: segmentPath(noted.snapshotRevision), shownAs: store.path,
+                                                 mode: store.fileMode, faultsFor: target) { file in
+                let copied = try Store.copy(journal.fileDescriptor, length: noted.journalEnd, to: file, shownAs: store.path) {
+                    StoreError(.unreadable, file: journalPath, .journalUnreadable(reason: $0))
+                }
+                guard copied == noted.journalEnd else {
+                    throw StoreError(.unreadable, file: journalPath, .journalUnreadable(reason: String(cString: strerror(EIO))))
+                }
             }
-            guard prefix.count == noted.journalEnd else {
-                throw StoreError(.unreadable, file: journalPath, .journalUnreadable(reason: String(cString: strerror(EIO))))
-            }
-            staged.segment = try Store.writeTemp(prefix, for: segmentPath(noted.snapshotRevision), shownAs: store.path,
-                                                 mode: store.fileMode, faultsFor: target)
         }
-        staged.index = StoreIndex.stage(for: store, data: data, stamp: FileStamp(snapshot), revision: noted.revision)
+        staged.index = StoreIndex.stage(for: store, built: index, stamp: FileStamp(snapshot), revision: noted.revision)
         ok = true
         return staged
     }
@@ -423,7 +417,7 @@ public final class StoreHandle {
         // A snapshot is only ever written from the whole round.
         if focus != nil { try reload() }
         try store.backupSnapshot(revision: snapshotRevision)
-        let data = try store.save(round)
+        let index = try store.saveIndexed(round)
         if FileStamp(journalPath) != nil {
             let segment = store.targetPath + Journal.suffix + ".r\(snapshotRevision)"
             guard rename(journalPath, segment) == 0 else {
@@ -435,7 +429,7 @@ public final class StoreHandle {
         store.rotateBackups()
         snapshotRevision = round.revision
         snapshotStamp = FileStamp(store.targetPath)
-        StoreIndex.write(for: store, data: data, stamp: snapshotStamp, revision: round.revision)
+        StoreIndex.write(for: store, built: index, stamp: snapshotStamp, revision: round.revision)
         journalOffset = 0; journalLines = 0; journalGood = 0
     }
 }

@@ -49,108 +49,165 @@ enum StoreIndex {
     /// The index of snapshot bytes in Kurasi's own layout, or nil when they are laid out
     /// otherwise (or an id could not be kept in a fixed-width record).
     static func build(_ data: Data, stamp: FileStamp, revision: Int) -> Data? {
-        guard let schema = Store.headerVersion(data) else { return nil }
-        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Data? in
-            guard let base = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
-            return build(base, raw.count, stamp: stamp, revision: revision, schema: schema)
-        }
+        let builder = Builder()
+        data.withUnsafeBytes { builder.feed($0) }
+        return builder.finish(stamp: stamp, revision: revision)
     }
 
     private struct Record { var id: [UInt8]; var kind: UInt8; var a: Span; var b: Span }
 
-    private static func build(_ p: UnsafePointer<UInt8>, _ n: Int, stamp: FileStamp, revision: Int, schema: Int) -> Data? {
-        let space = UInt8(ascii: " "), quote = UInt8(ascii: "\""), nl = UInt8(ascii: "\n")
-        // Count leading spaces of the line at `s`.
-        func indent(_ s: Int, _ e: Int) -> Int { var i = s; while i < e, p[i] == space { i += 1 }; return i - s }
-        func line(_ s: Int, equals text: StaticString, _ e: Int) -> Bool {
-            let t = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-            var end = e
-            if end > s, p[end - 1] == UInt8(ascii: ",") { end -= 1 }
-            guard end - s == t.count else { return false }
-            for k in 0..<t.count where p[s + k] != t[k] { return false }
-            return true
-        }
-        // `"key" : ` at `s` (after the indentation): the key's bytes and where the value starts.
-        func key(_ s: Int, _ e: Int) -> ([UInt8], Int)? {
-            guard s < e, p[s] == quote else { return nil }
-            var i = s + 1
-            while i < e, p[i] != quote { if p[i] == UInt8(ascii: "\\") { return nil }; i += 1 }
-            guard i + 4 <= e, p[i + 1] == space, p[i + 2] == UInt8(ascii: ":"), p[i + 3] == space else { return nil }
-            return (Array(UnsafeBufferPointer(start: p + s + 1, count: i - s - 1)), i + 4)
-        }
-        func valueEnd(_ e: Int) -> Int { e > 0 && p[e - 1] == UInt8(ascii: ",") ? e - 1 : e }
+    /// The index made as the snapshot's bytes go by, in pieces of any size (a compaction feeds it
+    /// what it writes, so the snapshot is never whole in memory): the same index, line by line,
+    /// as from the whole bytes.
+    final class Builder {
+        private var sections: [String: Span] = [:]
+        private var products: [[UInt8]: Span] = [:], producers: [([UInt8], Span)] = [], scores: [[UInt8]: Span] = [:]
+        private var section: String?, sectionStart = 0
+        private var elementStart = -1, elementID: [UInt8]?
+        private var entry: ([UInt8], Int)?
+        /// The layout is not Kurasi's: no index.
+        private var failed = false
+        /// The start of a line that the next piece ends.
+        private var carry: [UInt8] = []
+        /// Where in the snapshot the next piece starts.
+        private var offset = 0
+        /// The first bytes, for the schema.
+        private var head: [UInt8] = []
 
-        var sections: [String: Span] = [:]
-        var products: [[UInt8]: Span] = [:], producers: [([UInt8], Span)] = [], scores: [[UInt8]: Span] = [:]
-        var section: String?, sectionStart = 0
-        var elementStart = -1, elementID: [UInt8]?
-        var entry: ([UInt8], Int)?
-        var s = 0
-        while s < n {
-            let e = memchr(p + s, Int32(nl), n - s).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - p } ?? n
+        init() {}
+
+        /// The next piece of the snapshot's bytes.
+        func feed(_ bytes: UnsafeRawBufferPointer) {
+            if head.count < 96 { head.append(contentsOf: bytes.prefix(96 - head.count)) }
+            defer { offset += bytes.count }
+            guard !failed, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            let n = bytes.count
+            var s = 0
+            while s < n {
+                guard let found = memchr(p + s, Int32(UInt8(ascii: "\n")), n - s) else {
+                    carry.append(contentsOf: UnsafeBufferPointer(start: p + s, count: n - s))
+                    return
+                }
+                let e = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - p
+                if carry.isEmpty {
+                    take(p + s, e - s, at: offset + s)
+                } else {
+                    // The line began in an earlier piece (so s is 0 here).
+                    let start = offset - carry.count
+                    carry.append(contentsOf: UnsafeBufferPointer(start: p + s, count: e - s))
+                    carry.withUnsafeBufferPointer { take($0.baseAddress!, $0.count, at: start) }
+                    carry.removeAll(keepingCapacity: true)
+                }
+                if failed { return }
+                s = e + 1
+            }
+        }
+
+        /// The index, once every byte is fed; nil when the layout is not Kurasi's.
+        func finish(stamp: FileStamp, revision: Int) -> Data? {
+            if !carry.isEmpty, !failed {
+                let start = offset - carry.count
+                carry.withUnsafeBufferPointer { take($0.baseAddress!, $0.count, at: start) }
+                carry = []
+            }
+            guard !failed, section == nil, let schema = Store.headerVersion(Data(head)) else { return nil }
+            return StoreIndex.records(sections: sections, products: products, producers: producers, scores: scores,
+                                      stamp: stamp, revision: revision, schema: schema)
+        }
+
+        /// One line (without its newline) of `n` bytes at `p`, which starts at `base` in the snapshot.
+        private func take(_ p: UnsafePointer<UInt8>, _ n: Int, at base: Int) {
+            let space = UInt8(ascii: " "), quote = UInt8(ascii: "\"")
+            func fail() { failed = true }
+            // Count leading spaces of the line at `s`.
+            func indent(_ s: Int, _ e: Int) -> Int { var i = s; while i < e, p[i] == space { i += 1 }; return i - s }
+            func line(_ s: Int, equals text: StaticString, _ e: Int) -> Bool {
+                let t = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+                var end = e
+                if end > s, p[end - 1] == UInt8(ascii: ",") { end -= 1 }
+                guard end - s == t.count else { return false }
+                for k in 0..<t.count where p[s + k] != t[k] { return false }
+                return true
+            }
+            // `"key" : ` at `s` (after the indentation): the key's bytes and where the value starts.
+            func key(_ s: Int, _ e: Int) -> ([UInt8], Int)? {
+                guard s < e, p[s] == quote else { return nil }
+                var i = s + 1
+                while i < e, p[i] != quote { if p[i] == UInt8(ascii: "\\") { return nil }; i += 1 }
+                guard i + 4 <= e, p[i + 1] == space, p[i + 2] == UInt8(ascii: ":"), p[i + 3] == space else { return nil }
+                return (Array(UnsafeBufferPointer(start: p + s + 1, count: i - s - 1)), i + 4)
+            }
+            func valueEnd(_ e: Int) -> Int { e > 0 && p[e - 1] == UInt8(ascii: ",") ? e - 1 : e }
+
+            let s = 0, e = n
             let ind = indent(s, e)
             if ind == 2 {
                 if let name = section {
                     // The closing bracket of a multi-line section.
-                    guard line(s + 2, equals: "}", e) || line(s + 2, equals: "]", e) else { return nil }
-                    sections[name] = Span(offset: sectionStart, length: valueEnd(e) - sectionStart)
+                    guard line(s + 2, equals: "}", e) || line(s + 2, equals: "]", e) else { return fail() }
+                    sections[name] = Span(offset: sectionStart, length: base + valueEnd(e) - sectionStart)
                     section = nil
                 } else {
-                    guard let (k, v) = key(s + 2, e), let name = String(bytes: k, encoding: .utf8) else { return nil }
+                    guard let (k, v) = key(s + 2, e), let name = String(bytes: k, encoding: .utf8) else { return fail() }
                     let last = p[e - 1] == UInt8(ascii: ",") ? p[e - 2] : p[e - 1]
                     if last == UInt8(ascii: "{") || last == UInt8(ascii: "[") {
-                        section = name; sectionStart = v
+                        section = name; sectionStart = base + v
                     } else {
-                        sections[name] = Span(offset: v, length: valueEnd(e) - v)
+                        sections[name] = Span(offset: base + v, length: valueEnd(e) - v)
                     }
                 }
             } else if let name = section, name == "products" || name == "producers" {
                 if ind == 4 {
                     if line(s + 4, equals: "{", e) {
-                        elementStart = s + 4; elementID = nil
+                        elementStart = base + s + 4; elementID = nil
                     } else if line(s + 4, equals: "}", e) {
-                        guard elementStart >= 0, let id = elementID else { return nil }
-                        let span = Span(offset: elementStart, length: valueEnd(e) - elementStart)
+                        guard elementStart >= 0, let id = elementID else { return fail() }
+                        let span = Span(offset: elementStart, length: base + valueEnd(e) - elementStart)
                         if name == "products" {
-                            guard products.updateValue(span, forKey: id) == nil else { return nil }
+                            guard products.updateValue(span, forKey: id) == nil else { return fail() }
                         } else {
                             producers.append((id, span))
                         }
                         elementStart = -1
                     } else if !line(s + 4, equals: "", e) {
-                        return nil
+                        return fail()
                     }
                 } else if ind == 6, let (k, v) = key(s + 6, e), k == Array("id".utf8) {
                     // `"id" : "P-0012",`
                     var end = valueEnd(e)
-                    guard end - v >= 2, p[v] == quote, p[end - 1] == quote else { return nil }
+                    guard end - v >= 2, p[v] == quote, p[end - 1] == quote else { return fail() }
                     end -= 1
                     let id = Array(UnsafeBufferPointer(start: p + v + 1, count: end - v - 1))
-                    guard !id.contains(UInt8(ascii: "\\")) else { return nil }
+                    guard !id.contains(UInt8(ascii: "\\")) else { return fail() }
                     elementID = id
                 }
             } else if section == "scores" {
                 if ind == 4 {
                     if let (k, v) = key(s + 4, e) {
                         if p[valueEnd(e) - 1] == UInt8(ascii: "{") {
-                            entry = (k, v)
+                            entry = (k, base + v)
                         } else {
-                            scores[k] = Span(offset: v, length: valueEnd(e) - v)
+                            scores[k] = Span(offset: base + v, length: valueEnd(e) - v)
                         }
                     } else if line(s + 4, equals: "}", e) {
-                        guard let (k, v) = entry else { return nil }
-                        scores[k] = Span(offset: v, length: valueEnd(e) - v)
+                        guard let (k, v) = entry else { return fail() }
+                        scores[k] = Span(offset: v, length: base + valueEnd(e) - v)
                         entry = nil
                     } else if !line(s + 4, equals: "", e) {
-                        return nil
+                        return fail()
                     }
                 }
             } else if section == nil, ind != 0 || !(line(s, equals: "{", e) || line(s, equals: "}", e) || s == e) {
-                return nil
+                return fail()
             }
-            s = e + 1
         }
-        guard section == nil, let round = sections["round"], let rubric = sections["rubric"],
+    }
+
+    /// The index file's bytes from what the lines said.
+    private static func records(sections: [String: Span], products: [[UInt8]: Span], producers: [([UInt8], Span)],
+                                scores: [[UInt8]: Span], stamp: FileStamp, revision: Int, schema: Int) -> Data? {
+        let space = UInt8(ascii: " "), quote = UInt8(ascii: "\""), nl = UInt8(ascii: "\n")
+        guard let round = sections["round"], let rubric = sections["rubric"],
               let curators = sections["curators"], let pins = sections["pins"],
               sections["products"] != nil, sections["producers"] != nil else { return nil }
 
@@ -192,11 +249,27 @@ enum StoreIndex {
         install(stage(for: store, data: data, stamp: stamp, revision: revision), for: store)
     }
 
+    /// Write the index a builder made as the snapshot was written (see `write(for:data:…)`).
+    static func write(for store: Store, built builder: Builder, stamp: FileStamp?, revision: Int) {
+        install(stage(for: store, built: builder, stamp: stamp, revision: revision), for: store)
+    }
+
     /// The index of `data` written to a temp file beside the store, not yet in place: a
     /// compaction makes it with no lock held, for the snapshot it has not yet put in place.
     /// Nil when there is no index to have (the layout is not Kurasi's) or it could not be written.
     static func stage(for store: Store, data: Data, stamp: FileStamp?, revision: Int) -> String? {
-        guard let stamp, let index = build(data, stamp: stamp, revision: revision) else { return nil }
+        guard let stamp else { return nil }
+        return stage(for: store, index: build(data, stamp: stamp, revision: revision))
+    }
+
+    /// The index a builder made as the snapshot was written, staged as `stage(for:data:…)` does.
+    static func stage(for store: Store, built builder: Builder, stamp: FileStamp?, revision: Int) -> String? {
+        guard let stamp else { return nil }
+        return stage(for: store, index: builder.finish(stamp: stamp, revision: revision))
+    }
+
+    private static func stage(for store: Store, index: Data?) -> String? {
+        guard let index else { return nil }
         let tmp = Store.tempPath(for: path(store))
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, store.fileMode)
         guard fd >= 0 else { return nil }
