@@ -294,13 +294,24 @@ final class StoreWorker: @unchecked Sendable {
         return true
     }
 
-    /// Wait until every job is done (true) or `timeout` passed (false).
+    /// Called with the lock held just before `waitUntilIdle` waits (tests let a job finish there).
+    var beforeIdleWait: (() -> Void)?
+
+    /// Wait until every job is done (true) or `timeout` passed (false; never with an infinite one).
     func waitUntilIdle(timeout: TimeInterval) -> Bool {
-        let deadline = timeout.isFinite ? Date(timeIntervalSinceNow: timeout) : Date.distantFuture
+        let deadline = timeout.isFinite ? Date(timeIntervalSinceNow: timeout) : nil
         condition.lock()
         defer { condition.unlock() }
         while busy || !jobs.isEmpty {
-            if !condition.wait(until: deadline) { return !(busy || !jobs.isEmpty) }
+            beforeIdleWait?()
+            if let deadline {
+                if !condition.wait(until: deadline) { return !(busy || !jobs.isEmpty) }
+            } else {
+                // Not `wait(until: .distantFuture)`: on Linux that date overflows the nanoseconds
+                // Foundation computes and traps, which killed the console quit while the other
+                // cluster was still being ranked.
+                condition.wait()
+            }
         }
         return true
     }
