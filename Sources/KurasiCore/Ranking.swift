@@ -18,6 +18,12 @@ public struct RankedProduct: Hashable, Sendable {
     @usableFromInline let ordinal: Int
     /// The product, read in place from the round's products.
     @inlinable public var product: Product { products[ordinal] }
+    /// The product's position in `products` when this entry holds that very array (a ranking
+    /// made from the round those are the products of); nil otherwise.
+    @inlinable public func position(in products: [Product]) -> Int? {
+        let mine = self.products.withUnsafeBufferPointer { $0.baseAddress }
+        return mine != nil && mine == products.withUnsafeBufferPointer({ $0.baseAddress }) ? ordinal : nil
+    }
     /// 1-based, nil for unscored or ineligible products.
     public var rank: Int?
     public var aggregate: Aggregate
