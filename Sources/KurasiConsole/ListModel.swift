@@ -132,7 +132,12 @@ public struct ListModel: Sendable {
                         if search.isHidden(order[Int(i)], ranking[Int(i)].product.id, viewer: viewer, blind) { hidden.append(i) }
                         else { shown.append(i) }
                     }
-                    hidden.sort { ranking[Int($0)].product.id < ranking[Int($1)].product.id }
+                    // By id; by ordinal when the round's products are in id order (the same order).
+                    if search.productsInIDOrder(), hidden.allSatisfy({ order[Int($0)] >= 0 }) {
+                        hidden.sort { order[Int($0)] < order[Int($1)] }
+                    } else {
+                        hidden.sort { ranking[Int($0)].product.id < ranking[Int($1)].product.id }
+                    }
                     positions = hidden + shown
                 } else if sort != .rank {
                     var p = positions ?? ranking.indices.map { Int32($0) }
@@ -186,10 +191,15 @@ public struct ListModel: Sendable {
 /// and beside each cluster's ranking, the ordinal of the product at each position, so that a
 /// keystroke reads the keys by position instead of looking each product up by its id.
 struct SearchIndex: Sendable {
-    /// The ordinal of each product (for placing the products a re-rank moved).
-    private var ordinal: [ProductID: Int32] = [:]
-    /// The product at each ordinal.
-    private var ids: [ProductID] = []
+    /// The round's products (its own array, shared): a product's ordinal is its position in them.
+    private var products: [Product] = []
+    /// The ordinal of each product by id: the round's own index, shared (for placing the
+    /// products a re-rank moved, and the blind answers given by id).
+    private var positions: [ProductID: Int] = [:]
+    private func ordinal(_ id: ProductID) -> Int32? { positions[id].map { Int32($0) } }
+    /// Whether the products are in ascending id order (nil: not looked yet): the products blind
+    /// to the viewer are then put in id order by their ordinals.
+    private var inIDOrder: Bool?
     /// Every product's search text, back to back: product i's is `text[start[i]..<start[i + 1]]`.
     private var text: [UInt8] = []
     private var start: [Int] = [0]
@@ -204,8 +214,8 @@ struct SearchIndex: Sendable {
 
     /// Whether the product at `ordinal` is hidden from `viewer`, asking `blind` only the first time.
     mutating func isHidden(_ ordinal: Int32, _ id: ProductID, viewer: CuratorID?, _ blind: (ProductID) -> Bool) -> Bool {
-        if hiddenFor != .some(viewer) || hidden.count != ids.count {
-            hidden = [UInt8](repeating: 0, count: ids.count); hiddenFor = .some(viewer)
+        if hiddenFor != .some(viewer) || hidden.count != count {
+            hidden = [UInt8](repeating: 0, count: count); hiddenFor = .some(viewer)
         }
         guard ordinal >= 0 else { return blind(id) }
         switch hidden[Int(ordinal)] {
@@ -223,17 +233,17 @@ struct SearchIndex: Sendable {
     /// The same answers `isHidden` would get from `blind` product by product, without a look-up
     /// of each product's sheets.
     mutating func setHidden(viewer: CuratorID?, visible: some Sequence<ProductID>) {
-        hidden = [UInt8](repeating: 2, count: ids.count); hiddenFor = .some(viewer)
-        for id in visible { if let o = ordinal[id] { hidden[Int(o)] = 1 } }
+        hidden = [UInt8](repeating: 2, count: count); hiddenFor = .some(viewer)
+        for id in visible { if let o = positions[id] { hidden[o] = 1 } }
     }
 
     /// Whether the blind answers are kept for `viewer` (asked or set since the viewer changed).
-    func knowsHidden(for viewer: CuratorID?) -> Bool { hiddenFor == .some(viewer) && hidden.count == ids.count }
+    func knowsHidden(for viewer: CuratorID?) -> Bool { hiddenFor == .some(viewer) && hidden.count == count }
 
     /// The products' scores changed: ask `blind` about them again.
     mutating func forget(_ products: some Sequence<ProductID>) {
         guard !hidden.isEmpty else { return }
-        for id in products { if let o = ordinal[id] { hidden[Int(o)] = 0 } }
+        for id in products { if let o = positions[id] { hidden[o] = 0 } }
     }
 
     init() {}
@@ -241,12 +251,18 @@ struct SearchIndex: Sendable {
     /// The products' ordinals (what the rankings' positions and the blind order are kept by);
     /// the texts and sort keys are added by `addTexts` when a filter or a sort first needs them.
     init(_ round: Round) {
-        let count = round.products.count
-        ordinal.reserveCapacity(count); ids.reserveCapacity(count)
-        for (i, p) in round.products.enumerated() {
-            ordinal[p.id] = Int32(i)
-            ids.append(p.id)
+        products = round.products
+        positions = round.productPositions
+    }
+
+    /// Whether the products are in ascending id order (looked at once).
+    mutating func productsInIDOrder() -> Bool {
+        if let known = inIDOrder { return known }
+        let sorted = products.withUnsafeBufferPointer { p in
+            p.count < 2 || (1..<p.count).allSatisfy { p[$0 - 1].id < p[$0].id }
         }
+        inIDOrder = sorted
+        return sorted
     }
 
     /// Whether the search texts and sort keys are there (`addTexts`).
@@ -280,17 +296,20 @@ struct SearchIndex: Sendable {
     }
 
     /// How many products the index holds.
-    var count: Int { ids.count }
+    var count: Int { products.count }
 
     /// The ordinals beside a cluster's ranking (empty until `follow` has seen it).
     func ordinals(_ cluster: Cluster) -> [Int32] { order[cluster] ?? [] }
 
-    /// Take a cluster's ranking, made anew: the ordinals beside it, looked up by id.
+    /// Take a cluster's ranking, made anew: the ordinals beside it, each the position the entry
+    /// holds in the round's products (looked up by id only for an entry made from other products).
     mutating func follow(_ ranking: [RankedProduct], in cluster: Cluster) {
-        // By index, reading each product's id in place (no copy of the ranked product per row).
         var ordinals: [Int32] = []
         ordinals.reserveCapacity(ranking.count)
-        for i in ranking.indices { ordinals.append(ordinal[ranking[i].product.id] ?? -1) }
+        for i in ranking.indices {
+            if let at = ranking[i].position(in: products) { ordinals.append(Int32(at)) }
+            else { ordinals.append(ordinal(ranking[i].product.id) ?? -1) }
+        }
         order[cluster] = ordinals
     }
 
@@ -301,17 +320,17 @@ struct SearchIndex: Sendable {
         guard let before = order[cluster] else { return follow(ranking, in: cluster) }
         var placed: [(at: Int, ordinal: Int32)] = []
         for id in changed {
-            guard let o = ordinal[id], let at = ranking.firstIndex(where: { $0.product.id == id }) else { continue }
+            guard let o = ordinal(id), let at = ranking.firstIndex(where: { $0.product.id == id }) else { continue }
             placed.append((at, o))
         }
-        let moved = changed.compactMap { ordinal[$0] }
+        let moved = changed.compactMap { ordinal($0) }
         var after: [Int32]
         if moved.isEmpty { after = before }
         else if moved.count <= 16 { after = before.filter { !moved.contains($0) } }
         else { let set = Set(moved); after = before.filter { !set.contains($0) } }
         for p in placed.sorted(by: { $0.at < $1.at }) where p.at <= after.count { after.insert(p.ordinal, at: p.at) }
-        if after.count == ranking.count, ids.withUnsafeBufferPointer({ ids in
-            after.indices.allSatisfy { after[$0] >= 0 && ids[Int(after[$0])] == ranking[$0].product.id }
+        if after.count == ranking.count, products.withUnsafeBufferPointer({ products in
+            after.indices.allSatisfy { after[$0] >= 0 && products[Int(after[$0])].id == ranking[$0].product.id }
         }) {
             order[cluster] = after
         } else {
@@ -374,7 +393,7 @@ struct SearchIndex: Sendable {
     /// texts at once, looking for the needle's rarest byte and comparing the needle around it,
     /// rather than a search per product.
     mutating func containing(_ needle: [UInt8]) -> [Bool] {
-        var hit = [Bool](repeating: false, count: ids.count)
+        var hit = [Bool](repeating: false, count: count)
         guard !needle.isEmpty else { return hit.map { _ in true } }
         if frequency.isEmpty {
             var f = [Int](repeating: 0, count: 256)
@@ -382,7 +401,7 @@ struct SearchIndex: Sendable {
             frequency = f
         }
         let k = needle.indices.min { frequency[Int(needle[$0])] < frequency[Int(needle[$1])] } ?? 0
-        let count = ids.count
+        let count = self.count
         text.withUnsafeBytes { t in
             start.withUnsafeBufferPointer { start in
                 needle.withUnsafeBytes { n in

@@ -40,23 +40,36 @@ public enum Ineligibility: Hashable, Sendable {
 extension Round {
     /// Every reason the product is not eligible; empty when it is.
     public func ineligibility(_ product: Product) -> [Ineligibility] {
-        var reasons: [Ineligibility] = []
         // The producer's status read in place (no copy of the producer, per product of a ranking).
-        if let i = producerPosition(product.producer) {
-            let status = producers[i].validation.status
+        let status = producerPosition(product.producer).map { producers[$0].validation.status }
+        return ineligibility(producer: product.producer, status: status, permits: product.permits,
+                             gate: round.settings.permitGates[product.cluster] ?? [])
+    }
+
+    /// The same from the product's producer and its status (nil: no such producer), its permits
+    /// and its cluster's permit gate: what a ranking reads once per cluster or per producer.
+    func ineligibility(producer: ProducerID, status: ValidationStatus?, permits: [Permit], gate: [PermitKind]) -> [Ineligibility] {
+        var reasons: [Ineligibility] = []
+        if let status {
             if status != .valid { reasons.append(.producerNotValidated(status)) }
         } else {
-            reasons.append(.producerMissing(product.producer))
+            reasons.append(.producerMissing(producer))
         }
-        let gate = round.settings.permitGates[product.cluster] ?? []
-        if !gate.isEmpty {
-            let held = product.permits.filter { gate.contains($0.kind) }
-            if !held.contains(where: { $0.isValid(on: round.date) }) {
-                let expired = Array(Set(held.map(\.kind))).sorted { $0.rawValue < $1.rawValue }
-                reasons.append(.missingPermit(anyOf: gate, expired: expired))
-            }
-        }
+        guard !gate.isEmpty else { return reasons }
+        // A permit of the gate valid on the round's date (nearly always): no list made.
+        let date = round.date
+        for p in permits where gate.contains(p.kind) && p.isValid(on: date) { return reasons }
+        let held = permits.filter { gate.contains($0.kind) }
+        let expired = Array(Set(held.map(\.kind))).sorted { $0.rawValue < $1.rawValue }
+        reasons.append(.missingPermit(anyOf: gate, expired: expired))
         return reasons
+    }
+
+    /// A producer and its validation status (nil: no such producer), remembered across a
+    /// ranking's products.
+    struct ProducerStatus {
+        var producer: ProducerID
+        var status: ValidationStatus?
     }
 
     public func isEligible(_ product: Product) -> Bool { ineligibility(product).isEmpty }

@@ -18,6 +18,12 @@ public struct RankedProduct: Hashable, Sendable {
     @usableFromInline let ordinal: Int
     /// The product, read in place from the round's products.
     @inlinable public var product: Product { products[ordinal] }
+    /// The product's position in `products` when this entry holds that very array (a ranking
+    /// made from the round those are the products of); nil otherwise.
+    @inlinable public func position(in products: [Product]) -> Int? {
+        let mine = self.products.withUnsafeBufferPointer { $0.baseAddress }
+        return mine != nil && mine == products.withUnsafeBufferPointer({ $0.baseAddress }) ? ordinal : nil
+    }
     /// 1-based, nil for unscored or ineligible products.
     public var rank: Int?
     public var aggregate: Aggregate
@@ -80,9 +86,16 @@ extension Round {
         let slots = pinSlots(cluster)
         let weights = criterionWeights(cluster)
         let k = round.settings.tieBreakCriterion
-        // By index: only this cluster's products are copied (into their entries).
+        // The cluster's permit gate once, and the last product's producer's status (a producer's
+        // products mostly come together): not a look-up per product.
+        let gate = round.settings.permitGates[cluster] ?? []
+        var producerSeen: ProducerStatus?
+        var size = 0
+        for i in products.indices where products[i].cluster == cluster { size += 1 }
+        ranked.reserveCapacity(size); keys.reserveCapacity(size)
+        // By index, reading the product's fields in place: no copy of a product per entry.
         for i in products.indices where products[i].cluster == cluster {
-            let entry = entry(at: i, slots: slots, normalisation: norm, weights: weights)
+            let entry = entry(at: i, slots: slots, normalisation: norm, weights: weights, gate: gate, producer: &producerSeen)
             switch group(of: entry) {
             case 0:
                 let a = entry.aggregate
@@ -102,12 +115,15 @@ extension Round {
         }
         var out: [RankedProduct] = []
         out.reserveCapacity(ranked.count + unscored.count + ineligible.count)
+        // Each entry moved out in the chain's order, not copied (and released) one by one.
+        var moving = ranked.map { Optional($0) }
+        ranked = []
         for (i, key) in keys.enumerated() {
-            var e = ranked[key.index]
+            var e = moving[key.index].take()!
             e.rank = i + 1
             out.append(e)
         }
-        ranked = []
+        moving = []
         let byID: (RankedProduct, RankedProduct) -> Bool = { $0.product.id < $1.product.id }
         for i in unscored.indices { unscored[i].unranked = unrankedReason(unscored[i]) }
         for i in ineligible.indices { ineligible[i].unranked = .ineligible }
@@ -164,6 +180,21 @@ extension Round {
     private func entry(at i: Int, slots: [ProductID: Int], normalisation: Normalisation? = nil, weights: [Double]? = nil) -> RankedProduct {
         RankedProduct(products: products, ordinal: i, rank: nil, aggregate: aggregate(products[i], normalisation: normalisation, weights: weights),
                       ineligibility: ineligibility(products[i]), pinnedSlot: slots.isEmpty ? nil : slots[products[i].id])
+    }
+
+    /// The same, for a whole ranking: the cluster's weights and permit gate given, the product's
+    /// fields read in place, its sheets found once, and the producer's status remembered from the
+    /// product before when it is the same producer.
+    private func entry(at i: Int, slots: [ProductID: Int], normalisation: Normalisation?, weights: [Double],
+                       gate: [PermitKind], producer seen: inout ProducerStatus?) -> RankedProduct {
+        let id = products[i].id, producer = products[i].producer
+        let sheets = scores[id] ?? ProductSheets()
+        let aggregate = aggregateInRubricOrder(producer: producer, cluster: products[i].cluster, sheets: sheets, normalisation: normalisation, weights: weights)
+            ?? aggregate(products[i], sheets: sheets, normalisation: normalisation, weights: weights)
+        if seen?.producer != producer { seen = ProducerStatus(producer: producer, status: producerPosition(producer).map { producers[$0].validation.status }) }
+        let reasons = ineligibility(producer: producer, status: seen!.status, permits: products[i].permits, gate: gate)
+        return RankedProduct(products: products, ordinal: i, rank: nil, aggregate: aggregate,
+                             ineligibility: reasons, pinnedSlot: slots.isEmpty ? nil : slots[id])
     }
 
     /// 0 ranked, 1 eligible but with too few counted sheets, 2 ineligible.

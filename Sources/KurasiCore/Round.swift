@@ -147,6 +147,8 @@ public struct Round: Codable, Hashable, Sendable {
     public func producer(_ id: ProducerID) -> Producer? { producerIndex[id].map { producers[$0] } }
     /// The product's position in `products`.
     public func productPosition(_ id: ProductID) -> Int? { productIndex[id] }
+    /// Every product's position in `products`, by id (the round's own index, shared, not a copy).
+    public var productPositions: [ProductID: Int] { productIndex }
     /// The producer's position in `producers` (read a field in place instead of copying the producer).
     public func producerPosition(_ id: ProducerID) -> Int? { producerIndex[id] }
     public func curator(_ id: CuratorID) -> Curator? { curators.first { $0.id == id } }

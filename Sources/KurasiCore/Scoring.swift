@@ -39,13 +39,26 @@ extension Aggregate {
     /// Mean, median, lowest, highest and standard deviation of the sheet scores, and the score by
     /// the round's aggregation (nothing when no sheet counts).
     mutating func summarise(_ aggregation: Aggregation) {
-        let values = sheetScores.values.sorted()  // a copy of the array, sorted
-        guard !values.isEmpty else { return }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let mid = values.count / 2
-        let median = values.count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-        self.mean = mean; self.median = median; min = values.first; max = values.last
+        let count = sheetScores.count
+        guard count > 0 else { return }
+        // Sorted in a scratch buffer (not a copy of the array on the heap per product); the sums
+        // run in the sorted order, as they always have.
+        let (mean, median, lowest, highest, variance) = sheetScores.values.withUnsafeBufferPointer { source in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { scratch in
+                _ = scratch.initialize(fromContentsOf: source)
+                var sorting = scratch
+                sorting.sort()
+                let values = UnsafeBufferPointer(scratch)
+                let mean = values.reduce(0, +) / Double(count)
+                let mid = count / 2
+                let median = count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
+                let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(count)
+                let result = (mean, median, values[0], values[count - 1], variance)
+                scratch.deinitialize()
+                return result
+            }
+        }
+        self.mean = mean; self.median = median; min = lowest; max = highest
         standardDeviation = variance.squareRoot()
         score = aggregation == .mean ? mean : median
     }
@@ -106,9 +119,15 @@ extension Round {
 
     /// `aggregate` with the cluster's weights given (`criterionWeights`, once per cluster).
     func aggregate(_ product: Product, normalisation: Normalisation?, weights given: [Double]?) -> Aggregate {
+        aggregate(product, sheets: scores[product.id] ?? ProductSheets(), normalisation: normalisation, weights: given)
+    }
+
+    /// `aggregate` of a product whose sheets the caller has already found.
+    func aggregate(_ product: Product, sheets: ProductSheets, normalisation: Normalisation?, weights given: [Double]?) -> Aggregate {
+        if let a = aggregateInRubricOrder(producer: product.producer, cluster: product.cluster, sheets: sheets,
+                                          normalisation: normalisation, weights: given) { return a }
         var scoreCurators: [CuratorID] = [], scoreValues: [Double] = []
         var setAside: [CuratorID] = []
-        let sheets = scores[product.id] ?? ProductSheets()
         // Who declared a conflict with the producer: found without copying a curator, and no
         // set at all for the products (nearly all) whose producer nobody declared one with.
         var recused: Set<CuratorID> = []
@@ -163,6 +182,71 @@ extension Round {
             }
         }
         a.criterionMeans = KeyedValues(keys: meanKeys, values: means)
+        return a
+    }
+
+    /// `aggregate` for sheets laid out exactly in the rubric's order with no point outside the
+    /// small range (every sheet of a loaded round, nearly always): one pass over the flat points,
+    /// the weights' sum once, the curators' array shared unless a sheet does not count. The same
+    /// arithmetic in the same order as the general path (the differential tests hold them equal);
+    /// nil when the sheets are laid out otherwise.
+    func aggregateInRubricOrder(producer: ProducerID, cluster: Cluster, sheets: ProductSheets,
+                                normalisation: Normalisation?, weights given: [Double]?) -> Aggregate? {
+        let criteria = rubric.criteria, n = criteria.count, rows = sheets.curators.count
+        guard rows > 0, n > 0, sheets.wide.isEmpty, rubric.scaleMax > rubric.scaleMin,
+              sheets.criteria.count == n, criterionOrder.count == n, sheets.criteria == criterionOrder,
+              sheets.points.count == rows * n else { return nil }
+        let weights = given ?? criterionWeights(cluster)
+        guard weights.count == n else { return nil }
+        var total = 0.0
+        for i in 0..<n { total += weights[i] }
+        guard total > 0 else { return nil }
+        let weightSum = total
+        var recused: Set<CuratorID> = []
+        if anyConflict(with: producer) {
+            for i in curators.indices where curators[i].isRecused(from: producer) { recused.insert(curators[i].id) }
+        }
+        let lo = rubric.scaleMin, span = Double(rubric.scaleMax - lo)
+        var values: [Double] = []
+        values.reserveCapacity(rows)
+        // The curators counted: made only when some sheet does not count (else the product's own array).
+        var kept: [CuratorID]?
+        var setAside: [CuratorID] = []
+        // Per criterion the sum of the counted points (small integers: exact in a Double).
+        var sums = [Double](repeating: 0, count: n)
+        let curatorIDs = sheets.curators
+        sheets.points.withUnsafeBufferPointer { p in
+            weights.withUnsafeBufferPointer { w in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    for row in 0..<rows {
+                        let base = row * n
+                        var score = 0.0, complete = true
+                        for i in 0..<n {
+                            let code = p[base + i]
+                            // Not scored (or a wide code with no wide point: not scored either).
+                            if code == PointCode.none || code == PointCode.wide { complete = false; break }
+                            score += w[i] * Double(Int(code) - lo) / span
+                        }
+                        let counts = complete && (recused.isEmpty || !recused.contains(curatorIDs[row]))
+                        if !counts {
+                            if kept == nil { kept = Array(curatorIDs[0..<row]) }
+                            if complete { setAside.append(curatorIDs[row]) }
+                            continue
+                        }
+                        let s = score / weightSum * 100
+                        values.append(normalisation?.adjust(s, curator: curatorIDs[row]) ?? s)
+                        kept?.append(curatorIDs[row])
+                        for i in 0..<n { sums[i] += Double(p[base + i]) }
+                    }
+                }
+            }
+        }
+        let counted = values.count
+        var a = Aggregate(sheetScores: KeyedValues(keys: kept ?? curatorIDs, values: values), criterionMeans: [:], setAside: setAside.sorted())
+        guard counted > 0 else { return a }
+        a.summarise(round.settings.aggregation)
+        for i in 0..<n { sums[i] /= Double(counted) }
+        a.criterionMeans = KeyedValues(keys: criterionOrder, values: sums)
         return a
     }
 

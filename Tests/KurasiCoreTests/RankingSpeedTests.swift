@@ -147,6 +147,42 @@ import Testing
         #expect(steps == (r.round.settings.aggregation == .mean ? [1, 2, 3, 4, 5] : [1, 2, 4, 5]))
     }
 
+    /// The one-pass aggregate (sheets in the rubric's order, the weights' sum once, the median
+    /// sorted in a scratch buffer) is the one every scored product of these rounds takes, and it
+    /// is the plain computation: incomplete sheets before and among counted ones, sheets set
+    /// aside, even and odd counts, raw and normalised.
+    @Test(arguments: 0..<4)
+    func theOnePassAggregateIsThePlainOne(_ i: Int) {
+        let r = Self.rounds[i]
+        let norm = r.normalisation()
+        var parities = Set<Int>(), incompleteFirst = false, setAside = false
+        for p in r.products {
+            guard let sheets = r.scores[p.id] else { continue }
+            for n in [nil, norm] {
+                let fast = r.aggregateInRubricOrder(producer: p.producer, cluster: p.cluster, sheets: sheets, normalisation: n, weights: nil)
+                #expect(fast != nil, "\(p.id)")
+                #expect(fast == AnalysisSpeedTests.plainAggregate(r, p, normalisation: n), "\(p.id)")
+            }
+            let a = r.aggregate(p)
+            if a.count > 0 { parities.insert(a.count % 2) }
+            if let first = sheets.values.first, !r.isComplete(first), a.count > 0 { incompleteFirst = true }
+            if !a.setAside.isEmpty { setAside = true }
+        }
+        #expect(parities == [0, 1])
+        #expect(incompleteFirst)
+        #expect(setAside)
+    }
+
+    /// Eligibility as the ranking reads it (the producer's status remembered across its
+    /// products, the cluster's gate once) is `ineligibility(_:)` for every product.
+    @Test(arguments: 0..<4)
+    func theRankingsEligibilityIsThePlainOne(_ i: Int) {
+        let r = Self.rounds[i]
+        for c in Cluster.allCases {
+            for e in r.ranking(c) { #expect(e.ineligibility == r.ineligibility(e.product), "\(e.product.id)") }
+        }
+    }
+
     /// An edit re-ranked in place gives the full ranking's list.
     @Test(arguments: 0..<4)
     func rerankIsTheRanking(_ i: Int) throws {
