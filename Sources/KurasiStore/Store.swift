@@ -750,13 +750,6 @@ public struct Store: Sendable {
 
     // MARK: Backups
 
-    /// Copy the current snapshot, whose revision the caller knows, to `<store>.r<revision>.bak`
-    /// (durably). The bytes are copied as they are: no need to parse them.
-    func backupSnapshot(revision: Int) throws(StoreError) {
-        try Self.durableCopy(of: targetPath, to: targetPath + ".r\(revision).bak", shownAs: path,
-                             points: (.backupTempWritten, .backupRenamed), faultsFor: targetPath)
-    }
-
     /// Backups beside the store, newest first: (revision, path).
     public func backups() -> [(revision: Int, path: String)] {
         let dir = (targetPath as NSString).deletingLastPathComponent

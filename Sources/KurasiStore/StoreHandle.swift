@@ -282,24 +282,23 @@ public final class StoreHandle {
             let lines = journalLines
             let upgrade = upgrading && (store.schemaOnDisk ?? Store.schemaVersion) < Store.schemaVersion
             guard lines > 0 || upgrade else { return nil }
-            if attempt == 3 {
-                // Twice another process compacted in between: this time under the lock throughout.
-                try compactLocked()
-                return lines
-            }
             let noted = try note(lines: lines)
-            first.release(); held = false
+            // Twice another process compacted in between: this time under the lock throughout.
+            let throughout = attempt == 3
+            if !throughout { first.release(); held = false }
 
             let staged = try stage(noted)
             var done = false
             defer { if !done { for path in staged.paths { unlink(path) } } }
-            CrashPoint.compactionStaged.reached()
-            if let hook = betweenLockHolds {
-                do { try hook() } catch { throw error as? StoreError ?? StoreError(.writeFailed, file: store.path, .undecodable("\(error)")) }
+            if !throughout {
+                CrashPoint.compactionStaged.reached()
+                if let hook = betweenLockHolds {
+                    do { try hook() } catch { throw error as? StoreError ?? StoreError(.writeFailed, file: store.path, .undecodable("\(error)")) }
+                }
             }
 
-            let second = try StoreLock(storePath: store.targetPath, shownAs: store.path)
-            defer { second.release() }
+            let second = throughout ? nil : try StoreLock(storePath: store.targetPath, shownAs: store.path)
+            defer { second?.release() }
             if try finish(noted, staged) {
                 done = true
                 return lines
@@ -411,25 +410,5 @@ public final class StoreHandle {
         // The handle's round is still the one at the noted revision: take the lines carried over.
         try readJournal(fromStart: true)
         return true
-    }
-
-    private func compactLocked() throws(StoreError) {
-        // A snapshot is only ever written from the whole round.
-        if focus != nil { try reload() }
-        try store.backupSnapshot(revision: snapshotRevision)
-        let index = try store.saveIndexed(round)
-        if FileStamp(journalPath) != nil {
-            let segment = store.targetPath + Journal.suffix + ".r\(snapshotRevision)"
-            guard rename(journalPath, segment) == 0 else {
-                throw Journal.writeError(store.path, journalPath, .startingJournal)
-            }
-            fsyncDirectory(of: journalPath)
-            CrashPoint.journalRotated.reached()
-        }
-        store.rotateBackups()
-        snapshotRevision = round.revision
-        snapshotStamp = FileStamp(store.targetPath)
-        StoreIndex.write(for: store, built: index, stamp: snapshotStamp, revision: round.revision)
-        journalOffset = 0; journalLines = 0; journalGood = 0
     }
 }

@@ -249,11 +249,6 @@ enum StoreIndex {
         install(stage(for: store, data: data, stamp: stamp, revision: revision), for: store)
     }
 
-    /// Write the index a builder made as the snapshot was written (see `write(for:data:…)`).
-    static func write(for store: Store, built builder: Builder, stamp: FileStamp?, revision: Int) {
-        install(stage(for: store, built: builder, stamp: stamp, revision: revision), for: store)
-    }
-
     /// The index of `data` written to a temp file beside the store, not yet in place: a
     /// compaction makes it with no lock held, for the snapshot it has not yet put in place.
     /// Nil when there is no index to have (the layout is not Kurasi's) or it could not be written.
