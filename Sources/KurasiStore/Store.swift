@@ -80,13 +80,11 @@ public struct Store: Sendable {
     /// header is not the one Kurasi writes), `decode` of the whole document `whole` gives.
     static func decode(_ bytes: StoreReader.ByteWindow, file: String, progress: LoadObserver?,
                        whole: () throws(StoreError) -> Data) throws(StoreError) -> Round {
+        // The header's first 96 bytes (a read may bring fewer).
         _ = bytes.fill(keeping: 0)
+        while bytes.count < 96, bytes.fill(keeping: 0) {}
         let head = Data(bytes: bytes.buffer.baseAddress!, count: min(bytes.count, 96))
-        var head96 = head
-        while head96.count < 96, bytes.fill(keeping: 0) {
-            head96 = Data(bytes: bytes.buffer.baseAddress!, count: min(bytes.count, 96))
-        }
-        if let version = headerVersion(head96), (1...schemaVersion).contains(version) {
+        if let version = headerVersion(head), (1...schemaVersion).contains(version) {
             let (round, abandoned, scoresChecked) = StoreReader.readChecking(bytes, file: file, progress: progress, schema: version)
             if abandoned { throw StoreError.abandoned(file) }
             if let round {
