@@ -189,8 +189,7 @@ extension Round {
                        gate: [PermitKind], producer seen: inout ProducerStatus?) -> RankedProduct {
         let id = products[i].id, producer = products[i].producer
         let sheets = scores[id] ?? ProductSheets()
-        let aggregate = aggregateInRubricOrder(producer: producer, cluster: products[i].cluster, sheets: sheets, normalisation: normalisation, weights: weights)
-            ?? aggregate(products[i], sheets: sheets, normalisation: normalisation, weights: weights)
+        let aggregate = aggregate(products[i], sheets: sheets, normalisation: normalisation, weights: weights)
         if seen?.producer != producer { seen = ProducerStatus(producer: producer, status: producerPosition(producer).map { producers[$0].validation.status }) }
         let reasons = ineligibility(producer: producer, status: seen!.status, permits: products[i].permits, gate: gate)
         return RankedProduct(products: products, ordinal: i, rank: nil, aggregate: aggregate,
