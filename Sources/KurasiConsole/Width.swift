@@ -10,14 +10,7 @@ extension Character {
         if let ascii = asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }
         guard let first = unicodeScalars.first else { return 0 }
         if unicodeScalars.contains("\u{FE0F}") { return 2 }  // emoji presentation selector
-        let v = first.value
-        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
-        if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark
-            || first.properties.generalCategory == .format || v == 0x200B {
-            return 0
-        }
-        if first.properties.isEmojiPresentation { return 2 }
-        return Self.isWide(v) ? 2 : 1
+        return first.ownColumns
     }
 
     static func isWide(_ v: UInt32) -> Bool {
@@ -50,7 +43,8 @@ extension Unicode.Scalar {
         }
     }
 
-    /// The columns of this scalar as a character of its own: `Character(self).columns`.
+    /// The columns of this scalar as a character of its own, and of a character it begins (but
+    /// for a character holding the emoji presentation selector: 2).
     var ownColumns: Int {
         let v = value
         if v < 0x80 { return v >= 0x20 && v != 0x7F ? 1 : 0 }
