@@ -29,7 +29,7 @@ import Testing
                         "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns"].compactMap(TimeZone.init(identifier:))
 
     @Test func randomInstantsInManyZones() {
-        var random = FormatRandom(seed: 2020)
+        var random = SplitMix64(seed: 2020)
         for _ in 0..<800 {
             // From 1600 to 2100, and now and then on the edge of a day, a month or a year.
             let y = Int.random(in: 1600...2100, using: &random), mo = Int.random(in: 1...12, using: &random)
@@ -59,18 +59,5 @@ import Testing
         #expect(Format.clock("2020-10-15T07:30:00.250Z", zone: wib, .id) == "14.30 WIB")
         #expect(Format.clock("2020-12-31T17:00:00Z", zone: wib, .en) == "00:00 WIB")
         #expect(Format.time("2020-12-31T17:00:00Z", zone: wib, .id) == "1 Januari 2021 00.00 WIB")
-    }
-}
-
-/// SplitMix64: the same sequence from the same seed on every machine.
-struct FormatRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

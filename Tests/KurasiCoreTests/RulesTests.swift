@@ -268,7 +268,7 @@ import Testing
     // MARK: A model of the committee: random commands never reach a round check rejects
 
     @Test(arguments: 0..<24) func randomCommandsNeverBreakARule(seed: UInt64) throws {
-        var rng = SeededRandom(seed: 0x6B75_7261 &+ seed)
+        var rng = SplitMix64(seed: 0x6B75_7261 &+ seed)
         var r = smallRound()
         r.setPermits("P-M9", [Permit(kind: .bpomMD, number: "MD 224413001234")])
         let curators: [CuratorID] = ["K1", "K2", "K3", "K4", "K8"]
@@ -364,18 +364,6 @@ import Testing
     }
 }
 
-/// SplitMix64: the same sequence from the same seed on every machine.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension Round {
     /// Give a product these permits, as a products file import does.

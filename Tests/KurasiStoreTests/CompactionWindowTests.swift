@@ -15,6 +15,16 @@ import Glibc
         try h.commit { try $0.perform(.score(product: "P-1", points: [criterion: value]), by: "K1", at: "t") }
     }
 
+    /// A new store in `dir` with `mine` (its first edits `scores` made) and `theirs`, a second
+    /// handle on it, as another terminal's.
+    func twoHandles(in dir: TempDir, scores: [(CriterionID, Int)] = [("kualitas", 2)]) throws -> (Store, mine: StoreHandle, theirs: StoreHandle) {
+        let store = Store(path: dir.file("k.json"))
+        try store.create(tinyRound())
+        let mine = try StoreHandle(store: store)
+        for (c, v) in scores { try score(mine, c, v) }
+        return (store, mine, try StoreHandle(store: Store(path: store.path)))
+    }
+
     /// Whether the store's exclusive lock can be taken at once, as another terminal's edit would.
     func lockIsFree(_ store: Store) -> Bool {
         let fd = open(store.targetPath + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -31,11 +41,7 @@ import Glibc
     /// and backup are the old journal and snapshot byte for byte.
     @Test func anEditBetweenTheTwoLockHoldsIsCarriedOverAndDoesNotWait() throws {
         let dir = TempDir()
-        let store = Store(path: dir.file("k.json"))
-        try store.create(tinyRound())
-        let mine = try StoreHandle(store: store)
-        for (c, v) in [("kualitas", 2), ("kemasan", 3), ("keunikan", 2)] { try score(mine, CriterionID(c), v) }
-        let theirs = try StoreHandle(store: Store(path: store.path))
+        let (store, mine, theirs) = try twoHandles(in: dir, scores: [("kualitas", 2), ("kemasan", 3), ("keunikan", 2)])
         let oldSnapshot = bytes(store.path)!, oldJournal = bytes(store.journalPath)!
         var carried = Data(), seenBetween: Round?, freeBetween = false
         mine.betweenLockHolds = {
@@ -80,11 +86,7 @@ import Glibc
     @Test func aCompactionInBetweenMakesTheOtherStartOverAndLosesNothing() throws {
         for clashes in 1...2 {
             let dir = TempDir()
-            let store = Store(path: dir.file("k.json"))
-            try store.create(tinyRound())
-            let mine = try StoreHandle(store: store)
-            try score(mine, "kualitas", 2)
-            let theirs = try StoreHandle(store: Store(path: store.path))
+            let (store, mine, theirs) = try twoHandles(in: dir)
             var calls = 0
             mine.betweenLockHolds = {
                 calls += 1
@@ -118,11 +120,7 @@ import Glibc
     /// backup, the temp files are gone, and the edits made meanwhile are in the journal.
     @Test func aCompactionThatFailsBetweenTheHoldsChangesNothing() throws {
         let dir = TempDir()
-        let store = Store(path: dir.file("k.json"))
-        try store.create(tinyRound())
-        let mine = try StoreHandle(store: store)
-        try score(mine, "kualitas", 2)
-        let theirs = try StoreHandle(store: Store(path: store.path))
+        let (store, mine, theirs) = try twoHandles(in: dir)
         let snapshot = bytes(store.path)
         mine.betweenLockHolds = {
             try self.score(theirs, "pasar", 5)
@@ -146,11 +144,7 @@ import Glibc
     /// and the snapshot and journal stay as they were.
     @Test func aDamagedLineAppendedBetweenTheHoldsIsRefusedByItsLineNumber() throws {
         let dir = TempDir()
-        let store = Store(path: dir.file("k.json"))
-        try store.create(tinyRound())
-        let mine = try StoreHandle(store: store)
-        try score(mine, "kualitas", 2)
-        let theirs = try StoreHandle(store: Store(path: store.path))
+        let (store, mine, theirs) = try twoHandles(in: dir)
         let snapshot = bytes(store.path)!
         var journal = Data()
         mine.betweenLockHolds = {
