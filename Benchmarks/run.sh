@@ -65,7 +65,7 @@ for s in "${LIST[@]}"; do
     python3 tools/bench.py cli --scale "$s" --runs "$(runs "$s")" --kurasi "$BIN/kurasi" "$store" | tee -a "$RESULTS/cli.jsonl" >&2
     say "$s: start-up to the first frame in tmux (kurasi, then VisiData)"
     python3 tools/bench.py startup --name kurasi --scale "$s" --runs "$(runs "$s")" --warmup "$(warmup "$s")" \
-        --pattern '^\s+1 P-\d' -- env LANG=C.UTF-8 "$BIN/kurasi" --store "$store" --curator K1 \
+        --pattern '^\s+(1|·) P-\d' -- env LANG=C.UTF-8 "$BIN/kurasi" --store "$store" --curator K1 \
         | tee -a "$RESULTS/startup.jsonl" >&2
     python3 tools/bench.py startup --name visidata --scale "$s" --runs "$(runs "$s")" --warmup "$(warmup "$s")" \
         --pattern '^\s*P-0*1\s' -- env LANG=C.UTF-8 "$VD" "$DATA/$s/products.csv" \
