@@ -137,14 +137,24 @@ def cmd_pyjson(args):
 
 
 def first_sheet(store):
-    """(product, curator, criterion, point) of the first sheet in a pretty-printed store."""
+    """(product, curator, criterion, point) of the first sheet in a pretty-printed store: in
+    schema 1 a sheet is an object by criterion, in schema 2 an array in the rubric's order (the
+    first criterion is then the rubric's first)."""
     import mmap
     with open(store, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
         at = m.find(b'\n  "scores" : {')
-        m.seek(at)
-        text = m.read(4096).decode("utf-8", "replace")
-    found = re.search(r'"scores" : \{\s*"([^"]+)" : \{\s*"([^"]+)" : \{\s*"([^"]+)" : (\d+)', text)
-    return found.group(1), found.group(2), found.group(3), int(found.group(4))
+        text = m[at:at + 4096].decode("utf-8", "replace")
+        found = re.search(r'"scores" : \{\s*"([^"]+)" : \{\s*"([^"]+)" : \{\s*"([^"]+)" : (\d+)', text)
+        if found:
+            return found.group(1), found.group(2), found.group(3), int(found.group(4))
+        found = re.search(r'"scores" : \{\s*"([^"]+)" : \{\s*"([^"]+)" : \[\s*(\d+)', text)
+        rubric = m.find(b'\n  "rubric" : {')
+        criteria = m.find(b'"criteria" : [', rubric)
+        # The first criterion's own id, at its object's indentation (its anchors' ids are deeper).
+        first = re.search(r'\n        "id" : "([^"]+)"', m[criteria:criteria + 65536].decode("utf-8", "replace"))
+    if not found or rubric < 0 or criteria < 0 or not first:
+        raise SystemExit(f"bench.py: no score sheet found in {store} (not a pretty-printed Kurasi store?)")
+    return found.group(1), found.group(2), first.group(1), int(found.group(3))
 
 
 def cmd_cli(args):
