@@ -49,6 +49,10 @@ case "generate":
                 return scale
             }
             i += 2
+        } else if args[i].hasPrefix("-") {
+            // An option it does not know (or --scales without its list) is not a directory name:
+            // `generate --help` once wrote every round into a directory called "--help".
+            fail("kurasi-bench generate: unknown option \(args[i]); usage: kurasi-bench generate [DIR] [--scales 1x,10x,100x,1000x]")
         } else { dir = args[i]; i += 1 }
     }
     for scale in scales {
