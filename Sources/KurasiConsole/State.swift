@@ -100,8 +100,8 @@ public struct State: Sendable {
     /// Rankings of the current round (recomputed when the round changes). A console opened on a
     /// store ranks first only the cluster its first screen shows (`deferringRankings`); the other
     /// is missing here until it arrives from behind the screen (`Msg.ranked`, asked for by
-    /// `Effect.rank`) or a key needs it first (`rankNeeded`, on demand): no screen ever shows a
-    /// cluster whose ranking is not here.
+    /// `Effect.rank`); a key that needs it first waits for it (`awaitingRanking`): no screen ever
+    /// shows a cluster whose ranking is not here.
     public private(set) var rankings: [Cluster: [RankedProduct]] = [:]
     /// How many products each cluster has (the tabs' counts while a ranking is still missing).
     public private(set) var productCounts: [Cluster: Int] = [:]
@@ -123,7 +123,7 @@ public struct State: Sendable {
 
     /// With `deferringRankings`, only the clusters the first screen shows are ranked now (the
     /// list's cluster; both for the board); the others are asked for with `Effect.rank` by the
-    /// first `update`, or made on demand when a key needs them first.
+    /// first `update`, and a key that needs them first waits for them (`ranksBehind`).
     public init(round: Round, lang: Language, curator: CuratorID? = nil, seat: Seat = .shared, deferringRankings: Bool = false) {
         self.round = round
         self.lang = lang
@@ -278,7 +278,7 @@ public struct State: Sendable {
 
     /// Rankings made behind the screen for the round at `revision`: taken when the round is
     /// still that one and the cluster is still missing; a newer round (an edit, another
-    /// terminal's) or a cluster ranked meanwhile on demand keeps what it has.
+    /// terminal's) or a cluster ranked meanwhile (by a full re-rank) keeps what it has.
     mutating func ranked(revision: Int, _ made: [Cluster: [RankedProduct]]) {
         if rankingRequested == revision { rankingRequested = nil }
         guard revision == round.revision else { return }
