@@ -75,9 +75,7 @@ extension State {
             self.layout = layout
             keepCursorVisible()
             queued = keys
-            var effects: [Effect] = []
-            while pending == nil, !queued.isEmpty { effects += handle(queued.removeFirst()) }
-            return effects
+            return handleQueued()
         case let .key(key):
             if Keymap.global.contains(where: { $0.bindings.contains { $0.action == .quit && $0.keys.contains(key) } }) { return [.quit] }
             if loading?.failure == nil { enqueue(key) }

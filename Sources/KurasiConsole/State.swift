@@ -100,22 +100,34 @@ public struct State: Sendable {
     /// Rankings of the current round (recomputed when the round changes). A console opened on a
     /// store ranks first only the cluster its first screen shows (`deferringRankings`); the other
     /// is missing here until it arrives from behind the screen (`Msg.ranked`, asked for by
-    /// `Effect.rank`) or a key needs it first (`rankNeeded`, on demand): no screen ever shows a
-    /// cluster whose ranking is not here.
+    /// `Effect.rank`); a key that needs it first waits for it (`awaitingRanking`): no screen ever
+    /// shows a cluster whose ranking is not here.
     public private(set) var rankings: [Cluster: [RankedProduct]] = [:]
     /// How many products each cluster has (the tabs' counts while a ranking is still missing).
     public private(set) var productCounts: [Cluster: Int] = [:]
     /// The revision whose missing rankings are being computed behind the screen (one at a time).
     public var rankingRequested: Int?
+    /// Whether the missing rankings come from behind the screen (`Effect.rank` is answered by a
+    /// worker): a key that needs one then waits for it instead of ranking on the spot. Without a
+    /// worker every cluster is ranked before the first screen, so nothing is ever missing.
+    public let ranksBehind: Bool
+    /// The clusters a typed key is waiting for ("menyusun peringkat non-mamin…" on the status
+    /// line): the key is the first of `queued`, and it and the keys typed after it are handled,
+    /// in order, once `Msg.ranked` brings them; Esc lets go of them, q still quits at once.
+    public internal(set) var awaitingRanking: [Cluster]?
+    /// How many clusters were ranked on the spot because the screen needed them and nothing had
+    /// waited for them (never, when every path that needs a cluster waits for it).
+    public private(set) var rankedOnDemand = 0
     /// Columns the longest product id takes (for the list's id column).
     public private(set) var idWidth = 6
 
     /// With `deferringRankings`, only the clusters the first screen shows are ranked now (the
     /// list's cluster; both for the board); the others are asked for with `Effect.rank` by the
-    /// first `update`, or made on demand when a key needs them first.
+    /// first `update`, and a key that needs them first waits for them (`ranksBehind`).
     public init(round: Round, lang: Language, curator: CuratorID? = nil, seat: Seat = .shared, deferringRankings: Bool = false) {
         self.round = round
         self.lang = lang
+        ranksBehind = deferringRankings
         switch seat {
         case .projector:
             self.seat = .projector
@@ -199,10 +211,47 @@ public struct State: Sendable {
     /// The clusters whose ranking the screen needs: the list's (and the detail's) cluster; both
     /// for the board, the projector, and a filter (each tab counts its matches).
     var neededClusters: [Cluster] {
-        if screen == .board || seat == .projector || !list.filter.isEmpty || list.editingFilter { return Cluster.allCases }
-        var out = [list.cluster]
-        if screen == .detail, let id = detailProduct, let c = round.product(id)?.cluster, c != list.cluster { out.append(c) }
+        clustersNeeded(on: screen, showing: list.cluster, filtering: !list.filter.isEmpty || list.editingFilter)
+    }
+
+    /// The clusters a screen needs, showing a list's cluster, with or without a filter.
+    func clustersNeeded(on screen: Screen, showing cluster: Cluster, filtering: Bool) -> [Cluster] {
+        if screen == .board || seat == .projector || filtering { return Cluster.allCases }
+        var out = [cluster]
+        if screen == .detail, let id = detailProduct, let c = round.product(id)?.cluster, c != cluster { out.append(c) }
         return out
+    }
+
+    /// The clusters a key would need that are not ranked yet: it turns the list (or the pairwise
+    /// or analysis screen) to the other cluster, starts a filter (each tab counts its matches),
+    /// opens the board, or goes back to a screen that needs them (from the board or the picker).
+    /// Read from the same keymaps and screens `handle` acts on; every key on every screen is
+    /// checked against it in the tests.
+    func clustersMissing(after key: Key) -> [Cluster] {
+        let missing = unranked
+        guard !missing.isEmpty, !layout.isTooSmall, !showHelp, form == nil, prompt == nil else { return [] }
+        // Typing a filter: every cluster is already needed (and so ranked).
+        if screen == .list, list.editingFilter { return [] }
+        if screen == .producers, producerList.editingFilter { return [] }
+        guard let action = Keymap.action(for: key, on: screen) else { return [] }
+        if seat == .projector, action.edits || action == .curators { return [] }
+        let filtering = !list.filter.isEmpty
+        let other: Cluster = list.cluster == .mamin ? .nonMamin : .mamin
+        var next: (screen: Screen, cluster: Cluster, filtering: Bool)?
+        switch (screen, action) {
+        case (.board, .back): next = (returnScreen == .board ? .list : returnScreen, list.cluster, filtering)
+        case (_, .board): next = (.board, list.cluster, filtering)
+        case (.list, .filter): next = (.list, list.cluster, true)
+        case (.list, .nextCluster), (.list, .previousCluster), (.pairwise, .nextCluster), (.pairwise, .previousCluster),
+             (.analysis, .nextCluster), (.analysis, .previousCluster):
+            next = (screen, other, filtering)
+        case (.curators, .open) where round.curators.indices.contains(pickerCursor),
+             (.curators, .back) where curator != nil:
+            next = (returnScreen == .curators ? .list : returnScreen, list.cluster, filtering)
+        default: break
+        }
+        guard let next else { return [] }
+        return clustersNeeded(on: next.screen, showing: next.cluster, filtering: next.filtering).filter(missing.contains)
     }
 
     /// The clusters not ranked yet.
@@ -214,6 +263,7 @@ public struct State: Sendable {
         let missing = neededClusters.filter { rankings[$0] == nil }
         guard !missing.isEmpty else { return }
         for cluster in missing { adopt(round.ranking(cluster), in: cluster) }
+        rankedOnDemand += missing.count
         refilter()
     }
 
@@ -228,7 +278,7 @@ public struct State: Sendable {
 
     /// Rankings made behind the screen for the round at `revision`: taken when the round is
     /// still that one and the cluster is still missing; a newer round (an edit, another
-    /// terminal's) or a cluster ranked meanwhile on demand keeps what it has.
+    /// terminal's) or a cluster ranked meanwhile (by a full re-rank) keeps what it has.
     mutating func ranked(revision: Int, _ made: [Cluster: [RankedProduct]]) {
         if rankingRequested == revision { rankingRequested = nil }
         guard revision == round.revision else { return }

@@ -34,8 +34,13 @@ extension View {
         case .open: tr(.openBadge, s.lang)
         }
         let head = " \(saved) · \(tr(.revision, s.lang, s.round.revision)) · \(status)"
+        // A key waits for a cluster still being ranked behind the screen: said at once, in place
+        // of the message, until the ranking comes and the key takes effect.
+        let waiting = s.awaitingRanking.map { clusters in
+            tr(.rankingWait, s.lang, clusters.map { $0.label(s.lang).lowercased() }.joined(separator: " + "))
+        }
         // A refusal says why and what to do; it takes the hint line too, so it is read whole.
-        if let m = s.message, m.isWarning, (head + " · " + m.text).columns > width {
+        if waiting == nil, let m = s.message, m.isWarning, (head + " · " + m.text).columns > width {
             let lines = m.text.wrapped(to: width - 2)
             c.put(" " + (lines.first ?? ""), x: 0, y: hintRow, style: .warning)
             c.put(" " + lines.dropFirst().joined(separator: " "), x: 0, y: statusRow, style: .warning)
@@ -50,7 +55,9 @@ extension View {
         }
         c.put(hint, x: 0, y: hintRow, style: .dim)
         let used = c.put(head, x: 0, y: statusRow, style: s.saveFailed ? .warning : [])
-        if let m = s.message {
+        if let waiting {
+            c.put(" · " + waiting, x: used, y: statusRow, style: .bold)
+        } else if let m = s.message {
             c.put(" · " + m.text, x: used, y: statusRow, style: m.isWarning ? .warning : [])
         }
     }

@@ -46,13 +46,10 @@ func receive(_ state: inout State, _ msg: Msg) -> [Effect] {
         state.message = Message(text: tr(.updatedElsewhere, state.lang, round.revision), isWarning: false)
         return []
     case let .committed(answer):
-        var effects = state.committed(answer)
         // Keys typed while the store was busy, in order, until one of them commits again.
-        while state.pending == nil, !state.queued.isEmpty {
-            effects += state.handle(state.queued.removeFirst())
-        }
-        return effects
+        return state.committed(answer) + state.handleQueued()
     case let .key(key):
+        if state.awaitingRanking != nil { return state.keyWhileRanking(key) }
         if state.pending != nil {
             state.enqueue(key)
             return []
@@ -60,7 +57,11 @@ func receive(_ state: inout State, _ msg: Msg) -> [Effect] {
         return state.handle(key)
     case let .ranked(revision, made):
         state.ranked(revision: revision, made)
-        return []
+        // The keys that waited for it go on, in order (the first waits again if what it needs
+        // is still missing: a ranking made for an older round is dropped and asked for again).
+        guard state.awaitingRanking != nil else { return [] }
+        state.awaitingRanking = nil
+        return state.handleQueued()
     case let .analysed(revision, data):
         state.analysisRequested = nil
         state.analysis = data
@@ -123,8 +124,19 @@ extension State {
             return []
         }
         // The key before may have turned to a cluster not ranked yet (keys typed while the store
-        // was busy are handled one after another in one update).
+        // was busy are handled one after another in one update): ranked here when nothing ranks
+        // behind the screen (it never is missing then).
         rankNeeded()
+        // A key that needs a cluster still being ranked behind the screen waits for it, first in
+        // the queue, and the screen says so; it is done once, when `Msg.ranked` brings it.
+        if ranksBehind {
+            let missing = clustersMissing(after: key)
+            if !missing.isEmpty {
+                awaitingRanking = missing
+                queued.insert(key, at: 0)
+                return []
+            }
+        }
         if form != nil { return handleForm(key) }
         if prompt != nil { return handlePrompt(key) }
         if screen == .producers, producerList.editingFilter {
@@ -636,5 +648,37 @@ extension State {
     /// Queue a key for after the pending commit, within the limit.
     mutating func enqueue(_ key: Key) {
         if queued.count < Self.queueLimit { queued.append(key) }
+    }
+
+    /// Handle the keys that waited, in order, until one of them commits or waits for a ranking.
+    mutating func handleQueued() -> [Effect] {
+        var effects: [Effect] = []
+        while pending == nil, awaitingRanking == nil, !queued.isEmpty { effects += handle(queued.removeFirst()) }
+        return effects
+    }
+
+    /// A key while an earlier one waits for a cluster's ranking: q quits at once (unless the keys
+    /// before it start typing a filter, where it is a letter); Esc lets go of the waiting keys and
+    /// stays where it is; any other key waits behind them.
+    mutating func keyWhileRanking(_ key: Key) -> [Effect] {
+        let quits = Keymap.global.contains { $0.bindings.contains { $0.action == .quit && $0.keys.contains(key) } }
+        if quits, !queuedKeysMayType { return [.quit] }
+        if key == .escape {
+            queued = []
+            awaitingRanking = nil
+            message = Message(text: tr(.cancelled, lang), isWarning: false)
+            return []
+        }
+        enqueue(key)
+        return []
+    }
+
+    /// Whether the waiting keys may have started text input by the time a new key's turn comes:
+    /// the first one starts a filter, or a character key follows it (which may open a filter, a
+    /// form or a prompt on the screen it leads to).
+    private var queuedKeysMayType: Bool {
+        guard let first = queued.first else { return false }
+        if Keymap.action(for: first, on: screen) == .filter { return true }
+        return queued.dropFirst().contains { if case .char = $0 { true } else { false } }
     }
 }

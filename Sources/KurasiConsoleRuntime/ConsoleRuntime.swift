@@ -23,6 +23,7 @@ public final class ConsoleRuntime: TerminalProgram {
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
         let handle = try StoreHandle(store: store)
         worker = StoreWorker(handle: handle, clock: Self.clock(environment), lang: lang)
+        worker.pauseBeforeRanking = Self.pauseBeforeRanking(environment)
         state = Self.prepare(handle, lang: lang, curator: curator, seat: seat)
     }
 
@@ -38,6 +39,7 @@ public final class ConsoleRuntime: TerminalProgram {
                     try StoreHandle(store: store, progress: progress)
                 }) {
         worker = StoreWorker(handle: nil, clock: Self.clock(environment), lang: lang)
+        worker.pauseBeforeRanking = Self.pauseBeforeRanking(environment)
         state = .loading(file: store.path, lang: lang)
         worker.submit(.open { [worker] () -> Msg in
             do throws(StoreError) {
@@ -81,6 +83,13 @@ public final class ConsoleRuntime: TerminalProgram {
     public var loadFailure: (text: String, status: Int32)? {
         guard let text = state.loading?.failure else { return nil }
         return (text, worker.failureStatus)
+    }
+
+    /// A named point for tests: with `$KURASI_TEST_PAUSE_BEFORE_RANKING` set to a path, the worker
+    /// about to rank the cluster the console did not open on creates that file and waits until the
+    /// test removes it, so a test sees a key wait for that ranking whatever the machine's speed.
+    static func pauseBeforeRanking(_ environment: [String: String]) -> String? {
+        environment["KURASI_TEST_PAUSE_BEFORE_RANKING"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The time edits are stamped with: `KURASI_NOW` when set (tests, demonstrations), else now.
@@ -165,7 +174,8 @@ public final class ConsoleRuntime: TerminalProgram {
         while true {
             let idle = worker.waitUntilIdle(timeout: max(0, deadline.timeIntervalSinceNow))
             deliverAnswers()
-            if idle, state.pending == nil, !state.refreshing, state.analysisRequested == nil, state.rankingRequested == nil { return true }
+            if idle, state.pending == nil, !state.refreshing, state.analysisRequested == nil, state.rankingRequested == nil,
+               state.awaitingRanking == nil { return true }
             if !idle || Date() >= deadline { return false }
         }
     }
@@ -226,6 +236,9 @@ final class StoreWorker: @unchecked Sendable {
     var handle: StoreHandle!
     /// The exit status of a failed open (1: the store; 2: an unknown curator).
     var failureStatus: Int32 = 1
+    /// The file a ranking job creates and waits to see removed before it ranks (a test's named
+    /// point, `KURASI_TEST_PAUSE_BEFORE_RANKING`); set before the first job.
+    var pauseBeforeRanking: String?
     private var abandoned = false
     private let clock: @Sendable () -> String
     /// The language a failed save is reported in.
@@ -346,6 +359,10 @@ final class StoreWorker: @unchecked Sendable {
         case let .analyse(round):
             return .analysed(revision: round.revision, round.analysisData(barWidth: 1))
         case let .rank(round, clusters):
+            if let path = pauseBeforeRanking {
+                FileManager.default.createFile(atPath: path, contents: Data())
+                while FileManager.default.fileExists(atPath: path), !isAbandoned { usleep(10_000) }
+            }
             return .ranked(revision: round.revision, Dictionary(uniqueKeysWithValues: clusters.map { ($0, round.ranking($0)) }))
         case let .open(read):
             return read()

@@ -23,7 +23,7 @@ public enum T: String, CaseIterable, Sendable {
     case pickerTitle, pickerHint, helpTitle, helpGlobal, helpClose, roleChair, roleCurator, conflictsLabel, keySpace
     // prompts and messages
     case promptPinReason, promptReopenReason, promptHint, cancelled, chooseCuratorFirst, nothingUnscored
-    case activeCurator, redrawn, storeError, updatedElsewhere
+    case activeCurator, redrawn, storeError, updatedElsewhere, rankingWait
     // help texts of bindings
     case hQuit, hHelp, hNextCluster, hPrevCluster, hMove, hPage, hTopBottom, hFilter, hFilterProducers, hSort, hOpen, hBack
     case hScore, hClear, hCriterion, hPrevNext, hNextUnscored, hPin, hBoard, hCurators, hUndo, hRedraw
@@ -190,6 +190,7 @@ public enum T: String, CaseIterable, Sendable {
         case .redrawn: "Layar disegarkan."
         case .storeError: "Tidak tersimpan: {0}"
         case .updatedElsewhere: "Diperbarui dari terminal lain (rev {0})."
+        case .rankingWait: "menyusun peringkat {0}…"
         case .hQuit: "keluar (semua sudah tersimpan)"
         case .hHelp: "bantuan ini"
         case .hNextCluster: "klaster berikutnya"
@@ -1162,6 +1163,7 @@ public enum T: String, CaseIterable, Sendable {
         case .redrawn: "Screen redrawn."
         case .storeError: "Not saved: {0}"
         case .updatedElsewhere: "Updated from another terminal (rev {0})."
+        case .rankingWait: "ranking {0}…"
         case .hQuit: "quit (everything is already saved)"
         case .hHelp: "this help"
         case .hNextCluster: "next cluster"

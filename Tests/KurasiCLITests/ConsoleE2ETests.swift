@@ -513,6 +513,28 @@ struct ConsoleE2ETests {
         #expect(!tmux.display("#{pane_title}").contains("pwned"))
     }
 
+    /// At start-up the other cluster is ranked behind the first screen; the worker is held at a
+    /// named point before it ranks, so Tab certainly comes first: the status line says the key
+    /// waits, the key typed after it waits too, and the other cluster shows once it is ranked.
+    @Test func tabBeforeTheOtherClusterIsRankedSaysSoAndTakesEffectWhenItIs() throws {
+        let cli = try CLI(copying: "madiun-2020/kurasi.json")
+        defer { cli.cleanUp() }
+        let pause = cli.dir + "/ranking-paused"
+        let tmux = try Tmux.console(cli, ["--store", cli.store, "--curator", "K1"], env: ["KURASI_TEST_PAUSE_BEFORE_RANKING=\(pause)"])
+        defer { tmux.kill() }
+        try tmux.waitFor("[ MAMIN")
+        tmux.keys("Tab", "Down")
+        let waiting = try tmux.waitFor("ranking non-mamin…")
+        #expect(waiting.contains("[ MAMIN"))
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: pause), Date() < deadline { usleep(20_000) }
+        try FileManager.default.removeItem(atPath: pause)
+        let ranked = try tmux.waitFor("[ NON-MAMIN")
+        #expect(!ranked.contains("ranking non-mamin…"))
+        tmux.keys("q")
+        try tmux.waitForExit(0)
+    }
+
     // MARK: Painting
 
     /// The backend draws again only the rows that changed since the last frame. After moving

@@ -189,4 +189,70 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: store.journalPath))
         #expect(try store.load().revision == madiun.revision + 1)
     }
+
+    /// Wait until the worker has reached the named point before the other cluster's ranking (it
+    /// creates the file there), however long the loaded machine takes to get there.
+    func waitForPause(_ path: String) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: path) {
+            guard Date() < deadline else { throw CocoaError(.fileNoSuchFile) }
+            usleep(10_000)
+        }
+    }
+
+    /// The worker is held before it ranks the other cluster: Tab waits for it (the status line
+    /// says so and the loop looks for the answer often), the key typed after it waits behind it,
+    /// and both take effect once the worker's ranking comes; nothing is ranked on the spot.
+    @Test func aKeyThatNeedsTheOtherClusterWaitsForTheWorkersRanking() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pause = dir + "/ranking-paused"
+        let app = try ConsoleRuntime(store: store, lang: .en, curator: "K2",
+                                     environment: ["KURASI_NOW": "2020-10-15T09:00:00Z", "KURASI_TEST_PAUSE_BEFORE_RANKING": pause])
+        app.handle(.resize(width: 80, height: 24))  // asks for the other cluster; the worker holds it
+        app.handle(.key(.tab)); app.handle(.key(.down))
+        #expect(app.state.list.cluster == .mamin)
+        #expect(app.state.awaitingRanking == [.nonMamin] && app.state.queued == [.tab, .down])
+        #expect(app.frame().text(row: 23).contains("ranking non-mamin…"))
+        #expect(app.waitMilliseconds == 20)
+        try waitForPause(pause)
+        try FileManager.default.removeItem(atPath: pause)
+        #expect(app.settle())
+        #expect(app.state.awaitingRanking == nil && app.state.queued.isEmpty)
+        #expect(app.state.list.cluster == .nonMamin && app.state.selectedIndex == 1)
+        #expect(app.state.rankedOnDemand == 0)
+        #expect(app.state.rankings[.nonMamin]! == app.state.round.ranking(.nonMamin))
+        #expect(app.frame().text(row: 1).contains("[ NON-MAMIN"))
+        app.close()
+    }
+
+    /// q while a key waits for the other cluster quits at once; the quit then waits for the
+    /// worker's ranking to finish (it is still running when the wait starts, or not yet begun)
+    /// and writes nothing: the store is the same byte for byte.
+    @Test func quitWhileAKeyWaitsForTheRankingEndsCleanly() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: store.path))
+        let pause = dir + "/ranking-paused"
+        let app = try ConsoleRuntime(store: store, lang: .id, curator: "K2",
+                                     environment: ["KURASI_NOW": "2020-10-15T09:00:00Z", "KURASI_TEST_PAUSE_BEFORE_RANKING": pause])
+        app.handle(.resize(width: 80, height: 24))
+        app.handle(.key(.char("b")))
+        #expect(app.state.awaitingRanking == [.nonMamin])
+        #expect(app.frame().text(row: 23).contains("menyusun peringkat non-mamin…"))
+        app.handle(.key(.char("q")))
+        #expect(app.isFinished, "q quits at once")
+        #expect(app.state.screen == .list)
+        // Let the worker go on only once the quit is under way.
+        let released = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? waitForPause(pause)
+            try? FileManager.default.removeItem(atPath: pause)
+            released.signal()
+        }
+        app.close()
+        released.wait()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store.path)) == before)
+        #expect(!FileManager.default.fileExists(atPath: store.journalPath))
+    }
 }
