@@ -15,6 +15,26 @@ import Testing
         #expect(app.screen.text(row: 0).contains("(\(madiun.curators[1].id))"))
     }
 
+    @Test func theCuratorChosenInThePickerSeesTheListInTheirOwnBlindOrder() {
+        // Chosen on the opening picker, the list is the one the curator sees with --curator: the
+        // products they have not scored first (by id), then the ones they have, by rank; not the
+        // order made for nobody before anyone was chosen (every product unscored, by id).
+        let chosen = madiun.curators[1].id
+        let picked = console(curator: nil)
+        picked.type(.down, .enter)
+        let direct = console(curator: chosen)
+        #expect(picked.state.curator == chosen)
+        #expect(picked.state.visibleRows.map(\.product.id) == direct.state.visibleRows.map(\.product.id))
+        #expect(picked.state.visibleRows.contains { $0.rank != nil })
+        // What the committee sees: the same rows on the screen.
+        for y in picked.state.layout.rows.y..<picked.state.layout.rows.bottom {
+            #expect(picked.screen.text(row: y) == direct.screen.text(row: y))
+        }
+        // The curator has scored some products, so their order is not plain id order.
+        let ids = direct.state.visibleRows.map(\.product.id)
+        #expect(ids != ids.sorted())
+    }
+
     @Test func movingAndPaging() {
         let app = console()
         let count = app.state.visibleRows.count
