@@ -192,6 +192,22 @@ import Testing
         #expect(app.round.pin(of: outsider) == nil && app.state.prompt == nil)
     }
 
+    @Test(arguments: [Language.id, .en])
+    func aCuratorWhoMayNotPinIsToldSoAndNotAskedForAReason(_ lang: Language) {
+        // K3 is a curator (not the chair nor the secretary); rank 20 is outside the top five.
+        let app = console(lang: lang, curator: "K3", round: CommitteeTests.deliberating())
+        for _ in 0..<19 { app.type(.down) }
+        let outsider = app.state.selected!.product.id
+        app.type(.char("p"))
+        #expect(app.state.prompt == nil)
+        #expect(app.round.pin(of: outsider) == nil)
+        let refusal = Refusal.pinsByChairOrSecretary(curator: "K3").text(lang, naming: { tr($0.onConsole, lang) })
+        #expect(app.state.message?.text == refusal)
+        // On the status lines at the bottom (a long refusal takes two).
+        let bottom = (app.state.layout.height - 2..<app.state.layout.height).map { app.screen.text(row: $0) }.joined()
+        #expect(bottom.contains(String(refusal.prefix(40))), "\(bottom)")
+    }
+
     @Test func boardFinaliseNeedsFiveAndFive() {
         let app = console(curator: "K1")
         app.type(.char("b"))
