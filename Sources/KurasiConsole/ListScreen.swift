@@ -61,7 +61,13 @@ extension View {
         let rows = list.visibleRows
         let top = list.firstRow, area = layout.rows
         if rows.isEmpty {
-            let text = list.filter.isEmpty ? tr(.emptyList, s.lang) : tr(.emptyFilter, s.lang, list.filter)
+            // A filter that matches only in the other cluster says where the matches are.
+            let others = Cluster.allCases.filter { $0 != list.cluster && (s.rows[$0]?.count ?? 0) > 0 }
+            let text = list.filter.isEmpty ? tr(.emptyList, s.lang)
+                : others.first.map { other in
+                    tr(.emptyFilterOtherCluster, s.lang, list.filter, list.cluster.label(s.lang),
+                       Format.count(s.rows[other]?.count ?? 0, s.lang), other.label(s.lang))
+                } ?? tr(.emptyFilter, s.lang, list.filter)
             c.put(" " + text, x: 0, y: area.y, limit: listWidth, style: .dim)
         }
         for i in 0..<area.height {

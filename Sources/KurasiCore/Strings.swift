@@ -6,7 +6,7 @@ public enum T: String, CaseIterable, Sendable {
     case appName, curatorLabel, noCurator, sortLabel, filterLabel, filterEditing
     case colRank, colID, colProduct, colProducer, colKelurahan, colScore, colCurators, colPin
     case sortRank, sortName, sortProducer, sortKelurahan, sortID
-    case emptyList, emptyFilter, emptyProducerFilter
+    case emptyList, emptyFilter, emptyFilterOtherCluster, emptyProducerFilter
     case saved, saving, notSaved, revision, finalBadge, openBadge
     case helpStoreFile, tooSmall
     // the loading screen (the first frame, while the store is read behind it)
@@ -127,6 +127,7 @@ public enum T: String, CaseIterable, Sendable {
         case .sortID: "ID"
         case .emptyList: "Belum ada produk di klaster ini."
         case .emptyFilter: "Tidak ada produk yang cocok dengan \"{0}\". Esc menghapus saringan."
+        case .emptyFilterOtherCluster: "\"{0}\": tidak ada di {1}; {2} di {3} (Tab). Esc menghapus saringan."
         case .emptyProducerFilter: "Tidak ada pelaku yang cocok dengan \"{0}\". Esc menghapus saringan."
         case .saved: "Tersimpan"
         case .saving: "menyimpan…"
@@ -1102,6 +1103,7 @@ public enum T: String, CaseIterable, Sendable {
         case .emptyProducerFilter: "No producer matches \"{0}\". Esc clears the filter."
         case .saved: "Saved"
         case .saving: "saving…"
+        case .emptyFilterOtherCluster: "\"{0}\": none in {1}; {2} in {3} (Tab). Esc clears the filter."
         case .notSaved: "NOT SAVED"
         case .revision: "rev {0}"
         case .finalBadge: "FINAL"

@@ -333,6 +333,28 @@ import Testing
     }
 
     @Test(arguments: [Language.id, .en])
+    func aFilterThatMatchesOnlyInTheOtherClusterSaysWhere(_ lang: Language) throws {
+        let app = console(lang: lang, curator: "K1")
+        let other = try #require(madiun.products.first { $0.cluster == .nonMamin })
+        app.type(.char("/"))
+        app.type(other.id)
+        app.type(.enter)
+        #expect(app.state.list.cluster == .mamin && app.state.visibleRows.isEmpty)
+        let line = app.screen.text(row: app.state.layout.rows.y).trimmingCharacters(in: .whitespaces)
+        let expected = lang == .id
+            ? "\"\(other.id.rawValue)\": tidak ada di MAMIN; 1 di NON-MAMIN (Tab). Esc menghapus saringan."
+            : "\"\(other.id.rawValue)\": none in MAMIN; 1 in NON-MAMIN (Tab). Esc clears the filter."
+        #expect(line == expected)
+        // Tab shows it; a filter matching nowhere says so as before.
+        app.type(.tab)
+        #expect(app.state.visibleRows.map(\.product.id) == [other.id])
+        app.type(.char("/"))
+        app.type("zzzq")
+        let nowhere = app.screen.text(row: app.state.layout.rows.y).trimmingCharacters(in: .whitespaces)
+        #expect(nowhere.hasPrefix(lang == .id ? "Tidak ada produk yang cocok" : "No product matches"))
+    }
+
+    @Test(arguments: [Language.id, .en])
     func theIneligibilityReasonIsNotCutAt80Columns(_ lang: Language) throws {
         let app = console(lang: lang, curator: "K1", round: ScreenTests.pinned)
         let i = try #require(app.state.visibleRows.firstIndex { !$0.eligible })
