@@ -8,7 +8,7 @@ public enum T: String, CaseIterable, Sendable {
     case sortRank, sortName, sortProducer, sortKelurahan, sortID
     case emptyList, emptyFilter, emptyFilterOtherCluster, emptyProducerFilter
     case saved, saving, notSaved, revision, finalBadge, openBadge
-    case helpStoreFile, tooSmall
+    case helpStoreFile, tooSmall, quitFolding, quitFoldFailed
     // the loading screen (the first frame, while the store is read behind it)
     case loadTitle, loadSnapshot, loadJournal, loadRanking, loadHint, loadFailed, loadFailedHint
     // detail
@@ -137,6 +137,8 @@ public enum T: String, CaseIterable, Sendable {
         case .openBadge: "terbuka"
         case .helpStoreFile: "Data putaran ini: {0}"
         case .tooSmall: "Terminal terlalu kecil ({0}×{1}); perlu paling sedikit {2}×{3}."
+        case .quitFolding: "Merapikan jurnal ke {0} agar pembukaan berikutnya cepat… (setiap suntingan sudah tersimpan)"
+        case .quitFoldFailed: "kurasi: jurnal tidak bisa dirapikan ke berkas data: {0} Tidak ada yang hilang: setiap suntingan tetap di jurnal, dan keluar berikutnya atau `kurasi compact` merapikannya."
         case .loadTitle: "Membuka {0}"
         case .loadSnapshot: "Membaca {0} · {1} dari {2} MB"
         case .loadJournal: "Membaca jurnal {0}"
@@ -525,9 +527,9 @@ public enum T: String, CaseIterable, Sendable {
         case .stIsSocket: "adalah soket, bukan berkas data Kurasi. Sebutkan berkas data, mis. --store kurasi.json."
         case .stNotRegular: "bukan berkas biasa, jadi bukan data Kurasi."
         case .stHint: "`kurasi check` menjelaskan lebih lanjut; `kurasi recover` membangun ulang data dari cadangan dan jurnal di sebelahnya."
+        case .stHintRecover: "`kurasi recover` membangun ulang data dari cadangan dan jurnal di sebelahnya."
         case .stNotUTF8: "bukan teks UTF-8 yang sah, jadi bukan data Kurasi. {0}"
         case .stJSONNotStore: "berisi JSON tetapi bukan data Kurasi (seharusnya objek yang diawali \"schemaVersion\"). {0}"
-        case .stHintRecover: "`kurasi recover` membangun ulang data dari cadangan dan jurnal di sebelahnya."
         case .stBadJSON: "bukan JSON yang sah di sini (berkas mungkin terpotong atau rusak); berkas tidak diubah. {0}"
         case .stNoSchema: "berisi JSON tetapi bukan data Kurasi: tidak ada \"schemaVersion\". {0}"
         case .stNewerSchema: "ditulis oleh Kurasi yang lebih baru (skema data versi {0}); Kurasi ini membaca sampai versi {1}. Perbarui Kurasi untuk membukanya; berkas tidak diubah."
@@ -1101,16 +1103,18 @@ public enum T: String, CaseIterable, Sendable {
         case .sortID: "ID"
         case .emptyList: "No products in this cluster yet."
         case .emptyFilter: "No product matches \"{0}\". Esc clears the filter."
+        case .emptyFilterOtherCluster: "\"{0}\": none in {1}; {2} in {3} (Tab). Esc clears the filter."
         case .emptyProducerFilter: "No producer matches \"{0}\". Esc clears the filter."
         case .saved: "Saved"
         case .saving: "saving…"
-        case .emptyFilterOtherCluster: "\"{0}\": none in {1}; {2} in {3} (Tab). Esc clears the filter."
         case .notSaved: "NOT SAVED"
         case .revision: "rev {0}"
         case .finalBadge: "FINAL"
         case .openBadge: "open"
         case .helpStoreFile: "This round's data: {0}"
         case .tooSmall: "Terminal too small ({0}×{1}); needs at least {2}×{3}."
+        case .quitFolding: "Folding the journal into {0} for a quicker next start… (every edit is already saved)"
+        case .quitFoldFailed: "kurasi: the journal could not be folded into the store: {0} Nothing is lost: every edit stays in the journal, and the next quit or `kurasi compact` folds it."
         case .loadTitle: "Opening {0}"
         case .loadSnapshot: "Reading {0} · {1} of {2} MB"
         case .loadJournal: "Reading the journal {0}"
@@ -1499,11 +1503,11 @@ public enum T: String, CaseIterable, Sendable {
         case .stIsSocket: "is a socket, not a Kurasi store file. Name a store file, e.g. --store kurasi.json."
         case .stNotRegular: "is not a regular file, so it is not a Kurasi store."
         case .stHint: "`kurasi check` tells more; `kurasi recover` rebuilds the store from the backups and journal beside it."
+        case .stHintRecover: "`kurasi recover` rebuilds the store from the backups and journal beside it."
         case .stNotUTF8: "is not valid UTF-8 text, so it is not a Kurasi store. {0}"
         case .stJSONNotStore: "is JSON but not a Kurasi store (it should be an object starting with \"schemaVersion\"). {0}"
         case .stBadJSON: "is not valid JSON here (the file may be cut short or damaged); it was not changed. {0}"
         case .stNoSchema: "is JSON but not a Kurasi store: it has no \"schemaVersion\". {0}"
-        case .stHintRecover: "`kurasi recover` rebuilds the store from the backups and journal beside it."
         case .stNewerSchema: "was written by a newer Kurasi (store schema version {0}); this Kurasi reads up to version {1}. Update Kurasi to open it; the file was not changed."
         case .stImpossibleSchema: "has store schema version {0}, which no Kurasi ever wrote; this Kurasi reads versions 1 to {1}."
         case .stDecode: "{0}. The file was not changed. {1}"
