@@ -8,12 +8,12 @@ extension View {
         var rank = 3, id = 6, name = 20, producer = 16, kelurahan = 0, score = 5, count = 3, mark = 1, pin = 3
         /// The raw score beside the normalised one, when the ranking uses normalised scores.
         var raw = 0
-        /// `idWidth` and `countWidth` grow with the round (P-00001 at province size, 20/20 curators),
-        /// so that neither an id nor a count is ever cut; `pinWidth` holds the widest mark ("⊘ belum
-        /// valid"). What is left goes to the names (and the kelurahan once there is room), so the
-        /// columns grow with the terminal.
-        init(width: Int, idWidth: Int = 6, countWidth: Int = 3, pinWidth: Int = 3, raw showRaw: Bool = false) {
-            id = max(id, idWidth); count = max(count, countWidth); pin = max(pin, pinWidth)
+        /// `rankWidth`, `idWidth` and `countWidth` grow with the round (rank 38248 and P-00001 at
+        /// province size, 20/20 curators), so that neither a rank, an id nor a count is ever cut;
+        /// `pinWidth` holds the widest mark ("⊘ belum valid"). What is left goes to the names (and
+        /// the kelurahan once there is room), so the columns grow with the terminal.
+        init(width: Int, rankWidth: Int = 3, idWidth: Int = 6, countWidth: Int = 3, pinWidth: Int = 3, raw showRaw: Bool = false) {
+            rank = max(rank, rankWidth); id = max(id, idWidth); count = max(count, countWidth); pin = max(pin, pinWidth)
             if showRaw { raw = 6 }
             // " rank id name producer [kelurahan] [raw] score count ⚑ pin", one space between columns.
             let fixed = 1 + rank + 1 + id + 1 + 1 + 1 + score + 1 + count + 1 + mark + 1 + pin + (showRaw ? raw + 1 : 0)
@@ -45,7 +45,8 @@ extension View {
         let rightText = right.clipped(to: max(0, listWidth - x - 2))
         c.put(rightText, x: max(x, listWidth - rightText.columns - 1), y: layout.tabs, style: list.editingFilter ? .bold : [])
 
-        let col = Columns(width: listWidth, idWidth: s.idWidth,
+        // A rank is at most the number of products in the larger cluster: one width for both tabs.
+        let col = Columns(width: listWidth, rankWidth: String(s.productCounts.values.max() ?? 0).count, idWidth: s.idWidth,
                           countWidth: "\(s.round.curators.count)/\(s.round.curators.count)".count,
                           pinWidth: 2 + Ineligibility.markWidth(s.lang),
                           raw: s.round.scoreBasis == .normalised)
@@ -60,7 +61,13 @@ extension View {
         let rows = list.visibleRows
         let top = list.firstRow, area = layout.rows
         if rows.isEmpty {
-            let text = list.filter.isEmpty ? tr(.emptyList, s.lang) : tr(.emptyFilter, s.lang, list.filter)
+            // A filter that matches only in the other cluster says where the matches are.
+            let others = Cluster.allCases.filter { $0 != list.cluster && (s.rows[$0]?.count ?? 0) > 0 }
+            let text = list.filter.isEmpty ? tr(.emptyList, s.lang)
+                : others.first.map { other in
+                    tr(.emptyFilterOtherCluster, s.lang, list.filter, list.cluster.label(s.lang),
+                       Format.count(s.rows[other]?.count ?? 0, s.lang), other.label(s.lang))
+                } ?? tr(.emptyFilter, s.lang, list.filter)
             c.put(" " + text, x: 0, y: area.y, limit: listWidth, style: .dim)
         }
         for i in 0..<area.height {

@@ -566,7 +566,11 @@ extension State {
         case .open:
             guard round.curators.indices.contains(pickerCursor) else { return }
             let c = round.curators[pickerCursor]
+            let changed = curator != c.id
             curator = c.id
+            // While scoring is blind the list's order depends on who looks ("not yet scored by me"
+            // first, then the products they may see by rank): made again for the new curator.
+            if changed { refilter() }
             screen = returnScreen == .curators ? .list : returnScreen
             // The title bar names the active curator; the status line does not repeat it.
             message = nil

@@ -190,8 +190,19 @@ public final class ConsoleRuntime: TerminalProgram {
         }
         _ = worker.waitUntilIdle(timeout: .infinity)
         worker.stop()
-        _ = try? worker.handle?.compact()
+        guard let handle = worker.handle else { return }
+        // At province size folding the journal takes seconds, after the screen is gone: say what
+        // is happening (every edit is already saved), and say so if it fails (nothing is lost:
+        // the journal stays as it is, and the next quit or `kurasi compact` folds it).
+        let journal = (try? FileManager.default.attributesOfItem(atPath: handle.store.journalPath))?[.size] as? Int ?? 0
+        if journal > 0 { say(tr(.quitFolding, state.lang, handle.store.path)) }
+        do { _ = try handle.compact() } catch {
+            say(tr(.quitFoldFailed, state.lang, (error as? StoreError)?.text(state.lang) ?? "\(error)"))
+        }
     }
+
+    /// Where `close` says what it does once the terminal is back: standard error (tests collect it).
+    public var say: (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
 
     // MARK: TerminalProgram
 

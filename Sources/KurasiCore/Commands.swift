@@ -103,6 +103,10 @@ extension Round {
                 else { throw .clusterFull(cluster) }
                 chosen = free
             }
+            // Who may pin before whether a reason is needed: a curator who may not pin at all is
+            // told so, not asked for a reason first (and the cluster is not ranked for nothing).
+            try authorize(.pin(cluster: cluster, slot: chosen, from: nil,
+                               to: Pin(slot: chosen, product: productID, by: by, at: at)), by: by)
             let trimmed = reason?.trimmingSpaces
             let ranking = ranking(cluster)
             let rank = ranking.first { $0.product.id == productID }?.rank

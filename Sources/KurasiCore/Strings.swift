@@ -6,9 +6,9 @@ public enum T: String, CaseIterable, Sendable {
     case appName, curatorLabel, noCurator, sortLabel, filterLabel, filterEditing
     case colRank, colID, colProduct, colProducer, colKelurahan, colScore, colCurators, colPin
     case sortRank, sortName, sortProducer, sortKelurahan, sortID
-    case emptyList, emptyFilter, emptyProducerFilter
+    case emptyList, emptyFilter, emptyFilterOtherCluster, emptyProducerFilter
     case saved, saving, notSaved, revision, finalBadge, openBadge
-    case helpStoreFile, tooSmall
+    case helpStoreFile, tooSmall, quitFolding, quitFoldFailed
     // the loading screen (the first frame, while the store is read behind it)
     case loadTitle, loadSnapshot, loadJournal, loadRanking, loadHint, loadFailed, loadFailedHint
     // detail
@@ -74,7 +74,7 @@ public enum T: String, CaseIterable, Sendable {
     case rnkIneligible, rnkNoSheets, rnkTooFewSheets
 
     // KurasiStore's StoreError (the store, its journal, its lock, exports)
-    case stLine, stLineColumn, stNoStore, stUnreadable, stIsDirectory, stIsDevice, stIsFIFO, stIsSocket, stNotRegular, stHint, stNotUTF8, stJSONNotStore, stBadJSON, stNoSchema, stNewerSchema, stImpossibleSchema, stDecode, stFieldMissing, stFieldMissingIn, stFieldType, stFieldNull, stFieldUnknown, stFixByHand, stDupProducer, stDupProduct, stProductNoProducer, stScoresNoProduct, stScoresNoCurator, stScoresNoCriterion, stScoresOffScale, stScoresSheetLength, stPinNoProduct, stPinWrongCluster, stPinSlot, stEncodeFailed, stSaveFailed, wsCreating, wsMode, wsWriting, wsClosing, wsRenaming, wsOpenJournal, wsWriteJournal, wsCutTorn, wsNewJournal, stAlreadyExists, stOrphanJournal, stBackupUnreadable, stLockOpen, stLockFailed, stJournalDamaged, jfIncomplete, jfUnreadable, jfChecksum, stJournalEncode, stJournalWrite, stJournalUnreadable, stJournalGap, stJournalNotApply, stNothingToRecover, stAbandoned, swTornLastLine, swCompactionFailed, stKeepAsideFailed, stMoveJournalFailed, exIsDirectory, exRefused, exIsRole, exVia, exIsStore, exIsJournal, roleStore, roleTemp, roleJournal, roleSegment, roleBackup, roleIndex, roleLock, roleDamaged, roleSkipped, exCannotWrite, exWriteFailed
+    case stLine, stLineColumn, stNoStore, stUnreadable, stIsDirectory, stIsDevice, stIsFIFO, stIsSocket, stNotRegular, stHint, stHintRecover, stNotUTF8, stJSONNotStore, stBadJSON, stNoSchema, stNewerSchema, stImpossibleSchema, stDecode, stFieldMissing, stFieldMissingIn, stFieldType, stFieldNull, stFieldUnknown, stFixByHand, stDupProducer, stDupProduct, stProductNoProducer, stScoresNoProduct, stScoresNoCurator, stScoresNoCriterion, stScoresOffScale, stScoresSheetLength, stPinNoProduct, stPinWrongCluster, stPinSlot, stEncodeFailed, stSaveFailed, wsCreating, wsMode, wsWriting, wsClosing, wsRenaming, wsOpenJournal, wsWriteJournal, wsCutTorn, wsNewJournal, stAlreadyExists, stOrphanJournal, stBackupUnreadable, stLockOpen, stLockFailed, stJournalDamaged, jfIncomplete, jfUnreadable, jfChecksum, stJournalEncode, stJournalWrite, stJournalUnreadable, stJournalGap, stJournalNotApply, stNothingToRecover, stAbandoned, swTornLastLine, swCompactionFailed, stKeepAsideFailed, stMoveJournalFailed, exIsDirectory, exRefused, exIsRole, exVia, exIsStore, exIsJournal, roleStore, roleTemp, roleJournal, roleSegment, roleBackup, roleIndex, roleLock, roleDamaged, roleSkipped, exCannotWrite, exWriteFailed
 
     // KurasiStore's CSV imports: row issues, file errors, import row errors
     case csvLine, csvLineColumn, csvRowTooLong, csvUnterminatedQuote, csvQuoteClosedLate, csvTextAfterQuote, csvByte, csvByteOnLine, csvNotUTF8, csvCannotSplit, csvFieldCount, csvRunsTo, csvTooManyHint, csvTooManyHintAddress, csvTooFewHint, csvRepeatsHeader, csvEmptyName, csvNotRupiah, csvNotWhole, csvTooLong, csvCannotRead, csvEmpty, csvHeaderUnreadable, csvHeaderNotUTF8, csvHeaderCannotSplit, csvUTF16, csvXLSX, csvXLS, csvNoHeader, csvNoNameColumn, csvVisitsNoStatus, csvVisitsNoID, csvProductsNoName, csvProductsNoProducer, impNoProducer, impNoNIB, impSeveralNIB, impNoName, impSeveralNamed, impIn, impNamesNoProducer, impProductNamesNoProducer, impNotStatus, impReasonTooLong, impNeedsReason, impDecidedTwice, impNoProduct, impDuplicateProduct
@@ -127,6 +127,7 @@ public enum T: String, CaseIterable, Sendable {
         case .sortID: "ID"
         case .emptyList: "Belum ada produk di klaster ini."
         case .emptyFilter: "Tidak ada produk yang cocok dengan \"{0}\". Esc menghapus saringan."
+        case .emptyFilterOtherCluster: "\"{0}\": tidak ada di {1}; {2} di {3} (Tab). Esc menghapus saringan."
         case .emptyProducerFilter: "Tidak ada pelaku yang cocok dengan \"{0}\". Esc menghapus saringan."
         case .saved: "Tersimpan"
         case .saving: "menyimpan…"
@@ -136,6 +137,8 @@ public enum T: String, CaseIterable, Sendable {
         case .openBadge: "terbuka"
         case .helpStoreFile: "Data putaran ini: {0}"
         case .tooSmall: "Terminal terlalu kecil ({0}×{1}); perlu paling sedikit {2}×{3}."
+        case .quitFolding: "Merapikan jurnal ke {0} agar pembukaan berikutnya cepat… (setiap suntingan sudah tersimpan)"
+        case .quitFoldFailed: "kurasi: jurnal tidak bisa dirapikan ke berkas data: {0} Tidak ada yang hilang: setiap suntingan tetap di jurnal, dan keluar berikutnya atau `kurasi compact` merapikannya."
         case .loadTitle: "Membuka {0}"
         case .loadSnapshot: "Membaca {0} · {1} dari {2} MB"
         case .loadJournal: "Membaca jurnal {0}"
@@ -525,6 +528,7 @@ public enum T: String, CaseIterable, Sendable {
         case .stIsSocket: "adalah soket, bukan berkas data Kurasi. Sebutkan berkas data, mis. --store kurasi.json."
         case .stNotRegular: "bukan berkas biasa, jadi bukan data Kurasi."
         case .stHint: "`kurasi check` menjelaskan lebih lanjut; `kurasi recover` membangun ulang data dari cadangan dan jurnal di sebelahnya."
+        case .stHintRecover: "`kurasi recover` membangun ulang data dari cadangan dan jurnal di sebelahnya."
         case .stNotUTF8: "bukan teks UTF-8 yang sah, jadi bukan data Kurasi. {0}"
         case .stJSONNotStore: "berisi JSON tetapi bukan data Kurasi (seharusnya objek yang diawali \"schemaVersion\"). {0}"
         case .stBadJSON: "bukan JSON yang sah di sini (berkas mungkin terpotong atau rusak); berkas tidak diubah. {0}"
@@ -1100,6 +1104,7 @@ public enum T: String, CaseIterable, Sendable {
         case .sortID: "ID"
         case .emptyList: "No products in this cluster yet."
         case .emptyFilter: "No product matches \"{0}\". Esc clears the filter."
+        case .emptyFilterOtherCluster: "\"{0}\": none in {1}; {2} in {3} (Tab). Esc clears the filter."
         case .emptyProducerFilter: "No producer matches \"{0}\". Esc clears the filter."
         case .saved: "Saved"
         case .saving: "saving…"
@@ -1109,6 +1114,8 @@ public enum T: String, CaseIterable, Sendable {
         case .openBadge: "open"
         case .helpStoreFile: "This round's data: {0}"
         case .tooSmall: "Terminal too small ({0}×{1}); needs at least {2}×{3}."
+        case .quitFolding: "Folding the journal into {0} for a quicker next start… (every edit is already saved)"
+        case .quitFoldFailed: "kurasi: the journal could not be folded into the store: {0} Nothing is lost: every edit stays in the journal, and the next quit or `kurasi compact` folds it."
         case .loadTitle: "Opening {0}"
         case .loadSnapshot: "Reading {0} · {1} of {2} MB"
         case .loadJournal: "Reading the journal {0}"
@@ -1498,6 +1505,7 @@ public enum T: String, CaseIterable, Sendable {
         case .stIsSocket: "is a socket, not a Kurasi store file. Name a store file, e.g. --store kurasi.json."
         case .stNotRegular: "is not a regular file, so it is not a Kurasi store."
         case .stHint: "`kurasi check` tells more; `kurasi recover` rebuilds the store from the backups and journal beside it."
+        case .stHintRecover: "`kurasi recover` rebuilds the store from the backups and journal beside it."
         case .stNotUTF8: "is not valid UTF-8 text, so it is not a Kurasi store. {0}"
         case .stJSONNotStore: "is JSON but not a Kurasi store (it should be an object starting with \"schemaVersion\"). {0}"
         case .stBadJSON: "is not valid JSON here (the file may be cut short or damaged); it was not changed. {0}"

@@ -156,7 +156,7 @@ struct Journal {
 
     static func writeError(_ shown: String, _ path: String, _ what: WriteStep, _ err: Int32 = errno) -> StoreError {
         StoreError(.writeFailed, file: shown,
-                   .journalWriteFailed(what, reason: String(cString: strerror(err)), directory: (path as NSString).deletingLastPathComponent))
+                   .journalWriteFailed(what, reason: String(cString: strerror(err)), directory: Store.shownDirectory(of: path)))
     }
 }
 

@@ -675,12 +675,24 @@ public struct Store: Sendable {
         }
     }
 
+    /// The directory a file is written in, as a message names it ("check free space and
+    /// permissions of DIR."): absolute, so that a store given as `kurasi.json` names its directory
+    /// instead of "." (which read as "of ..") or nothing at all.
+    static func shownDirectory(of path: String) -> String {
+        var dir = (path as NSString).deletingLastPathComponent
+        if !dir.hasPrefix("/") {
+            let cwd = FileManager.default.currentDirectoryPath
+            dir = dir.isEmpty || dir == "." ? cwd : (cwd as NSString).appendingPathComponent(dir)
+        }
+        return dir
+    }
+
     /// The first half of a durable replace, the bytes written by `body` (to the temp file, as it
     /// makes them). Returns the temp file's path; on failure nothing is left behind.
     static func writeTemp(for target: String, shownAs shown: String, mode wanted: mode_t? = nil,
                           written point: CrashPoint? = nil, faultsFor store: String? = nil,
                           _ body: (TempFile) throws -> Void) throws(StoreError) -> String {
-        let dir = (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent
+        let dir = shownDirectory(of: target)
         func fail(_ what: WriteStep, _ err: Int32 = errno) -> StoreError {
             StoreError(.writeFailed, file: shown, .saveFailed(what, reason: String(cString: strerror(err)), directory: dir))
         }
@@ -714,7 +726,7 @@ public struct Store: Sendable {
     /// The second half: rename the temp file over `target` and fsync the directory. On failure
     /// the temp file is removed and `target` is as it was.
     static func install(_ tmp: String, at target: String, shownAs shown: String, renamed point: CrashPoint? = nil) throws(StoreError) {
-        let dir = (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent
+        let dir = shownDirectory(of: target)
         guard rename(tmp, target) == 0 else {
             let e = errno
             unlink(tmp)

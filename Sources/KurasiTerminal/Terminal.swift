@@ -301,10 +301,12 @@ struct Painter {
         return (a, pair)
     }
 
+    /// What a symbol of the screens becomes where the locale is not UTF-8. `?` is reserved for
+    /// what it means on the screens (a score still hidden) and for a character with no stand-in.
     static func asciiFallback(_ s: Unicode.Scalar) -> Unicode.Scalar {
         switch s {
         case "─", "━", "–", "—": "-"
-        case "│", "┃": "|"
+        case "│", "┃", "├", "┤", "▏": "|"
         case "·", "•": "."
         case "★", "☆": "*"
         case "▼", "↓": "v"
@@ -313,7 +315,16 @@ struct Painter {
         case "→": ">"
         case "…": "~"
         case "⚑": "!"
-        case "⊘": "x"
+        case "⊘", "×", "✗": "x"
+        case "✓": "+"
+        case "≈": "="
+        case "○", "●": "o"
+        case "◆": "@"
+        case "☎": "T"
+        case "█", "▇", "▆", "▅": "#"
+        case "▄", "▃": "="
+        case "▂", "▁": "_"
+        case "░": "."
         case "\u{A0}": " "
         default: "?"
         }

@@ -114,7 +114,22 @@ struct Check: ParsableCommand {
     func run() throws {
         let lang = options.language
         let store = options.kurasiStore
-        let handle = try StoreHandle(store: store)
+        let handle: StoreHandle
+        do { handle = try StoreHandle(store: store) } catch {
+            // A store that cannot be read is the check's one problem: said as a problem (in JSON
+            // too), with what to do; not "`kurasi check` tells more", which is this command.
+            let text = errorText(error, lang).replacingOccurrences(of: tr(.stHint, lang), with: tr(.stHintRecover, lang))
+            if format == .json {
+                try printJSON([
+                    "store": options.storePath, "ok": false, "revision": NSNull(), "producers": NSNull(),
+                    "products": NSNull(), "events": NSNull(), "backups": store.backups().count, "warnings": [String](),
+                    "problems": [["kind": "store", "file": options.storePath, "message": text]],
+                ])
+            } else {
+                writeStderr("kurasi: \(text.displaySafe)")
+            }
+            throw ExitCode(1)
+        }
         let round = handle.round
         // Every rule of the round, the same ones the commands keep (KurasiCore's `violations`).
         var problems: [(kind: String, file: String, text: String)] = round.violations().map { ("rule", options.storePath, $0.text(lang)) }

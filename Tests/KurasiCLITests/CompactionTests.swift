@@ -105,6 +105,10 @@ import Testing
         let r = try cli.run(["compact"], env: ["KURASI_FAIL_AT": point.rawValue])
         #expect(r.status == 1)
         #expect(r.stderr.contains("could not be saved") && r.stderr.contains("Input/output error"), "\(r.stderr)")
+        // The store is ./kurasi.json: its directory is named in full, never as "." ("of ..").
+        let dir = URL(fileURLWithPath: cli.dir).resolvingSymlinksInPath().path
+        #expect(r.stderr.contains("check free space and permissions of \(dir).\n"), "\(r.stderr)")
+        #expect(!r.stderr.contains("of .."), "\(r.stderr)")
         #expect(try cli.storeBytes() == snapshot)
         #expect(try Data(contentsOf: URL(fileURLWithPath: cli.store + ".journal")) == journal)
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: cli.dir)).contains { $0.contains(".tmp-") })

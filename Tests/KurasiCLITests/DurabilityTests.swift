@@ -88,6 +88,9 @@ import Testing
         if point == .journalWritten {
             #expect(r.status == 1)
             #expect(r.stderr.contains("the edit was not saved") && r.stderr.contains("Input/output error"), "\(r.stderr)")
+            // The store is ./kurasi.json: the directory to look at is named in full, not as "".
+            let dir = URL(fileURLWithPath: cli.dir).resolvingSymlinksInPath().path
+            #expect(r.stderr.contains("check free space and the permissions of \(dir).\n"), "\(r.stderr)")
             #expect(sheet == ["kualitas": 1])
         } else {
             #expect(r.status == 0, "\(r.stderr)")

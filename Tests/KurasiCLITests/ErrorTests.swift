@@ -27,6 +27,36 @@ import Testing
         }
     }
 
+    /// `kurasi check` on a store that cannot be read says what is wrong and what to do (not "run
+    /// `kurasi check`", which is this command), and `--format json` still prints its document.
+    @Test(arguments: ["truncated.json", "corrupt.json"])
+    func checkOnAStoreThatCannotBeReadSaysWhatToDoAndKeepsItsJSON(_ name: String) throws {
+        let cli = try CLI(copying: "bad/" + name)
+        defer { cli.cleanUp() }
+        let before = try cli.storeBytes()
+        let table = try cli.run(["check"])
+        #expect(table.status == 1 && table.stdout.isEmpty)
+        #expect(table.stderr.firstMatch(of: #/^kurasi: kurasi\.json:\d+:\d+: /#) != nil, "\(table.stderr)")
+        #expect(!table.stderr.contains("kurasi check"), "\(table.stderr)")
+        #expect(table.stderr.contains("`kurasi recover` rebuilds the store from the backups and journal beside it."), "\(table.stderr)")
+        // Every other command still points to `kurasi check`.
+        #expect(try cli.run(["status"]).stderr.contains("`kurasi check` tells more"))
+        let json = try cli.run(["check", "--format", "json"])
+        #expect(json.status == 1)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+        #expect(doc["ok"] as? Bool == false)
+        #expect(doc["store"] as? String == "kurasi.json")
+        #expect(doc["revision"] is NSNull)
+        let problems = try #require(doc["problems"] as? [[String: Any]])
+        #expect(problems.count == 1)
+        #expect(problems.first?["kind"] as? String == "store")
+        #expect((problems.first?["message"] as? String)?.hasPrefix("kurasi.json:") == true)
+        #expect(try cli.storeBytes() == before)
+        // In Bahasa Indonesia too.
+        let id = try cli.run(["check"], env: ["LANG": "id_ID.UTF-8"])
+        #expect(!id.stderr.contains("kurasi check") && id.stderr.contains("`kurasi recover` membangun ulang"), "\(id.stderr)")
+    }
+
     @Test func escapesInDataNeverReachTheTerminal() throws {
         let cli = try CLI(copying: "bad/escapes.json")
         defer { cli.cleanUp() }

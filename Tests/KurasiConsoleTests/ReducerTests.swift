@@ -15,6 +15,26 @@ import Testing
         #expect(app.screen.text(row: 0).contains("(\(madiun.curators[1].id))"))
     }
 
+    @Test func theCuratorChosenInThePickerSeesTheListInTheirOwnBlindOrder() {
+        // Chosen on the opening picker, the list is the one the curator sees with --curator: the
+        // products they have not scored first (by id), then the ones they have, by rank; not the
+        // order made for nobody before anyone was chosen (every product unscored, by id).
+        let chosen = madiun.curators[1].id
+        let picked = console(curator: nil)
+        picked.type(.down, .enter)
+        let direct = console(curator: chosen)
+        #expect(picked.state.curator == chosen)
+        #expect(picked.state.visibleRows.map(\.product.id) == direct.state.visibleRows.map(\.product.id))
+        #expect(picked.state.visibleRows.contains { $0.rank != nil })
+        // What the committee sees: the same rows on the screen.
+        for y in picked.state.layout.rows.y..<picked.state.layout.rows.bottom {
+            #expect(picked.screen.text(row: y) == direct.screen.text(row: y))
+        }
+        // The curator has scored some products, so their order is not plain id order.
+        let ids = direct.state.visibleRows.map(\.product.id)
+        #expect(ids != ids.sorted())
+    }
+
     @Test func movingAndPaging() {
         let app = console()
         let count = app.state.visibleRows.count
@@ -170,6 +190,22 @@ import Testing
         // Esc cancels a prompt without pinning.
         app.type(.char("p"), .escape)
         #expect(app.round.pin(of: outsider) == nil && app.state.prompt == nil)
+    }
+
+    @Test(arguments: [Language.id, .en])
+    func aCuratorWhoMayNotPinIsToldSoAndNotAskedForAReason(_ lang: Language) {
+        // K3 is a curator (not the chair nor the secretary); rank 20 is outside the top five.
+        let app = console(lang: lang, curator: "K3", round: CommitteeTests.deliberating())
+        for _ in 0..<19 { app.type(.down) }
+        let outsider = app.state.selected!.product.id
+        app.type(.char("p"))
+        #expect(app.state.prompt == nil)
+        #expect(app.round.pin(of: outsider) == nil)
+        let refusal = Refusal.pinsByChairOrSecretary(curator: "K3").text(lang, naming: { tr($0.onConsole, lang) })
+        #expect(app.state.message?.text == refusal)
+        // On the status lines at the bottom (a long refusal takes two).
+        let bottom = (app.state.layout.height - 2..<app.state.layout.height).map { app.screen.text(row: $0) }.joined()
+        #expect(bottom.contains(String(refusal.prefix(40))), "\(bottom)")
     }
 
     @Test func boardFinaliseNeedsFiveAndFive() {

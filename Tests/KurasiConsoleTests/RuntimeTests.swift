@@ -177,16 +177,53 @@ import Glibc
         #expect(app.frame().text(row: 39).hasPrefix(" Saved · rev \(madiun.revision + 2)"))
     }
 
-    @Test func quittingEndsTheProgramAndCompactsTheJournal() throws {
+    @Test(arguments: [Language.en, .id])
+    func quittingEndsTheProgramAndCompactsTheJournal(_ lang: Language) throws {
         let (dir, store) = try copyOfMadiun()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let app = try runtime(store)
+        let app = try runtime(store, lang: lang)
+        var said: [String] = []
+        app.say = { said.append($0) }
         app.handle(.key(.enter)); app.handle(.key(.char("3")))
         app.handle(.key(.char("q")))
         #expect(app.settle())
         #expect(app.isFinished)
         app.close()
         #expect(!FileManager.default.fileExists(atPath: store.journalPath))
+        #expect(try store.load().revision == madiun.revision + 1)
+        // The screen is gone while the journal is folded (seconds at province size): the terminal
+        // says what is happening, once.
+        #expect(said == [lang == .en
+            ? "Folding the journal into \(store.path) for a quicker next start… (every edit is already saved)"
+            : "Merapikan jurnal ke \(store.path) agar pembukaan berikutnya cepat… (setiap suntingan sudah tersimpan)"])
+        // Nothing edited, nothing to fold: nothing said.
+        let again = try runtime(store, lang: lang)
+        var quiet: [String] = []
+        again.say = { quiet.append($0) }
+        again.handle(.key(.char("q")))
+        #expect(again.settle())
+        again.close()
+        #expect(quiet.isEmpty)
+    }
+
+    /// The fold on quit cannot write (a directory where its backup goes): the terminal says so and
+    /// that nothing is lost; the edit stays in the journal and the store reads with it.
+    @Test func aFoldOnQuitThatFailsIsSaidAndLosesNothing() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try runtime(store)
+        var said: [String] = []
+        app.say = { said.append($0) }
+        app.handle(.key(.enter)); app.handle(.key(.char("3")))
+        app.handle(.key(.char("q")))
+        #expect(app.settle())
+        let snapshot = try Data(contentsOf: URL(fileURLWithPath: store.path))
+        try FileManager.default.createDirectory(atPath: store.path + ".r\(madiun.revision).bak", withIntermediateDirectories: false)
+        app.close()
+        #expect(said.count == 2)
+        #expect(said.last?.hasPrefix("kurasi: the journal could not be folded into the store: ") == true, "\(said)")
+        #expect(said.last?.hasSuffix(" Nothing is lost: every edit stays in the journal, and the next quit or `kurasi compact` folds it.") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store.path)) == snapshot)
         #expect(try store.load().revision == madiun.revision + 1)
     }
 

@@ -1,5 +1,6 @@
 import KurasiConsole
 import KurasiCore
+import KurasiTestSupport
 import Testing
 
 /// Screens rendered into a cell grid and compared with golden text files, at 80×24 and 132×40,
@@ -286,6 +287,71 @@ import Testing
             let text = (0..<screen.height).map { screen.text(row: $0) }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
             #expect(text.hasSuffix("\(Layout.minWidth)×\(Layout.minHeight)."), "\(w)×\(h): \(text)")
         }
+    }
+
+    /// The Madiun round with 1,200 more non-mamin products, each with K2's complete sheet: ranks
+    /// of four digits in the non-mamin tab.
+    static let thousands: Round = makeThousands()
+
+    static func makeThousands() -> Round {
+        var producer: ProducerID = madiun.producers[0].id
+        for p in madiun.producers where p.validation.status == .valid {
+            if let k2 = madiun.curator("K2"), k2.isRecused(from: p.id) { continue }
+            producer = p.id
+            break
+        }
+        let criteria: [CriterionID] = madiun.rubric.criteria.map { $0.id }
+        var products: [Product] = []
+        var sheets: [ProductID: ProductSheets] = [:]
+        for i in 1...1200 {
+            let id = ProductID("P-X\(i)")
+            products.append(Product(id: id, producer: producer, name: "Batik \(i)", cluster: .nonMamin, category: "Batik"))
+            let points: [Int8] = criteria.indices.map { Int8(1 + (i + $0) % 5) }
+            sheets[id] = ProductSheets(criteria: criteria, curators: ["K2"], points: points)
+        }
+        return madiun.handEdited { (p: inout RoundParts) in
+            p.products += products
+            for (id, sheet) in sheets { p.scores[id] = sheet }
+        }
+    }
+
+    @Test(arguments: [Language.id, .en], [80, 200])
+    func aRankOfFourDigitsIsShownWhole(_ lang: Language, _ width: Int) throws {
+        let app = console(lang: lang, curator: "K2", width: width, height: 24, round: Self.thousands)
+        app.type(.tab)
+        let last = try #require(app.state.rankings[.nonMamin]?.last { $0.rank != nil })
+        let rank = try #require(last.rank)
+        #expect(rank >= 1000)
+        app.type(.char("/"))
+        app.type(last.product.id)
+        app.type(.enter)
+        let rows = app.state.layout.rows
+        let shown = (rows.y..<rows.bottom).map { app.screen.text(row: $0) }
+        // "1833 P-X…", never "18… P-X…", and the column header's "#" stands over the last digit.
+        #expect(shown.contains { $0.hasPrefix(" \(rank) \(last.product.id.rawValue) ") }, "\(shown)")
+        #expect(app.screen.text(row: app.state.layout.columnHeader).hasPrefix("    # ID"))
+    }
+
+    @Test(arguments: [Language.id, .en])
+    func aFilterThatMatchesOnlyInTheOtherClusterSaysWhere(_ lang: Language) throws {
+        let app = console(lang: lang, curator: "K1")
+        let other = try #require(madiun.products.first { $0.cluster == .nonMamin })
+        app.type(.char("/"))
+        app.type(other.id)
+        app.type(.enter)
+        #expect(app.state.list.cluster == .mamin && app.state.visibleRows.isEmpty)
+        let line = app.screen.text(row: app.state.layout.rows.y).trimmingCharacters(in: .whitespaces)
+        let expected = lang == .id
+            ? "\"\(other.id.rawValue)\": tidak ada di MAMIN; 1 di NON-MAMIN (Tab). Esc menghapus saringan."
+            : "\"\(other.id.rawValue)\": none in MAMIN; 1 in NON-MAMIN (Tab). Esc clears the filter."
+        #expect(line == expected)
+        // Tab shows it; a filter matching nowhere says so as before.
+        app.type(.tab)
+        #expect(app.state.visibleRows.map(\.product.id) == [other.id])
+        app.type(.char("/"))
+        app.type("zzzq")
+        let nowhere = app.screen.text(row: app.state.layout.rows.y).trimmingCharacters(in: .whitespaces)
+        #expect(nowhere.hasPrefix(lang == .id ? "Tidak ada produk yang cocok" : "No product matches"))
     }
 
     @Test(arguments: [Language.id, .en])

@@ -137,6 +137,24 @@ import Testing
         #expect(throws: Refusal.chairOnly(curator: "K4")) { try r.perform(.finalize, by: "K4", at: at) }
     }
 
+    @Test func aCuratorWhoMayNotPinIsToldSoBeforeBeingAskedForAReason() throws {
+        var r = smallRound()
+        try r.score("P-N1", by: "K2", full(5))
+        // P-N2 has no score, so it is outside the top five: pinning it needs a reason. K2 may not
+        // pin at all, and hears that first, with or without a reason.
+        #expect(throws: Refusal.pinsByChairOrSecretary(curator: "K2")) { try r.pin("P-N2", by: "K2") }
+        #expect(throws: Refusal.pinsByChairOrSecretary(curator: "K2")) {
+            _ = try r.plan(.pin(product: "P-N2", slot: nil, reason: nil), by: "K2", at: at)
+        }
+        #expect(throws: Refusal.pinsByChairOrSecretary(curator: "K2")) { try r.pin("P-N2", by: "K2", reason: "ikon") }
+        // A recused curator likewise: the chair who declared a conflict with U-2 is not asked why.
+        try r.perform(.addConflict(curator: "K1", Conflict(producer: "U-2", kind: .family, reason: "ipar")), by: "K1", at: at)
+        #expect(throws: Refusal.recusedFromPin(curator: "K1", producer: "U-2", reason: "ipar")) { try r.pin("P-N2", by: "K1") }
+        // The chair, free to pin, is asked for the reason.
+        #expect(throws: Refusal.reasonRequired(product: "P-N3", rank: nil)) { try r.pin("P-N3", by: "K1") }
+        #expect(r.pins(in: .nonMamin).isEmpty)
+    }
+
     // MARK: The top five the rules allow
 
     @Test func theTopFivePassesOverASecondProductOfOneProducer() throws {
