@@ -60,17 +60,41 @@ public struct Store: Sendable {
     /// The file is read with read(2), not mapped: a file cut short by another program while it
     /// is read ends the reading early (and is then refused as cut short), it cannot crash.
     func loadSnapshot(progress: LoadObserver? = nil, window: Int = Self.readWindow) throws(StoreError) -> Round {
+        try loadSnapshot(progress: progress, window: window, indexing: false).round
+    }
+
+    /// The same, and with `indexing` the store's index made from the same reading (see
+    /// `StoreIndex`): each piece of the file, as it is read, is fed to a `StoreIndex.Builder`,
+    /// so the file is read once and never whole in memory (`kurasi score` on a store whose index
+    /// is missing or stale). When the one-pass reader declines and the file is read again whole,
+    /// the builder is fed those whole bytes instead. The builder is returned only with the round,
+    /// so only for a snapshot that was read and validated whole; its `finish` says nil when the
+    /// file is not laid out the way Kurasi writes it.
+    func loadSnapshot(progress: LoadObserver? = nil, window: Int = Self.readWindow,
+                      indexing: Bool) throws(StoreError) -> (round: Round, index: StoreIndex.Builder?) {
         guard exists else { throw StoreError(.missing, file: path, .noStore) }
         try checkIsFile()
+        var index = indexing ? StoreIndex.Builder() : nil
+        // The whole file, when the one-pass reader declines (or the file cannot be opened).
+        func whole() throws(StoreError) -> Data {
+            let data = try readSnapshot()
+            if indexing {
+                index = StoreIndex.Builder()
+                data.withUnsafeBytes { index?.feed($0) }
+            }
+            return data
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         // Not openable: the whole-file read says why, in the words it always has.
-        guard fd >= 0 else { return try Self.decode(readSnapshot(), file: path, oneReader: true, progress: progress) }
+        guard fd >= 0 else { return (try Self.decode(whole(), file: path, oneReader: true, progress: progress), index) }
         defer { close(fd) }
         var st = stat()
         let total = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
         if let progress, !progress(LoadProgress(phase: .snapshot, file: path, done: 0, total: total)) { throw .abandoned(path) }
-        let bytes = StoreReader.ByteWindow.reading(fd, capacity: window, total: total)
-        return try Self.decode(bytes, file: path, progress: progress) { () throws(StoreError) in try readSnapshot() }
+        let builder = index
+        let bytes = StoreReader.ByteWindow.reading(fd, capacity: window, total: total, seen: builder.map { b in { b.feed($0) } })
+        let round = try Self.decode(bytes, file: path, progress: progress, whole: whole)
+        return (round, index)
     }
 
     /// The piece of the file in memory at a time while the snapshot is read: 4 MB.

@@ -59,11 +59,12 @@ public final class StoreHandle {
         }
         let stamp = FileStamp(store.targetPath)
         if product != nil {
-            // An edit without a current index: the whole file's bytes are needed for the index.
-            let data = try store.readSnapshot()
-            if let progress, !progress(LoadProgress(phase: .snapshot, file: store.path, done: 0, total: data.count)) { throw .abandoned(store.path) }
-            round = try Store.decode(data, file: store.path, oneReader: true, progress: progress)
-            StoreIndex.write(for: store, data: data, stamp: stamp, revision: round.revision)
+            // An edit without a current index: the snapshot read as the load reads it, a piece at
+            // a time, the index made from the same pieces and written once the snapshot has been
+            // read and validated whole.
+            let (read, index) = try store.loadSnapshot(progress: progress, indexing: true)
+            round = read
+            StoreIndex.write(for: store, built: index, stamp: stamp, revision: round.revision)
         } else {
             round = try store.loadSnapshot(progress: progress)
         }
