@@ -619,12 +619,49 @@ public struct Store: Sendable {
     }
 
     /// Durably copy the open file `fd` (from its start, whatever its offset) to `target`.
+    /// Returns which file the copy is (its device and inode), for `durableLink`.
+    @discardableResult
     static func durableCopy(_ fd: Int32, to target: String, shownAs shown: String,
-                            points: (written: CrashPoint, renamed: CrashPoint), faultsFor store: String) throws(StoreError) {
+                            points: (written: CrashPoint, renamed: CrashPoint), faultsFor store: String) throws(StoreError) -> FileID? {
         let tmp = try writeTemp(for: target, shownAs: shown, written: points.written, faultsFor: store) { file in
             _ = try copy(fd, length: nil, to: file, shownAs: shown)
         }
+        let id = FileID(tmp)
         try install(tmp, at: target, shownAs: shown, renamed: points.renamed)
+        return id
+    }
+
+    /// A file on disk, whatever its names: its device and inode.
+    struct FileID: Equatable {
+        var device: UInt64, inode: UInt64
+        init?(_ path: String) {
+            var st = stat()
+            guard stat(path, &st) == 0 else { return nil }
+            device = UInt64(st.st_dev); inode = UInt64(st.st_ino)
+        }
+    }
+
+    /// Make `target` durably a second name of the file at `source` (a hard link: one file on
+    /// disk), when `source` is still the file `expected` (a copy just made, fsynced, that nothing
+    /// writes to again: every file Kurasi keeps is replaced by rename, never rewritten). The link
+    /// is made under a temp name and renamed into place (the points are reached as a copy's
+    /// would be), then the directory is fsynced. When `source` is another file by now, or the file
+    /// system refuses the link (EXDEV, EPERM, EMLINK, …), `target` is a durable copy of `fd`.
+    static func durableLink(_ source: String, expected: FileID?, to target: String, orCopy fd: Int32, shownAs shown: String,
+                            points: (written: CrashPoint, renamed: CrashPoint), faultsFor store: String) throws(StoreError) {
+        // A write fault injected at the copy's point fails the copy (below), as it always did.
+        if let expected, !WriteFaults.shouldFail(points.written, target: store), !WriteFaults.linksRefused(target: store) {
+            let tmp = tempPath(for: target)
+            if link(source, tmp) == 0 {
+                if FileID(tmp) == expected {
+                    points.written.reached()
+                    try install(tmp, at: target, shownAs: shown, renamed: points.renamed)
+                    return
+                }
+                unlink(tmp)
+            }
+        }
+        try durableCopy(fd, to: target, shownAs: shown, points: points, faultsFor: store)
     }
 
     /// Copy `fd` from its start (`length` bytes, or to its end) to `file` through a buffer of a

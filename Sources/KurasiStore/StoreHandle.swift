@@ -247,6 +247,10 @@ public final class StoreHandle {
     /// edit, or compact, from another handle there).
     var betweenLockHolds: (() throws -> Void)?
 
+    /// Called once a compaction's backup of the old snapshot is in place (tests use it to replace
+    /// that file, as another writer might).
+    var afterBackup: (() -> Void)?
+
     /// What the first lock hold noted.
     private struct Noted {
         var revision: Int
@@ -327,14 +331,18 @@ public final class StoreHandle {
         let target = store.targetPath
         defer { try? noted.snapshot.close(); try? noted.journal?.close() }
         let old = noted.snapshot.fileDescriptor
-        try Store.durableCopy(old, to: target + ".r\(noted.snapshotRevision).bak", shownAs: store.path,
-                              points: (.backupTempWritten, .backupRenamed), faultsFor: target)
-        // The first schema 2 write over a schema 1 snapshot keeps it (never overwritten).
+        let backup = target + ".r\(noted.snapshotRevision).bak"
+        let copied = try Store.durableCopy(old, to: backup, shownAs: store.path,
+                                           points: (.backupTempWritten, .backupRenamed), faultsFor: target)
+        afterBackup?()
+        // The first schema 2 write over a schema 1 snapshot keeps it (never overwritten): the
+        // backup just made under a second name, one file on disk (a copy of its own where the
+        // file system has no hard links). Rotating the backup away later removes only its name.
         var head = [UInt8](repeating: 0, count: 96)
         let n = pread(old, &head, head.count, 0)
         if let version = Store.headerVersion(Data(head.prefix(max(0, n)))), version < 2,
            !FileManager.default.fileExists(atPath: store.v1BackupPath) {
-            try Store.durableCopy(old, to: store.v1BackupPath, shownAs: store.path,
+            try Store.durableLink(backup, expected: copied, to: store.v1BackupPath, orCopy: old, shownAs: store.path,
                                   points: (.v1BackupTempWritten, .v1BackupWritten), faultsFor: target)
         }
         let (snapshot, index) = try Store.writeSnapshotTemp(round, for: target, shownAs: store.path, faultsFor: target, buffer: buffer)
