@@ -23,7 +23,8 @@ public enum CrashPoint: String, CaseIterable, Sendable {
     /// Compaction: the backup is renamed into place.
     case backupRenamed = "backup-renamed"
     /// The first schema 2 write over a schema 1 snapshot: the copy `<store>.v1.bak` is written
-    /// to its temp file and fsynced, not yet renamed.
+    /// to its temp file and fsynced (in a compaction: the backup just made, linked under the temp
+    /// name), not yet renamed.
     case v1BackupTempWritten = "v1-backup-temp-written"
     /// The copy `<store>.v1.bak` is in place; the schema 2 snapshot is not yet written.
     case v1BackupWritten = "v1-backup-written"
@@ -81,6 +82,22 @@ public enum WriteFaults {
         let key = Store(path: storePath).targetPath
         lock.lock(); defer { lock.unlock() }
         failing[key] = nil
+        refusingLinks.remove(key)
+    }
+
+    nonisolated(unsafe) private static var refusingLinks: Set<String> = []
+
+    /// Make the hard links among the files of the store at `storePath` fail (in this process), as
+    /// a file system without them would, until `clear(_:)`: what is linked elsewhere is copied.
+    public static func refuseLinks(_ storePath: String) {
+        let key = Store(path: storePath).targetPath
+        lock.lock(); defer { lock.unlock() }
+        refusingLinks.insert(key)
+    }
+
+    static func linksRefused(target: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return refusingLinks.contains(target)
     }
 
     /// Whether the write at `point` for the store whose real file is `target` should fail.

@@ -60,17 +60,41 @@ public struct Store: Sendable {
     /// The file is read with read(2), not mapped: a file cut short by another program while it
     /// is read ends the reading early (and is then refused as cut short), it cannot crash.
     func loadSnapshot(progress: LoadObserver? = nil, window: Int = Self.readWindow) throws(StoreError) -> Round {
+        try loadSnapshot(progress: progress, window: window, indexing: false).round
+    }
+
+    /// The same, and with `indexing` the store's index made from the same reading (see
+    /// `StoreIndex`): each piece of the file, as it is read, is fed to a `StoreIndex.Builder`,
+    /// so the file is read once and never whole in memory (`kurasi score` on a store whose index
+    /// is missing or stale). When the one-pass reader declines and the file is read again whole,
+    /// the builder is fed those whole bytes instead. The builder is returned only with the round,
+    /// so only for a snapshot that was read and validated whole; its `finish` says nil when the
+    /// file is not laid out the way Kurasi writes it.
+    func loadSnapshot(progress: LoadObserver? = nil, window: Int = Self.readWindow,
+                      indexing: Bool) throws(StoreError) -> (round: Round, index: StoreIndex.Builder?) {
         guard exists else { throw StoreError(.missing, file: path, .noStore) }
         try checkIsFile()
+        var index = indexing ? StoreIndex.Builder() : nil
+        // The whole file, when the one-pass reader declines (or the file cannot be opened).
+        func whole() throws(StoreError) -> Data {
+            let data = try readSnapshot()
+            if indexing {
+                index = StoreIndex.Builder()
+                data.withUnsafeBytes { index?.feed($0) }
+            }
+            return data
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         // Not openable: the whole-file read says why, in the words it always has.
-        guard fd >= 0 else { return try Self.decode(readSnapshot(), file: path, oneReader: true, progress: progress) }
+        guard fd >= 0 else { return (try Self.decode(whole(), file: path, oneReader: true, progress: progress), index) }
         defer { close(fd) }
         var st = stat()
         let total = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
         if let progress, !progress(LoadProgress(phase: .snapshot, file: path, done: 0, total: total)) { throw .abandoned(path) }
-        let bytes = StoreReader.ByteWindow.reading(fd, capacity: window, total: total)
-        return try Self.decode(bytes, file: path, progress: progress) { () throws(StoreError) in try readSnapshot() }
+        let builder = index
+        let bytes = StoreReader.ByteWindow.reading(fd, capacity: window, total: total, seen: builder.map { b in { b.feed($0) } })
+        let round = try Self.decode(bytes, file: path, progress: progress, whole: whole)
+        return (round, index)
     }
 
     /// The piece of the file in memory at a time while the snapshot is read: 4 MB.
@@ -595,12 +619,49 @@ public struct Store: Sendable {
     }
 
     /// Durably copy the open file `fd` (from its start, whatever its offset) to `target`.
+    /// Returns which file the copy is (its device and inode), for `durableLink`.
+    @discardableResult
     static func durableCopy(_ fd: Int32, to target: String, shownAs shown: String,
-                            points: (written: CrashPoint, renamed: CrashPoint), faultsFor store: String) throws(StoreError) {
+                            points: (written: CrashPoint, renamed: CrashPoint), faultsFor store: String) throws(StoreError) -> FileID? {
         let tmp = try writeTemp(for: target, shownAs: shown, written: points.written, faultsFor: store) { file in
             _ = try copy(fd, length: nil, to: file, shownAs: shown)
         }
+        let id = FileID(tmp)
         try install(tmp, at: target, shownAs: shown, renamed: points.renamed)
+        return id
+    }
+
+    /// A file on disk, whatever its names: its device and inode.
+    struct FileID: Equatable {
+        var device: UInt64, inode: UInt64
+        init?(_ path: String) {
+            var st = stat()
+            guard stat(path, &st) == 0 else { return nil }
+            device = UInt64(st.st_dev); inode = UInt64(st.st_ino)
+        }
+    }
+
+    /// Make `target` durably a second name of the file at `source` (a hard link: one file on
+    /// disk), when `source` is still the file `expected` (a copy just made, fsynced, that nothing
+    /// writes to again: every file Kurasi keeps is replaced by rename, never rewritten). The link
+    /// is made under a temp name and renamed into place (the points are reached as a copy's
+    /// would be), then the directory is fsynced. When `source` is another file by now, or the file
+    /// system refuses the link (EXDEV, EPERM, EMLINK, …), `target` is a durable copy of `fd`.
+    static func durableLink(_ source: String, expected: FileID?, to target: String, orCopy fd: Int32, shownAs shown: String,
+                            points: (written: CrashPoint, renamed: CrashPoint), faultsFor store: String) throws(StoreError) {
+        // A write fault injected at the copy's point fails the copy (below), as it always did.
+        if let expected, !WriteFaults.shouldFail(points.written, target: store), !WriteFaults.linksRefused(target: store) {
+            let tmp = tempPath(for: target)
+            if link(source, tmp) == 0 {
+                if FileID(tmp) == expected {
+                    points.written.reached()
+                    try install(tmp, at: target, shownAs: shown, renamed: points.renamed)
+                    return
+                }
+                unlink(tmp)
+            }
+        }
+        try durableCopy(fd, to: target, shownAs: shown, points: points, faultsFor: store)
     }
 
     /// Copy `fd` from its start (`length` bytes, or to its end) to `file` through a buffer of a

@@ -59,11 +59,12 @@ public final class StoreHandle {
         }
         let stamp = FileStamp(store.targetPath)
         if product != nil {
-            // An edit without a current index: the whole file's bytes are needed for the index.
-            let data = try store.readSnapshot()
-            if let progress, !progress(LoadProgress(phase: .snapshot, file: store.path, done: 0, total: data.count)) { throw .abandoned(store.path) }
-            round = try Store.decode(data, file: store.path, oneReader: true, progress: progress)
-            StoreIndex.write(for: store, data: data, stamp: stamp, revision: round.revision)
+            // An edit without a current index: the snapshot read as the load reads it, a piece at
+            // a time, the index made from the same pieces and written once the snapshot has been
+            // read and validated whole.
+            let (read, index) = try store.loadSnapshot(progress: progress, indexing: true)
+            round = read
+            StoreIndex.write(for: store, built: index, stamp: stamp, revision: round.revision)
         } else {
             round = try store.loadSnapshot(progress: progress)
         }
@@ -246,6 +247,10 @@ public final class StoreHandle {
     /// edit, or compact, from another handle there).
     var betweenLockHolds: (() throws -> Void)?
 
+    /// Called once a compaction's backup of the old snapshot is in place (tests use it to replace
+    /// that file, as another writer might).
+    var afterBackup: (() -> Void)?
+
     /// What the first lock hold noted.
     private struct Noted {
         var revision: Int
@@ -326,14 +331,18 @@ public final class StoreHandle {
         let target = store.targetPath
         defer { try? noted.snapshot.close(); try? noted.journal?.close() }
         let old = noted.snapshot.fileDescriptor
-        try Store.durableCopy(old, to: target + ".r\(noted.snapshotRevision).bak", shownAs: store.path,
-                              points: (.backupTempWritten, .backupRenamed), faultsFor: target)
-        // The first schema 2 write over a schema 1 snapshot keeps it (never overwritten).
+        let backup = target + ".r\(noted.snapshotRevision).bak"
+        let copied = try Store.durableCopy(old, to: backup, shownAs: store.path,
+                                           points: (.backupTempWritten, .backupRenamed), faultsFor: target)
+        afterBackup?()
+        // The first schema 2 write over a schema 1 snapshot keeps it (never overwritten): the
+        // backup just made under a second name, one file on disk (a copy of its own where the
+        // file system has no hard links). Rotating the backup away later removes only its name.
         var head = [UInt8](repeating: 0, count: 96)
         let n = pread(old, &head, head.count, 0)
         if let version = Store.headerVersion(Data(head.prefix(max(0, n)))), version < 2,
            !FileManager.default.fileExists(atPath: store.v1BackupPath) {
-            try Store.durableCopy(old, to: store.v1BackupPath, shownAs: store.path,
+            try Store.durableLink(backup, expected: copied, to: store.v1BackupPath, orCopy: old, shownAs: store.path,
                                   points: (.v1BackupTempWritten, .v1BackupWritten), faultsFor: target)
         }
         let (snapshot, index) = try Store.writeSnapshotTemp(round, for: target, shownAs: store.path, faultsFor: target, buffer: buffer)

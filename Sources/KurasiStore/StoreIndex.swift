@@ -69,8 +69,8 @@ enum StoreIndex {
         private var failed = false
         /// The start of a line that the next piece ends.
         private var carry: [UInt8] = []
-        /// Where in the snapshot the next piece starts.
-        private var offset = 0
+        /// Where in the snapshot the next piece starts: the bytes fed so far.
+        private(set) var offset = 0
         /// The first bytes, for the schema.
         private var head: [UInt8] = []
 
@@ -243,23 +243,20 @@ enum StoreIndex {
         return out
     }
 
-    /// Write the index of `data` (the snapshot whose stamp is `stamp`) beside the store. It is
-    /// derived, so a failure to write it is not an error: the next edit reads the whole store.
-    static func write(for store: Store, data: Data, stamp: FileStamp?, revision: Int) {
-        install(stage(for: store, data: data, stamp: stamp, revision: revision), for: store)
+    /// Write the index a builder made from the snapshot whose stamp is `stamp` beside the store
+    /// (the first edit of a store without a current index, once the snapshot is read and
+    /// validated). It is derived, so a failure to write it is not an error: the next edit reads
+    /// the whole store. Without an index to have, any index there is removed.
+    static func write(for store: Store, built builder: Builder?, stamp: FileStamp?, revision: Int) {
+        install(builder.flatMap { stage(for: store, built: $0, stamp: stamp, revision: revision) }, for: store)
     }
 
-    /// The index of `data` written to a temp file beside the store, not yet in place: a
-    /// compaction makes it with no lock held, for the snapshot it has not yet put in place.
-    /// Nil when there is no index to have (the layout is not Kurasi's) or it could not be written.
-    static func stage(for store: Store, data: Data, stamp: FileStamp?, revision: Int) -> String? {
-        guard let stamp else { return nil }
-        return stage(for: store, index: build(data, stamp: stamp, revision: revision))
-    }
-
-    /// The index a builder made as the snapshot was written, staged as `stage(for:data:…)` does.
+    /// The index a builder made as the snapshot's bytes went by, written to a temp file beside
+    /// the store, not yet in place: a compaction makes it with no lock held, for the snapshot it
+    /// has not yet put in place. Nil when there is no index to have (the layout is not Kurasi's,
+    /// or the builder was fed other than the `stamp`'s size) or it could not be written.
     static func stage(for store: Store, built builder: Builder, stamp: FileStamp?, revision: Int) -> String? {
-        guard let stamp else { return nil }
+        guard let stamp, Int64(builder.offset) == stamp.size else { return nil }
         return stage(for: store, index: builder.finish(stamp: stamp, revision: revision))
     }
 

@@ -89,12 +89,15 @@ enum StoreReader {
 
         deinit { buffer.deallocate() }
 
-        /// The window on a file descriptor, read with read(2) (retried on EINTR).
-        static func reading(_ fd: Int32, capacity: Int, total: Int) -> ByteWindow {
+        /// The window on a file descriptor, read with read(2) (retried on EINTR). `seen` is handed
+        /// each piece as it is read, in the file's order (the store's index is made from them).
+        static func reading(_ fd: Int32, capacity: Int, total: Int,
+                            seen: ((UnsafeRawBufferPointer) -> Void)? = nil) -> ByteWindow {
             ByteWindow(capacity: capacity, total: total) { p, n in
                 while true {
                     let r = Glibc.read(fd, p, n)
                     if r < 0, errno == EINTR { continue }
+                    if r > 0, let seen { seen(UnsafeRawBufferPointer(start: p, count: r)) }
                     return r
                 }
             }

@@ -2,6 +2,9 @@ import Foundation
 import KurasiCore
 @testable import KurasiStore
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Schema 1 → 2: the first snapshot written over a schema 1 store keeps the old file as
 /// `<store>.v1.bak`, and the way back (that file put back, the journal replayed) gives the same round.
@@ -111,5 +114,73 @@ import Testing
         #expect(try StoreHandle(store: store).compact() == 1)
         #expect(!FileManager.default.fileExists(atPath: store.v1BackupPath))
         #expect(try store.load().sheet(product: "P-1", curator: "K1") == ["kualitas": 4, "kemasan": 3])
+    }
+
+    /// The migration's two names for the old snapshot, `<store>.v1.bak` and the compaction's
+    /// `<store>.r<REV>.bak`, are one file on disk (a hard link): each reads as the schema 1
+    /// original, and the room taken is one copy's. When the oldest backups are rotated away, the
+    /// `.v1.bak` stays, whole.
+    @Test func theMigrationKeepsOneCopyUnderBothNames() throws {
+        let (dir, store, original) = try copyOfMadiun()
+        defer { withExtendedLifetime(dir) {} }
+        let revision = try store.load().revision
+        try scoreOne(store, ["kualitas": 2])
+        #expect(try StoreHandle(store: store).compact() == 1)
+        let kept = store.targetPath + ".r\(revision).bak"
+        #expect(FileManager.default.contents(atPath: kept) == original)
+        #expect(FileManager.default.contents(atPath: store.v1BackupPath) == original)
+        var a = stat(), b = stat()
+        #expect(stat(kept, &a) == 0 && stat(store.v1BackupPath, &b) == 0)
+        #expect(a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_nlink == 2, "one file under two names")
+        #expect(a.st_mode & 0o777 == b.st_mode & 0o777)
+        // Ten more compactions rotate the `.r<REV>.bak` away; the `.v1.bak` is untouched.
+        for n in 0..<10 {
+            try scoreOne(store, ["kemasan": 1 + n % 5])
+            #expect(try StoreHandle(store: store).compact() == 1)
+        }
+        #expect(!FileManager.default.fileExists(atPath: kept))
+        #expect(FileManager.default.contents(atPath: store.v1BackupPath) == original)
+        #expect(stat(store.v1BackupPath, &b) == 0 && b.st_nlink == 1)
+    }
+
+    /// Where the file system refuses a hard link (EPERM, EXDEV, …), the `.v1.bak` is a copy of
+    /// its own, as before: both names read as the original.
+    @Test func withoutHardLinksTheMigrationKeepsTwoCopies() throws {
+        let (dir, store, original) = try copyOfMadiun()
+        defer { withExtendedLifetime(dir) {} }
+        let revision = try store.load().revision
+        try scoreOne(store, ["kualitas": 2])
+        let edited = try store.load()
+        WriteFaults.refuseLinks(store.path)
+        defer { WriteFaults.clear(store.path) }
+        #expect(try StoreHandle(store: store).compact() == 1)
+        let kept = store.targetPath + ".r\(revision).bak"
+        #expect(FileManager.default.contents(atPath: kept) == original)
+        #expect(FileManager.default.contents(atPath: store.v1BackupPath) == original)
+        var a = stat(), b = stat()
+        #expect(stat(kept, &a) == 0 && stat(store.v1BackupPath, &b) == 0)
+        #expect(a.st_ino != b.st_ino && a.st_nlink == 1 && b.st_nlink == 1)
+        #expect(try store.load() == edited)
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: dir.path)).contains { $0.contains(".tmp-") })
+    }
+
+    /// The `.r<REV>.bak` a compaction makes is never taken for the `.v1.bak` when it is no longer
+    /// the file just copied (replaced meanwhile by another writer): then the `.v1.bak` is copied
+    /// from the old snapshot itself.
+    @Test func theV1CopyIsLinkedOnlyToTheFileJustWritten() throws {
+        let (dir, store, original) = try copyOfMadiun()
+        defer { withExtendedLifetime(dir) {} }
+        let revision = try store.load().revision
+        try scoreOne(store, ["kualitas": 2])
+        let kept = store.targetPath + ".r\(revision).bak"
+        let h = try StoreHandle(store: store)
+        h.afterBackup = {
+            try? Data("another writer's backup".utf8).write(to: URL(fileURLWithPath: kept + ".other"))
+            rename(kept + ".other", kept)
+        }
+        #expect(try h.compact() == 1)
+        #expect(FileManager.default.contents(atPath: store.v1BackupPath) == original)
+        var b = stat()
+        #expect(stat(store.v1BackupPath, &b) == 0 && b.st_nlink == 1)
     }
 }

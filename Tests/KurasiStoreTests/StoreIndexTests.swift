@@ -1,7 +1,11 @@
 import Foundation
 import KurasiCore
 @testable import KurasiStore
+import KurasiTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The index beside the store lets `kurasi score` read only the product it edits. The same
 /// commands run against two copies of one store, one reading the whole round and one through
@@ -244,5 +248,145 @@ import Testing
         let saved = try Store.decode(Self.bytes(store.path)!, file: store.path)
         #expect(saved.product("P-2") != nil)
         #expect(saved.sheet(product: "P-1", curator: "K1") == ["kualitas": 4, "kemasan": 2])
+    }
+
+    // MARK: The first edit without a current index
+
+    /// Stores of several shapes, each as a file: random rounds, the bundled schema 1 round, the
+    /// same round written anew in schema 2, a round without scores, and one with a key written
+    /// with an escape, which the one-pass reader declines (Foundation's decoder reads it, from
+    /// the whole file).
+    static func storesToIndex(_ dir: TempDir) throws -> [(String, Store)] {
+        var stores: [(String, Store)] = []
+        for seed in UInt64(1)...4 {
+            var rng = SplitMix64(seed: seed)
+            let store = Store(path: dir.file("random\(seed).json"))
+            try store.create(Self.round(&rng))
+            stores.append(("random \(seed)", store))
+        }
+        let fixture = repositoryRoot.appendingPathComponent("fixtures/madiun-2020/kurasi.json")
+        let madiun = Store(path: dir.file("madiun.json"))
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: madiun.path)
+        stores.append(("madiun, schema 1", madiun))
+        let migrated = Store(path: dir.file("migrated.json"))
+        try Store.encode(try madiun.load()).write(to: URL(fileURLWithPath: migrated.path))
+        stores.append(("madiun, schema 2", migrated))
+        let unscored = Store(path: dir.file("unscored.json"))
+        try unscored.create(tinyRound().handEdited { $0.scores = [:] })
+        stores.append(("no scores", unscored))
+        let declined = Store(path: dir.file("declined.json"))
+        let text = String(decoding: try Store.encode(tinyRound()), as: UTF8.self)
+        let escaped = text.replacingOccurrences(of: "      \"name\" : \"Sambel Pecel Bu Tini\",\n",
+                                                with: "      \"na\\u006de\" : \"Sambel Pecel Bu Tini\",\n")
+        #expect(escaped != text)
+        try Data(escaped.utf8).write(to: URL(fileURLWithPath: declined.path))
+        #expect(StoreReader.read(Data(escaped.utf8)) == nil, "the one-pass reader declines an escape in a key")
+        stores.append(("an escaped key the reader declines", declined))
+        return stores
+    }
+
+    /// `kurasi score` on a store without an index reads the snapshot in pieces, as the load does,
+    /// and writes the index made from those pieces: byte for byte the index of the whole file,
+    /// through windows of any size, on every shape of store.
+    @Test func theFirstEditWithoutAnIndexWritesTheIndexOfTheWholeFile() throws {
+        let dir = TempDir()
+        for (name, store) in try Self.storesToIndex(dir) {
+            let index = store.targetPath + StoreIndex.suffix
+            let whole = try #require(Self.bytes(store.path))
+            let round = try Store.decode(whole, file: store.path)
+            let stamp = try #require(FileStamp(store.targetPath))
+            let expected = try #require(StoreIndex.build(whole, stamp: stamp, revision: round.revision), "\(name)")
+            // Windows of a byte or a few on the small stores; the large ones in the load's pieces.
+            for window in whole.count < 100_000 ? [1, 7, 4096, Store.readWindow] : [4096, Store.readWindow] {
+                let (read, built) = try store.loadSnapshot(window: window, indexing: true)
+                #expect(read == round, "\(name), window \(window)")
+                let made = try #require(built, "\(name), window \(window)")
+                #expect(made.finish(stamp: stamp, revision: round.revision) == expected, "\(name), window \(window)")
+            }
+            unlink(index)
+            let product = round.products[round.products.count / 2].id
+            let h = try StoreHandle(store: store, editing: product)
+            #expect(!h.isPartial && h.round == round, "\(name)")
+            #expect(Self.bytes(index) == expected, "\(name)")
+            // The next edit reads through it.
+            #expect(try StoreHandle(store: store, editing: product).isPartial, "\(name)")
+            // The snapshot written again by something else (the same bytes, a new file): the index
+            // is stale, and the next edit replaces it with the new file's.
+            try FileManager.default.removeItem(atPath: store.path)
+            try whole.write(to: URL(fileURLWithPath: store.path))
+            let restamped = try #require(FileStamp(store.targetPath))
+            #expect(restamped != stamp)
+            #expect(try !StoreHandle(store: store, editing: product).isPartial, "\(name)")
+            #expect(Self.bytes(index) == StoreIndex.build(whole, stamp: restamped, revision: round.revision), "\(name)")
+            #expect(Self.bytes(index) != expected, "\(name)")
+        }
+    }
+
+    /// A hand-laid-out snapshot (one line, or re-indented) gets no index, and a stale index
+    /// beside it is removed; the edit reads the whole store each time.
+    @Test func aHandLaidOutStoreGetsNoIndexFromTheFirstEdit() throws {
+        let dir = TempDir()
+        let store = Store(path: dir.file("k.json"))
+        try store.create(tinyRound())
+        let index = store.targetPath + StoreIndex.suffix
+        _ = try StoreHandle(store: store, editing: "P-1")
+        #expect(FileManager.default.fileExists(atPath: index))
+        let object = try JSONSerialization.jsonObject(with: Store.encode(tinyRound()))
+        let layouts = [
+            try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+            Data(String(decoding: try Store.encode(tinyRound()), as: UTF8.self).replacingOccurrences(of: "\n  ", with: "\n   ").utf8),
+        ]
+        for (n, bytes) in layouts.enumerated() {
+            try bytes.write(to: URL(fileURLWithPath: store.path))
+            for window in [1, Store.readWindow] {
+                let (read, built) = try store.loadSnapshot(window: window, indexing: true)
+                #expect(read == tinyRound(), "layout \(n)")
+                #expect(built?.finish(stamp: FileStamp(store.targetPath)!, revision: read.revision) == nil, "layout \(n)")
+            }
+            let h = try StoreHandle(store: store, editing: "P-1")
+            #expect(!h.isPartial)
+            #expect(!FileManager.default.fileExists(atPath: index), "layout \(n)")
+            #expect(try !StoreHandle(store: store, editing: "P-1").isPartial)
+        }
+    }
+
+    /// A store the first edit cannot read is refused with the words it always had (file, line,
+    /// field), whether the edit has an index to use or not, and no index is written for it.
+    @Test func theFirstEditRefusesWhatTheLoadRefusesAndWritesNoIndex() throws {
+        let (path, cleanUp) = try { () throws -> (String, () -> Void) in
+            let (dir, path) = try copyOfMadiunStore("first-edit")
+            return (path, { try? FileManager.default.removeItem(atPath: dir) })
+        }()
+        defer { cleanUp() }
+        let store = Store(path: path)
+        let index = store.targetPath + StoreIndex.suffix
+        let data = try #require(Self.bytes(path))
+        let text = String(decoding: data, as: UTF8.self)
+        let header = "\"schemaVersion\" : \(try #require(Store.headerVersion(data)))"
+        let products = try #require(text.range(of: "\n  \"products\" : [\n"))
+        let firstPrice = try #require(text.range(of: #""price" : \d+"#, options: .regularExpression, range: products.upperBound..<text.endIndex))
+        let firstProducer = try #require(text.range(of: #""producer" : "U-\d+""#, options: .regularExpression, range: products.upperBound..<text.endIndex))
+        let damaged: [(String, Data)] = [
+            ("cut short", data.prefix(data.count / 2)),
+            ("cut at its header", data.prefix(10)),
+            ("empty", Data()),
+            ("newer schema", Data(text.replacingOccurrences(of: header, with: "\"schemaVersion\" : 3").utf8)),
+            ("no schema", Data(text.replacingOccurrences(of: header + ",", with: "").utf8)),
+            ("a number in products", Data(text.replacingOccurrences(of: "\"products\" : [", with: "\"products\" : [1, ").utf8)),
+            ("a price as text", Data(text.replacingCharacters(in: firstPrice, with: "\"price\" : \"mahal\"").utf8)),
+            ("a score off the scale", Data(text.replacingOccurrences(of: "\"kualitas\" : 4", with: "\"kualitas\" : 9").utf8)),
+            ("a product of an unknown producer", Data(text.replacingCharacters(in: firstProducer, with: "\"producer\" : \"U-9999\"").utf8)),
+        ]
+        for (name, bytes) in damaged {
+            #expect(bytes != data || name == "empty", "\(name) changes the file")
+            try bytes.write(to: URL(fileURLWithPath: path))
+            unlink(index)
+            var expected: StoreError?
+            do { _ = try Store.decode(bytes, file: path) } catch { expected = error }
+            let want = try #require(expected, "\(name) is refused")
+            #expect(throws: want, "\(name)") { _ = try StoreHandle(store: store, editing: "P-0003") }
+            #expect(throws: want, "\(name)") { _ = try StoreHandle(store: store) }
+            #expect(!FileManager.default.fileExists(atPath: index), "\(name)")
+        }
     }
 }
