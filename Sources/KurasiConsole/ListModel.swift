@@ -50,6 +50,12 @@ public struct ListModel: Sendable {
     /// Let go of the rows (they share storage with the rankings, which are about to change in place).
     mutating func releaseRows() { rememberSelection(); rows = [:] }
 
+    /// Let go of the rows of `clusters` only (their rankings are about to change in place).
+    mutating func releaseRows(of clusters: Set<Cluster>) {
+        rememberSelection()
+        for cluster in clusters { rows[cluster] = nil }
+    }
+
     /// Note the product under each cluster's cursor, to find it again in new rows.
     private mutating func rememberSelection() {
         for (cluster, list) in rows {
@@ -89,9 +95,13 @@ public struct ListModel: Sendable {
     /// `visible`, when given, lists at once the products whose score the viewer may see (every
     /// other product being blind to them, as `blind` would answer): the first blind order for a
     /// viewer takes it instead of asking `blind` for every product.
+    ///
+    /// `changed`, when given, names the only clusters whose rankings changed since the last
+    /// refilter (one product's score edited): the other clusters keep their rows when the
+    /// filter, the sort and the viewer are what they were made for.
     mutating func refilter(_ rankings: [Cluster: [RankedProduct]], round: Round,
                            viewer: CuratorID? = nil, blind: ((ProductID) -> Bool)? = nil,
-                           visible: (() -> [ProductID]?)? = nil) {
+                           visible: (() -> [ProductID]?)? = nil, changed: Set<Cluster>? = nil) {
         rememberSelection()
         let revision = round.revision
         if search.count != round.products.count { search = SearchIndex(round); filteredFor = nil }
@@ -109,8 +119,13 @@ public struct ListModel: Sendable {
         // few (a longer needle narrowing): a search in each candidate's text.
         var hits: [Bool]?
         let candidates = narrowing ? Cluster.allCases.reduce(0) { $0 + (rows[$1]?.positions?.count ?? rankings[$1]?.count ?? 0) } : Int.max
+        let unchanged = changed.map { changed in
+            filteredFor.map { $0.needle == needle && $0.sort == sort && $0.viewer == viewer } == true
+                ? Set(Cluster.allCases).subtracting(changed) : []
+        } ?? []
         for cluster in Cluster.allCases {
             let ranking = rankings[cluster] ?? []
+            if unchanged.contains(cluster), rows[cluster] != nil { continue }
             if search.ordinals(cluster).count != ranking.count { search.follow(ranking, in: cluster) }
             if !needle.isEmpty, hits == nil, candidates > search.count / 8 { hits = search.containing(needle) }
             var positions: [Int32]?
@@ -329,8 +344,14 @@ struct SearchIndex: Sendable {
         else if moved.count <= 16 { after = before.filter { !moved.contains($0) } }
         else { let set = Set(moved); after = before.filter { !set.contains($0) } }
         for p in placed.sorted(by: { $0.at < $1.at }) where p.at <= after.count { after.insert(p.ordinal, at: p.at) }
-        if after.count == ranking.count, products.withUnsafeBufferPointer({ products in
-            after.indices.allSatisfy { after[$0] >= 0 && products[Int(after[$0])].id == ranking[$0].product.id }
+        // An entry that holds these very products says its position (no id compared); others by id.
+        let all = products
+        if after.count == ranking.count, all.withUnsafeBufferPointer({ products in
+            after.indices.allSatisfy { i in
+                guard after[i] >= 0 else { return false }
+                if let at = ranking[i].position(in: all) { return Int(after[i]) == at }
+                return products[Int(after[i])].id == ranking[i].product.id
+            }
         }) {
             order[cluster] = after
         } else {

@@ -154,11 +154,14 @@ public struct State: Sendable {
            events.first.map({ $0.revision == old.revision + 1 }) ?? true,
            let changed = Self.scoredOrPinned(events) {
             round = new
-            list.releaseRows()  // the rows share storage with the rankings; let go so they change in place
+            // The rows share storage with the rankings; let go of those that change, so that they
+            // change in place. The other cluster's rows stay as they are.
+            let clusters = Set(changed.compactMap { new.product($0)?.cluster })
+            list.releaseRows(of: clusters)
             rerank(new, changed: changed)
             followEvents(old, new, events)
             forget(coverageOf: changed)
-            refilter()
+            refilter(changed: clusters)
             return
         }
         // Validations change only their producers' products' eligibility: re-place those products
@@ -399,7 +402,7 @@ public struct State: Sendable {
         return ids
     }
 
-    mutating func refilter() {
+    mutating func refilter(changed: Set<Cluster>? = nil) {
         // While scoring is blind, the score order of products still blind to the active curator
         // is nobody's business: those come first, by id, then the ones they may see, by rank.
         let round = self.round, curator = self.curator
@@ -415,7 +418,7 @@ public struct State: Sendable {
             }
             return ids
         }
-        list.refilter(rankings, round: round, viewer: curator, blind: blind, visible: visible)
+        list.refilter(rankings, round: round, viewer: curator, blind: blind, visible: visible, changed: changed)
     }
 
     // MARK: Convenience
