@@ -17,7 +17,8 @@ public struct Round: Codable, Hashable, Sendable {
     public internal(set) var products: [Product]
     /// scores[product][curator][criterion] = point on the rubric's scale; each product's sheets
     /// laid out in the rubric's criterion order (`criterionOrder`, one array shared by all).
-    public internal(set) var scores: [ProductID: ProductSheets]
+    /// Kept in buckets (`ScoreMap`): an edit to a round shared with another copies one bucket.
+    public internal(set) var scores: ScoreMap
     /// pins[cluster], ordered by slot.
     public internal(set) var pins: [Cluster: [Pin]]
     /// Every change ever made, oldest first; the round's audit trail.
@@ -25,7 +26,7 @@ public struct Round: Codable, Hashable, Sendable {
 
     public init(revision: Int = 0, round: RoundInfo, rubric: Rubric = .default,
                 curators: [Curator] = [], producers: [Producer] = [], products: [Product] = [],
-                scores: [ProductID: ProductSheets] = [:], pins: [Cluster: [Pin]] = [:],
+                scores: ScoreMap = [:], pins: [Cluster: [Pin]] = [:],
                 events: [Event] = []) {
         self.revision = revision; self.round = round; self.rubric = rubric; self.curators = curators
         self.producers = producers; self.products = products; self.scores = scores; self.pins = pins
@@ -61,7 +62,7 @@ public struct Round: Codable, Hashable, Sendable {
             // Schema 2: each sheet an array in the rubric's order, null where not scored.
             let rows = try c.decodeIfPresent([ProductID: [CuratorID: [Int?]]].self, forKey: .scores) ?? [:]
             let order = rubric.criteria.map(\.id)
-            var out: [ProductID: ProductSheets] = [:]
+            var out = ScoreMap()
             out.reserveCapacity(rows.count)
             for p in rows.keys.sorted() {
                 var sheets = ProductSheets()
@@ -75,7 +76,7 @@ public struct Round: Codable, Hashable, Sendable {
             }
             scores = out
         } else {
-            scores = try c.decodeIfPresent([ProductID: ProductSheets].self, forKey: .scores) ?? [:]
+            scores = try c.decodeIfPresent(ScoreMap.self, forKey: .scores) ?? [:]
         }
         pins = try c.decodeIfPresent([Cluster: [Pin]].self, forKey: .pins) ?? [:]
         events = try c.decodeIfPresent([Event].self, forKey: .events) ?? []
@@ -95,7 +96,7 @@ public struct Round: Codable, Hashable, Sendable {
             a.withUnsafeBufferPointer { x in order.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
         }
         guard scores.values.contains(where: { !shared($0.criteria) }) else { return }
-        for i in scores.indices { scores.values[i] = scores.values[i].laidOut(by: order) }
+        scores.updateEach { $0 = $0.laidOut(by: order) }
     }
 
     mutating func rebuildIndex() {

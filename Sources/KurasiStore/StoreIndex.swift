@@ -366,7 +366,7 @@ enum StoreIndex {
               let curators = index.decode([Curator].self, index.header.curators),
               let pins = index.decode([Cluster: [Pin]].self, index.header.pins) else { return nil }
         let all = wanted.union(pins.values.flatMap { $0.map(\.product) })
-        var products: [Product] = [], producers: [Producer] = [], scores: [ProductID: ProductSheets] = [:]
+        var products: [Product] = [], producers: [Producer] = [], scores = ScoreMap()
         let order = rubric.criteria.map(\.id)
         var producerIDs = Set<ProducerID>()
         for id in all.sorted() {

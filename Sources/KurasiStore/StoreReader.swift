@@ -876,7 +876,7 @@ enum StoreReader {
 
         /// The scores laid out in the rubric's order; nil when a schema 2 sheet's length is not
         /// the rubric's (Foundation's decoder then gives the refusal).
-        static func layOut(_ raw: RawScores, schema: Int, rubric: Rubric) -> [ProductID: ProductSheets]? {
+        static func layOut(_ raw: RawScores, schema: Int, rubric: Rubric) -> ScoreMap? {
             var checked = false
             return layOut(raw, schema: schema, rubric: rubric, products: [], curators: [], checked: &checked)
         }
@@ -886,9 +886,9 @@ enum StoreReader {
         /// writes both: no look-up), every curator among `curators`, every point on the rubric's
         /// scale. False says nothing: the validation then looks for itself.
         static func layOut(_ raw: RawScores, schema: Int, rubric: Rubric, products: [Product], curators: [Curator],
-                           checked: inout Bool) -> [ProductID: ProductSheets]? {
+                           checked: inout Bool) -> ScoreMap? {
             let order = rubric.criteria.map(\.id)
-            var out: [ProductID: ProductSheets] = [:]
+            var out = ScoreMap()
             out.reserveCapacity(raw.products.count)
             if schema >= 2 {
                 if let w = raw.width, w != order.count { return nil }

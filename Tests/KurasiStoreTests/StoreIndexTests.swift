@@ -39,7 +39,7 @@ import Glibc
                                                                  withdrawn: Withdrawal(by: "K1", at: at, reason: "selesai"))]),
             Curator(id: "K5", name: "Retno"),
         ]
-        var scores: [ProductID: ProductSheets] = [:]
+        var scores = ScoreMap()
         for p in products where !chance(3) {
             for c in curators where !chance(2) && !c.isRecused(from: p.producer) {
                 var sheet: Sheet = [:]

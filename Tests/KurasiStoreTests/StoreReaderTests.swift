@@ -86,7 +86,7 @@ import Testing
                     permits: rng.next() % 2 == 0 ? [] : [Permit(kind: .pirt, number: "\(i)", expires: "2030-01-01")])
         }
         let criteria = Rubric.default.criteria.map(\.id)
-        var scores: [ProductID: ProductSheets] = [:]
+        var scores = ScoreMap()
         for p in products where rng.next() % 4 != 0 {
             for c in curators where rng.next() % 3 != 0 {
                 var sheet: Sheet = [:]

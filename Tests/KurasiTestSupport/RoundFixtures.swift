@@ -16,7 +16,7 @@ public struct RoundParts {
     public var curators: [Curator]
     public var producers: [Producer]
     public var products: [Product]
-    public var scores: [ProductID: ProductSheets]
+    public var scores: ScoreMap
     public var pins: [Cluster: [Pin]]
     public var events: [Event]
 }

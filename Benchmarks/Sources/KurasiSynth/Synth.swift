@@ -54,7 +54,7 @@ public enum Synth {
         let info = RoundInfo(title: "Kurasi Produk Unggulan (sintetis \(scale.name): \(scale.products) produk)",
                              organizer: "Kadin Kota Madiun", date: date)
         // Built as the store's loader builds a round: from its parts, through the one init.
-        func round(_ scores: [ProductID: ProductSheets] = [:], _ events: [Event] = [], pins: [Cluster: [Pin]] = [:]) -> Round {
+        func round(_ scores: ScoreMap = [:], _ events: [Event] = [], pins: [Cluster: [Pin]] = [:]) -> Round {
             Round(revision: events.last?.revision ?? 0, round: info, rubric: .default, curators: curators.list,
                   producers: producers.map(\.producer), products: products, scores: scores, pins: pins, events: events)
         }
@@ -274,10 +274,10 @@ public enum Synth {
     // MARK: Scores, events, pins
 
     static func makeScores(_ scale: Scale, round: Round, recused: [[Int]], producers: [Maker],
-                           _ rng: inout SeededRandom) -> [ProductID: ProductSheets] {
+                           _ rng: inout SeededRandom) -> ScoreMap {
         let criteria = round.rubric.criteria.map(\.id)
         let bias = (0..<scale.curators).map { _ in rng.normal(sd: 0.3) }
-        var scores: [ProductID: ProductSheets] = [:]
+        var scores = ScoreMap()
         scores.reserveCapacity(round.products.count)
         for (i, product) in round.products.enumerated() {
             let quality = 1.6 + 2.8 * rng.unit()
