@@ -26,7 +26,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String { text(.en) }
 
     /// The file, the line and column when there are some, what is wrong and what to do, in `lang`.
-    public func text(_ lang: Language) -> String {
+    /// `hint` is what a damaged file's text suggests (`kurasi check`, then `kurasi recover`; the
+    /// check itself suggests only the second).
+    public func text(_ lang: Language, hint: T = .stHint) -> String {
         var place = file
         if let line {
             switch lang {
@@ -34,7 +36,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             case .id: place += column.map { " (\(tr(.stLineColumn, lang, line, $0)))" } ?? " (\(tr(.stLine, lang, line)))"
             }
         }
-        return "\(place): \(problem.text(lang))"
+        return "\(place): \(problem.text(lang, hint: hint))"
     }
 }
 
@@ -163,9 +165,9 @@ public enum StoreProblem: Sendable, Equatable {
     case exportCannotOpen(reason: String)
     case exportWriteFailed(reason: String)
 
-    /// What is wrong and what to do, in `lang`.
-    public func text(_ lang: Language) -> String {
-        let hint = tr(.stHint, lang)
+    /// What is wrong and what to do, in `lang` (`hint`: see `StoreError.text`).
+    public func text(_ lang: Language, hint: T = .stHint) -> String {
+        let hint = tr(hint, lang)
         func byHand(_ what: String) -> String { tr(.stFixByHand, lang, what) }
         func via(_ v: String?) -> String { v.map { tr(.exVia, lang, $0) } ?? "" }
         switch self {

@@ -118,7 +118,7 @@ struct Check: ParsableCommand {
         do { handle = try StoreHandle(store: store) } catch {
             // A store that cannot be read is the check's one problem: said as a problem (in JSON
             // too), with what to do; not "`kurasi check` tells more", which is this command.
-            let text = errorText(error, lang).replacingOccurrences(of: tr(.stHint, lang), with: tr(.stHintRecover, lang))
+            let text = (error as? StoreError)?.text(lang, hint: .stHintRecover) ?? errorText(error, lang)
             if format == .json {
                 try printJSON([
                     "store": options.storePath, "ok": false, "revision": NSNull(), "producers": NSNull(),
