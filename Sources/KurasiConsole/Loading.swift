@@ -77,7 +77,7 @@ extension State {
             queued = keys
             return handleQueued()
         case let .key(key):
-            if Keymap.global.contains(where: { $0.bindings.contains { $0.action == .quit && $0.keys.contains(key) } }) { return [.quit] }
+            if Keymap.quits(key) { return [.quit] }
             if loading?.failure == nil { enqueue(key) }
             return []
         case .tick, .committed, .refreshed, .analysed, .ranked:

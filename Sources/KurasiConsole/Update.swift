@@ -116,7 +116,7 @@ extension State {
     mutating func handle(_ key: Key) -> [Effect] {
         // Nothing acts unseen: while the terminal is too small to show the screen, only quitting works.
         if layout.isTooSmall {
-            return Keymap.global.contains { $0.bindings.contains { $0.action == .quit && $0.keys.contains(key) } } ? [.quit] : []
+            return Keymap.quits(key) ? [.quit] : []
         }
         if showHelp {
             // `?` again turns to the symbols; any other key closes the help.
@@ -665,8 +665,7 @@ extension State {
     /// before it start typing a filter, where it is a letter); Esc lets go of the waiting keys and
     /// stays where it is; any other key waits behind them.
     mutating func keyWhileRanking(_ key: Key) -> [Effect] {
-        let quits = Keymap.global.contains { $0.bindings.contains { $0.action == .quit && $0.keys.contains(key) } }
-        if quits, !queuedKeysMayType { return [.quit] }
+        if Keymap.quits(key), !queuedKeysMayType { return [.quit] }
         if key == .escape {
             queued = []
             awaitingRanking = nil
