@@ -32,7 +32,19 @@ public struct ListModel: Sendable {
     public private(set) var rows: [Cluster: Rows] = [:]
     private var search = SearchIndex()
     /// What `rows` was last filtered and sorted for; typing one more letter narrows those rows.
-    private var filteredFor: (needle: [UInt8], revision: Int, sort: Sort, viewer: CuratorID?)?
+    private var filteredFor: (needle: [UInt8], revision: Int, sort: Sort, viewer: CuratorID?, blind: Bool)?
+    /// In the blind order (`sort == .rank` while scoring is blind), how many of a cluster's rows
+    /// come first as hidden from the viewer (by id) before the rest (by rank).
+    private var hiddenRows: [Cluster: Int] = [:]
+    /// The rows of clusters let go of before a re-rank (`releaseRows(of:)`), without the ranking
+    /// they shared: what the re-rank's moves are made on (`refilter`), instead of new rows.
+    private var kept: [Cluster: (positions: [Int32]?, count: Int)] = [:]
+    /// The moves of the last re-rank of each cluster (`reranked`), for its kept rows.
+    private var moves: [Cluster: [RankMove]] = [:]
+    /// Off: every change of a ranking makes its rows whole again (what the moves are tested against).
+    var movesRows = true
+    /// How many times a cluster's rows were moved rather than made again (for the tests).
+    private(set) var rowsMoved = 0
     /// The product under each cluster's cursor: the cursor follows it when the rows move.
     private var followed: [Cluster: ProductID] = [:]
 
@@ -48,12 +60,16 @@ public struct ListModel: Sendable {
     public var firstRow: Int { top[cluster] ?? 0 }
 
     /// Let go of the rows (they share storage with the rankings, which are about to change in place).
-    mutating func releaseRows() { rememberSelection(); rows = [:] }
+    mutating func releaseRows() { rememberSelection(); rows = [:]; kept = [:]; moves = [:] }
 
-    /// Let go of the rows of `clusters` only (their rankings are about to change in place).
+    /// Let go of the rows of `clusters` only (their rankings are about to change in place): their
+    /// positions are kept, to be moved as the re-rank moves the products (`refilter`).
     mutating func releaseRows(of clusters: Set<Cluster>) {
         rememberSelection()
-        for cluster in clusters { rows[cluster] = nil }
+        for cluster in clusters {
+            if let list = rows[cluster] { kept[cluster] = (list.positions, list.ranking.count) }
+            rows[cluster] = nil
+        }
     }
 
     /// Note the product under each cluster's cursor, to find it again in new rows.
@@ -68,6 +84,7 @@ public struct ListModel: Sendable {
     /// for it. The search texts and sort keys are made on the first filter or sort by name,
     /// producer or kelurahan (`refilter`), not before the first frame.
     mutating func reindex(_ round: Round, rankings: [Cluster: [RankedProduct]]) {
+        kept = [:]; moves = [:]
         search = SearchIndex(round)
         for (cluster, ranking) in rankings { search.follow(ranking, in: cluster) }
         filteredFor = nil
@@ -76,16 +93,28 @@ public struct ListModel: Sendable {
     /// Take a cluster's ranking made after the others (behind the screen, or on demand): the
     /// rows are filtered and sorted whole again, not narrowed from the missing cluster's none.
     mutating func adopt(_ ranking: [RankedProduct], in cluster: Cluster) {
+        kept[cluster] = nil; moves[cluster] = nil
         search.follow(ranking, in: cluster)
         filteredFor = nil
     }
 
     /// Take a cluster's ranking after a re-rank of `changed` products (the round's products are
-    /// the same; their scores, pins or validations changed).
-    mutating func reranked(_ ranking: [RankedProduct], in cluster: Cluster, changed: Set<ProductID>) {
-        search.follow(ranking, in: cluster, changed: changed)
+    /// the same; their scores, pins or validations changed), which moved them as `moves` says (nil:
+    /// the ranking was made whole again).
+    mutating func reranked(_ ranking: [RankedProduct], in cluster: Cluster, changed: Set<ProductID>, moves: [RankMove]?) {
+        if let moves, search.follow(ranking, in: cluster, moves: moves) {
+            // Two re-ranks before the rows follow (not done today): the rows are made whole.
+            if self.moves[cluster] == nil { self.moves[cluster] = moves } else { self.moves[cluster] = nil; kept[cluster] = nil }
+        } else {
+            search.follow(ranking, in: cluster)
+            self.moves[cluster] = nil; kept[cluster] = nil
+        }
         search.forget(changed)
     }
+
+    /// Where a product is in a cluster's ranking, from the ordinals beside it (nil: not there, or
+    /// not known).
+    func rankPosition(of id: ProductID, in cluster: Cluster) -> Int? { search.rankPosition(of: id, in: cluster) }
 
     /// Filter and sort each cluster's ranking again. `blind` says which products the viewer may
     /// not see the score of while scoring is blind (nil when scores are public): in the default
@@ -102,6 +131,9 @@ public struct ListModel: Sendable {
     mutating func refilter(_ rankings: [Cluster: [RankedProduct]], round: Round,
                            viewer: CuratorID? = nil, blind: ((ProductID) -> Bool)? = nil,
                            visible: (() -> [ProductID]?)? = nil, changed: Set<Cluster>? = nil) {
+        // The moves of a re-rank are for this refilter only.
+        let kept = self.kept, moves = self.moves
+        self.kept = [:]; self.moves = [:]
         rememberSelection()
         let revision = round.revision
         if search.count != round.products.count { search = SearchIndex(round); filteredFor = nil }
@@ -119,19 +151,36 @@ public struct ListModel: Sendable {
         // few (a longer needle narrowing): a search in each candidate's text.
         var hits: [Bool]?
         let candidates = narrowing ? Cluster.allCases.reduce(0) { $0 + (rows[$1]?.positions?.count ?? rankings[$1]?.count ?? 0) } : Int.max
-        let unchanged = changed.map { changed in
-            filteredFor.map { $0.needle == needle && $0.sort == sort && $0.viewer == viewer } == true
-                ? Set(Cluster.allCases).subtracting(changed) : []
-        } ?? []
+        // The rows were made for this filter, sort and viewer: a cluster whose ranking did not
+        // change keeps them, one whose products moved moves them the same way.
+        let same = filteredFor.map { $0.needle == needle && $0.sort == sort && $0.viewer == viewer && $0.blind == (blind != nil) } == true
+        let unchanged = changed.map { changed in same ? Set(Cluster.allCases).subtracting(changed) : [] } ?? []
         for cluster in Cluster.allCases {
             let ranking = rankings[cluster] ?? []
             if unchanged.contains(cluster), rows[cluster] != nil { continue }
             if search.ordinals(cluster).count != ranking.count { search.follow(ranking, in: cluster) }
+            if movesRows, same, changed?.contains(cluster) == true, let kept = kept[cluster], let moves = moves[cluster],
+               move(cluster, ranking, kept: kept, moves: moves, needle: needle, viewer: viewer, blind: blind) {
+                rowsMoved += 1
+                continue
+            }
             if !needle.isEmpty, hits == nil, candidates > search.count / 8 { hits = search.containing(needle) }
             var positions: [Int32]?
+            let split = hiddenRows[cluster]
+            hiddenRows[cluster] = nil
             if narrowing, let before = rows[cluster]?.positions {
-                positions = hits.map { search.matching($0, in: cluster, candidates: before) }
-                    ?? search.matching(needle, in: cluster, candidates: before)
+                func narrow(_ candidates: ArraySlice<Int32>) -> [Int32] {
+                    hits.map { search.matching($0, in: cluster, candidates: candidates) }
+                        ?? search.matching(needle, in: cluster, candidates: candidates)
+                }
+                if sort == .rank, blind != nil, let split, split <= before.count {
+                    // The hidden rows first, the rest after: each part narrowed in its order.
+                    let hidden = narrow(before[..<split])
+                    positions = hidden + narrow(before[split...])
+                    hiddenRows[cluster] = hidden.count
+                } else {
+                    positions = narrow(before[...])
+                }
             } else {
                 if !needle.isEmpty {
                     let all = Int32(0)..<Int32(ranking.count)
@@ -143,8 +192,9 @@ public struct ListModel: Sendable {
                     let order = search.ordinals(cluster)
                     var hidden: [Int32] = [], shown: [Int32] = []
                     shown.reserveCapacity(p.count)
+                    search.prepareHidden(viewer: viewer)
                     for i in p {
-                        if search.isHidden(order[Int(i)], ranking[Int(i)].product.id, viewer: viewer, blind) { hidden.append(i) }
+                        if search.isHidden(order[Int(i)], ranking, Int(i), blind) { hidden.append(i) }
                         else { shown.append(i) }
                     }
                     // By id; by ordinal when the round's products are in id order (the same order).
@@ -153,6 +203,7 @@ public struct ListModel: Sendable {
                     } else {
                         hidden.sort { ranking[Int($0)].product.id < ranking[Int($1)].product.id }
                     }
+                    hiddenRows[cluster] = hidden.count
                     positions = hidden + shown
                 } else if sort != .rank {
                     var p = positions ?? ranking.indices.map { Int32($0) }
@@ -166,13 +217,115 @@ public struct ListModel: Sendable {
             }
             let list = Rows(ranking: ranking, positions: positions)
             rows[cluster] = list
-            if let id = followed[cluster], let i = list.firstIndex(of: id) {
+            if let id = followed[cluster], let i = row(of: id, in: cluster) {
                 cursor[cluster] = i
             } else {
                 cursor[cluster] = max(0, min(cursor[cluster] ?? 0, list.count - 1))
             }
         }
-        filteredFor = (needle, revision, sort, viewer)
+        filteredFor = (needle, revision, sort, viewer, blind != nil)
+    }
+
+    /// The row of a product in a cluster's rows: its ordinal found beside the ranking, then its
+    /// position among the rows (small integers compared, no product's id).
+    private func row(of id: ProductID, in cluster: Cluster) -> Int? {
+        guard let list = rows[cluster] else { return nil }
+        guard let at = search.rankPosition(of: id, in: cluster), list.ranking.indices.contains(at),
+              list.ranking[at].product.id == id else { return list.firstIndex(of: id) }
+        guard let positions = list.positions else { return at }
+        return positions.firstIndex(of: Int32(at))
+    }
+
+    /// Bring a cluster's rows up to date after a re-rank moved one product (`moves`, from the
+    /// rows `kept` before it) instead of making them again: the product's row taken out and put
+    /// back where the list's order puts it (by rank; among the hidden rows by id, when it is
+    /// still hidden from the viewer; in place when the list is sorted by a key a score does not
+    /// change), the other rows' positions shifted like the ranking's, the cursor on the product
+    /// it was on. False (nothing changed) when the moves are not one product's move within the
+    /// cluster, or the rows not what this refilter would have made before the move.
+    private mutating func move(_ cluster: Cluster, _ ranking: [RankedProduct], kept: (positions: [Int32]?, count: Int),
+                               moves: [RankMove], needle: [UInt8], viewer: CuratorID?, blind: ((ProductID) -> Bool)?) -> Bool {
+        guard moves.count == 1, let a = moves[0].from, let b = moves[0].to, kept.count == ranking.count,
+              ranking.indices.contains(b), search.ordinals(cluster).count == ranking.count else { return false }
+        let id = moves[0].product
+        let old = cursor[cluster] ?? 0
+        guard var positions = kept.positions else {
+            // Every product in rank order: the rows are the ranking.
+            guard needle.isEmpty, sort == .rank, blind == nil else { return false }
+            let list = Rows(ranking: ranking, positions: nil)
+            rows[cluster] = list
+            cursor[cluster] = list.isEmpty ? 0 : old == a ? b : Self.follow(old, removed: a, inserted: b)
+            return true
+        }
+        let split = hiddenRows[cluster]
+        if sort == .rank, blind != nil, split == nil { return false }
+        if sort == .rank, blind == nil, needle.isEmpty { return false }  // these rows are the ranking (nil)
+        let (a32, b32) = (Int32(a), Int32(b))
+        // Every other row's position shifted as the ranking's entries between a and b shifted.
+        var r = -1
+        positions.withUnsafeMutableBufferPointer { p in
+            for i in p.indices {
+                let q = p[i]
+                if q == a32 { r = i; continue }
+                var n = q > a32 ? q - 1 : q
+                if n >= b32 { n += 1 }
+                p[i] = n
+            }
+        }
+        guard r >= 0 else {
+            // Not among the rows (the filter does not match it): they keep their places.
+            rows[cluster] = Rows(ranking: ranking, positions: positions)
+            cursor[cluster] = max(0, min(old, positions.count - 1))
+            return true
+        }
+        var s = r
+        if sort != .rank {
+            positions[r] = b32  // sorted by name, producer, kelurahan or id: a score moves no row
+        } else {
+            positions.remove(at: r)
+            if let blind, var hidden = split {
+                if r < hidden { hidden -= 1 }
+                search.prepareHidden(viewer: viewer)
+                let order = search.ordinals(cluster)
+                if search.isHidden(order[b], ranking, b, blind) {
+                    // Among the hidden rows, by id.
+                    var lo = 0, hi = hidden
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if ranking[Int(positions[mid])].product.id < id { lo = mid + 1 } else { hi = mid }
+                    }
+                    s = lo
+                    hidden += 1
+                } else {
+                    s = Self.lowerBound(b32, in: positions, from: hidden)
+                }
+                hiddenRows[cluster] = hidden
+            } else {
+                s = Self.lowerBound(b32, in: positions, from: 0)
+            }
+            positions.insert(b32, at: s)
+        }
+        let list = Rows(ranking: ranking, positions: positions)
+        rows[cluster] = list
+        cursor[cluster] = list.isEmpty ? 0 : old == r ? s : Self.follow(old, removed: r, inserted: s)
+        return true
+    }
+
+    /// Where row `row` goes when the row at `removed` is taken out and one put in at `inserted`.
+    private static func follow(_ row: Int, removed: Int, inserted: Int) -> Int {
+        var c = row > removed ? row - 1 : row
+        if inserted <= c { c += 1 }
+        return c
+    }
+
+    /// The first index at or after `start` whose value is not below `value` (the values ascend there).
+    private static func lowerBound(_ value: Int32, in values: [Int32], from start: Int) -> Int {
+        var lo = start, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// Put the cursor on a row of the shown cluster (clamped to the rows).
@@ -211,7 +364,7 @@ struct SearchIndex: Sendable {
     /// The ordinal of each product by id: the round's own index, shared (for placing the
     /// products a re-rank moved, and the blind answers given by id).
     private var positions: [ProductID: Int] = [:]
-    private func ordinal(_ id: ProductID) -> Int32? { positions[id].map { Int32($0) } }
+    func ordinal(_ id: ProductID) -> Int32? { positions[id].map { Int32($0) } }
     /// Whether the products are in ascending id order (nil: not looked yet): the products blind
     /// to the viewer are then put in id order by their ordinals.
     private var inIDOrder: Bool?
@@ -227,17 +380,23 @@ struct SearchIndex: Sendable {
     private var hidden: [UInt8] = []
     private var hiddenFor: CuratorID??
 
-    /// Whether the product at `ordinal` is hidden from `viewer`, asking `blind` only the first time.
-    mutating func isHidden(_ ordinal: Int32, _ id: ProductID, viewer: CuratorID?, _ blind: (ProductID) -> Bool) -> Bool {
+    /// Make the blind answers those for `viewer` (all asked again when the viewer changed):
+    /// once before `isHidden` is asked about many products.
+    mutating func prepareHidden(viewer: CuratorID?) {
         if hiddenFor != .some(viewer) || hidden.count != count {
             hidden = [UInt8](repeating: 0, count: count); hiddenFor = .some(viewer)
         }
-        guard ordinal >= 0 else { return blind(id) }
+    }
+
+    /// Whether the product at `ordinal` (the entry at `i` of `ranking`) is hidden from the viewer
+    /// of `prepareHidden`, asking `blind` only the first time (the product's id read only then).
+    mutating func isHidden(_ ordinal: Int32, _ ranking: [RankedProduct], _ i: Int, _ blind: (ProductID) -> Bool) -> Bool {
+        guard ordinal >= 0 else { return blind(ranking[i].product.id) }
         switch hidden[Int(ordinal)] {
         case 1: return false
         case 2: return true
         default:
-            let h = blind(id)
+            let h = blind(ranking[i].product.id)
             hidden[Int(ordinal)] = h ? 2 : 1
             return h
         }
@@ -328,35 +487,35 @@ struct SearchIndex: Sendable {
         order[cluster] = ordinals
     }
 
-    /// Take a cluster's ranking after `changed` products were taken out and put back (a re-rank):
-    /// the ordinals beside it move the same way, and are checked against the ranking position by
-    /// position (looked up whole by id again if anything differs).
-    mutating func follow(_ ranking: [RankedProduct], in cluster: Cluster, changed: Set<ProductID>) {
-        guard let before = order[cluster] else { return follow(ranking, in: cluster) }
+    /// Take a cluster's ranking after a re-rank moved products as `moves` says: the ordinals
+    /// beside it moved the same way (no position compared but the moved ones). False, and nothing
+    /// changed, when they do not fit the ranking (then `follow` it whole).
+    mutating func follow(_ ranking: [RankedProduct], in cluster: Cluster, moves: [RankMove]) -> Bool {
+        guard var after = order[cluster] else { return false }
+        order[cluster] = nil  // held here alone while it changes, not copied
         var placed: [(at: Int, ordinal: Int32)] = []
-        for id in changed {
-            guard let o = ordinal(id), let at = ranking.firstIndex(where: { $0.product.id == id }) else { continue }
-            placed.append((at, o))
-        }
-        let moved = changed.compactMap { ordinal($0) }
-        var after: [Int32]
-        if moved.isEmpty { after = before }
-        else if moved.count <= 16 { after = before.filter { !moved.contains($0) } }
-        else { let set = Set(moved); after = before.filter { !set.contains($0) } }
-        for p in placed.sorted(by: { $0.at < $1.at }) where p.at <= after.count { after.insert(p.ordinal, at: p.at) }
-        // An entry that holds these very products says its position (no id compared); others by id.
-        let all = products
-        if after.count == ranking.count, all.withUnsafeBufferPointer({ products in
-            after.indices.allSatisfy { i in
-                guard after[i] >= 0 else { return false }
-                if let at = ranking[i].position(in: all) { return Int(after[i]) == at }
-                return products[Int(after[i])].id == ranking[i].product.id
+        for m in moves {
+            if let from = m.from {
+                guard after.indices.contains(from) else { order[cluster] = after; return false }
+                after.remove(at: from)
             }
-        }) {
-            order[cluster] = after
-        } else {
-            follow(ranking, in: cluster)
+            if let to = m.to {
+                guard to <= after.count, let o = ordinal(m.product) else { order[cluster] = after; return false }
+                after.insert(o, at: to)
+                placed = placed.map { $0.at >= to ? ($0.at + 1, $0.ordinal) : $0 } + [(to, o)]
+            }
         }
+        order[cluster] = after
+        let all = products
+        return after.count == ranking.count && placed.allSatisfy { p in
+            ranking[p.at].position(in: all).map { $0 == Int(p.ordinal) } ?? (products[Int(p.ordinal)].id == ranking[p.at].product.id)
+        }
+    }
+
+    /// Where a product is in a cluster's ranking, from the ordinals beside it.
+    func rankPosition(of id: ProductID, in cluster: Cluster) -> Int? {
+        guard let o = ordinal(id), let order = order[cluster] else { return nil }
+        return order.firstIndex(of: o)
     }
 
     func sortKey(_ ordinal: Int32, _ sort: Sort) -> String {

@@ -204,8 +204,12 @@ public struct State: Sendable {
             guard rankings[cluster] != nil else { continue }
             let mine = changed.filter { new.product($0)?.cluster == cluster }
             if mine.isEmpty { continue }
-            new.rerank(&rankings[cluster, default: []], changed: mine)
-            list.reranked(rankings[cluster] ?? [], in: cluster, changed: mine)
+            // Where each of a few changed products was: read from the ordinals kept beside the
+            // ranking (no product compared by id); many (a validation) are found by the re-rank.
+            var was: [ProductID: Int] = [:]
+            if mine.count <= 8 { for id in mine { was[id] = list.rankPosition(of: id, in: cluster) } }
+            let moves = new.rerank(&rankings[cluster, default: []], changed: mine, hint: was.isEmpty ? nil : { was[$0] })
+            self.list.reranked(rankings[cluster] ?? [], in: cluster, changed: mine, moves: moves)
         }
     }
 

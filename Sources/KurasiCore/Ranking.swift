@@ -52,6 +52,15 @@ public struct RankedProduct: Hashable, Sendable {
     }
 }
 
+/// One changed product's move in a re-rank (`Round.rerank`): taken out of the list at `from`
+/// (nil: not taken out here) and put back at `to` (nil: not put back here).
+public struct RankMove: Hashable, Sendable {
+    public var product: ProductID
+    public var from: Int?
+    public var to: Int?
+    public init(product: ProductID, from: Int?, to: Int?) { self.product = product; self.from = from; self.to = to }
+}
+
 /// Why a product has no rank.
 public enum Unranked: Hashable, Sendable {
     /// Not eligible (the reasons are in `RankedProduct.ineligibility`).
@@ -134,40 +143,100 @@ extension Round {
 
     /// Bring a cluster's ranking up to date after changes to some of its products (their scores
     /// or pins), without recomputing the others: each changed product is taken out and put back
-    /// where the chain puts it, and the ranks after it renumbered. Same result as `ranking`.
-    public func rerank(_ list: inout [RankedProduct], changed: Set<ProductID>) {
-        guard !changed.isEmpty else { return }
+    /// where the chain puts it, and the ranks between the two places renumbered. Same result as
+    /// `ranking`.
+    ///
+    /// `hint`, when given, says where a changed product is in `list` (the console keeps each
+    /// entry's position beside its ranking); it is checked, and the list searched when it is
+    /// wrong. Returns each changed product's move in the order they were made (a product taken
+    /// out at `from` of the list as it then was, put back at `to` of the list as it then is; the
+    /// same moves made on an array beside the list keep it beside the list), or nil when the
+    /// list was made whole again (scores on the normalised basis move with every edit).
+    @discardableResult
+    public func rerank(_ list: inout [RankedProduct], changed: Set<ProductID>, hint: ((ProductID) -> Int?)? = nil) -> [RankMove]? {
+        guard !changed.isEmpty else { return [] }
         let cluster = list.first?.product.cluster
         if scoreBasis == .normalised, let c = cluster ?? changed.lazy.compactMap({ self.product($0)?.cluster }).first {
-            list = ranking(c); return
+            list = ranking(c); return nil
         }
         let slots = cluster.map(pinSlots) ?? [:]
-        var firstTouched = list.count
-        for id in changed {
-            if let i = list.firstIndex(where: { $0.product.id == id }) {
-                list.remove(at: i)
-                firstTouched = min(firstTouched, i)
-            }
-            guard let at = productPosition(id), products[at].cluster == cluster || cluster == nil else { continue }
-            let entry = entry(at: at, slots: slots)
+        var moves: [RankMove] = []
+        moves.reserveCapacity(changed.count)
+        // The places touched (taken from or put at): outside them every entry keeps its place,
+        // its rank (a ranked entry's rank is its place + 1: the ranked come first) and its reason.
+        var firstTouched = list.count, lastTouched = -1
+        // Where the product belongs in `list` without the entry at `skip` (binary search).
+        func place(_ entry: RankedProduct, skipping skip: Int?) -> Int {
             let g = group(of: entry)
-            // Binary search for the first entry that should come after this one.
-            var lo = 0, hi = list.count
+            var lo = 0, hi = list.count - (skip == nil ? 0 : 1)
             while lo < hi {
                 let mid = (lo + hi) / 2
-                let other = list[mid], og = group(of: other)
+                let other = list[skip.map { mid >= $0 ? mid + 1 : mid } ?? mid], og = group(of: other)
                 let after = og > g || (og == g && (g == 0 ? precedes(entry, other) : entry.product.id < other.product.id))
                 if after { hi = mid } else { lo = mid + 1 }
             }
-            list.insert(entry, at: lo)
-            firstTouched = min(firstTouched, lo)
+            return lo
         }
-        var rank = firstTouched == 0 ? 0 : (list[firstTouched - 1].rank ?? 0)
-        for i in firstTouched..<list.count {
+        func find(_ id: ProductID) -> Int? {
+            if let h = hint?(id), list.indices.contains(h), list[h].product.id == id { return h }
+            return list.firstIndex { $0.product.id == id }
+        }
+        // The entry the product has now, nil when it is no longer in this cluster.
+        func entry(_ id: ProductID) -> RankedProduct? {
+            guard let at = productPosition(id), cluster == nil || products[at].cluster == cluster else { return nil }
+            return self.entry(at: at, slots: slots)
+        }
+        if changed.count == 1, let id = changed.first {
+            // One product (an edit): moved from its place to its new one, the entries between shift.
+            let from = find(id)
+            if let entry = entry(id) {
+                let to = place(entry, skipping: from)
+                if let from { Self.move(&list, from: from, to: to, entry) } else { list.insert(entry, at: to) }
+                firstTouched = min(from ?? to, to); lastTouched = from == nil ? list.count - 1 : max(from!, to)
+                moves.append(RankMove(product: id, from: from, to: to))
+            } else if let from {
+                list.remove(at: from)
+                firstTouched = from; lastTouched = list.count - 1
+                moves.append(RankMove(product: id, from: from, to: nil))
+            }
+        } else {
+            // Several (a batch, a pin that moves another): all taken out first, so that each is put
+            // back into a list in the chain's order; in id order, the same moves in every run.
+            let ids = changed.sorted()
+            var found: [(at: Int, id: ProductID)] = ids.compactMap { id in find(id).map { ($0, id) } }
+            found.sort { $0.at > $1.at }
+            for f in found {
+                list.remove(at: f.at)
+                moves.append(RankMove(product: f.id, from: f.at, to: nil))
+                firstTouched = min(firstTouched, f.at)
+            }
+            for id in ids {
+                guard let entry = entry(id) else { continue }
+                let to = place(entry, skipping: nil)
+                list.insert(entry, at: to)
+                moves.append(RankMove(product: id, from: nil, to: to))
+                firstTouched = min(firstTouched, to)
+            }
+            lastTouched = list.count - 1
+        }
+        guard firstTouched <= lastTouched else { return moves }
+        for i in firstTouched...min(lastTouched, list.count - 1) {
             guard group(of: list[i]) == 0 else { list[i].rank = nil; list[i].unranked = unrankedReason(list[i]); continue }
-            rank += 1
-            list[i].rank = rank
+            list[i].rank = i + 1
             list[i].unranked = nil
+        }
+        return moves
+    }
+
+    /// Take the entry at `from` out and put `entry` at `to` (of the list without it), moving only
+    /// the entries between the two places.
+    private static func move(_ list: inout [RankedProduct], from: Int, to: Int, _ entry: RankedProduct) {
+        list.withUnsafeMutableBufferPointer { b in
+            guard let p = b.baseAddress else { return }
+            _ = (p + from).move()
+            if to < from { (p + to + 1).moveInitialize(from: p + to, count: from - to) }
+            else if to > from { (p + from).moveInitialize(from: p + from + 1, count: to - from) }
+            (p + to).initialize(to: entry)
         }
     }
 
