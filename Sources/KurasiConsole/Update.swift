@@ -619,8 +619,12 @@ extension State {
     mutating func togglePin(_ product: ProductID) -> [Effect] {
         guard let curator = requireCurator() else { return [] }
         if round.pin(of: product) != nil { return commit(.unpin(product: product)) }
-        // Ask for a reason only when the rules would ask for one, and only then.
-        do { _ = try round.plan(.pin(product: product, slot: nil, reason: nil), by: curator.id, at: "") } catch {
+        // Ask for a reason only when the rules would ask for one, and only then: read from the
+        // console's own ranking of the product's cluster (kept up to date with the round; the
+        // list or the detail the key came from shows it), not by ranking the cluster again here
+        // on the screen's thread.
+        let ranking = round.product(product).flatMap { rankings[$0.cluster] }
+        do { _ = try round.plan(.pin(product: product, slot: nil, reason: nil), by: curator.id, at: "", ranking: ranking) } catch {
             if case .reasonRequired = error {
                 prompt = Prompt(purpose: .pinReason(product: product))
                 return []

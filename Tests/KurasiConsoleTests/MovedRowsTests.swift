@@ -134,3 +134,36 @@ struct MovedRowsTests {
         #expect(d.state.list.rowsMoved == d.round.curators.count, "each score moved the row")
     }
 }
+
+/// `p` decides whether a pin needs a reason from the console's own ranking of the cluster (kept up
+/// to date with every edit), not by ranking the cluster on the screen's thread (0.5–2 s at 30,000–
+/// 100,000 products).
+@Suite("Console: a pin reads the console's own ranking")
+struct PinFromOwnRankingTests {
+    @Test("p inside the top five pins at once, outside asks why; the other cluster stays unranked, nothing ranked on the spot")
+    func pinRanksNothingOnTheSpot() {
+        // Opened as on a store: only the list's cluster ranked, the other one's ranking held back.
+        let app = console(curator: "K1", width: 120, height: 30, round: CommitteeTests.deliberating(),
+                          deferringRankings: true, ranking: false)
+        #expect(app.state.unranked == [.nonMamin])
+        app.type(.char("p"))
+        let first = app.state.visibleRows[0].product.id
+        #expect(app.round.pin(of: first)?.1.slot == 1)
+        #expect(app.state.prompt == nil)
+        #expect(app.state.message?.text.contains("★1") == true)
+        // Rank 20: a prompt asks for the reason at once.
+        for _ in 0..<19 { app.type(.down) }
+        let outsider = app.state.selected!.product.id
+        #expect(app.state.selected?.rank == 20)
+        app.type(.char("p"))
+        #expect(app.state.prompt?.purpose == .pinReason(product: outsider))
+        #expect(app.screenText.contains(tr(.promptPinReason, .id, outsider)), "\(app.screenText)")
+        app.type("ikon kota")
+        app.type(.enter)
+        #expect(app.round.pin(of: outsider)?.1.reason == "ikon kota")
+        #expect(app.state.visibleRows.first { $0.product.id == outsider }?.pinnedSlot == 2)
+        // Nothing was ranked on the screen's thread: the other cluster is still the worker's to rank.
+        #expect(app.state.unranked == [.nonMamin])
+        #expect(app.state.rankedOnDemand == 0)
+    }
+}

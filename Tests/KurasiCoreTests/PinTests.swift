@@ -85,6 +85,21 @@ import Testing
         #expect(r.pins(in: .mamin).last?.reason == nil)
     }
 
+    @Test func aPinPlannedWithTheClustersRankingGivenReadsItInsteadOfRankingAgain() throws {
+        let r = try scored()
+        let pin = Command.pin(product: "P-M6", slot: nil, reason: nil)
+        // Sixth: outside the top five, a reason is asked for.
+        #expect(throws: Refusal.reasonRequired(product: "P-M6", rank: 6)) { try r.plan(pin, by: "K1", at: "t") }
+        #expect(throws: Refusal.reasonRequired(product: "P-M6", rank: 6)) { try r.plan(pin, by: "K1", at: "t", ranking: r.ranking(.mamin)) }
+        // A ranking given in which it comes first decides: the cluster is not ranked again.
+        var given = r.ranking(.mamin)
+        given.insert(given.remove(at: given.firstIndex { $0.product.id == "P-M6" }!), at: 0)
+        #expect(try r.plan(pin, by: "K1", at: "t", ranking: given) != nil)
+        // With a reason no ranking is read at all (not even an empty one given).
+        #expect(try r.plan(.pin(product: "P-M6", slot: nil, reason: "ikon kota"), by: "K1", at: "t", ranking: []) != nil)
+        #expect(throws: Refusal.reasonRequired(product: "P-M6", rank: nil)) { try r.plan(pin, by: "K1", at: "t", ranking: []) }
+    }
+
     @Test func unpinFreesTheSlot() throws {
         var r = try scored()
         try r.pin("P-M1"); try r.pin("P-M2")
