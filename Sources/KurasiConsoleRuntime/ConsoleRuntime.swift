@@ -369,11 +369,20 @@ final class StoreWorker: @unchecked Sendable {
             let answer = perform(job)
             condition.lock()
             answers.append(answer)
+            // Before the job counts as done, so that whoever waits for it finds the wake-up there.
+            // A tick's refresh that found nothing new changes nothing on the screen: it is taken at
+            // the next tick or key, not drawn four times a second for nothing.
+            if !Self.changesNothing(answer) { waker?.wake() }
             busy = false
             condition.broadcast()
             condition.unlock()
-            waker?.wake()
         }
+    }
+
+    /// An answer the screen need not be woken for.
+    static func changesNothing(_ answer: Msg) -> Bool {
+        if case let .refreshed(round) = answer { return round == nil }
+        return false
     }
 
     private func perform(_ job: Job) -> Msg {
