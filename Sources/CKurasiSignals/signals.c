@@ -2,9 +2,11 @@
 #define NCURSES_WIDECHAR 1
 #include "kurasi_signals.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <ncursesw/curses.h>
 
 static volatile sig_atomic_t caught_signal = 0;
@@ -12,6 +14,20 @@ static volatile sig_atomic_t curses_active = 0;
 static volatile sig_atomic_t installed = 0;
 /* The handlers that were there before ours (Swift's backtracer), so a crash still reaches them. */
 static struct sigaction previous_action[65];
+/* The write end of the terminal loop's wake pipe (-1: none): every signal the loop must notice
+   writes a byte to it, so one that arrives just before the loop starts to wait still ends the wait. */
+static volatile sig_atomic_t wake_fd = -1;
+/* ncurses' own SIGWINCH handler, which ours calls before waking the loop. */
+static struct sigaction curses_resize_action;
+
+static void wake_the_loop(void) {
+    int fd = wake_fd;
+    if (fd < 0) return;
+    int saved = errno; /* a handler must leave errno as it found it */
+    char byte = 's';
+    (void)!write(fd, &byte, 1); /* non-blocking: a full pipe already wakes the loop */
+    errno = saved;
+}
 
 /* SIGINT, SIGTERM, SIGHUP: remember the signal; the main loop notices (wget_wch returns early,
    as the handler is installed without SA_RESTART), restores the terminal and re-raises. A second
@@ -24,6 +40,7 @@ static void on_terminate(int sig) {
         return;
     }
     caught_signal = sig;
+    wake_the_loop();
 }
 
 /* A crash: put the terminal back, then hand the signal to whoever handled it before (Swift's
@@ -98,4 +115,30 @@ void kurasi_block_console_signals_in_this_thread(void) {
     sigaddset(&set, SIGHUP);
     sigaddset(&set, SIGWINCH);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+void kurasi_set_wake_fd(int fd) { wake_fd = fd; }
+
+/* SIGWINCH: what ncurses does (it notes the new size for its next read), then wake the loop. */
+static void on_resize(int sig, siginfo_t *info, void *context) {
+    if (curses_resize_action.sa_flags & SA_SIGINFO) {
+        if (curses_resize_action.sa_sigaction) curses_resize_action.sa_sigaction(sig, info, context);
+    } else if (curses_resize_action.sa_handler != SIG_DFL && curses_resize_action.sa_handler != SIG_IGN) {
+        curses_resize_action.sa_handler(sig);
+    }
+    wake_the_loop();
+}
+
+int kurasi_wake_on_resize(void) {
+    struct sigaction current;
+    if (sigaction(SIGWINCH, NULL, &current) != 0) return 0;
+    if (!(current.sa_flags & SA_SIGINFO) && current.sa_handler == SIG_IGN) return 0;
+    if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_resize) return 1; /* already */
+    curses_resize_action = current;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_sigaction = on_resize;
+    sa.sa_flags = SA_SIGINFO; /* no SA_RESTART, as ncurses' own */
+    return sigaction(SIGWINCH, &sa, NULL) == 0;
 }

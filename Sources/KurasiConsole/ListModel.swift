@@ -121,16 +121,16 @@ public struct ListModel: Sendable {
     /// order those come first, by id, and the rest by rank, so the order reveals no standing.
     /// The cursor stays on the product it was on when the product is still shown.
     ///
-    /// `visible`, when given, lists at once the products whose score the viewer may see (every
-    /// other product being blind to them, as `blind` would answer): the first blind order for a
-    /// viewer takes it instead of asking `blind` for every product.
+    /// `visible`, when given, says at once for every product of the round (by its position in the
+    /// round's products) whether the viewer may see its score, as `blind` would answer: the first
+    /// blind order for a viewer takes it instead of asking `blind` for every product.
     ///
     /// `changed`, when given, names the only clusters whose rankings changed since the last
     /// refilter (one product's score edited): the other clusters keep their rows when the
     /// filter, the sort and the viewer are what they were made for.
     mutating func refilter(_ rankings: [Cluster: [RankedProduct]], round: Round,
                            viewer: CuratorID? = nil, blind: ((ProductID) -> Bool)? = nil,
-                           visible: (() -> [ProductID]?)? = nil, changed: Set<Cluster>? = nil) {
+                           visible: (() -> [Bool]?)? = nil, changed: Set<Cluster>? = nil) {
         // The moves of a re-rank are for this refilter only.
         let kept = self.kept, moves = self.moves
         self.kept = [:]; self.moves = [:]
@@ -403,12 +403,13 @@ struct SearchIndex: Sendable {
     }
 
     /// Take the blind answers for every product at once (the first blind order for a viewer):
-    /// the products in `visible` are those whose score the viewer may see, all others hidden.
-    /// The same answers `isHidden` would get from `blind` product by product, without a look-up
-    /// of each product's sheets.
-    mutating func setHidden(viewer: CuratorID?, visible: some Sequence<ProductID>) {
-        hidden = [UInt8](repeating: 2, count: count); hiddenFor = .some(viewer)
-        for id in visible { if let o = positions[id] { hidden[o] = 1 } }
+    /// `visible[i]` says whether the viewer may see the score of the product at ordinal i. The
+    /// same answers `isHidden` would get from `blind` product by product, without a look-up of
+    /// each product's sheets or position. Answers for other products (a count that differs) are
+    /// not taken.
+    mutating func setHidden(viewer: CuratorID?, visible: [Bool]) {
+        guard visible.count == count else { return }
+        hidden = visible.map { $0 ? 1 : 2 }; hiddenFor = .some(viewer)
     }
 
     /// Whether the blind answers are kept for `viewer` (asked or set since the viewer changed).

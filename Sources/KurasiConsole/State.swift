@@ -411,17 +411,10 @@ public struct State: Sendable {
         // is nobody's business: those come first, by id, then the ones they may see, by rank.
         let round = self.round, curator = self.curator
         let blind: ((ProductID) -> Bool)? = round.scoresArePublic ? nil : { !round.visibility(of: $0, to: curator).score }
-        // The first time for a viewer, every product at once: one pass over the round's sheets
-        // for the viewer's complete ones (a product nobody scored has no entry to look at).
-        let visible: () -> [ProductID]? = {
-            guard let curator else { return [] }
-            if round.isComplete(Sheet()) { return nil }  // an empty rubric: no sheet is needed
-            var ids: [ProductID] = []
-            for (id, sheets) in round.scores {
-                if let sheet = sheets[curator], round.isComplete(sheet) { ids.append(id) }
-            }
-            return ids
-        }
+        // The first time for a viewer, every product at once, by position: one pass over the
+        // round's sheets reading the viewer's rows in place (a product nobody scored has no entry
+        // to look at).
+        let visible: () -> [Bool]? = { round.scoresVisible(to: curator) }
         list.refilter(rankings, round: round, viewer: curator, blind: blind, visible: visible, changed: changed)
     }
 

@@ -14,6 +14,9 @@ public final class ConsoleRuntime: TerminalProgram {
     public private(set) var isFinished = false
     private var redrawRequested = false
     private let worker: StoreWorker
+    /// Written by the worker with every answer, so the terminal's loop draws it at once (nil when
+    /// no pipe could be made: the loop then looks for answers at its ticks).
+    public let waker: Waker? = Waker()
 
     /// How long a commit may take before the status line says "menyimpan…": a quick save shows
     /// no flicker; a slow one is visible.
@@ -22,7 +25,7 @@ public final class ConsoleRuntime: TerminalProgram {
     public init(store: Store, lang: Language, curator: CuratorID?, seat: Seat = .shared,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
         let handle = try StoreHandle(store: store)
-        worker = StoreWorker(handle: handle, clock: Self.clock(environment), lang: lang)
+        worker = StoreWorker(handle: handle, clock: Self.clock(environment), lang: lang, waker: waker)
         worker.pauseBeforeRanking = Self.pauseBeforeRanking(environment)
         state = Self.prepare(handle, lang: lang, curator: curator, seat: seat)
     }
@@ -38,7 +41,7 @@ public final class ConsoleRuntime: TerminalProgram {
                 open: @escaping @Sendable (Store, @escaping LoadObserver) throws(StoreError) -> StoreHandle = { store, progress throws(StoreError) in
                     try StoreHandle(store: store, progress: progress)
                 }) {
-        worker = StoreWorker(handle: nil, clock: Self.clock(environment), lang: lang)
+        worker = StoreWorker(handle: nil, clock: Self.clock(environment), lang: lang, waker: waker)
         worker.pauseBeforeRanking = Self.pauseBeforeRanking(environment)
         state = .loading(file: store.path, lang: lang)
         worker.submit(.open { [worker] () -> Msg in
@@ -212,14 +215,17 @@ public final class ConsoleRuntime: TerminalProgram {
         case let .key(key): send(.key(key))
         case let .resize(width, height): send(.resize(width: width, height: height))
         case .timeout: send(.tick)
+        case .woken: break  // the worker's answers, delivered above
         }
     }
 
     public func frame() -> Canvas { View.render(state) }
 
-    /// While the store is working, look for its answer often; otherwise tick four times a second.
+    /// Tick four times a second: the worker's answers end the wait themselves (`waker`). Without
+    /// a waker, look for the answer often while the store is working.
     public var waitMilliseconds: Int32 {
-        state.pending != nil || state.refreshing || state.analysisRequested != nil || state.rankingRequested != nil ? 20 : state.loading.map { $0.failure == nil ? 50 : Terminal.tickMilliseconds } ?? Terminal.tickMilliseconds
+        guard waker == nil else { return Terminal.tickMilliseconds }
+        return state.pending != nil || state.refreshing || state.analysisRequested != nil || state.rankingRequested != nil ? 20 : state.loading.map { $0.failure == nil ? 50 : Terminal.tickMilliseconds } ?? Terminal.tickMilliseconds
     }
 
     public func takeRedrawRequest() -> Bool {
@@ -259,11 +265,14 @@ final class StoreWorker: @unchecked Sendable {
     private var answers: [Msg] = []
     private var busy = false
     private var stopping = false
+    /// Written after every answer and report, so the terminal's loop takes it at once.
+    private let waker: Waker?
 
-    init(handle: StoreHandle?, clock: @escaping @Sendable () -> String, lang: Language = .en) {
+    init(handle: StoreHandle?, clock: @escaping @Sendable () -> String, lang: Language = .en, waker: Waker? = nil) {
         self.handle = handle
         self.clock = clock
         self.lang = lang
+        self.waker = waker
         let thread = Thread { [self] in self.loop() }
         thread.name = "kurasi store"
         thread.start()
@@ -283,6 +292,7 @@ final class StoreWorker: @unchecked Sendable {
         if case .loadProgress? = answers.last { answers.removeLast() }
         answers.append(msg)
         condition.unlock()
+        waker?.wake()
     }
 
     /// Stop an open under way at its next report, and the thread after it.
@@ -359,10 +369,20 @@ final class StoreWorker: @unchecked Sendable {
             let answer = perform(job)
             condition.lock()
             answers.append(answer)
+            // Before the job counts as done, so that whoever waits for it finds the wake-up there.
+            // A tick's refresh that found nothing new changes nothing on the screen: it is taken at
+            // the next tick or key, not drawn four times a second for nothing.
+            if !Self.changesNothing(answer) { waker?.wake() }
             busy = false
             condition.broadcast()
             condition.unlock()
         }
+    }
+
+    /// An answer the screen need not be woken for.
+    static func changesNothing(_ answer: Msg) -> Bool {
+        if case let .refreshed(round) = answer { return round == nil }
+        return false
     }
 
     private func perform(_ job: Job) -> Msg {

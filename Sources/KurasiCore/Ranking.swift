@@ -122,23 +122,40 @@ extension Round {
             if x.tie != y.tie { return x.tie > y.tie }
             return ranked[x.index].product.id < ranked[y.index].product.id
         }
-        var out: [RankedProduct] = []
-        out.reserveCapacity(ranked.count + unscored.count + ineligible.count)
-        // Each entry moved out in the chain's order, not copied (and released) one by one.
-        var moving = ranked.map { Optional($0) }
-        ranked = []
-        for (i, key) in keys.enumerated() {
-            var e = moving[key.index].take()!
-            e.rank = i + 1
-            out.append(e)
-        }
-        moving = []
+        // The entries put in the chain's order where they are, by swaps along the permutation's
+        // cycles: an entry is moved, never copied and released (about 15,000 entries at 30,000
+        // products, each holding several arrays: a copy touched every one's reference count).
+        Self.permute(&ranked, by: keys)
+        for i in ranked.indices { ranked[i].rank = i + 1 }
         let byID: (RankedProduct, RankedProduct) -> Bool = { $0.product.id < $1.product.id }
         for i in unscored.indices { unscored[i].unranked = unrankedReason(unscored[i]) }
         for i in ineligible.indices { ineligible[i].unranked = .ineligible }
-        out.append(contentsOf: unscored.sorted(by: byID))
-        out.append(contentsOf: ineligible.sorted(by: byID))
-        return out
+        unscored.sort(by: byID)
+        ineligible.sort(by: byID)
+        ranked.reserveCapacity(ranked.count + unscored.count + ineligible.count)
+        ranked.append(contentsOf: unscored)
+        ranked.append(contentsOf: ineligible)
+        return ranked
+    }
+
+    /// Reorder `entries` in place so that position i holds the entry at `keys[i].index` before:
+    /// each cycle of the permutation followed once, by swaps.
+    static func permute(_ entries: inout [RankedProduct], by keys: [ChainKey]) {
+        let n = entries.count
+        precondition(keys.count == n, "a key per entry")
+        var placed = [Bool](repeating: false, count: n)
+        entries.withUnsafeMutableBufferPointer { e in
+            for start in 0..<n where !placed[start] {
+                var i = start
+                while true {
+                    placed[i] = true
+                    let from = keys[i].index
+                    if from == start { break }
+                    e.swapAt(i, from)
+                    i = from
+                }
+            }
+        }
     }
 
     /// Bring a cluster's ranking up to date after changes to some of its products (their scores

@@ -28,6 +28,28 @@ extension Round {
         return .all
     }
 
+    /// For every product at once, by its position in `products`: whether `curator` may see its
+    /// score (`visibility(of:to:).score`). Each product's sheets are looked at in place, the
+    /// curator's row read where it lies instead of made into a `Sheet`: the console's first blind
+    /// order at province scale asks this of every product.
+    public func scoresVisible(to curator: CuratorID?) -> [Bool] {
+        if scoresArePublic || isComplete(Sheet()) {  // an empty rubric: no sheet is needed
+            return [Bool](repeating: scoresArePublic || curator != nil, count: products.count)
+        }
+        var out = [Bool](repeating: false, count: products.count)
+        guard let curator else { return out }
+        let n = criterionOrder.count
+        for (id, sheets) in scores {
+            guard let row = sheets.curators.firstIndex(of: curator), let at = productPosition(id) else { continue }
+            if sheets.criteria.count >= n, sheets.criteria.starts(with: criterionOrder) {
+                out[at] = (0..<n).allSatisfy { sheets.point(row: row, column: $0) != nil }
+            } else {
+                out[at] = isComplete(sheets[curator] ?? Sheet())
+            }
+        }
+        return out
+    }
+
     /// Whether an event may be shown to `curator`: score events of other curators on a product
     /// still blind to them are not.
     public func isVisible(_ event: Event, to curator: CuratorID?) -> Bool {

@@ -15,6 +15,50 @@ public enum TerminalInput: Hashable, Sendable {
     case resize(width: Int, height: Int)
     /// No key arrived within `waitMilliseconds`.
     case timeout
+    /// The program's `waker` was written (its worker has an answer) before a key or the timeout:
+    /// the loop hands this over at once and draws the frame after it.
+    case woken
+}
+
+/// A self-pipe that ends the terminal loop's wait for a key at once: a worker thread writes to it
+/// when it has an answer, so the screen shows the answer the moment it is there instead of at the
+/// next tick. The loop polls it beside standard input; the terminating signals and SIGWINCH write
+/// to it too, so one that arrives just before the wait begins does not wait for the timeout.
+public final class Waker: @unchecked Sendable {
+    /// Polled by the loop (non-blocking).
+    public let readEnd: Int32
+    /// Written by `wake` and by the signal handlers (non-blocking).
+    public let writeEnd: Int32
+
+    /// Nil when no pipe can be made (no file descriptors left): the program then polls by its ticks.
+    public init?() {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return nil }
+        for fd in ends {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        readEnd = ends[0]
+        writeEnd = ends[1]
+    }
+
+    deinit {
+        close(readEnd)
+        close(writeEnd)
+    }
+
+    /// End the loop's wait (from any thread). A pipe already full has a wake-up pending, so a
+    /// write that would block is dropped.
+    public func wake() {
+        var byte: UInt8 = 1
+        _ = write(writeEnd, &byte, 1)
+    }
+
+    /// Take every wake-up written so far (the loop, before it looks at what woke it).
+    public func drain() {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        while read(readEnd, &bytes, bytes.count) > 0 {}
+    }
 }
 
 /// What the terminal loop drives: input in, a whole screen out. The console's runtime is one;
@@ -28,6 +72,13 @@ public protocol TerminalProgram: AnyObject {
     var waitMilliseconds: Int32 { get }
     /// Whether the terminal should be cleared and drawn afresh (Ctrl-L); reading it resets it.
     func takeRedrawRequest() -> Bool
+    /// What ends the wait for a key when the program has news of its own (`.woken`); nil: none,
+    /// the program hears only keys, sizes and `.timeout`.
+    var waker: Waker? { get }
+}
+
+extension TerminalProgram {
+    public var waker: Waker? { nil }
 }
 
 /// The curses backend: sets the terminal up, copies each Canvas to the screen, turns what
@@ -72,6 +123,12 @@ public enum Terminal {
         }
         set_term(screen)
         Signals.cursesActive(true)
+        let waker = app.waker
+        if let waker {
+            kurasi_set_wake_fd(waker.writeEnd)
+            _ = kurasi_wake_on_resize()
+        }
+        defer { kurasi_set_wake_fd(-1) }
         var painter = Painter()
         painter.setUp()
 
@@ -80,20 +137,23 @@ public enum Terminal {
         app.handle(.resize(width: Int(kurasi_cols()), height: Int(kurasi_lines())))
         let ending = drive(app, read: { wait in
             if case let signal = Signals.take(), signal != 0 { return .ended(.signal(signal)) }
-            var ch: wint_t = 0
-            wtimeout(kurasi_stdscr(), wait)
-            let result = wget_wch(kurasi_stdscr(), &ch)
+            let read = Terminal.read(wait: wait, input: STDIN_FILENO, waker: waker) { wait in
+                var ch: wint_t = 0
+                wtimeout(kurasi_stdscr(), wait)
+                let result = wget_wch(kurasi_stdscr(), &ch)
+                if result == kurasi_err() {  // no key within `wait` (or a signal, handled below)
+                    // A terminal that went away (ssh dropped, window closed) with SIGHUP ignored
+                    // (nohup) would make every read fail at once: stop instead of spinning.
+                    return inputHungUp() ? .ended(.hungUp) : .nothing
+                }
+                switch Keys.key(code: Int32(bitPattern: UInt32(ch)), isKeyCode: result == kurasi_key_code_yes()) {
+                case .resize?: return .input(.resize(width: Int(kurasi_cols()), height: Int(kurasi_lines())))
+                case let .key(key)?: return .input(.key(key))
+                case nil: return .ignored
+                }
+            }
             if case let signal = Signals.take(), signal != 0 { return .ended(.signal(signal)) }
-            if result == kurasi_err() {  // no key within `wait` (or a signal, handled above)
-                // A terminal that went away (ssh dropped, window closed) with SIGHUP ignored
-                // (nohup) would make every read fail at once: stop instead of spinning.
-                return inputHungUp() ? .ended(.hungUp) : .nothing
-            }
-            switch Keys.key(code: Int32(bitPattern: UInt32(ch)), isKeyCode: result == kurasi_key_code_yes()) {
-            case .resize?: return .input(.resize(width: Int(kurasi_cols()), height: Int(kurasi_lines())))
-            case let .key(key)?: return .input(.key(key))
-            case nil: return .ignored
-            }
+            return read
         }, paint: { canvas, force in painter.paint(canvas, force: force) })
         switch ending {
         case let .signal(signal)?: caught = signal
@@ -111,9 +171,30 @@ public enum Terminal {
         return hungUp ? 128 + SIGHUP : 0
     }
 
+    /// One read of the keyboard with a waker beside it: waits up to `wait` milliseconds (negative:
+    /// without limit) until `input` has something to read or `waker` is written, whichever is
+    /// first. A wake-up is `.woken` (the keys typed meanwhile are read next, with a wait of 0);
+    /// anything else is left to `key` (curses' own read) with a wait of 0, which also turns a
+    /// SIGWINCH that interrupted the wait into `.resize`. Without a waker, or with a wait of 0
+    /// (draining what is queued), it is `key(wait)` alone.
+    public static func read(wait: Int32, input: Int32, waker: Waker?, key: (Int32) -> Read) -> Read {
+        guard let waker, wait != 0 else { return key(wait) }
+        var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: waker.readEnd, events: Int16(POLLIN), revents: 0)]
+        if poll(&fds, 2, wait) > 0, fds[1].revents & Int16(POLLIN) != 0 {
+            waker.drain()
+            return .woken
+        }
+        // A key, the terminal gone, a signal (EINTR), or the time is up: curses reads what there
+        // is (and notices a resize) without waiting again.
+        return key(0)
+    }
+
     /// What one read of the keyboard gave.
     public enum Read: Hashable, Sendable {
         case input(TerminalInput)
+        /// The program's waker ended the wait (`Terminal.read`).
+        case woken
         /// Nothing within the wait (nothing queued, when the wait is 0).
         case nothing
         /// A code the console has no use for.
@@ -145,6 +226,8 @@ public enum Terminal {
                     break drain
                 case .ignored:
                     break
+                case .woken:
+                    app.handle(.woken)
                 case let .input(input):
                     if case .resize = input { force = true }
                     app.handle(input)

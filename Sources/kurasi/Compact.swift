@@ -8,6 +8,7 @@ import KurasiStore
 struct Compact: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
+        commandName: "compact",
         abstract: tr(.clFoldTheJournalInto, cliLanguage),
         discussion: tr(.cdEveryEditIsSaved, cliLanguage)) }
     @OptionGroup var options: StoreOptions

@@ -6,6 +6,7 @@ import KurasiStore
 struct Import: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
+        commandName: "import",
         abstract: tr(.clImportTheUmkmRegistry, cliLanguage),
         discussion: tr(.cdKurasiImportRegistryCsv, cliLanguage)) }
     @OptionGroup var options: StoreOptions
@@ -175,6 +176,7 @@ func pauseAfterPlan() {
 struct Validate: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
+        commandName: "validate",
         abstract: tr(.clRecordWhetherProducersAre, cliLanguage),
         discussion: tr(.cdKurasiValidateUU, cliLanguage)) }
     @OptionGroup var options: StoreOptions
@@ -264,6 +266,7 @@ struct CuratorCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static var configuration: CommandConfiguration {
         CommandConfiguration(
+            commandName: "add",
             abstract: tr(.clAddACurator, cliLanguage),
             discussion: tr(.clOnceTheRoundHas, cliLanguage)) }
         @OptionGroup var options: StoreOptions
@@ -281,7 +284,7 @@ struct CuratorCommand: ParsableCommand {
     }
     struct Role: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clGiveACuratorAnother, cliLanguage)) }
+        CommandConfiguration(commandName: "role", abstract: tr(.clGiveACuratorAnother, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @OptionGroup var curator: CuratorOption
         @Argument(help: ArgumentHelp(tr(.chTheCuratorWhoseRole, cliLanguage)), completion: StoreCompletion.curators) var id: CuratorID
@@ -290,7 +293,7 @@ struct CuratorCommand: ParsableCommand {
     }
     struct Remove: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clRemoveACuratorWho, cliLanguage)) }
+        CommandConfiguration(commandName: "remove", abstract: tr(.clRemoveACuratorWho, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @OptionGroup var curator: CuratorOption
         @Argument(help: ArgumentHelp(tr(.chTheCuratorToRemove, cliLanguage)), completion: StoreCompletion.curators) var id: CuratorID
@@ -298,7 +301,7 @@ struct CuratorCommand: ParsableCommand {
     }
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clListTheCuratorsAnd, cliLanguage)) }
+        CommandConfiguration(commandName: "list", abstract: tr(.clListTheCuratorsAnd, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @Option(name: .long, help: ArgumentHelp(tr(.chTableOrJson, cliLanguage))) var format: ShowFormat = .table
         func run() throws {
@@ -336,7 +339,7 @@ struct ConflictCommand: ParsableCommand {
                                                     subcommands: [Add.self, Withdraw.self]) }
     struct Add: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clDeclareThatACurator, cliLanguage)) }
+        CommandConfiguration(commandName: "add", abstract: tr(.clDeclareThatACurator, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp(tr(.chCuratorId, cliLanguage)), completion: StoreCompletion.curators) var curator: CuratorID
         @Argument(help: ArgumentHelp(tr(.chProducerId, cliLanguage)), completion: StoreCompletion.producers) var producer: ProducerID
@@ -349,7 +352,7 @@ struct ConflictCommand: ParsableCommand {
     }
     struct Withdraw: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clWithdrawADeclaredConflict, cliLanguage)) }
+        CommandConfiguration(commandName: "withdraw", abstract: tr(.clWithdrawADeclaredConflict, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @OptionGroup var acting: CuratorOption
         @Argument(help: ArgumentHelp(tr(.chCuratorId, cliLanguage)), completion: StoreCompletion.curators) var curator: CuratorID
@@ -364,6 +367,7 @@ struct ConflictCommand: ParsableCommand {
 struct Score: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
+        commandName: "score",
         abstract: tr(.clScoreAProductOne, cliLanguage),
         discussion: tr(.clExampleKurasiScoreP, cliLanguage)) }
     @OptionGroup var options: StoreOptions
@@ -408,7 +412,7 @@ struct PinCommand: ParsableCommand {
 
 struct Unpin: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clRemoveAProductS, cliLanguage)) }
+        CommandConfiguration(commandName: "unpin", abstract: tr(.clRemoveAProductS, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp(tr(.chProductId, cliLanguage)), completion: StoreCompletion.products) var product: ProductID
     @OptionGroup var curator: CuratorOption
@@ -418,6 +422,7 @@ struct Unpin: ParsableCommand {
 struct Deliberate: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
+        commandName: "deliberate",
         abstract: tr(.clOpenDeliberationTheChair, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
@@ -426,7 +431,7 @@ struct Deliberate: ParsableCommand {
 
 struct Finalize: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clFinaliseTheRoundThe, cliLanguage)) }
+        CommandConfiguration(commandName: "finalize", abstract: tr(.clFinaliseTheRoundThe, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
     func run() throws { try edit(options, by: curator.id(), .finalize) }
@@ -434,7 +439,7 @@ struct Finalize: ParsableCommand {
 
 struct Reopen: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clReopenAFinalRound, cliLanguage)) }
+        CommandConfiguration(commandName: "reopen", abstract: tr(.clReopenAFinalRound, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @Option(name: .long, help: ArgumentHelp(tr(.chWhyTheRoundIs, cliLanguage))) var reason: String
     @OptionGroup var curator: CuratorOption
@@ -443,7 +448,7 @@ struct Reopen: ParsableCommand {
 
 struct Undo: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clUndoYourOwnLast, cliLanguage)) }
+        CommandConfiguration(commandName: "undo", abstract: tr(.clUndoYourOwnLast, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
     func run() throws { try edit(options, by: curator.id(), .undo) }

@@ -47,6 +47,7 @@ func writeJSON(_ object: Any) throws {
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: tr(.clFairnessReportsCuratorCalibration, cliLanguage),
         discussion: tr(.cdCalibrationPerCuratorSheets, cliLanguage))
     @OptionGroup var options: StoreOptions
@@ -217,6 +218,7 @@ struct Report: ParsableCommand {
 
 struct Basis: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "basis",
         abstract: tr(.clTheChairChoosesBefore, cliLanguage))
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption
@@ -228,6 +230,7 @@ struct Basis: ParsableCommand {
 
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "compare",
         abstract: tr(.clCompareTwoProductsAt, cliLanguage))
     @OptionGroup var options: StoreOptions
     @OptionGroup var curator: CuratorOption

@@ -62,7 +62,7 @@ struct ProducerCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clListProducersWithTheir, cliLanguage)) }
+        CommandConfiguration(commandName: "list", abstract: tr(.clListProducersWithTheir, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @Option(name: .long, help: ArgumentHelp(tr(.chPendingValidRejectedOr, cliLanguage))) var status: StatusFilter = .all
         @Option(name: .long, help: ArgumentHelp(tr(.chTableJsonOrCsv, cliLanguage))) var format: ListFormat = .table
@@ -108,7 +108,7 @@ struct ProducerCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clAProducerSRegistry, cliLanguage)) }
+        CommandConfiguration(commandName: "show", abstract: tr(.clAProducerSRegistry, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp(tr(.chProducerIdEG, cliLanguage)), completion: StoreCompletion.producers) var producer: ProducerID
         @Option(name: .long, help: ArgumentHelp(tr(.chTableOrJson, cliLanguage))) var format: ShowFormat = .table
@@ -161,7 +161,7 @@ struct ProducerCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clAddAProducerPending, cliLanguage)) }
+        CommandConfiguration(commandName: "add", abstract: tr(.clAddAProducerPending, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @Option(name: .long, help: ArgumentHelp(tr(.chBusinessName, cliLanguage))) var name: String
         @Option(name: .long, help: ArgumentHelp(tr(.chOwnerSName, cliLanguage))) var owner: String = ""
@@ -248,7 +248,7 @@ struct ProductCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clAddAProductTo, cliLanguage)) }
+        CommandConfiguration(commandName: "add", abstract: tr(.clAddAProductTo, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @Option(name: .long, help: ArgumentHelp(tr(.chProducerIdEG, cliLanguage)), completion: StoreCompletion.producers) var producer: ProducerID
         @OptionGroup var fields: ProductFieldOptions
@@ -272,7 +272,7 @@ struct ProductCommand: ParsableCommand {
 
     struct Edit: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clChangeAProductS, cliLanguage)) }
+        CommandConfiguration(commandName: "edit", abstract: tr(.clChangeAProductS, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp(tr(.chProductIdEG, cliLanguage)), completion: StoreCompletion.products) var product: ProductID
         @OptionGroup var fields: ProductFieldOptions
@@ -297,7 +297,7 @@ struct PermitCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clAddAPermitP, cliLanguage)) }
+        CommandConfiguration(commandName: "add", abstract: tr(.clAddAPermitP, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp(tr(.chProductId, cliLanguage)), completion: StoreCompletion.products) var product: ProductID
         @Option(name: .long, help: ArgumentHelp(tr(.chPIrtBpomMd, cliLanguage))) var kind: String
@@ -317,7 +317,7 @@ struct PermitCommand: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clRemoveAProductS2, cliLanguage)) }
+        CommandConfiguration(commandName: "remove", abstract: tr(.clRemoveAProductS2, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp(tr(.chProductId, cliLanguage)), completion: StoreCompletion.products) var product: ProductID
         @Option(name: .long, help: ArgumentHelp(tr(.chPIrtBpomMd, cliLanguage))) var kind: String
@@ -391,7 +391,7 @@ struct RubricCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clTheRubricSCriteria, cliLanguage)) }
+        CommandConfiguration(commandName: "show", abstract: tr(.clTheRubricSCriteria, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @Option(name: .long, help: ArgumentHelp(tr(.chTableOrJson, cliLanguage))) var format: ShowFormat = .table
 
@@ -423,7 +423,7 @@ struct RubricCommand: ParsableCommand {
 
     struct Weight: ParsableCommand {
         static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clSetACriterionS, cliLanguage)) }
+        CommandConfiguration(commandName: "weight", abstract: tr(.clSetACriterionS, cliLanguage)) }
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp(tr(.chCriterionIdEG, cliLanguage))) var criterion: CriterionID
         @Argument(help: ArgumentHelp(tr(.chTheWeight, cliLanguage))) var weight: Int

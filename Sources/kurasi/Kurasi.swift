@@ -52,7 +52,7 @@ enum Console {
 
 struct Status: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clSummariseTheRoundCounts, cliLanguage)) }
+        CommandConfiguration(commandName: "status", abstract: tr(.clSummariseTheRoundCounts, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @Option(name: .long, help: ArgumentHelp(tr(.chTableOrJson, cliLanguage))) var format: ShowFormat = .table
     func run() throws {
@@ -108,6 +108,7 @@ struct Status: ParsableCommand {
 struct Demo: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
+        commandName: "demo",
         abstract: tr(.clMakeAFreshCopy, cliLanguage),
         discussion: tr(.cdTheCopyGoesTo, cliLanguage)) }
     // The root command's option groups (see Kurasi): `demo --store PATH` puts the copy at PATH;
@@ -145,7 +146,7 @@ struct Demo: ParsableCommand {
 
 struct Init: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clCreateANewEmpty, cliLanguage)) }
+        CommandConfiguration(commandName: "init", abstract: tr(.clCreateANewEmpty, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @Option(name: .long, help: ArgumentHelp(tr(.chTheRoundSTitle, cliLanguage))) var title = "Kurasi Produk Unggulan"
     @Option(name: .long, help: ArgumentHelp(tr(.chTheOrganiserEG, cliLanguage))) var organizer = ""

@@ -8,7 +8,7 @@ enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json,
 
 struct Rank: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clShowTheComputedRanking, cliLanguage)) }
+        CommandConfiguration(commandName: "rank", abstract: tr(.clShowTheComputedRanking, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @Option(name: .long, help: ArgumentHelp(tr(.chOnlyThisClusterMamin, cliLanguage))) var cluster: Cluster?
     @Option(name: .long, help: ArgumentHelp(tr(.chTableJsonOrCsv, cliLanguage))) var format: RankFormat = .table
@@ -51,7 +51,7 @@ struct Rank: ParsableCommand {
 
 struct History: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clShowTheHistoryOf, cliLanguage)) }
+        CommandConfiguration(commandName: "history", abstract: tr(.clShowTheHistoryOf, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp(tr(.chProductIdDefaultEvery, cliLanguage)), completion: StoreCompletion.products) var product: ProductID?
     @Option(name: .long, help: ArgumentHelp(tr(.chTableOrJson, cliLanguage))) var format: ShowFormat = .table
@@ -107,7 +107,7 @@ struct ExportCommand: ParsableCommand {
 
 struct Check: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: tr(.clVerifyTheStoreIts, cliLanguage)) }
+        CommandConfiguration(commandName: "check", abstract: tr(.clVerifyTheStoreIts, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @Option(name: .long, help: ArgumentHelp(tr(.chTableOrJson, cliLanguage))) var format: ShowFormat = .table
 
@@ -170,6 +170,7 @@ struct Check: ParsableCommand {
 struct Recover: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
+        commandName: "recover",
         abstract: tr(.clRebuildADamagedStore, cliLanguage)) }
     @OptionGroup var options: StoreOptions
     @Flag(name: .long, help: ArgumentHelp(tr(.chDoItWithoutAsking, cliLanguage))) var yes = false

@@ -4,7 +4,14 @@ import KurasiConsole
 import KurasiConsoleRuntime
 import KurasiCore
 import KurasiStore
+import KurasiTerminal
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 private func screen(_ s: State) -> String {
     let c = View.render(s)
@@ -118,7 +125,8 @@ private func loading(_ lang: Language = .id, width: Int = 80, height: Int = 24) 
         let text = (0..<60).map { app.frame().text(row: $0) }.joined(separator: "\n")
         #expect(text.contains("Reading \(store.path) · 1.0 of 3.0 MB"))
         #expect(text.contains("30%"))
-        #expect(app.waitMilliseconds <= 50)  // the bar moves while it reads
+        // The bar moves with each report: the worker wakes the loop, which waits only for its tick.
+        #expect(app.waker != nil && app.waitMilliseconds == Terminal.tickMilliseconds)
         app.handle(.key(.char("b")))  // waits for the round
         held.go.signal()
         #expect(app.settle())
@@ -129,6 +137,37 @@ private func loading(_ lang: Language = .id, width: Int = 80, height: Int = 24) 
         for cluster in Cluster.allCases { #expect(app.state.rankings[cluster]! == app.state.round.ranking(cluster)) }
         #expect(app.state.rankingRequested == nil)
         #expect(app.loadFailure == nil)
+        app.close()
+    }
+
+    /// The terminal's loop with a keyboard nobody types on (a pipe): each wait is a minute long,
+    /// so only the worker's wake-up can end it. The loop draws every report and then the list the
+    /// moment the round is read, never waiting for a timeout, whatever the machine's speed.
+    @Test func theLoopDrawsTheListTheMomentTheWorkerHasReadTheRound() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var keyboard: [Int32] = [0, 0]
+        #expect(pipe(&keyboard) == 0)
+        defer { close(keyboard[0]); close(keyboard[1]) }
+        let held = HeldOpen()
+        let app = ConsoleRuntime(opening: store, lang: .en, curator: "K2", seat: .personal,
+                                 environment: ["KURASI_NOW": "2020-10-15T09:00:00Z"], open: held.open)
+        app.handle(.resize(width: 80, height: 24))
+        var frames: [String] = [], waits: [Terminal.Read] = []
+        let ending = Terminal.drive(app, read: { wait in
+            if wait == 0 { return .nothing }  // nothing typed meanwhile
+            if app.state.loading == nil { return .ended(.hungUp) }  // the list is drawn: stop here
+            if waits.isEmpty { held.go.signal() }  // the reading goes on once the loop waits
+            let read = Terminal.read(wait: 60_000, input: keyboard[0], waker: app.waker) { _ in .nothing }
+            waits.append(read)
+            return read
+        }, paint: { canvas, _ in frames.append((0..<canvas.height).map { canvas.text(row: $0) }.joined(separator: "\n")) })
+        #expect(ending == .hungUp)
+        #expect(!waits.isEmpty && waits.allSatisfy { $0 == .woken })  // no wait ran out
+        #expect(frames.first?.contains("Kurasi · Opening") == true)
+        let list = try #require(frames.last)
+        #expect(list.contains("[ MAMIN") && !list.contains("Opening") && !list.contains("Reading"))
+        #expect(app.state.round == (try store.load()))
         app.close()
     }
 

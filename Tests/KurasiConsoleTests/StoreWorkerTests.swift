@@ -1,7 +1,14 @@
 import Foundation
 import KurasiConsole
 @testable import KurasiConsoleRuntime
+import KurasiTerminal
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The store worker's waits, apart from the console around it.
 @Suite struct StoreWorkerTests {
@@ -30,6 +37,29 @@ import Testing
         #expect(!worker.waitUntilIdle(timeout: 0))
         gate.signal()
         #expect(worker.waitUntilIdle(timeout: .infinity))
+        worker.stop()
+    }
+
+    /// Every answer wakes the screen's loop, except a tick's refresh that found nothing new
+    /// (it would draw the same screen four times a second); the wake-up is there once the worker
+    /// is idle, whatever the machine's speed.
+    @Test func answersWakeTheLoopButANothingNewRefreshDoesNot() throws {
+        let waker = try #require(Waker())
+        let worker = StoreWorker(handle: nil, clock: { "2026-11-30T10:00:00Z" }, waker: waker)
+        func woken() -> Bool {
+            var p = pollfd(fd: waker.readEnd, events: Int16(POLLIN), revents: 0)
+            defer { waker.drain() }
+            return poll(&p, 1, 0) == 1
+        }
+        worker.submit(.open { .refreshed(nil) })
+        #expect(worker.waitUntilIdle(timeout: .infinity))
+        #expect(!woken())
+        worker.submit(.open { .loadFailed("kurasi.json: cannot be read") })
+        #expect(worker.waitUntilIdle(timeout: .infinity))
+        #expect(woken())
+        worker.report(.loadProgress(.ranking))
+        #expect(woken())
+        #expect(worker.takeAnswers().count == 3)
         worker.stop()
     }
 }

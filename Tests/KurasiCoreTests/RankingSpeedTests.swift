@@ -183,6 +183,37 @@ import Testing
         }
     }
 
+    /// Every product's score visibility at once (`scoresVisible(to:)`, what the console's first
+    /// blind order reads) is `visibility(of:to:).score` asked product by product: for each curator,
+    /// nobody and a curator not in the round; sheets complete, incomplete and missing; a product
+    /// whose sheets are laid out in another order than the rubric's; blind and not.
+    @Test(arguments: 0..<4)
+    func everyProductsScoreVisibilityAtOnceIsTheRule(_ i: Int) {
+        var r = Self.rounds[i]
+        // One product's sheets laid out backwards: K1 complete, K2 without its last point.
+        let odd = r.products[0].id, backwards = Array(criteria.reversed())
+        r.scores[odd] = ProductSheets(criteria: backwards, curators: ["K1", "K2"],
+                                      points: [4, 3, 2, 3, 4, 3] + [ProductSheets.notScored, 3, 3, 3, 3, 3])
+        func check(_ r: Round) -> (shown: Int, hidden: Int) {
+            var seen = (shown: 0, hidden: 0)
+            for viewer in [nil] + r.curators.map(\.id) + ["K99"] {
+                let all = r.scoresVisible(to: viewer)
+                #expect(all.count == r.products.count)
+                for (at, p) in r.products.enumerated() {
+                    let rule = r.visibility(of: p.id, to: viewer).score
+                    #expect(all[at] == rule, "\(p.id) for \(viewer.map(\.rawValue) ?? "nobody")")
+                    if rule { seen.shown += 1 } else { seen.hidden += 1 }
+                }
+            }
+            return seen
+        }
+        let blind = check(r)
+        #expect(blind.shown > 0 && blind.hidden > 0)
+        #expect(r.visibility(of: odd, to: "K1").score && !r.visibility(of: odd, to: "K2").score)
+        r.round.settings.blindScoring = false
+        #expect(check(r).hidden == 0)
+    }
+
     /// An edit re-ranked in place gives the full ranking's list.
     @Test(arguments: 0..<4)
     func rerankIsTheRanking(_ i: Int) throws {

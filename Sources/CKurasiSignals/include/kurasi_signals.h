@@ -23,4 +23,13 @@ void kurasi_reraise(int sig);
    the main thread, whose read of the keyboard they interrupt. */
 void kurasi_block_console_signals_in_this_thread(void);
 
+/* The write end of the terminal loop's wake pipe, or -1: SIGINT, SIGTERM, SIGHUP and (after
+   kurasi_wake_on_resize) SIGWINCH write a byte to it, so the loop's wait ends at once even when the
+   signal came just before the wait began. */
+void kurasi_set_wake_fd(int fd);
+
+/* Once curses has installed its SIGWINCH handler: put ours in front of it, which calls it and then
+   wakes the loop. Returns 0 when SIGWINCH is ignored (left so) or cannot be changed. */
+int kurasi_wake_on_resize(void);
+
 #endif
