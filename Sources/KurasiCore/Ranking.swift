@@ -111,7 +111,7 @@ extension Round {
             if x.count != y.count { return x.count > y.count }
             if x.median != y.median { return x.median > y.median }
             if x.tie != y.tie { return x.tie > y.tie }
-            return ranked[x.index].product.id < ranked[y.index].product.id
+            return ranked[x.index].product.id.precedes(ranked[y.index].product.id)
         }
         var out: [RankedProduct] = []
         out.reserveCapacity(ranked.count + unscored.count + ineligible.count)
@@ -124,7 +124,7 @@ extension Round {
             out.append(e)
         }
         moving = []
-        let byID: (RankedProduct, RankedProduct) -> Bool = { $0.product.id < $1.product.id }
+        let byID: (RankedProduct, RankedProduct) -> Bool = { $0.product.id.precedes($1.product.id) }
         for i in unscored.indices { unscored[i].unranked = unrankedReason(unscored[i]) }
         for i in ineligible.indices { ineligible[i].unranked = .ineligible }
         out.append(contentsOf: unscored.sorted(by: byID))
@@ -156,7 +156,7 @@ extension Round {
             while lo < hi {
                 let mid = (lo + hi) / 2
                 let other = list[mid], og = group(of: other)
-                let after = og > g || (og == g && (g == 0 ? precedes(entry, other) : entry.product.id < other.product.id))
+                let after = og > g || (og == g && (g == 0 ? precedes(entry, other) : entry.product.id.precedes(other.product.id)))
                 if after { hi = mid } else { lo = mid + 1 }
             }
             list.insert(entry, at: lo)
@@ -218,7 +218,7 @@ extension Round {
         let k = round.settings.tieBreakCriterion
         let tx = x.criterionMeans[k] ?? 0, ty = y.criterionMeans[k] ?? 0
         if tx != ty { return tx > ty }
-        return a.product.id < b.product.id
+        return a.product.id.precedes(b.product.id)
     }
 
     /// The ids of the computed top five of a cluster: the five the rules allow. With one pin per
