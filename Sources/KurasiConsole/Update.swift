@@ -290,6 +290,9 @@ extension State {
         case .finalize: return chair && !round.isFinal
             && Cluster.allCases.allSatisfy { round.pins(in: $0).count == Round.pinSlots }
         case .reopen: return chair && round.isFinal
+        // Pins are recorded by the chair or the secretary: a curator's `p` only says so (the help
+        // still lists it). With nobody chosen yet, `p` asks for a curator first.
+        case .pin: return activeCurator.map { $0.role.recordsPins } ?? true
         default: return true
         }
     }
