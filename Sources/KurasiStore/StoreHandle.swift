@@ -186,8 +186,10 @@ public final class StoreHandle {
     /// the one the console shows, and a refresh kept it (2.6× the file in a long session).
     ///
     /// What is asked before the new snapshot is taken as the handle's base, all of it read under
-    /// the shared lock that `refresh` and `commit` hold: the backup a compaction makes of the
-    /// snapshot it replaces (`<store>.r<revision>.bak`) has the size of the one this handle read;
+    /// the shared lock that `refresh` and `commit` hold: the index a compaction writes beside its
+    /// snapshot names that file (size, time, inode) and its revision, a later one than this
+    /// handle's snapshot; the backup a compaction makes of the snapshot it replaces
+    /// (`<store>.r<revision>.bak`) has the size of the one this handle read;
     /// the journal segments (`<journal>.r<revision>`, from this handle's snapshot revision on, one
     /// per compaction) lead from it to the new snapshot's revision, each event the one this round
     /// applied with that revision or the next one to apply; and the new journal goes on from the
@@ -196,7 +198,10 @@ public final class StoreHandle {
     private func followCompaction(to stamp: FileStamp?) throws(StoreError) -> Bool {
         guard focus == nil, let stamp, let old = snapshotStamp,
               FileStamp(store.targetPath + ".r\(snapshotRevision).bak")?.size == old.size,
-              let revision = Self.headerRevision(store.targetPath), revision >= snapshotRevision else { return false }
+              let revision = Self.headerRevision(store.targetPath), revision > snapshotRevision,
+              // The index a compaction installs with its snapshot names this very file and revision.
+              let index = StoreIndex.Reader(store: store), index.header.stamp == stamp, index.header.revision == revision
+        else { return false }
         // The new journal first (none when the compaction carried nothing over): if it does not
         // go on from the new snapshot, nothing is changed.
         let data: Data

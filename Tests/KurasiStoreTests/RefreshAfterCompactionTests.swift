@@ -84,5 +84,35 @@ import Testing
         #expect(!(try mine.refresh()))
         #expect(mine.snapshotReads == 3)
         #expect(mine.round == (try store.load()))
+
+        // A compaction, then another file at its very revision put in its place before the
+        // handle looked: the compaction's backup and segment are there, but its index names the
+        // file it wrote, not this one.
+        try score(theirs, "pasar", 1)
+        #expect(try mine.refresh())
+        #expect(try theirs.compact() == 1)
+        var changed = try store.load()
+        try changed.perform(.score(product: "P-1", points: ["harga": 1]), by: "K1", at: "t")
+        let put = Store(path: dir.file("put.json"))
+        try put.create(changed.handEdited { $0.revision -= 1; $0.events.removeLast() })
+        try FileManager.default.removeItem(atPath: store.path)
+        try FileManager.default.copyItem(atPath: put.path, toPath: store.path)
+        #expect(!(try mine.refresh()))
+        #expect(mine.snapshotReads == 4)
+        #expect(mine.round.sheet(product: "P-1", curator: "K1")["harga"] == 1)
+        #expect(mine.round == (try store.load()))
+    }
+
+    /// A compaction whose index could not be written (a full disk): read whole.
+    @Test func aCompactionWithoutItsIndexIsReadWhole() throws {
+        let dir = TempDir()
+        let (store, mine, theirs) = try twoHandles(in: dir)
+        try score(theirs, "kemasan", 3)
+        #expect(try mine.refresh())
+        #expect(try theirs.compact() == 1)
+        try FileManager.default.removeItem(atPath: store.path + ".index")
+        #expect(!(try mine.refresh()))
+        #expect(mine.snapshotReads == 2)
+        #expect(mine.round == (try store.load()))
     }
 }
