@@ -71,11 +71,13 @@ extension View {
             c.put(" " + sheetDotsLine(dots) + "  " + tr(.sheetDotsLabel, s.lang), x: 0, y: y, limit: body.width, style: .accent)
             y += 1
         }
-        y += 1
-        // The scale of the selected criterion, point by point.
+        // The scale of the selected criterion, point by point: every point down to the last body
+        // row, the blank line above it only when there is room for both (80×24 with a sheet line
+        // and the dots left none, and the last point was cut).
         let k = rubric.criteria[min(s.criterion, rubric.criteria.count - 1)]
+        if end - (y + 1) >= 1 + k.anchors.count { y += 1 }
         if y < end - 1 { c.put(" " + tr(.anchorsHeader, s.lang, k.name.text(s.lang)), x: 0, y: y, style: .bold); y += 1 }
-        for (i, anchor) in k.anchors.enumerated() where y < end - 1 {
+        for (i, anchor) in k.anchors.enumerated() where y < end {
             c.put("   \(rubric.scaleMin + i)  \(anchor.text(s.lang))", x: 0, y: y, style: mine[k.id] == rubric.scaleMin + i ? .accent : [])
             y += 1
         }

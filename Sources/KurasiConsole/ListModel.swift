@@ -201,17 +201,17 @@ public struct ListModel: Sendable {
                     if search.productsInIDOrder(), hidden.allSatisfy({ order[Int($0)] >= 0 }) {
                         hidden.sort { order[Int($0)] < order[Int($1)] }
                     } else {
-                        hidden.sort { ranking[Int($0)].product.id < ranking[Int($1)].product.id }
+                        hidden.sort { ranking[Int($0)].product.id.precedes(ranking[Int($1)].product.id) }
                     }
                     hiddenRows[cluster] = hidden.count
                     positions = hidden + shown
                 } else if sort != .rank {
                     var p = positions ?? ranking.indices.map { Int32($0) }
                     let index = search, sort = sort, order = search.ordinals(cluster)
-                    func key(_ i: Int32) -> (String, ProductID) {
-                        (index.sortKey(order[Int(i)], sort), ranking[Int(i)].product.id)
+                    p.sort { a, b in
+                        let x = index.sortKey(order[Int(a)], sort), y = index.sortKey(order[Int(b)], sort)
+                        return x != y ? x < y : ranking[Int(a)].product.id.precedes(ranking[Int(b)].product.id)
                     }
-                    p.sort { key($0) < key($1) }
                     positions = p
                 }
             }
@@ -292,7 +292,7 @@ public struct ListModel: Sendable {
                     var lo = 0, hi = hidden
                     while lo < hi {
                         let mid = (lo + hi) / 2
-                        if ranking[Int(positions[mid])].product.id < id { lo = mid + 1 } else { hi = mid }
+                        if ranking[Int(positions[mid])].product.id.precedes(id) { lo = mid + 1 } else { hi = mid }
                     }
                     s = lo
                     hidden += 1
@@ -434,7 +434,7 @@ struct SearchIndex: Sendable {
     mutating func productsInIDOrder() -> Bool {
         if let known = inIDOrder { return known }
         let sorted = products.withUnsafeBufferPointer { p in
-            p.count < 2 || (1..<p.count).allSatisfy { p[$0 - 1].id < p[$0].id }
+            p.count < 2 || (1..<p.count).allSatisfy { p[$0 - 1].id.precedes(p[$0].id) }
         }
         inIDOrder = sorted
         return sorted

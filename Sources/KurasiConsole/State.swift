@@ -150,7 +150,10 @@ public struct State: Sendable {
     /// unknown path) recomputes the rankings whole.
     mutating func setRound(_ new: Round, events: [Event]?, ranking only: [Cluster]? = nil) {
         let old = round
-        if !rankings.isEmpty, let events, new.revision == old.revision + events.count,
+        // A round read anew (not the one before with these events applied) is taken whole: the
+        // rankings kept in place would hold the old round's products alive beside the new ones.
+        let sameProducts = old.products.withUnsafeBufferPointer { o in new.products.withUnsafeBufferPointer { $0.baseAddress == o.baseAddress } }
+        if !rankings.isEmpty, sameProducts, let events, new.revision == old.revision + events.count,
            events.first.map({ $0.revision == old.revision + 1 }) ?? true,
            let changed = Self.scoredOrPinned(events) {
             round = new
@@ -167,7 +170,7 @@ public struct State: Sendable {
         // Validations change only their producers' products' eligibility: re-place those products
         // and re-sort the producers' tabs; names, NIBs and products (what the search index, the
         // duplicate suspects and the product counts are made of) stay as they were.
-        if !rankings.isEmpty, let events, new.revision == old.revision + events.count,
+        if !rankings.isEmpty, sameProducts, let events, new.revision == old.revision + events.count,
            events.first.map({ $0.revision == old.revision + 1 }) ?? true,
            let producers = Self.validationsOnly(events) {
             round = new

@@ -38,7 +38,17 @@ func receive(_ state: inout State, _ msg: Msg) -> [Effect] {
         return [.refresh]
     case let .refreshed(round):
         state.refreshing = false
-        guard let round, round.revision != state.round.revision else { return [] }
+        guard let round else { return [] }
+        if round.revision == state.round.revision {
+            // The store read anew at the same revision (put back or recovered by hand): show the
+            // round read, and let go of the one before (two whole rounds at province size).
+            if !round.products.withUnsafeBufferPointer({ new in
+                state.round.products.withUnsafeBufferPointer { $0.baseAddress == new.baseAddress } }) {
+                state.setRound(round, events: nil)
+                state.keepCursorVisible()
+            }
+            return []
+        }
         let since = round.revision > state.round.revision
             ? Array(round.events.reversed().prefix { $0.revision > state.round.revision }.reversed()) : nil
         state.setRound(round, events: since)
@@ -290,6 +300,9 @@ extension State {
         case .finalize: return chair && !round.isFinal
             && Cluster.allCases.allSatisfy { round.pins(in: $0).count == Round.pinSlots }
         case .reopen: return chair && round.isFinal
+        // Pins are recorded by the chair or the secretary: a curator's `p` only says so (the help
+        // still lists it). With nobody chosen yet, `p` asks for a curator first.
+        case .pin: return activeCurator.map { $0.role.recordsPins } ?? true
         default: return true
         }
     }

@@ -194,6 +194,10 @@ public final class ConsoleRuntime: TerminalProgram {
         _ = worker.waitUntilIdle(timeout: .infinity)
         worker.stop()
         guard let handle = worker.handle else { return }
+        // The screen is gone: let go of what only it needed (the rankings, the list's search
+        // texts, the caches: about half the round's size again at 100,000 products) before the
+        // fold, which writes the round the store's handle holds.
+        state = State(round: Round(round: RoundInfo(title: "", date: "")), lang: state.lang)
         // At province size folding the journal takes seconds, after the screen is gone: say what
         // is happening (every edit is already saved), and say so if it fails (nothing is lost:
         // the journal stays as it is, and the next quit or `kurasi compact` folds it).
@@ -399,8 +403,11 @@ final class StoreWorker: @unchecked Sendable {
             return read()
         case .refresh:
             // A store mid-replace or damaged by hand keeps the round we have; the next edit reports it.
+            // A round read anew goes to the screen even at the same revision: kept here alone, it
+            // would be a second whole round beside the screen's.
+            let reads = handle.snapshotReads
             let changed = (try? handle.refresh()) ?? false
-            return .refreshed(changed ? handle.round : nil)
+            return .refreshed(changed || handle.snapshotReads != reads ? handle.round : nil)
         case let .commit(command, curator):
             let clock = self.clock
             do {

@@ -120,14 +120,14 @@ extension Round {
             if x.count != y.count { return x.count > y.count }
             if x.median != y.median { return x.median > y.median }
             if x.tie != y.tie { return x.tie > y.tie }
-            return ranked[x.index].product.id < ranked[y.index].product.id
+            return ranked[x.index].product.id.precedes(ranked[y.index].product.id)
         }
         // The entries put in the chain's order where they are, by swaps along the permutation's
         // cycles: an entry is moved, never copied and released (about 15,000 entries at 30,000
         // products, each holding several arrays: a copy touched every one's reference count).
         Self.permute(&ranked, by: keys)
         for i in ranked.indices { ranked[i].rank = i + 1 }
-        let byID: (RankedProduct, RankedProduct) -> Bool = { $0.product.id < $1.product.id }
+        let byID: (RankedProduct, RankedProduct) -> Bool = { $0.product.id.precedes($1.product.id) }
         for i in unscored.indices { unscored[i].unranked = unrankedReason(unscored[i]) }
         for i in ineligible.indices { ineligible[i].unranked = .ineligible }
         unscored.sort(by: byID)
@@ -189,7 +189,7 @@ extension Round {
             while lo < hi {
                 let mid = (lo + hi) / 2
                 let other = list[skip.map { mid >= $0 ? mid + 1 : mid } ?? mid], og = group(of: other)
-                let after = og > g || (og == g && (g == 0 ? precedes(entry, other) : entry.product.id < other.product.id))
+                let after = og > g || (og == g && (g == 0 ? precedes(entry, other) : entry.product.id.precedes(other.product.id)))
                 if after { hi = mid } else { lo = mid + 1 }
             }
             return lo
@@ -304,7 +304,7 @@ extension Round {
         let k = round.settings.tieBreakCriterion
         let tx = x.criterionMeans[k] ?? 0, ty = y.criterionMeans[k] ?? 0
         if tx != ty { return tx > ty }
-        return a.product.id < b.product.id
+        return a.product.id.precedes(b.product.id)
     }
 
     /// The ids of the computed top five of a cluster: the five the rules allow. With one pin per

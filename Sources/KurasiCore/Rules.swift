@@ -163,8 +163,8 @@ extension Round {
                 byProducer[product.producer, default: []].append(pin.product)
             }
             if round.settings.onePinPerProducer {
-                for (producer, products) in byProducer.sorted(by: { $0.key < $1.key }) where products.count > 1 {
-                    out.append(.producerPinnedTwice(cluster, producer: producer, products: products.sorted()))
+                for (producer, products) in byProducer.sorted(by: { $0.key.precedes($1.key) }) where products.count > 1 {
+                    out.append(.producerPinnedTwice(cluster, producer: producer, products: products.sortedForPeople()))
                 }
             }
         }

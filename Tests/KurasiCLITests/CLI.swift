@@ -25,15 +25,80 @@ struct CLI {
     let dir: String
     let store: String
 
-    /// A fresh directory with, optionally, a copy of a fixture store as `kurasi.json`.
+    /// A fresh directory with, optionally, a copy of a fixture store as `kurasi.json`. Every test
+    /// that makes one removes it with `defer { cli.cleanUp() }` on the next line; a helper that
+    /// makes one and goes on working in it removes it itself when it fails (`building`).
     init(copying fixtureStore: String? = nil) throws {
         dir = NSTemporaryDirectory() + "kurasi-cli-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         store = dir + "/kurasi.json"
-        if let fixtureStore { try FileManager.default.copyItem(atPath: CLI.fixture(fixtureStore), toPath: store) }
+        if let fixtureStore {
+            do { try FileManager.default.copyItem(atPath: CLI.fixture(fixtureStore), toPath: store) } catch {
+                cleanUp()
+                throw error
+            }
+        }
     }
 
-    func cleanUp() { try? FileManager.default.removeItem(atPath: dir) }
+    /// A directory made by `make`, removed again when `make` fails: for helpers that return a
+    /// prepared store, whose caller's `defer` is not yet in place while they work.
+    static func building(_ fixtureStore: String? = nil, _ make: (CLI) throws -> Void) throws -> CLI {
+        let cli = try CLI(copying: fixtureStore)
+        do { try make(cli) } catch {
+            cli.cleanUp()
+            throw error
+        }
+        return cli
+    }
+
+    /// Remove the test's directory (and the lock file a store named by the directory's own path
+    /// leaves beside it). First wait until no process works in it any more: a console whose tmux
+    /// server was killed saves and folds its journal on the way out, and sshd's sessions end after
+    /// the daemon, each writing into the directory; removed under them, the directory came back
+    /// with their files in it. A process still there after a minute is killed (it is the test's).
+    func cleanUp() {
+        CLI.waitForProcesses(using: dir)
+        // A file created while the tree is being removed fails the last rmdir: go again.
+        for _ in 0..<5 where FileManager.default.fileExists(atPath: dir) {
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        unlink(dir + ".lock")
+    }
+
+    /// The processes (other than this one) working in `dir`: their working directory is in it, or
+    /// their command line names it (`--store DIR/kurasi.json`, tmux's socket, sshd's config).
+    static func processes(using dir: String) -> [pid_t] {
+        let me = getpid()
+        var found: [pid_t] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), pid != me else { continue }
+            let cwd = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd")) ?? ""
+            let handle = FileHandle(forReadingAtPath: "/proc/\(entry)/cmdline")
+            let cmdline = (try? handle?.readToEnd()) ?? nil
+            try? handle?.close()
+            if cwd == dir || cwd.hasPrefix(dir + "/") || String(decoding: cmdline ?? Data(), as: UTF8.self).contains(dir) {
+                found.append(pid)
+            }
+        }
+        return found
+    }
+
+    /// Wait until no process works in `dir` (a process that has ended but not been reaped has no
+    /// working directory or command line, and does not count); after `timeout`, kill those left.
+    static func waitForProcesses(using dir: String, timeout: TimeInterval = 60) {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while true {
+            let left = processes(using: dir)
+            if left.isEmpty { return }
+            if Date() >= deadline {
+                for pid in left { kill(pid, SIGKILL) }
+                let reaped = Date(timeIntervalSinceNow: 10)
+                while !processes(using: dir).isEmpty, Date() < reaped { usleep(20_000) }
+                return
+            }
+            usleep(20_000)
+        }
+    }
 
     /// Run `kurasi ARGS` in the test's directory with a fixed clock and English messages.
     @discardableResult

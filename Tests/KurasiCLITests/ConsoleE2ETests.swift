@@ -103,21 +103,33 @@ struct ConsoleE2ETests {
             }
         }
 
-        // The board, for the projector.
+        // The board, for the projector. A capture may catch a frame half drawn (tmux shows what
+        // the terminal has received so far): wait for all of it, every pin with its producer's
+        // line under it, the note and the hint and status lines at the bottom.
         tmux.keys("b")
-        try tmux.waitFor("SHORTLIST BOARD")
-        let board = try tmux.waitUntil("both clusters show 5/5") { $0.contains(" MAMIN  5/5") && $0.contains("NON-MAMIN  5/5") }
+        let pinned = try Store(path: cli.store).load()
+        let wholeBoard: [String] = ["SHORTLIST BOARD", " MAMIN  5/5", "NON-MAMIN  5/5", "appear once deliberation opens",
+                                  "d deliberate", "f finalise", "q quit", "Saved · rev \(pinned.revision)"]
+            + Cluster.allCases.flatMap { cluster in
+                plan[cluster]!.enumerated().flatMap { i, id -> [String] in
+                    let product = pinned.product(ProductID(id))
+                    let producer = product.flatMap { pinned.producer($0.producer) }?.name ?? "?"
+                    return ["★\(i + 1) \(id) ", "   " + String(producer.prefix(20))]
+                }
+            }
+        let board = try tmux.waitUntil("the whole board: \(wholeBoard)") { screen in wholeBoard.allSatisfy(screen.contains) }
         // Scoring is still blind: the pins, no scores, and the chair's keys on the hint line.
         #expect(board.contains("appear once deliberation opens"))
         #expect(board.contains("d deliberate") && board.contains("f finalise"))
 
-        // Too small: one line says so. Back to 80×24: exactly the same screen as before.
+        // Too small: one line says so. Back to 80×24: exactly the same screen as before (waited
+        // for whole, as above: the frame after the resize may be caught half drawn too).
         tmux.resize(40, 10)
         let small = try tmux.waitFor("Terminal too small")
         #expect(!small.contains("SHORTLIST BOARD"))
         tmux.resize(80, 24)
-        let restored = try tmux.waitUntil("the board is back") { $0.contains("SHORTLIST BOARD") && !$0.contains("too small") }
-        #expect(restored == board, "after the resize:\n\(restored)\nbefore:\n\(board)")
+        let restored = try? tmux.waitUntil("the board as it was before the resize") { $0 == board }
+        #expect(restored == board, "after the resize:\n\(tmux.capture())\nbefore:\n\(board)")
 
         tmux.keys("q")
         try tmux.waitForExit(0)

@@ -7,10 +7,10 @@ import Testing
 @Suite struct ExportSafetyTests {
     /// A store with a journal, a backup, a journal segment and a lock beside it.
     func storeWithEverything() throws -> CLI {
-        let cli = try CLI(copying: "madiun-2020/kurasi.json")
-        let env = ["KURASI_COMPACT_EVERY": "2"]
-        for v in [1, 2, 3] { try cli.ok(["score", "P-0003", "--curator", "K2", "kualitas=\(v)"], env: env) }
-        return cli
+        try CLI.building("madiun-2020/kurasi.json") { cli in
+            let env = ["KURASI_COMPACT_EVERY": "2"]
+            for v in [1, 2, 3] { try cli.ok(["score", "P-0003", "--curator", "K2", "kualitas=\(v)"], env: env) }
+        }
     }
 
     func snapshotOfDirectory(_ dir: String) throws -> [String: Data] {

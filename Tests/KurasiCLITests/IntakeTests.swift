@@ -15,15 +15,15 @@ extension CLI {
     /// A small round made with the command line: curators K1 (chair) and K2, one producer,
     /// products P-0001 to P-0004 (mamin, with a P-IRT), for tests whose edits must be quick.
     static func smallRound() throws -> CLI {
-        let cli = try CLI()
-        try cli.ok(["init", "--date", "2020-10-15"])
-        try cli.ok(["curator", "add", "K1", "--name", "Ketua", "--chair"])
-        try cli.ok(["curator", "add", "K2", "--name", "Sri", "--curator", "K1"])
-        try cli.ok(["producer", "add", "--name", "Sambel Pecel Bu Tini", "--kelurahan", "Nambangan Kidul", "--curator", "K1"])
-        for name in ["Sambel Pecel Pedas", "Sambel Pecel Kencur", "Sambel Pecel Sachet", "Sambel Pecel Sedang"] {
-            try cli.ok(["product", "add", "--producer", "U-0001", "--name", name, "--cluster", "mamin", "--curator", "K1"])
+        try CLI.building { cli in
+            try cli.ok(["init", "--date", "2020-10-15"])
+            try cli.ok(["curator", "add", "K1", "--name", "Ketua", "--chair"])
+            try cli.ok(["curator", "add", "K2", "--name", "Sri", "--curator", "K1"])
+            try cli.ok(["producer", "add", "--name", "Sambel Pecel Bu Tini", "--kelurahan", "Nambangan Kidul", "--curator", "K1"])
+            for name in ["Sambel Pecel Pedas", "Sambel Pecel Kencur", "Sambel Pecel Sachet", "Sambel Pecel Sedang"] {
+                try cli.ok(["product", "add", "--producer", "U-0001", "--name", name, "--cluster", "mamin", "--curator", "K1"])
+            }
         }
-        return cli
     }
 
     /// From the city's registry to a round the committee can score, with the command line only:

@@ -56,6 +56,56 @@ import Glibc
         #expect(wide.frame().text(row: wide.state.layout.hint).contains("This round's data: " + store.path))
     }
 
+    /// Another terminal's edits with a `kurasi compact` between them, beside an open console: the
+    /// console shows every edit and keeps the one round it read (the compacted snapshot is that
+    /// round, not read a second time: at 100,000 products a second round held 2.6× the file).
+    /// Its quit then folds what came after the compaction.
+    @Test func anotherTerminalsCompactionLeavesTheConsoleOneRound() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try runtime(store)
+        #expect(app.settle())
+        let products = app.state.round.products.withUnsafeBufferPointer { $0.baseAddress }
+        let k4 = try #require(madiun.curator("K4"))
+        let product = try #require(madiun.products.first { !k4.isRecused(from: $0.producer) }).id
+        let other = try StoreHandle(store: Store(path: store.path))
+        try other.commit { try $0.perform(.score(product: product, points: ["kualitas": 3]), by: "K4", at: "t") }
+        try other.compact()
+        try other.commit { try $0.perform(.score(product: product, points: ["kemasan": 2]), by: "K4", at: "t") }
+        app.handle(.timeout)  // a tick looks for other terminals' edits
+        #expect(app.settle())
+        let saved = try store.load()
+        #expect(app.state.round == saved && saved.revision == madiun.revision + 2)
+        #expect(app.state.round.sheet(product: product, curator: "K4")["kemasan"] == 2)
+        #expect(app.state.round.products.withUnsafeBufferPointer { $0.baseAddress } == products, "the round was read again")
+        app.close()
+        #expect(try Store.decode(Data(contentsOf: URL(fileURLWithPath: store.path)), file: store.path) == saved)
+    }
+
+    /// The store replaced by hand with other content at the same revision (a copy put back): the
+    /// console reads it and shows it, and keeps no second round (it kept showing the old one,
+    /// while the store's handle held the new one beside it).
+    @Test func aStorePutBackAtTheSameRevisionIsShown() throws {
+        let (dir, store) = try copyOfMadiun()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try runtime(store)
+        #expect(app.settle())
+        let first = madiun.products[0]
+        var other = madiun
+        var fields = first.fields
+        fields.name = "Nama Baru Dari Salinan"
+        try other.perform(.editProduct(id: first.id, fields), by: "K1", at: "t")
+        let copy = Store(path: dir + "/copy.json")
+        try copy.create(other.handEdited { $0.revision = madiun.revision; $0.events.removeLast() })
+        try FileManager.default.removeItem(atPath: store.path)
+        try FileManager.default.copyItem(atPath: copy.path, toPath: store.path)
+        app.handle(.timeout)
+        #expect(app.settle())
+        #expect(app.state.round.product(first.id)?.name == "Nama Baru Dari Salinan")
+        #expect(app.state.round == (try store.load()))
+        app.close()
+    }
+
     /// The console opens on the list's cluster ranked; the other is ranked on the worker behind
     /// the first screen and taken when it comes.
     @Test func theOtherClusterIsRankedOnTheWorkerBehindTheFirstScreen() throws {

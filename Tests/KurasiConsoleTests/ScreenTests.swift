@@ -368,3 +368,51 @@ import Testing
         #expect(!strip.contains("…"))
     }
 }
+
+/// What a curator who may not pin sees, and the whole scale of a criterion on the detail at
+/// 80×24 (the last point was cut when the sheet's dots took a row).
+@Suite struct CuratorScreenTests {
+    /// The hint line of the screen.
+    func hint(_ app: Driver) -> String { app.screen.lines[app.state.layout.hint] }
+
+    /// Pins are recorded by the chair or the secretary: a curator's hint line does not offer `p`
+    /// (on the list or the detail), theirs does; `p` still says why it does nothing, and the help
+    /// still lists it.
+    @Test(arguments: [Language.id, .en])
+    func theHintLineOffersPinOnlyToWhoMayPin(_ lang: Language) throws {
+        for (curator, pins) in [("K1", true), ("K2", true), ("K4", false)] {
+            let app = console(lang: lang, curator: CuratorID(curator), round: ScreenTests.pinned)
+            #expect(hint(app).contains(" p pin") == pins, "\(curator) on the list: \(hint(app))")
+            app.type(.enter)
+            #expect(app.state.screen == .detail)
+            #expect(hint(app).contains(" p pin") == pins, "\(curator) on the detail: \(hint(app))")
+        }
+        // An eligible product, not pinned: the refusal is the role's.
+        let app = console(lang: lang, curator: "K4", round: ScreenTests.pinned)
+        let target = try #require(ScreenTests.pinned.ranking(.mamin).first { $0.eligible && $0.pinnedSlot == nil })
+        app.type(.char("/")); app.type(target.product.id); app.type(.enter)
+        app.type(.char("p"))
+        #expect(app.state.message?.isWarning == true && app.state.pending == nil, "\(app.screenText)")
+        #expect(app.screenText.contains(lang == .en ? "chair or the secretary" : "ketua atau sekretaris"), "\(app.screenText)")
+        try expectGolden(app.screen, "list-curator-pin-refused-\(lang.rawValue)-80x24")
+        app.type(.escape, .char("?"))
+        #expect(app.screenText.contains(lang == .en ? "pin / unpin" : "pin / lepas pin"), "\(app.screenText)")
+    }
+
+    /// A curator's complete sheet at 80×24, the last criterion selected: the aggregate, the
+    /// sheets' dots and every point of the scale, the fifth included.
+    @Test(arguments: [Language.id, .en])
+    func theDetailShowsTheWholeScaleAt80x24(_ lang: Language) throws {
+        let app = console(lang: lang, curator: "K4", round: ScreenTests.deliberating)
+        let target = ScreenTests.deliberating.ranking(.mamin).first { r in
+            r.aggregate.count >= 2 && ScreenTests.deliberating.sheet(product: r.product.id, curator: "K4").isEmpty
+        }!
+        app.type(.char("/")); app.type(target.product.id); app.type(.enter, .enter)
+        app.type(.char("4"), .char("3"), .char("5"), .char("4"), .char("4"))
+        let scale = ScreenTests.deliberating.rubric.criteria.last!.anchors
+        for (i, anchor) in scale.enumerated() {
+            #expect(app.screenText.contains("   \(i + 1)  \(anchor.text(lang))"), "point \(i + 1):\n\(app.screenText)")
+        }
+        try expectGolden(app.screen, "detail-curator-\(lang.rawValue)-80x24")
+    }
+}

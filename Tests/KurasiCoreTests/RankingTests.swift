@@ -30,7 +30,7 @@ import Testing
         #expect(ranking.map(\.rank).compactMap { $0 } == Array(1...7))
         // Unscored eligible products follow, then the ineligible ones, unranked.
         let rest = ranking.filter { $0.rank == nil }.map(\.product.id)
-        #expect(rest == ["P-M8", "P-M10", "P-M11", "P-M9"])
+        #expect(rest == ["P-M8", "P-M9", "P-M10", "P-M11"])
         #expect(r.topFive(.mamin) == ["P-M3", "P-M2", "P-M1", "P-M5", "P-M4"])
     }
 

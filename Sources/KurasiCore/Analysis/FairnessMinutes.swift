@@ -51,7 +51,7 @@ extension Round {
             items.append(tr(.fmnPairwise, lang, cluster.label(lang), p.comparisons,
                             p.order.filter { $0.comparisons > 0 }.map(\.product.rawValue).joined(separator: ", ")))
         }
-        let origins = finalistOrigins.values.sorted { $0.cluster != $1.cluster ? $0.cluster < $1.cluster : $0.product < $1.product }
+        let origins = finalistOrigins.values.sorted { $0.cluster != $1.cluster ? $0.cluster < $1.cluster : $0.product.precedes($1.product) }
         for o in origins {
             let name = product(o.product).map { " " + $0.name } ?? ""
             items.append(tr(.fmnFinalist, lang, o.product, name, o.round, o.organizer.isEmpty ? "" : ", \(o.organizer)",

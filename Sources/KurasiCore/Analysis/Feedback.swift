@@ -48,7 +48,7 @@ extension Round {
     public var scoredProducers: [ProducerID] {
         var ids = Set<ProducerID>()
         for p in products where aggregate(p).count > 0 { ids.insert(p.producer) }
-        return ids.sorted()
+        return ids.sortedForPeople()
     }
 
     public func feedback(lang: Language, producers ids: [ProducerID]? = nil) -> [FeedbackSheet] {
@@ -61,11 +61,11 @@ extension Round {
                 byProducer[r.product.producer, default: []].append(r.product.id)
             }
         }
-        let wanted = ids ?? byProducer.filter { $0.value.contains { (entries[$0]?.aggregate.count ?? 0) > 0 } }.keys.sorted()
+        let wanted = ids ?? byProducer.filter { $0.value.contains { (entries[$0]?.aggregate.count ?? 0) > 0 } }.keys.sortedForPeople()
         var out: [FeedbackSheet] = []
         for pid in wanted {
             guard let producer = producer(pid) else { continue }
-            let list = (byProducer[pid] ?? []).sorted().compactMap { id in
+            let list = (byProducer[pid] ?? []).sortedForPeople().compactMap { id in
                 entries[id].map { feedbackProduct($0, rankedCount: rankedCount[$0.product.cluster] ?? 0, lang: lang) }
             }
             out.append(FeedbackSheet(producer: pid, producerName: producer.name, products: list))

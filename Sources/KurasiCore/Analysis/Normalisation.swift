@@ -97,8 +97,8 @@ extension Round {
             }
         }
         // Products are usually kept in id order already.
-        if !out.indices.dropFirst().allSatisfy({ out[$0 - 1].product.id < out[$0].product.id }) {
-            let order = out.indices.sorted { out[$0].product.id < out[$1].product.id }
+        if !out.indices.dropFirst().allSatisfy({ out[$0 - 1].product.id.precedes(out[$0].product.id) }) {
+            let order = out.indices.sorted { out[$0].product.id.precedes(out[$1].product.id) }
             out = order.map { out[$0] }
             if keepingPoints { offsets = order.map { offsets[$0] } }
         }

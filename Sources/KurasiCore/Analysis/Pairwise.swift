@@ -65,7 +65,7 @@ public enum BradleyTerry {
         for i in 0..<n {
             out.append(PairwiseStanding(product: items[i], strength: played[i] ? s[i] : 0, wins: w[i], losses: l[i], ties: t[i]))
         }
-        return out.sorted { $0.strength != $1.strength ? $0.strength > $1.strength : $0.product < $1.product }
+        return out.sorted { $0.strength != $1.strength ? $0.strength > $1.strength : $0.product.precedes($1.product) }
     }
 }
 

@@ -138,7 +138,7 @@ extension Round {
                                  sheets: sheets.map { (curator: $0.0, score: $0.1, tie: $0.2) },
                                  low: values.min() ?? 0, high: values.max() ?? 0))
         }
-        out.sort { $0.id < $1.id }
+        out.sort { $0.id.precedes($1.id) }
         var groups: [ProducerID: Int] = [:]
         for i in out.indices {
             if round.settings.onePinPerProducer {
