@@ -89,6 +89,10 @@ public enum T: String, CaseIterable, Sendable {
     case clTheJournalIsEmpty, clStoreUpgraded, clRevJournalLinesFolded, clNothingChanged, clReading, clRowsReadReadingThe, clPlanningTheImport, clSavingProducers, clDataRows, clWouldBeAdded, clAdded, clProducersAndProductsPending, clOfThemLookLike, clAlreadyInTheStore, clDuplicatesSkipped, clClosedBusinessesSkipped, clServiceBusinessesNoProduct, clUnreadableRowsNotImported, clDryRunTheStore, clKurasiRowsWereRefused, clKurasiRowsNeedFixing, clWouldBe, clProductsAddedProductsUpdated, clNew, clUpdate, clKurasiRowsNeedFixing2, clRowsValidRejectedPending, clChair, clSecretary, clCurator, clConflicts, clKurasiThisReportShows, clCuratorCalibration, clForTheChairTo, clCurator2, clSheets, clMean, clSpread, clLeniency, clAgreement, clDecimalZero, clPointsPerCriterionSheets, clNoTwoCuratorsHave, clTheCuratorsWhoDisagree, clOverProducts, clStabilityOfTheTop, clTopFive, clProbabilityOfBeingIn, clLeavingOneCuratorOut, clWithoutOutIn, clWithoutUnchanged, clNoteWhoIsIn, clNormalisedScoresTheRanking, clCommitteeMeanStandardDeviation, clNormalised, clLeftRawFewerThan, clLeftRawEverySheet, clSheets2, clMean2, clProduct, clRaw, clMove, clCutLine, clComparisons, clWonLostTied, clNextPairKurasiCompare, clNoProductIsPinned, clNotSet, clCollectiveMarkReadinessMinimum, clReady, clNotReady, clBy, clCollectiveMarkReadiness, clRequirementOnRecordTo, clKurasiFeedbackSheetsAre, clFeedbackSheetsWrittenTo, clFinalistsAndProducersFrom, clCityScoreForReference, clAlreadyImported, clThousandsMark, clValidPendingRejected, clBusiness, clOwner, clType, clProducts, clAddress, clPhone, clSector, clBusinessType, clRemark, clPedagangTheSectorOr, clLikeSameNibOr, clProducts2, clEligible, clUntil, clHistory, clChangeTheChairKurasi, clScale, clCriterion, clName, clLockedCompleteScoreSheets, clScoringBlind, clDeliberation, clStore, clProducersValidatedCurators, clProductsEligibleScoredPins, clCommandsKurasiRankKurasi, clACopyOfThe, clTheCopyStaysAt, clCreatedANewRound, clProducer, clScore, clRaw2, clNoChangesYet, clWritten, clBackupDamaged, clJournalSegmentDamaged, clOkRevProducersProducts, clNote, clGoAheadYN
 
     // The command line's recovery report and the console's terminal check
+    // The command line: the import stopped by Ctrl-C, what a compaction folded, one backup
+    case clImportStoppedNothingSaved, clImportStoppingOnceSaved, clImportStoppedAfterSave
+    case clRevJournalLineFolded, clJournalLinesStay, clJournalLineStays, clOkRevOneBackup
+
     case clReadsFineRevThere, clRecoveryOf, clStartFromRev, clReplayEditsFromThe, clTheDamagedStoreAnd, clNothingWasChanged, clRecoveredIsAtRev, clSkippedLineKept, clSkippedLinesKept, clNotATerminal
 
     // KurasiCore's Format: number marks, month names, the clock
@@ -997,6 +1001,13 @@ public enum T: String, CaseIterable, Sendable {
         case .clRecoveredIsAtRev: "Dipulihkan: {0} kini di rev {1}."
         case .clSkippedLineKept: "  {0} baris jurnal yang dilewati disimpan di {1}"
         case .clSkippedLinesKept: "  {0} baris jurnal yang dilewati disimpan di {1}"
+        case .clImportStoppedNothingSaved: "kurasi: impor dihentikan (Ctrl-C) sebelum disimpan: tidak ada yang disimpan, penyimpanan {0} tetap seperti semula. Jalankan impor lagi bila perlu."
+        case .clImportStoppingOnceSaved: "kurasi: Ctrl-C: impor sedang disimpan; Kurasi berhenti setelah impor tersimpan utuh (penyimpanan tidak pernah setengah jadi)."
+        case .clImportStoppedAfterSave: "kurasi: dihentikan (Ctrl-C) setelah impor tersimpan: {0} pelaku UMKM dan {1} produk ditambahkan (rev {2})."
+        case .clRevJournalLineFolded: "rev {0}: {1} baris jurnal dilipat ke snapshot."
+        case .clJournalLinesStay: "{0} baris jurnal yang ditulis selama pemadatan tetap di jurnal (rev {1}–{2})."
+        case .clJournalLineStays: "{0} baris jurnal yang ditulis selama pemadatan tetap di jurnal (rev {1})."
+        case .clOkRevOneBackup: "{0}: BAIK · rev {1} · {2} pelaku UMKM · {3} produk · {4} peristiwa · {5} cadangan"
         case .clNotATerminal: "kurasi: konsol perlu terminal (masukan dan keluaran standar harus terminal).\nTanpa terminal, gunakan perintah: kurasi status (ringkasan), kurasi rank (peringkat),\nkurasi score (beri nilai), kurasi --help (semua perintah)."
         case .fmtDecimalMark: ","
         case .fmtThousandsMark: "."
@@ -1974,6 +1985,13 @@ public enum T: String, CaseIterable, Sendable {
         case .clRecoveredIsAtRev: "Recovered: {0} is at rev {1}."
         case .clSkippedLineKept: "  the {0} skipped journal line is kept in {1}"
         case .clSkippedLinesKept: "  the {0} skipped journal lines are kept in {1}"
+        case .clImportStoppedNothingSaved: "kurasi: import stopped (Ctrl-C) before it was saved: nothing was saved, the store {0} is as it was. Run the import again when you want it."
+        case .clImportStoppingOnceSaved: "kurasi: Ctrl-C: the import is being saved; Kurasi stops once it is saved whole (a store is never left half-written)."
+        case .clImportStoppedAfterSave: "kurasi: stopped (Ctrl-C) after the import was saved: {0} producers and {1} products added (rev {2})."
+        case .clRevJournalLineFolded: "rev {0}: {1} journal line folded into the snapshot."
+        case .clJournalLinesStay: "{0} journal lines written during the compaction stay in the journal (rev {1}–{2})."
+        case .clJournalLineStays: "{0} journal line written during the compaction stays in the journal (rev {1})."
+        case .clOkRevOneBackup: "{0}: OK · rev {1} · {2} producers · {3} products · {4} events · {5} backup"
         case .clNotATerminal: "kurasi: the console needs a terminal (standard input and output must both be terminals).\nWithout one, use the commands: kurasi status (summary), kurasi rank (ranking),\nkurasi score (score a product), kurasi --help (every command)."
         case .fmtDecimalMark: "."
         case .fmtThousandsMark: ","

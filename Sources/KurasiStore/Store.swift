@@ -402,7 +402,16 @@ public struct Store: Sendable {
     /// (pretty-printed, sorted keys; `encodeInOnePiece` is the reference): each piece is encoded
     /// on its own and indented to its depth. Only newlines between tokens are raw in that output
     /// (a string's newline is written `\n`), and blank lines (an empty array or object) stay blank.
-    static func write(_ round: Round, to sink: SnapshotSink, batch: Int = encodeBatch) throws {
+    ///
+    /// An event whose batch holds more than `changes` changes (a registry import adds a producer
+    /// and a product per row) is written alone, its changes `changes` at a time spliced into the
+    /// bytes of the event with an empty batch (as the journal does, see `Journal.encodeBody`):
+    /// the same bytes, without the encoder's tree of a million-row import in memory at once.
+    /// `progress` hears, after each piece, how many of `units(round)` are written.
+    static func write(_ round: Round, to sink: SnapshotSink, batch: Int = encodeBatch, changes: Int = Journal.batchChunk,
+                      progress: ((Int) -> Void)? = nil) throws {
+        var done = 0
+        func advance(_ n: Int) { done += n; progress?(done) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.userInfo[.kurasiScoresApart] = true
@@ -424,13 +433,71 @@ public struct Store: Sendable {
                 }
                 if start > items.startIndex { try sink.append(",\n") }
                 try sink.append(indented(data.dropFirst(2).dropLast(2), first: true))
+                advance(end - start)
                 start = end
             }
             try sink.append("\n  ]")
         }
+        /// The events: runs of ordinary ones `batch` at a time, each large batch alone.
+        func events(_ items: [Event]) throws {
+            guard !items.isEmpty else { return try value("events", items) }
+            try sink.append("  \"events\" : [\n")
+            var start = items.startIndex
+            while start < items.endIndex {
+                if start > items.startIndex { try sink.append(",\n") }
+                if case let .batch(list) = items[start].change, list.count > max(1, changes) {
+                    try largeBatch(items[start], list)
+                    start += 1
+                    continue
+                }
+                var end = start
+                while end < min(items.endIndex, start + max(1, batch)) {
+                    if case let .batch(list) = items[end].change, list.count > max(1, changes) { break }
+                    end += 1
+                }
+                let data = try encoder.encode(Array(items[start..<end]))
+                guard data.count > 4, data.prefix(2) == Data("[\n".utf8), data.suffix(2) == Data("\n]".utf8) else {
+                    throw EncodingError.invalidValue("events", .init(codingPath: [], debugDescription: "unexpected array shape"))
+                }
+                try sink.append(indented(data.dropFirst(2).dropLast(2), first: true))
+                advance(end - start)
+                start = end
+            }
+            try sink.append("\n  ]")
+        }
+        /// One event of a large batch, as an element of the events array: the event with an empty
+        /// batch encoded, and its changes encoded `changes` at a time into the empty list's place,
+        /// indented to its depth.
+        func largeBatch(_ event: Event, _ list: [Change]) throws {
+            var shell = event
+            shell.change = .batch([])
+            let data = try encoder.encode([shell])
+            let marker = Data("\"changes\" : [".utf8)
+            guard data.count > 4, data.prefix(2) == Data("[\n".utf8), data.suffix(2) == Data("\n]".utf8),
+                  let at = data.range(of: marker), data.range(of: marker, in: at.upperBound..<data.endIndex) == nil,
+                  let close = data[at.upperBound...].firstIndex(where: { $0 != 0x0A && $0 != 0x20 }), data[close] == UInt8(ascii: "]"),
+                  let lineStart = data[at.upperBound..<close].lastIndex(of: 0x0A) else {
+                throw EncodingError.invalidValue("events", .init(codingPath: [], debugDescription: "unexpected batch shape"))
+            }
+            // The element's own lines: `  {` … `  }` (the array's brackets dropped).
+            let body = data.startIndex + 2..<data.endIndex - 2
+            let depth = close - lineStart - 1  // the closing bracket's indentation
+            try sink.append(indented(data[body.lowerBound..<at.upperBound], first: true))
+            for from in stride(from: 0, to: list.count, by: max(1, changes)) {
+                let part = try encoder.encode(Array(list[from..<min(list.count, from + max(1, changes))]))
+                guard part.count > 4, part.prefix(2) == Data("[\n".utf8), part.suffix(2) == Data("\n]".utf8) else {
+                    throw EncodingError.invalidValue("events", .init(codingPath: [], debugDescription: "unexpected array shape"))
+                }
+                var piece: [UInt8] = Array((from == 0 ? "\n" : ",\n").utf8)
+                piece.append(contentsOf: indented(part.dropFirst(2).dropLast(2), first: true, by: depth))
+                try sink.append(indented(Data(piece), first: false))
+                advance(min(list.count, from + max(1, changes)) - from)
+            }
+            try sink.append(indented(data[lineStart..<body.upperBound], first: false))
+        }
         // The keys of Round's encoding, in sorted order; `scores` last, written apart.
         try value("curators", round.curators); try sink.append(",\n")
-        try array("events", round.events); try sink.append(",\n")
+        try events(round.events); try sink.append(",\n")
         try value("pins", round.pins); try sink.append(",\n")
         try array("producers", round.producers); try sink.append(",\n")
         try array("products", round.products); try sink.append(",\n")
@@ -438,20 +505,31 @@ public struct Store: Sendable {
         try value("rubric", round.rubric)
         try writeScores(round, to: sink)
         try sink.append("\n}\n")
+        advance(1)
+    }
+
+    /// What `write`'s progress counts to: an event each (a large batch: its changes), a producer
+    /// and a product each, and one for the rest.
+    static func units(_ round: Round, changes: Int = Journal.batchChunk) -> Int {
+        var n = round.producers.count + round.products.count + 1
+        for e in round.events {
+            if case let .batch(list) = e.change, list.count > max(1, changes) { n += list.count } else { n += 1 }
+        }
+        return n
     }
 
     /// `json` two spaces deeper: after each newline (but not on a blank line), and before the
     /// first line when `first`.
-    static func indented(_ json: Data, first: Bool) -> [UInt8] {
+    static func indented(_ json: Data, first: Bool, by spaces: Int = 2) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(json.count + json.count / 8)
-        if first { out.append(0x20); out.append(0x20) }
+        out.reserveCapacity(json.count + json.count / 8 * (spaces / 2))
+        if first { out.append(contentsOf: repeatElement(0x20, count: spaces)) }
         json.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let n = raw.count
             for i in 0..<n {
                 let b = raw[i]
                 out.append(b)
-                if b == 0x0A, i + 1 < n, raw[i + 1] != 0x0A { out.append(0x20); out.append(0x20) }
+                if b == 0x0A, i + 1 < n, raw[i + 1] != 0x0A { out.append(contentsOf: repeatElement(0x20, count: spaces)) }
             }
         }
         return out
@@ -574,14 +652,16 @@ public struct Store: Sendable {
     /// `target` through a buffer of `buffer` bytes, fsynced, with the index of the bytes written.
     /// A write that fails part way (a full disk) removes the temp file: the old snapshot is as it was.
     static func writeSnapshotTemp(_ round: Round, for target: String, shownAs shown: String, faultsFor store: String,
-                                  buffer: Int = writeBuffer) throws(StoreError) -> (String, StoreIndex.Builder) {
+                                  buffer: Int = writeBuffer,
+                                  progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(StoreError) -> (String, StoreIndex.Builder) {
         let index = StoreIndex.Builder()
+        let total = progress == nil ? 0 : units(round)
         let tmp = try writeTemp(for: target, shownAs: shown, written: .snapshotTempWritten, faultsFor: store) { file in
             let sink = SnapshotSink(capacity: buffer) { bytes throws in
                 try file.write(bytes)
                 index.feed(bytes)
             }
-            try write(round, to: sink)
+            try write(round, to: sink, progress: progress.map { report in { report($0, total) } })
             try sink.flush()
         }
         return (tmp, index)
@@ -874,9 +954,38 @@ public struct Store: Sendable {
         }
     }
 
-    /// Keep the ten newest backups and the journal segments that lead on from them.
-    func rotateBackups(keep: Int = 10) {
+    /// How many backups are kept whatever their size, how many at most, and the bytes all of
+    /// them may take: `budget` times the snapshot's size, or `floor` bytes when that is more
+    /// (see `rotateBackups`).
+    public static let backupsKept = (always: 3, most: 10, budget: 2, floor: Int64(64 << 20))
+
+    /// Keep the newest backups and the journal segments that lead on from them: the newest three
+    /// whatever their size, and older ones, up to ten in all, while all the kept backups and their
+    /// segments together take no more than twice the snapshot's size (or 64 MB, for a small
+    /// store: ten backups of a 3 MB round are kept). Once one is not kept, no older one is (a
+    /// backup is only of use with every segment after it). A file with two names (the
+    /// migration's `.v1.bak` is the first schema 2 compaction's backup) is counted once; the
+    /// `.v1.bak` name itself is never removed.
+    func rotateBackups(always: Int = backupsKept.always, most: Int = backupsKept.most, budget: Int = backupsKept.budget,
+                       floor: Int64 = backupsKept.floor) {
         let all = backups()
+        let segments = Dictionary(journalSegments().map { ($0.revision, $0.path) }, uniquingKeysWith: { a, _ in a })
+        func size(_ path: String?) -> (Int64, UInt64)? {
+            var st = stat()
+            guard let path, stat(path, &st) == 0 else { return nil }
+            return (Int64(st.st_size), UInt64(st.st_ino))
+        }
+        let allowed = max(floor, (size(targetPath)?.0 ?? 0) * Int64(max(0, budget)))
+        var total: Int64 = 0
+        var seen: Set<UInt64> = []
+        var keep = 0
+        for backup in all.prefix(max(always, most)) {
+            for (bytes, inode) in [size(backup.path), size(segments[backup.revision])].compactMap({ $0 }) where seen.insert(inode).inserted {
+                total += bytes
+            }
+            guard keep < always || total <= allowed else { break }
+            keep += 1
+        }
         for old in all.dropFirst(keep) { unlink(old.path) }
         guard let oldestKept = all.prefix(keep).last?.revision else { return }
         for segment in journalSegments() where segment.revision < oldestKept { unlink(segment.path) }

@@ -17,6 +17,16 @@ public final class StoreHandle {
     /// set it, or `KURASI_COMPACT_EVERY`). No edit waits for a compaction: the snapshot is
     /// rewritten when the console quits and by `kurasi compact`.
     public var compactEvery: Int
+    /// An edit of more changes than this (a registry import of more than a few thousand rows)
+    /// is saved as a new snapshot, under the lock, instead of one journal line that every later
+    /// open would read (a million-row import made a 615 MB line). `KURASI_SNAPSHOT_ABOVE` sets
+    /// it (the tests set it low).
+    public var snapshotAbove: Int
+    /// The default of `snapshotAbove`: 10,000 changes, a journal line of about 3 MB.
+    public static let largeEdit = 10_000
+    /// Hears how far a snapshot being written has come (a large edit saved as a snapshot, a
+    /// compaction): units written of the total (see `Store.units`).
+    public var saving: ((_ done: Int, _ total: Int) -> Void)?
 
     private var snapshotStamp: FileStamp?
     /// The revision of the snapshot on disk (the journal holds what came after it).
@@ -41,6 +51,7 @@ public final class StoreHandle {
     public init(store: Store, editing product: ProductID? = nil, progress: LoadObserver? = nil) throws(StoreError) {
         self.store = store
         compactEvery = Int(ProcessInfo.processInfo.environment["KURASI_COMPACT_EVERY"] ?? "") ?? .max
+        snapshotAbove = Int(ProcessInfo.processInfo.environment["KURASI_SNAPSHOT_ABOVE"] ?? "") ?? Self.largeEdit
         // Read snapshot and journal under a shared lock: a writer compacting between the two
         // reads would otherwise pair a snapshot with the wrong journal.
         // Only a file that is a store gets a lock file beside it: pointed at /dev/null or a CSV,
@@ -298,6 +309,10 @@ public final class StoreHandle {
             throw error
         }
         let new = round.events.reversed().prefix { $0.revision > before }.reversed()
+        if focus == nil, new.reduce(0, { $0 + $1.change.size }) > snapshotAbove {
+            try saveAsSnapshot(Array(new))
+            return result
+        }
         if !new.isEmpty {
             do { try Journal.append(Array(new), to: journalPath, mode: store.fileMode, shownAs: store.path, store: store.targetPath) } catch {
                 try reload()
@@ -310,6 +325,32 @@ public final class StoreHandle {
             compactionDue = journalLines >= compactEvery
         }
         return result
+    }
+
+    /// A large edit, already applied to the round, saved as a new snapshot (under the lock the
+    /// caller holds) through the compaction's steps: the previous snapshot kept as its backup,
+    /// with the journal up to the edit as its segment; the new snapshot, its index; the journal
+    /// emptied. Nothing is in the journal for the edit: the snapshot holds it (its event among
+    /// the round's events, for the history). If it fails part way, the store on disk is the
+    /// truth: when the new snapshot made it into place the edit is saved, otherwise it is not
+    /// and the error says why.
+    private func saveAsSnapshot(_ edit: [Event]) throws(StoreError) {
+        let revision = round.revision
+        do throws(StoreError) {
+            let noted = try note(lines: journalLines)
+            let staged = try stage(noted, including: edit)
+            var done = false
+            defer { if !done { for path in staged.paths { unlink(path) } } }
+            guard try finish(noted, staged) else {
+                throw StoreError(.writeFailed, file: store.path, .undecodable("the store was replaced while it was locked"))
+            }
+            done = true
+        } catch {
+            snapshotStamp = nil
+            try reload()
+            if round.revision >= revision { return }
+            throw error
+        }
     }
 
     /// Rewrite the snapshot from the round and start a new journal (when the console quits, and
@@ -338,6 +379,19 @@ public final class StoreHandle {
         CrashPoint.compacted.reached()
         return folded
     }
+
+    /// What a compaction did: the snapshot's revision, the journal lines folded into it, the
+    /// lines other terminals wrote meanwhile that stay in the journal after it, and whether a
+    /// torn last line was dropped.
+    public struct Compaction: Equatable, Sendable {
+        public var revision: Int
+        public var folded: Int
+        public var carried: Int
+        public var droppedTornLine: Bool
+    }
+
+    /// The last compaction this handle made (nil: none yet).
+    public private(set) var lastCompaction: Compaction?
 
     /// Called between the two lock holds of a compaction, with no lock held (tests use it to
     /// edit, or compact, from another handle there).
@@ -423,7 +477,11 @@ public final class StoreHandle {
     /// but the backup, a whole copy of the old snapshot. Nothing large is whole in memory: the
     /// backups and the journal segment are copied a few MB at a time, and the new snapshot is
     /// written (and its index made) as it is encoded, through a buffer of `buffer` bytes.
-    private func stage(_ noted: Noted, buffer: Int = Store.writeBuffer) throws(StoreError) -> Staged {
+    ///
+    /// `edit`: the events of a large edit saved as this snapshot (`saveAsSnapshot`), written at
+    /// the end of the segment, so that the backup and its segment still lead to the new snapshot
+    /// (`kurasi recover` replays them when the snapshot is damaged); no open reads them otherwise.
+    private func stage(_ noted: Noted, including edit: [Event] = [], buffer: Int = Store.writeBuffer) throws(StoreError) -> Staged {
         let target = store.targetPath
         defer { try? noted.snapshot.close(); try? noted.journal?.close() }
         let old = noted.snapshot.fileDescriptor
@@ -441,21 +499,25 @@ public final class StoreHandle {
             try Store.durableLink(backup, expected: copied, to: store.v1BackupPath, orCopy: old, shownAs: store.path,
                                   points: (.v1BackupTempWritten, .v1BackupWritten), faultsFor: target)
         }
-        let (snapshot, index) = try Store.writeSnapshotTemp(round, for: target, shownAs: store.path, faultsFor: target, buffer: buffer)
+        let (snapshot, index) = try Store.writeSnapshotTemp(round, for: target, shownAs: store.path, faultsFor: target, buffer: buffer,
+                                                            progress: saving)
         var staged = Staged(snapshot: snapshot)
         var ok = false
         defer { if !ok { for path in staged.paths { unlink(path) } } }
-        if let journal = noted.journal {
+        if noted.journal != nil || !edit.isEmpty {
             // The lines up to the noted end: appends after it never change them.
             let journalPath = journalPath
             staged.segment = try Store.writeTemp(for: segmentPath(noted.snapshotRevision), shownAs: store.path,
                                                  mode: store.fileMode, faultsFor: target) { file in
-                let copied = try Store.copy(journal.fileDescriptor, length: noted.journalEnd, to: file, shownAs: store.path) {
-                    StoreError(.unreadable, file: journalPath, .journalUnreadable(reason: $0))
+                if let journal = noted.journal {
+                    let copied = try Store.copy(journal.fileDescriptor, length: noted.journalEnd, to: file, shownAs: store.path) {
+                        StoreError(.unreadable, file: journalPath, .journalUnreadable(reason: $0))
+                    }
+                    guard copied == noted.journalEnd else {
+                        throw StoreError(.unreadable, file: journalPath, .journalUnreadable(reason: String(cString: strerror(EIO))))
+                    }
                 }
-                guard copied == noted.journalEnd else {
-                    throw StoreError(.unreadable, file: journalPath, .journalUnreadable(reason: String(cString: strerror(EIO))))
-                }
+                for event in edit { try Journal.write(event, to: file) }
             }
         }
         staged.index = StoreIndex.stage(for: store, built: index, stamp: FileStamp(snapshot), revision: noted.revision)
@@ -483,10 +545,16 @@ public final class StoreHandle {
             throw StoreError(.invalidContent, file: journalPath, line: line,
                              .journalRevisionGap(line: line, revision: event.revision, storeRevision: noted.revision + i))
         }
+        // A torn last line (a writer killed mid-append; none is writing now, the lock is held) is
+        // not carried over: it was never acknowledged, and the next edit would cut it off anyway
+        // (README, "Your data is safe"). It is dropped with the warning that names it, as a load
+        // drops it; every intact line is carried over byte for byte.
+        let kept = carried.prefix(tail.goodLength)
+        if let w = tail.warning, !warnings.contains(w) { warnings.append(w) }
         var newJournal: String?
         defer { if let newJournal { unlink(newJournal) } }
-        if !carried.isEmpty {
-            newJournal = try Store.writeTemp(carried, for: journalPath, shownAs: store.path, mode: store.fileMode,
+        if !kept.isEmpty {
+            newJournal = try Store.writeTemp(Data(kept), for: journalPath, shownAs: store.path, mode: store.fileMode,
                                              written: .carryOverWritten, faultsFor: target)
         }
         if let segment = staged.segment {
@@ -512,8 +580,18 @@ public final class StoreHandle {
         StoreIndex.install(staged.index, for: store)
         snapshotRevision = noted.revision
         snapshotStamp = FileStamp(target)
+        lastCompaction = Compaction(revision: noted.revision, folded: noted.lines, carried: tail.events.count,
+                                    droppedTornLine: tail.warning != nil)
         // The handle's round is still the one at the noted revision: take the lines carried over.
         try readJournal(fromStart: true)
         return true
+    }
+}
+
+extension Change {
+    /// How many changes this is: a batch's, counted through, or one.
+    var size: Int {
+        if case let .batch(list) = self { return list.reduce(0) { $0 + $1.size } }
+        return 1
     }
 }

@@ -32,6 +32,17 @@ enum StoreReader {
         read(data, file: "", progress: nil).round
     }
 
+    /// One event's JSON (a journal line's `event`), read as the events of a snapshot are, when it
+    /// is of the kinds the reader reads (an import, scoring) and plain; nil otherwise (the caller
+    /// then asks Foundation's decoder).
+    static func event(_ bytes: UnsafeRawBufferPointer) -> Event? {
+        var s = Scanner(bytes: bytes)
+        s.keep = 0
+        guard let e = s.event() else { return nil }
+        s.skipWhitespace()
+        return s.atEnd() ? e : nil
+    }
+
     /// The schema a document's header gives (1 when it has none Kurasi wrote).
     static func schema(of data: Data) -> Int { Store.headerVersion(data) ?? 1 }
 

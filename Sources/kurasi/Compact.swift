@@ -22,9 +22,16 @@ struct Compact: ParsableCommand {
         if upgraded {
             print(tr(.clStoreUpgraded, options.language, Store.schemaVersion, before!, handle.store.v1BackupPath.displaySafe))
         }
-        if folded > 0 {
-            let n = Format.count(folded, options.language)
-            print(tr(.clRevJournalLinesFolded, options.language, handle.round.revision, n))
+        if folded > 0, let done = handle.lastCompaction {
+            // What this compaction folded into the snapshot, at the snapshot's revision; the
+            // lines other terminals wrote meanwhile stay in the journal after it.
+            let lang = options.language
+            print(tr(done.folded == 1 ? .clRevJournalLineFolded : .clRevJournalLinesFolded, lang, done.revision, Format.count(done.folded, lang)))
+            if done.carried == 1 {
+                print(tr(.clJournalLineStays, lang, 1, done.revision + 1))
+            } else if done.carried > 1 {
+                print(tr(.clJournalLinesStay, lang, Format.count(done.carried, lang), done.revision + 1, done.revision + done.carried))
+            }
         } else if !upgraded {
             print(tr(.clTheJournalIsEmpty, options.language, handle.round.revision))
         }

@@ -36,6 +36,11 @@ struct Import: ParsableCommand {
         // The rows are read one at a time straight into the plan (none is kept), against the
         // store as read (no exclusive lock while the plan is made); the plan is applied under the
         // lock, made again (the file read again) only if another writer changed the store meanwhile.
+        // Ctrl-C while the file is read or the plan made stops at once (nothing is saved); while
+        // the import is saved, once it is saved whole. Either way the line is finished and says so.
+        ImportStop.install(nothingSaved: tr(.clImportStoppedNothingSaved, lang, options.storePath.displaySafe),
+                           onceSaved: tr(.clImportStoppingOnceSaved, lang))
+        defer { ImportStop.uninstall() }
         progress.show(tr(.clReading, lang, file))
         let registry = try RegistryCSV.rows(contentsOf: file)
         let handle = try options.openStore()
@@ -44,12 +49,22 @@ struct Import: ParsableCommand {
         }
         if !dryRun, !plan.producers.isEmpty {
             pauseAfterPlan()
-            progress.show(tr(.clSavingProducers, lang, Format.count(plan.producers.count, lang)))
+            let saving = tr(.clSavingProducers, lang, Format.count(plan.producers.count, lang))
+            progress.show(saving)
+            // A large import is saved as a new snapshot (see StoreHandle.snapshotAbove): its bar.
+            handle.saving = { done, total in progress.bar(saving, done: done, total: total, count: nil, lang: lang) }
             defer { progress.done() }
+            ImportStop.saving()
             plan = try handle.commit { round in
                 let current = round.revision == plan.revision ? plan : RegistryImport(registry, file: file, into: round)
                 if !current.producers.isEmpty { try perform(current.command, on: &round, by: "import", lang: lang) }
                 return current
+            }
+            if ImportStop.asked {
+                progress.done()
+                writeStderr(tr(.clImportStoppedAfterSave, lang, Format.count(plan.producers.count, lang),
+                               Format.count(plan.products.count, lang), handle.round.revision))
+                throw ExitCode(130)
             }
         }
         progress.done()
@@ -145,15 +160,15 @@ final class ProgressLine {
     /// A bar for work that goes row by row: `done` of `total` (bytes), `count` rows so far. Drawn
     /// again only when the bar or the percentage moves (at most a few hundred times, whatever the
     /// number of rows).
-    func bar(_ text: String, done: Int, total: Int, count: Int, lang: Language) {
+    func bar(_ text: String, done: Int, total: Int, count: Int?, lang: Language) {
         guard enabled else { return }
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let percent = Int(fraction * 100)
         let width = 30, filled = Int(fraction * Double(width))
         guard percent != lastPercent || filled != lastFilled else { return }
         lastPercent = percent; lastFilled = filled
-        show(text + " [" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(percent)% · "
-             + Format.count(count, lang))
+        show(text + " [" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(percent)%"
+             + (count.map { " · " + Format.count($0, lang) } ?? ""))
     }
     private var lastPercent = -1, lastFilled = -1
 
@@ -161,6 +176,66 @@ final class ProgressLine {
         guard enabled, shown else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
         shown = false
+    }
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM during `kurasi import`. While the registry is read and the plan
+/// made, nothing is saved and no lock is held: the handler finishes the progress bar's line, says
+/// that nothing was saved and exits (130). While the import is saved, stopping could leave a
+/// journal line written but not acknowledged, so the handler says the import is being saved and
+/// Kurasi stops once it is (the import then says what was saved). The handler only writes bytes
+/// prepared before it was installed (a signal handler may do little else).
+enum ImportStop {
+    nonisolated(unsafe) static var phase: sig_atomic_t = 0
+    nonisolated(unsafe) static var stopAsked: sig_atomic_t = 0
+    nonisolated(unsafe) static var nothingSaved = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    nonisolated(unsafe) static var onceSaved = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+
+    static func install(nothingSaved: String, onceSaved: String) {
+        // A terminal's line holds the bar (and the ^C the terminal echoed): finish it first.
+        let lead = isatty(STDERR_FILENO) == 1 ? "\n" : ""
+        func bytes(_ text: String) -> UnsafeMutableBufferPointer<UInt8> {
+            let utf8 = Array((lead + text.displaySafe + "\n").utf8)
+            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: utf8.count)
+            _ = buffer.initialize(from: utf8)
+            return buffer
+        }
+        phase = 0
+        stopAsked = 0
+        self.nothingSaved = bytes(nothingSaved)
+        self.onceSaved = bytes(onceSaved)
+        signal(SIGINT, importStopHandler)
+        signal(SIGTERM, importStopHandler)
+        // A parent that blocked them (a thread pool's thread that started this process) must
+        // not keep Ctrl-C from reaching the import.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// From here on the import is being saved: a stop waits until it is.
+    static func saving() { phase = 1 }
+    /// Whether a stop was asked while saving.
+    static var asked: Bool { stopAsked != 0 }
+
+    static func uninstall() {
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
+
+private let importStopHandler: @convention(c) (Int32) -> Void = { _ in
+    if ImportStop.phase == 0 {
+        let text = ImportStop.nothingSaved
+        if let base = text.baseAddress { _ = write(STDERR_FILENO, base, text.count) }
+        _exit(130)
+    }
+    if ImportStop.stopAsked == 0 {
+        ImportStop.stopAsked = 1
+        let text = ImportStop.onceSaved
+        if let base = text.baseAddress { _ = write(STDERR_FILENO, base, text.count) }
     }
 }
 

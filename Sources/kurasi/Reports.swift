@@ -159,7 +159,7 @@ struct Check: ParsableCommand {
         for w in handle.warnings { writeStderr("\(options.storePath): \(tr(.clWarning, lang)): \(w.text(lang))") }
         if problems.isEmpty {
             func n(_ x: Int) -> String { Format.count(x, lang) }
-            print(tr(.clOkRevProducersProducts, lang, options.storePath, round.revision, n(round.producers.count), n(round.products.count), n(round.events.count), n(backups)))
+            print(tr(backups == 1 ? .clOkRevOneBackup : .clOkRevProducersProducts, lang, options.storePath, round.revision, n(round.producers.count), n(round.products.count), n(round.events.count), n(backups)))
         } else {
             for p in problems { writeStderr("\(options.storePath): \(p.text)") }
             throw ExitCode(1)
