@@ -55,55 +55,43 @@ struct Journal {
     /// checksum the reader recomputes is the same), without the encoder's tree of the whole event
     /// in memory at once.
     static func encodeBody(_ event: Event) throws -> Data {
-        guard case let .batch(list) = event.change, list.count > batchChunk else { return try encoder.encode(event) }
+        var body = Data()
+        try encodeBody(event) { body.append($0) }
+        return body
+    }
+
+    /// The same bytes handed to `put` a piece at a time (the event with an empty batch around
+    /// its changes' chunks): a line written this way is never whole in memory.
+    static func encodeBody(_ event: Event, into put: (Data) throws -> Void) throws {
+        guard case let .batch(list) = event.change, list.count > batchChunk else { return try put(encoder.encode(event)) }
         var shell = event
         shell.change = .batch([])
         let head = try encoder.encode(shell)
         let marker = Data("\"changes\":[]".utf8)
         guard let at = head.range(of: marker), head.range(of: marker, in: at.upperBound..<head.endIndex) == nil else {
-            return try encoder.encode(event)
+            return try put(encoder.encode(event))
         }
         let open = at.upperBound - 1  // the "]" of the empty list
-        var body = Data(head[head.startIndex..<open])
+        try put(head[head.startIndex..<open])
         for start in stride(from: 0, to: list.count, by: batchChunk) {
             let chunk = try encoder.encode(Array(list[start..<min(list.count, start + batchChunk)]))
-            if start > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(chunk[(chunk.startIndex + 1)..<(chunk.endIndex - 1)])  // without its [ ]
+            if start > 0 { try put(Data(",".utf8)) }
+            try put(chunk[(chunk.startIndex + 1)..<(chunk.endIndex - 1)])  // without its [ ]
         }
-        body.append(head[open..<head.endIndex])
-        return body
+        try put(head[open..<head.endIndex])
     }
 
-    /// Write `event`'s line (with its newline) to `file` as `encode` makes it, its changes a
-    /// chunk at a time (see `encodeBody`): the line is never whole in memory. The checksum, which
+    /// Write `event`'s line (with its newline) to `file` as `encode` makes it, its body a piece at
+    /// a time (`encodeBody(_:into:)`): the line is never whole in memory. The checksum, which
     /// comes first, is written as zeros and put in place once the body is written.
     static func write(_ event: Event, to file: Store.TempFile) throws {
         let start = lseek(file.fd, 0, SEEK_CUR)
         let head = "{\"checksum\":\"crc32:"
         try Array((head + "00000000\",\"event\":").utf8).withUnsafeBytes { try file.write($0) }
         var crc: UInt32 = 0xFFFF_FFFF
-        func put(_ bytes: Data) throws {
+        try encodeBody(event) { bytes in
             crc = CRC32.update(crc, bytes)
             try bytes.withUnsafeBytes { try file.write($0) }
-        }
-        if case let .batch(list) = event.change, list.count > batchChunk {
-            var shell = event
-            shell.change = .batch([])
-            let body = try encoder.encode(shell)
-            let marker = Data("\"changes\":[]".utf8)
-            guard let at = body.range(of: marker), body.range(of: marker, in: at.upperBound..<body.endIndex) == nil else {
-                throw EncodingError.invalidValue(event, .init(codingPath: [], debugDescription: "unexpected batch shape"))
-            }
-            let open = at.upperBound - 1
-            try put(body[body.startIndex..<open])
-            for from in stride(from: 0, to: list.count, by: batchChunk) {
-                let chunk = try encoder.encode(Array(list[from..<min(list.count, from + batchChunk)]))
-                if from > 0 { try put(Data(",".utf8)) }
-                try put(chunk[(chunk.startIndex + 1)..<(chunk.endIndex - 1)])
-            }
-            try put(body[open..<body.endIndex])
-        } else {
-            try put(try encoder.encode(event))
         }
         try Array("}\n".utf8).withUnsafeBytes { try file.write($0) }
         let sum = Array(String(format: "%08x", crc ^ 0xFFFF_FFFF).utf8)
