@@ -152,7 +152,7 @@ public struct State: Sendable {
         let old = round
         // A round read anew (not the one before with these events applied) is taken whole: the
         // rankings kept in place would hold the old round's products alive beside the new ones.
-        let sameProducts = old.products.withUnsafeBufferPointer { o in new.products.withUnsafeBufferPointer { $0.baseAddress == o.baseAddress } }
+        let sameProducts = new.sharesProducts(with: old)
         if !rankings.isEmpty, sameProducts, let events, new.revision == old.revision + events.count,
            events.first.map({ $0.revision == old.revision + 1 }) ?? true,
            let changed = Self.scoredOrPinned(events) {

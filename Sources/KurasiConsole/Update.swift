@@ -42,8 +42,7 @@ func receive(_ state: inout State, _ msg: Msg) -> [Effect] {
         if round.revision == state.round.revision {
             // The store read anew at the same revision (put back or recovered by hand): show the
             // round read, and let go of the one before (two whole rounds at province size).
-            if !round.products.withUnsafeBufferPointer({ new in
-                state.round.products.withUnsafeBufferPointer { $0.baseAddress == new.baseAddress } }) {
+            if !round.sharesProducts(with: state.round) {
                 state.setRound(round, events: nil)
                 state.keepCursorVisible()
             }

@@ -84,6 +84,13 @@ public struct Round: Codable, Hashable, Sendable {
         layOutScores()
     }
 
+    /// Whether `other` holds this round's very products array (the same storage): one round is
+    /// the other with scores, pins or validations applied, not a round read anew from the store
+    /// (whose products, equal or not, are another copy held beside these).
+    public func sharesProducts(with other: Round) -> Bool {
+        products.withUnsafeBufferPointer { x in other.products.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+    }
+
     /// Lay every product's sheets out in the rubric's criterion order (sharing one array), after
     /// a load or a rubric change. Points under criteria the rubric does not hold are kept, after it.
     mutating func layOutScores() {
