@@ -165,12 +165,12 @@ public enum Keymap {
         }
     }
 
-    /// The action a key performs on a screen: the screen's table first, then the shared one.
     /// Whether `key` quits wherever it is typed (the global bindings' quit keys).
     static func quits(_ key: Key) -> Bool {
         global.contains { $0.bindings.contains { $0.action == .quit && $0.keys.contains(key) } }
     }
 
+    /// The action a key performs on a screen: the screen's table first, then the shared one.
     public static func action(for key: Key, on screen: Screen) -> Action? {
         for group in table(screen) + global {
             for binding in group.bindings where binding.keys.contains(key) { return binding.action }

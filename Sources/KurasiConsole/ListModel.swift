@@ -489,8 +489,9 @@ struct SearchIndex: Sendable {
     }
 
     /// Take a cluster's ranking after a re-rank moved products as `moves` says: the ordinals
-    /// beside it moved the same way (no position compared but the moved ones). False, and nothing
-    /// changed, when they do not fit the ranking (then `follow` it whole).
+    /// beside it moved the same way (no position compared but the moved ones). False when they do
+    /// not fit the ranking: the ordinals are then not to be trusted, and the caller follows the
+    /// ranking whole (`follow(_:in:)`).
     mutating func follow(_ ranking: [RankedProduct], in cluster: Cluster, moves: [RankMove]) -> Bool {
         guard var after = order[cluster] else { return false }
         order[cluster] = nil  // held here alone while it changes, not copied
