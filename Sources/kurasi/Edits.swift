@@ -60,12 +60,16 @@ struct Import: ParsableCommand {
                 if !current.producers.isEmpty { try perform(current.command, on: &round, by: "import", lang: lang) }
                 return current
             }
+            let saved = tr(.clImportStoppedAfterSave, lang, Format.count(plan.producers.count, lang),
+                           Format.count(plan.products.count, lang), handle.round.revision)
             if ImportStop.asked {
                 progress.done()
-                writeStderr(tr(.clImportStoppedAfterSave, lang, Format.count(plan.producers.count, lang),
-                               Format.count(plan.products.count, lang), handle.round.revision))
+                writeStderr(saved)
                 throw ExitCode(130)
             }
+            // Saved: a stop from here on (while the summary is written) says what was saved.
+            ImportStop.saved(saved)
+            pause(at: "KURASI_TEST_PAUSE_AFTER_SAVE")
         }
         progress.done()
         if format == .json {
@@ -183,23 +187,27 @@ final class ProgressLine {
 /// made, nothing is saved and no lock is held: the handler finishes the progress bar's line, says
 /// that nothing was saved and exits (130). While the import is saved, stopping could leave a
 /// journal line written but not acknowledged, so the handler says the import is being saved and
-/// Kurasi stops once it is (the import then says what was saved). The handler only writes bytes
-/// prepared before it was installed (a signal handler may do little else).
+/// Kurasi stops once it is (the import then says what was saved). Once it is saved, the handler
+/// says what was saved and exits (130). The handler only writes bytes prepared before the phase
+/// that uses them began (a signal handler may do little else).
 enum ImportStop {
     nonisolated(unsafe) static var phase: sig_atomic_t = 0
     nonisolated(unsafe) static var stopAsked: sig_atomic_t = 0
     nonisolated(unsafe) static var nothingSaved = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
     nonisolated(unsafe) static var onceSaved = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    nonisolated(unsafe) static var afterSave = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+
+    /// What the handler writes: `text` on a line of its own. A terminal's line may hold the bar
+    /// (and the ^C the terminal echoed): it is finished first.
+    private static func bytes(_ text: String) -> UnsafeMutableBufferPointer<UInt8> {
+        let lead = isatty(STDERR_FILENO) == 1 ? "\n" : ""
+        let utf8 = Array((lead + text.displaySafe + "\n").utf8)
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: utf8.count)
+        _ = buffer.initialize(from: utf8)
+        return buffer
+    }
 
     static func install(nothingSaved: String, onceSaved: String) {
-        // A terminal's line holds the bar (and the ^C the terminal echoed): finish it first.
-        let lead = isatty(STDERR_FILENO) == 1 ? "\n" : ""
-        func bytes(_ text: String) -> UnsafeMutableBufferPointer<UInt8> {
-            let utf8 = Array((lead + text.displaySafe + "\n").utf8)
-            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: utf8.count)
-            _ = buffer.initialize(from: utf8)
-            return buffer
-        }
         phase = 0
         stopAsked = 0
         self.nothingSaved = bytes(nothingSaved)
@@ -217,6 +225,11 @@ enum ImportStop {
 
     /// From here on the import is being saved: a stop waits until it is.
     static func saving() { phase = 1 }
+    /// The import is saved: a stop from here on says `text` (what was saved) and exits.
+    static func saved(_ text: String) {
+        afterSave = bytes(text)  // in place before the phase that writes it
+        phase = 2
+    }
     /// Whether a stop was asked while saving.
     static var asked: Bool { stopAsked != 0 }
 
@@ -232,6 +245,11 @@ private let importStopHandler: @convention(c) (Int32) -> Void = { _ in
         if let base = text.baseAddress { _ = write(STDERR_FILENO, base, text.count) }
         _exit(130)
     }
+    if ImportStop.phase == 2 {
+        let text = ImportStop.afterSave
+        if let base = text.baseAddress { _ = write(STDERR_FILENO, base, text.count) }
+        _exit(130)
+    }
     if ImportStop.stopAsked == 0 {
         ImportStop.stopAsked = 1
         let text = ImportStop.onceSaved
@@ -242,8 +260,12 @@ private let importStopHandler: @convention(c) (Int32) -> Void = { _ in
 /// A named point for tests: with $KURASI_TEST_PAUSE_AFTER_PLAN set to a path, an import that has
 /// made its plan (holding no lock) creates that file and waits until the test removes it, so a
 /// test can make another edit between the plan and its application.
-func pauseAfterPlan() {
-    guard let path = ProcessInfo.processInfo.environment["KURASI_TEST_PAUSE_AFTER_PLAN"], !path.isEmpty else { return }
+func pauseAfterPlan() { pause(at: "KURASI_TEST_PAUSE_AFTER_PLAN") }
+
+/// A named point for tests: with `$variable` set to a path, create that file and wait until the
+/// test removes it ($KURASI_TEST_PAUSE_AFTER_SAVE: an import saved, its summary not yet written).
+func pause(at variable: String) {
+    guard let path = ProcessInfo.processInfo.environment[variable], !path.isEmpty else { return }
     FileManager.default.createFile(atPath: path, contents: Data())
     while FileManager.default.fileExists(atPath: path) { usleep(10_000) }
 }

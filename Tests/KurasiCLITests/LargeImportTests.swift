@@ -132,6 +132,37 @@ import Glibc
         #expect(try cli.storeBytes() == snapshot && bytes(cli.store + ".journal") == journal)
     }
 
+    /// Ctrl-C once the import is saved, before its summary is written: Kurasi says what was
+    /// saved (not that it is still saving) and exits 130; the import is in the store.
+    @Test(arguments: [[:], LargeImportTests.large])
+    func ctrlCAfterTheSaveSaysWhatWasSaved(_ extra: [String: String]) throws {
+        let cli = try newRound()
+        defer { cli.cleanUp() }
+        let before = Store(path: cli.store).loadOrFail()
+        let gate = cli.dir + "/saved"
+        var env = extra
+        env["KURASI_TEST_PAUSE_AFTER_SAVE"] = gate
+        let (p, out, err) = try start(cli, ["import", Self.registry], env: env)
+        let deadline = Date(timeIntervalSinceNow: 600)
+        while !FileManager.default.fileExists(atPath: gate), p.isRunning, Date() < deadline { usleep(5_000) }
+        #expect(FileManager.default.fileExists(atPath: gate))
+        kill(p.processIdentifier, SIGINT)
+        // The stop ends the process where it is; should it not (it waited for a save already
+        // done), the gate is opened after a while so that the test ends and says what it did.
+        let patience = Date(timeIntervalSinceNow: 60)
+        while p.isRunning, Date() < patience { usleep(10_000) }
+        try? FileManager.default.removeItem(atPath: gate)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 130, "\(text(err))")
+        let round = Store(path: cli.store).loadOrFail()
+        #expect(round.revision == before.revision + 1)
+        let said = text(err)
+        #expect(!said.contains("being saved"), "\(said)")
+        #expect(said.hasSuffix("kurasi: stopped (Ctrl-C) after the import was saved: \(Format.count(round.producers.count - before.producers.count, .en)) producers and \(Format.count(round.products.count - before.products.count, .en)) products added (rev \(round.revision)).\n"), "\(said)")
+        #expect(text(out).isEmpty)
+        #expect(try cli.run(["check"]).status == 0)
+    }
+
     /// Ctrl-C while the import is being saved (the process stopped at the named point where its
     /// line is written): Kurasi says it stops once the import is saved, saves it whole, then says
     /// what was saved and exits 130.
